@@ -1,0 +1,60 @@
+"""Test-wide guards and fixtures.
+
+- Network: pytest-socket (configured in pyproject) allows connections to 127.0.0.1 and ::1 only; the guard below also
+  refuses every name lookup except localhost, so a test that would resolve an AWS name fails instead. Use names under
+  `.invalid` where a test needs a name that must not resolve.
+- Qt: offscreen, one QApplication (pytest-qt's `qapp`) and one qasync loop for the whole session.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import os
+import socket
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("AWS_EC2_METADATA_DISABLED", "true")
+
+_real_getaddrinfo = socket.getaddrinfo
+_LOCAL_NAMES = {"localhost", "localhost.localdomain", "ip6-localhost", ""}
+
+
+def _is_loopback_name(host) -> bool:
+    if host is None:
+        return True
+    if isinstance(host, bytes):
+        host = host.decode("ascii", "replace")
+    host = host.strip("[]").lower()
+    if host in _LOCAL_NAMES or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host.split("%")[0]).is_loopback
+    except ValueError:
+        return False
+
+
+def _guarded_getaddrinfo(host, *args, **kwargs):
+    if not _is_loopback_name(host):
+        raise socket.gaierror(socket.EAI_NONAME, f"test network guard: lookup of {host!r} refused (loopback only)")
+    return _real_getaddrinfo(host, *args, **kwargs)
+
+
+def pytest_configure(config):
+    socket.getaddrinfo = _guarded_getaddrinfo
+
+
+def pytest_unconfigure(config):
+    socket.getaddrinfo = _real_getaddrinfo
+
+
+@pytest.fixture(scope="session")
+def qloop(qapp):
+    """The session's asyncio loop, driven by Qt (qasync). Never stop it: that would quit the QApplication."""
+    import qasync
+
+    loop = qasync.QEventLoop(qapp, already_running=True)
+    asyncio.set_event_loop(loop)
+    yield loop

@@ -1,0 +1,96 @@
+"""Run the whole test suite the way CI does.
+
+The suite runs in a private world: a temporary HOME and XDG directories (so no keyring file or AWS config lands in the
+real home), a private D-Bus session with gnome-keyring-daemon unlocked (a real Secret Service for the keychain tests),
+offscreen Qt, no AWS variables inherited, and instance metadata disabled for child processes. Usage:
+
+    python -m tests.run [pytest arguments]
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+MARKER = "AWSCW_TEST_SESSION"
+KEYRING_PASSWORD = "test-keyring-password"
+
+
+def _private_env(root: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "DBUS_", "GNOME_KEYRING", "XDG_"))}
+    for name in ("HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME", "XDG_RUNTIME_DIR"):
+        path = os.path.join(root, name.lower())
+        os.makedirs(path, mode=0o700, exist_ok=True)
+        env[name] = path
+    env.pop("DISPLAY", None)
+    env.pop("WAYLAND_DISPLAY", None)
+    env.update(
+        {
+            MARKER: "1",
+            "AWSCW_TEST_ROOT": root,
+            "AWS_EC2_METADATA_DISABLED": "true",
+            "AWS_CONFIG_FILE": os.path.join(root, "home", ".aws", "config"),
+            "AWS_SHARED_CREDENTIALS_FILE": os.path.join(root, "home", ".aws", "credentials"),
+            "AWS_CONNECTION_WIZARD_HOME": os.path.join(root, "wizard-home"),
+            "QT_QPA_PLATFORM": "offscreen",
+            "PYTHONDONTWRITEBYTECODE": "1",
+        }
+    )
+    return env
+
+
+def _outside(argv: list[str]) -> int:
+    if not shutil.which("dbus-run-session") or not shutil.which("gnome-keyring-daemon"):
+        print("tests need dbus-run-session and gnome-keyring-daemon (./dev test installs them)", file=sys.stderr)
+        return 3
+    root = tempfile.mkdtemp(prefix="awscw-tests-")
+    try:
+        cmd = ["dbus-run-session", "--", sys.executable, "-m", "tests.run", *argv]
+        return subprocess.call(cmd, env=_private_env(root))
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def _start_keyring() -> subprocess.Popen:
+    """Start gnome-keyring-daemon in this D-Bus session with a new, unlocked login keyring."""
+    daemon = subprocess.Popen(
+        ["gnome-keyring-daemon", "--foreground", "--unlock", "--components=secrets"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    assert daemon.stdin is not None and daemon.stdout is not None
+    daemon.stdin.write(KEYRING_PASSWORD)
+    daemon.stdin.close()
+    for line in daemon.stdout:  # the daemon prints its environment, then keeps running
+        key, _, value = line.strip().partition("=")
+        if key:
+            os.environ[key] = value
+        if key == "GNOME_KEYRING_CONTROL" or not line:
+            break
+    return daemon
+
+
+def _inside(argv: list[str]) -> int:
+    daemon = _start_keyring()
+    try:
+        rc = subprocess.call([sys.executable, "-m", "pytest", *argv])
+    finally:
+        daemon.terminate()
+        daemon.wait(timeout=10)
+    if rc == 5:
+        print("no tests ran: that is a failure", file=sys.stderr)
+        return 1
+    return rc
+
+
+def main(argv: list[str]) -> int:
+    return _inside(argv) if os.environ.get(MARKER) == "1" else _outside(argv)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

@@ -1,0 +1,1 @@
+"""Shared test infrastructure: loopback emulators, responders and environment set-up."""

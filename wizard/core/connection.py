@@ -1,0 +1,86 @@
+"""What a connection is: the settings an administrator enters, and the secrets kept apart from them.
+
+`Connection` holds everything that may be written to the profile file. `Secrets` holds what may only live in the OS
+keychain; its repr never shows a value, so it is safe in logs and exception messages.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+
+METHOD_IDS = ("access-key", "assume-role", "cross-account")
+SERVICE_IDS = ("s3", "ec2", "workspaces", "bedrock-runtime")
+
+DEFAULT_CONNECT_TIMEOUT = 3.0
+DEFAULT_READ_TIMEOUT = 10.0
+DEFAULT_SESSION_NAME = "aws-connection-wizard"
+DEFAULT_DURATION = 3600
+
+
+@dataclass
+class NetworkSettings:
+    """Per-connection network settings: all optional; empty means botocore's usual behaviour."""
+
+    endpoint_url: str = ""  # override for every service (VPC endpoint, FIPS, local emulator)
+    proxy: str = ""  # HTTPS proxy URL, e.g. http://proxy.example.invalid:3128
+    ca_bundle: str = ""  # path to a PEM file of trusted CAs
+    connect_timeout: float = DEFAULT_CONNECT_TIMEOUT
+    read_timeout: float = DEFAULT_READ_TIMEOUT
+
+
+@dataclass
+class Connection:
+    """The non-secret settings of one connection. Field names match the keys in `wizard.core.methods`."""
+
+    method: str = "access-key"
+    region: str = "us-east-1"
+    service: str = "s3"
+    access_key_id: str = ""
+    role: str = ""  # assume-role: a role name or a full role ARN
+    role_arn: str = ""  # cross-account: the role ARN
+    external_id: str = ""  # cross-account (not a secret: it sits in the role's trust policy)
+    source: str = "default"  # cross-account source identity: "default", "instance" or "profile:NAME"
+    session_name: str = DEFAULT_SESSION_NAME
+    duration: int = DEFAULT_DURATION  # seconds, 900-43200
+    bucket: str = ""  # s3: optional bucket for the narrower probe
+    model_id: str = ""  # bedrock-runtime: optional model id for the opt-in invoke probe
+    invoke_model: bool = False  # bedrock-runtime: the user accepted that the model probe may cost a fraction of a cent
+    token_entered_at: float | None = None  # epoch seconds when a session token was entered
+    network: NetworkSettings = field(default_factory=NetworkSettings)
+
+    def to_dict(self) -> dict:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Connection:
+        known = {f.name for f in dataclasses.fields(cls)}
+        values = {k: v for k, v in data.items() if k in known and k != "network"}
+        net_known = {f.name for f in dataclasses.fields(NetworkSettings)}
+        net = {k: v for k, v in (data.get("network") or {}).items() if k in net_known}
+        return cls(**values, network=NetworkSettings(**net))
+
+    @property
+    def uses_keys(self) -> bool:
+        """True when the connection carries its own access key (access-key and assume-role methods)."""
+        return self.method in ("access-key", "assume-role")
+
+
+@dataclass
+class Secrets:
+    """Values that live only in the OS keychain. repr/str never show them."""
+
+    secret_access_key: str = ""
+    session_token: str = ""
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{k}={'<set>' if v else '<empty>'}" for k, v in self.items())
+        return f"Secrets({shown})"
+
+    __str__ = __repr__
+
+    def items(self):
+        return (("secret_access_key", self.secret_access_key), ("session_token", self.session_token))
+
+    def values(self) -> list[str]:
+        return [v for _, v in self.items() if v]
