@@ -1,29 +1,43 @@
-"""The command line: `aws-connection-wizard [SUBCOMMAND]`. Never imports Qt; with no subcommand it starts the GUI."""
+"""The command line: `aws-connection-wizard [SUBCOMMAND]`. Never imports Qt; with no subcommand it starts the GUI.
+
+Subcommands live in `wizard/commands/<topic>.py`. Each such module defines `register(subparsers)`, which adds its
+subcommands with `parser.set_defaults(run=<function taking args, returning an exit code>)`.
+Exit codes (DESIGN.md section 8): 0 ok, 1 the check failed, 2 bad input or usage, 3 environment problem.
+"""
 
 from __future__ import annotations
 
 import argparse
+import importlib
+import pkgutil
 import sys
 
 from wizard import APP_NAME, __version__
 
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_ENVIRONMENT = 0, 1, 2, 3
+
 
 def build_parser() -> argparse.ArgumentParser:
+    import wizard.commands
+
     parser = argparse.ArgumentParser(prog=APP_NAME, description="Set up a working, tested connection to AWS.")
     parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
     parser.add_argument("--practice", action="store_true", help="run against a local AWS emulator; nothing reaches AWS")
     parser.add_argument("--lang", metavar="L", help="user interface language (e.g. en)")
-    parser.add_subparsers(dest="command", metavar="COMMAND")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for info in sorted(pkgutil.iter_modules(wizard.commands.__path__), key=lambda m: m.name):
+        importlib.import_module(f"wizard.commands.{info.name}").register(subparsers)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
     if args.command is None:
         from wizard.app import run_gui  # Qt is imported only here
 
         return run_gui(practice=args.practice, lang=args.lang)
-    return 2
+    return int(args.run(args))
 
 
 if __name__ == "__main__":
