@@ -1,0 +1,181 @@
+"""Run a connection test and show it live: the reusable part of the wizard's test page (the profile manager uses it too).
+
+The test is `engine.ConnectionTest.run()`, awaited in an asyncio task on the qasync loop; the engine runs each blocking
+boto3 call in an executor, so the GUI thread never waits. Cancel cancels the task and updates the view at once, without
+waiting for the engine: every run has a generation number, and results from a run that is no longer current are dropped.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
+
+from wizard.core import engine
+from wizard.core.connection import Connection, Secrets
+from wizard.ui.policy_dialog import PolicyDialog
+from wizard.ui.step_list import StepList
+
+log = logging.getLogger(__name__)
+
+POLICY_CODES = frozenset({"assume-role-denied", "service-denied"})
+
+IDLE, RUNNING, FINISHED, CANCELLED, ERROR = "idle", "running", "finished", "cancelled", "error"
+
+
+class ConnectionTestView(QWidget):
+    """Steps with live status, the failing step's diagnosis, and Test again / Cancel / Copy report / Show the policies.
+
+    `start(conn, secrets)` returns the asyncio task (awaitable: it yields the TestReport, or None when cancelled).
+    """
+
+    started = Signal()
+    finished = Signal(object)  # the TestReport
+    cancelled = Signal()
+    policies_requested = Signal(object)  # the TestReport whose failure calls for a policy
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.state = IDLE
+        self.report: engine.TestReport | None = None
+        self._generation = 0
+        self._task: asyncio.Task | None = None
+        self._last_args: tuple | None = None
+        self.policy_dialog: PolicyDialog | None = None
+
+        self.status = QLabel("The test has not run yet.")
+        self.status.setWordWrap(True)
+        self.steps = StepList()
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setWidget(self.steps)
+
+        self.test_again_button = QPushButton("&Test again")
+        self.cancel_button = QPushButton("&Cancel test")
+        self.copy_button = QPushButton("C&opy report")
+        self.copy_button.setToolTip("Copy the test report as plain text; secrets are left out.")
+        self.policies_button = QPushButton("Show the &policies")
+        self.policies_button.setToolTip("The IAM policies that would allow this connection.")
+        self.test_again_button.clicked.connect(self.test_again)
+        self.cancel_button.clicked.connect(self.cancel)
+        self.copy_button.clicked.connect(self.copy_report)
+        self.policies_button.clicked.connect(self.show_policies)
+
+        buttons = QHBoxLayout()
+        for button in (self.test_again_button, self.cancel_button, self.copy_button, self.policies_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.status)
+        layout.addWidget(scroll, 1)
+        layout.addLayout(buttons)
+        self._update_buttons()
+
+    # --- running -------------------------------------------------------------------------------------------------
+
+    def start(self, conn: Connection, secrets: Secrets, **test_options) -> asyncio.Task:
+        """Start a test (cancelling one that runs). Returns the task; awaiting it gives the report or None."""
+        self.cancel()
+        self._generation += 1
+        generation = self._generation
+        self._last_args = (conn, secrets, test_options)
+        self.report = None
+        test = engine.ConnectionTest(conn, secrets, **test_options)
+        self.steps.set_steps(test.planned_steps())
+        self._set_state(RUNNING, "Testing the connection…")
+        self._task = asyncio.ensure_future(self._run(test, generation))
+        self.started.emit()
+        return self._task
+
+    def test_again(self) -> asyncio.Task | None:
+        if self._last_args is None:
+            return None
+        conn, secrets, options = self._last_args
+        return self.start(conn, secrets, **options)
+
+    def cancel(self) -> None:
+        """Stop listening to the running test and give control back now; the engine's late results are dropped."""
+        if self.state != RUNNING:
+            return
+        self._generation += 1
+        task, self._task = self._task, None
+        if task is not None and not task.done():
+            task.cancel()
+        self.steps.mark_cancelled()
+        self._set_state(CANCELLED, "Test cancelled. Press Test again to run it again.")
+        self.cancelled.emit()
+
+    def is_running(self) -> bool:
+        return self.state == RUNNING
+
+    async def _run(self, test, generation: int):
+        def on_step(step) -> None:
+            if generation == self._generation:
+                self.steps.show_step(step)
+
+        try:
+            report = await test.run(on_step=on_step)
+        except asyncio.CancelledError:
+            return None
+        except Exception as exc:  # the engine turns failures into diagnoses; this is a bug, shown without details
+            log.error("connection test stopped: %s", type(exc).__name__)
+            if generation == self._generation:
+                self.steps.mark_cancelled()
+                self._set_state(ERROR, f"The test stopped unexpectedly ({type(exc).__name__}). Press Test again.")
+            return None
+        if generation != self._generation:
+            return None
+        self._task = None
+        self.report = report
+        for step in report.steps:
+            self.steps.show_step(step)
+        self._set_state(FINISHED, self._summary(report))
+        self.finished.emit(report)
+        return report
+
+    @staticmethod
+    def _summary(report) -> str:
+        if report.ok:
+            return "✓ The connection works: every step passed."
+        failure = report.failure
+        if failure is not None and failure.diagnosis is not None:
+            return f"✗ The test found a problem: {failure.diagnosis.summary}"
+        return "✗ The test found a problem."
+
+    # --- actions -------------------------------------------------------------------------------------------------
+
+    def copy_report(self) -> None:
+        """Put the redacted plain-text report on the clipboard (only when the user asks)."""
+        if self.report is not None:
+            QGuiApplication.clipboard().setText(self.report.to_text())
+            self.status.setText(self._summary(self.report) + "  (Report copied.)")
+
+    def failure_code(self) -> str:
+        failure = self.report.failure if self.report is not None else None
+        return failure.diagnosis.code if failure is not None and failure.diagnosis is not None else ""
+
+    def show_policies(self) -> PolicyDialog | None:
+        """Open (without blocking) the policies that answer the failure; also emitted as `policies_requested`."""
+        if self.report is None or self._last_args is None:
+            return None
+        self.policies_requested.emit(self.report)
+        self.policy_dialog = PolicyDialog(self.failure_code(), self._last_args[0], self.report, self)
+        self.policy_dialog.open()
+        return self.policy_dialog
+
+    def _set_state(self, state: str, message: str) -> None:
+        self.state = state
+        self.status.setText(message)
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        running = self.state == RUNNING
+        self.cancel_button.setEnabled(running)
+        self.test_again_button.setEnabled(not running and self._last_args is not None)
+        self.copy_button.setEnabled(self.state == FINISHED and self.report is not None)
+        self.policies_button.setEnabled(self.state == FINISHED and self.failure_code() in POLICY_CODES)
