@@ -1,0 +1,638 @@
+"""Offline checks of what an administrator enters, as they type: no network, stable message codes.
+
+`check_field(key, raw, values)` cleans a value (pasted whitespace) and returns it with messages. Lengths and patterns
+come from botocore's service models (IAM and STS shapes) wherever the model has them; the few rules the models lack
+are hard-coded below with a comment saying so. The models' patterns are Java regexes in which `\\w` means
+[A-Za-z0-9_]; compiling them with re.ASCII gives Python the same meaning.
+"""
+
+from __future__ import annotations
+
+import functools
+import ipaddress
+import os
+import re
+import secrets as _secrets
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from wizard.core import regions, services
+from wizard.core.connection import SERVICE_IDS, Connection, Secrets
+from wizard.core.methods import METHODS
+
+
+@dataclass(frozen=True)
+class Message:
+    level: str  # "error" | "warning" | "info"
+    code: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Check:
+    value: str  # the cleaned value (what should be saved)
+    messages: tuple[Message, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def errors(self) -> tuple[Message, ...]:
+        return tuple(m for m in self.messages if m.level == "error")
+
+    @property
+    def warnings(self) -> tuple[Message, ...]:
+        return tuple(m for m in self.messages if m.level == "warning")
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        return tuple(m.code for m in self.messages)
+
+
+@dataclass(frozen=True)
+class Limit:
+    min: int | None
+    max: int | None
+    pattern: str | None  # regex for the whole value, matched with re.ASCII
+
+    def matches(self, value: str) -> bool:
+        return self.pattern is None or re.fullmatch(self.pattern, value, re.ASCII) is not None
+
+    def bad_characters(self, value: str) -> list[str]:
+        """Characters the pattern refuses (the patterns used this way are one character class with a quantifier)."""
+        return [c for c in dict.fromkeys(value) if not self.matches(c)]
+
+
+def _model_limit(service: str, shape: str = "", *, operation: str = "", member: str = "", pattern=...) -> Limit:
+    import botocore.session  # loading service models takes ~0.3 s: only when validation first needs them
+
+    model = botocore.session.get_session().get_service_model(service)
+    found = model.operation_model(operation).input_shape.members[member] if operation else model.shape_for(shape)
+    meta = found.metadata
+    return Limit(meta.get("min"), meta.get("max"), meta.get("pattern") if pattern is ... else pattern)
+
+
+@functools.cache
+def limits() -> dict[str, Limit]:
+    """Length and pattern rules by field key (also available as the module attribute LIMITS)."""
+    return {
+        "access_key_id": _model_limit("iam", "accessKeyIdType"),
+        "role": _model_limit("iam", "roleNameType"),
+        "role_path": _model_limit("iam", "pathType"),
+        "role_arn": _model_limit("sts", operation="AssumeRole", member="RoleArn"),
+        "external_id": _model_limit("sts", operation="AssumeRole", member="ExternalId"),
+        "session_name": _model_limit("sts", operation="AssumeRole", member="RoleSessionName"),
+        "duration": _model_limit("sts", operation="AssumeRole", member="DurationSeconds"),
+        # bedrock-runtime's modelId pattern is a long alternation of ARN forms; only its length is taken, and the
+        # characters model ids and ARNs use are checked.
+        "model_id": _model_limit("bedrock-runtime", operation="InvokeModel", member="modelId", pattern=r"[\w.:/-]+"),
+        # Not in the models (accessKeySecretType and tokenType carry no length or pattern): AWS issues 40-character
+        # base64 secrets, and session tokens are base64 text several hundred characters long.
+        "secret_access_key": Limit(40, 40, r"[A-Za-z0-9/+]+"),
+        "session_token": Limit(100, 8192, r"[A-Za-z0-9/+=]+"),
+        # S3's BucketName shape has no rules: these are the S3 naming rules for general purpose buckets.
+        "bucket": Limit(3, 63, r"[a-z0-9.-]+"),
+    }
+
+
+def __getattr__(name: str):
+    if name == "LIMITS":
+        return limits()
+    raise AttributeError(name)
+
+
+# ---------------------------------------------------------------------------------------------------------- helpers
+
+Checker = Callable[[str, Mapping[str, str]], list[Message]]
+
+_KEY_FIELDS = ("access_key_id", "secret_access_key", "session_token")
+_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"  # zero-width characters web pages and chat tools slip into a paste
+_OPTIONAL = ("session_token", "bucket", "model_id", "endpoint_url", "proxy", "ca_bundle")
+LABELS = {
+    "access_key_id": "access key ID",
+    "secret_access_key": "secret access key",
+    "session_token": "session token",
+    "role": "IAM role",
+    "role_arn": "IAM role ARN",
+    "external_id": "External ID",
+    "source": "source identity",
+    "session_name": "role session name",
+    "duration": "session duration",
+    "region": "region",
+    "service": "service",
+    "bucket": "bucket name",
+    "model_id": "model ID",
+    "endpoint_url": "endpoint URL",
+    "proxy": "proxy URL",
+    "ca_bundle": "CA bundle file",
+}
+
+
+def _error(code: str, text: str) -> Message:
+    return Message("error", code, text)
+
+
+def _warning(code: str, text: str) -> Message:
+    return Message("warning", code, text)
+
+
+def _info(code: str, text: str) -> Message:
+    return Message("info", code, text)
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return one if n == 1 else f"{n} {many}"
+
+
+def _describe_removed(removed: str) -> str:
+    """ "2 spaces and a line break" for the blank characters taken out of a value (\r\n counts as one line break)."""
+    breaks = len(re.findall(r"\r\n|\r|\n", removed))
+    rest = re.sub(r"\r\n|\r|\n", "", removed)
+    spaces = sum(c in " \u00a0" for c in rest)
+    tabs = rest.count("\t")
+    invisible = sum(c in _INVISIBLE for c in rest)
+    other = len(rest) - spaces - tabs - invisible
+    parts = [
+        _count(n, one, many)
+        for n, one, many in (
+            (spaces, "a space", "spaces"),
+            (tabs, "a tab", "tabs"),
+            (breaks, "a line break", "line breaks"),
+            (invisible, "an invisible character", "invisible characters"),
+            (other, "another blank character", "other blank characters"),
+        )
+        if n
+    ]
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def _clean(key: str, raw: str) -> tuple[str, str]:
+    """(cleaned value, removed characters). Keys and secrets lose all blanks; other values only surrounding ones."""
+    raw = raw or ""
+    if key in _KEY_FIELDS:
+        kept = [c for c in raw if not (c.isspace() or c in _INVISIBLE)]
+        value = "".join(kept)
+        removed = "".join(c for c in raw if c.isspace() or c in _INVISIBLE)
+        return value, removed
+    value = raw.strip().strip(_INVISIBLE).strip()
+    if value == raw:
+        return value, ""
+    start = raw.find(value) if value else len(raw)
+    return value, raw[:start] + raw[start + len(value) :]
+
+
+def _other(values: Mapping[str, str] | None, key: str) -> str:
+    return _clean(key, str((values or {}).get(key) or ""))[0]
+
+
+def _show(c: str) -> str:
+    return f'"{c}"' if c.isprintable() and not c.isspace() else f"U+{ord(c):04X}"
+
+
+def _chars_message(bad: list[str], thing: str, allowed: str) -> Message:
+    if any(c.isspace() for c in bad):
+        return _error("bad-characters", f"Remove the spaces: AWS never puts spaces in {thing}.")
+    shown = ", ".join(_show(c) for c in bad)
+    return _error("bad-characters", f"Remove {shown}: {thing} only contains {allowed}.")
+
+
+def _size(value: str, limit: Limit, thing: str) -> list[Message]:
+    n = len(value)
+    if limit.min is not None and n < limit.min:
+        return [_error("too-short", f"{thing} has at least {limit.min} characters; this has {n}. Copy all of it.")]
+    if limit.max is not None and n > limit.max:
+        return [_error("too-long", f"{thing} has at most {limit.max} characters; this has {n}.")]
+    return []
+
+
+def _size_and_chars(value: str, key: str, thing: str, allowed: str) -> list[Message]:
+    limit = limits()[key]
+    bad = limit.bad_characters(value)
+    return _size(value, limit, thing.capitalize() if thing[0].islower() else thing) + (
+        [_chars_message(bad, thing, allowed)] if bad else []
+    )
+
+
+NAME_CHARACTERS = "letters, digits and + = , . @ _ -"
+
+# ------------------------------------------------------------------------------------------------------------ keys
+
+_PREFIX_MEANING = {  # unique-ID prefixes people paste instead of an access key ID
+    "AIDA": "an IAM user's unique ID",
+    "AROA": "an IAM role's unique ID",
+    "AGPA": "an IAM group's unique ID",
+    "ANPA": "a policy's unique ID",
+    "ABIA": "an STS service bearer token",
+}
+
+
+def _access_key_id(value: str, values: Mapping[str, str]) -> list[Message]:
+    if re.fullmatch(r"[A-Za-z0-9/+]{40}", value) and re.search(r"[/+]", value):
+        return [_error("bad-characters", "This looks like the secret access key. The access key ID is the shorter "
+                       "value that starts with AKIA or ASIA.")]
+    messages = _size_and_chars(value, "access_key_id", "an access key ID", "letters and digits")
+    if messages:
+        return messages
+    prefix = value[:4].upper()
+    if prefix in ("AKIA", "ASIA") and value != value.upper():
+        return [_warning("unusual-prefix", "AWS issues access key IDs in upper case; check the key was not retyped.")]
+    if prefix in _PREFIX_MEANING:
+        return [_warning("unusual-prefix", f"This starts with {prefix}: that is {_PREFIX_MEANING[prefix]}, not an "
+                         "access key ID (those start with AKIA or ASIA).")]
+    if prefix not in ("AKIA", "ASIA") or len(value) != 20:
+        return [_warning("unusual-prefix", "Access key IDs are usually 20 characters starting with AKIA (long-term "
+                         "key) or ASIA (temporary key). Check you copied the access key ID.")]
+    return []
+
+
+def _looks_like_key_id(value: str) -> bool:
+    return re.fullmatch(r"A[SK]IA[A-Z0-9]{16}", value) is not None
+
+
+def _secret_access_key(value: str, values: Mapping[str, str]) -> list[Message]:
+    if _looks_like_key_id(value):
+        return [_error("secret-length", "This looks like an access key ID. The secret access key is the 40-character "
+                       "value shown next to it when the key was created.")]
+    messages = []
+    if len(value) != 40:
+        messages.append(_error("secret-length", f"A secret access key is exactly 40 characters; this has "
+                               f"{len(value)}. Copy it again from the .csv file saved when the key was created."))
+    bad = limits()["secret_access_key"].bad_characters(value)
+    if bad:
+        messages.append(_chars_message(bad, "a secret access key", "letters, digits, / and +"))
+    return messages
+
+
+def _session_token(value: str, values: Mapping[str, str]) -> list[Message]:
+    prefix = _other(values, "access_key_id")[:4].upper()
+    if not value:
+        if prefix == "ASIA":
+            return [_error("token-missing", "This key starts with ASIA (temporary credentials): paste the session "
+                           "token that was issued with it.")]
+        return []
+    if prefix == "AKIA":
+        return [_error("token-not-expected", "This key starts with AKIA (a long-term key): leave the session token "
+                       "empty.")]
+    if len(value) == 40 and value == _other(values, "secret_access_key"):
+        return [_error("too-short", "This is the secret access key. The session token is a much longer value "
+                       "issued by AWS STS together with the ASIA key.")]
+    return _size_and_chars(value, "session_token", "a session token", "letters, digits, / + and =")
+
+
+# ----------------------------------------------------------------------------------------------------------- roles
+
+
+def _role_name(value: str) -> list[Message]:
+    if ":" in value or "/" in value:
+        return [_error("role-name", "Enter just the role name (e.g. ReadOnlyRobot) or the full role ARN starting "
+                       "with arn: (e.g. arn:aws:iam::123456789012:role/ReadOnlyRobot).")]
+    return _size_and_chars(value, "role", "a role name", NAME_CHARACTERS)
+
+
+_ARN = re.compile(r"arn:([^:]*):([^:]*):([^:]*):([^:]*):(.*)", re.DOTALL)
+_ARN_EXAMPLE = "arn:aws:iam::123456789012:role/NAME"
+
+
+def _role_arn_parts(value: str) -> tuple[list[Message], str]:
+    """Messages for a role ARN, and its partition ("" when the ARN is malformed)."""
+    sized = _size(value, limits()["role_arn"], "A role ARN")
+    if sized:
+        return sized, ""
+    m = _ARN.fullmatch(value)
+    if not m:
+        return [_error("bad-arn", f"A role ARN looks like {_ARN_EXAMPLE}.")], ""
+    partition, service, region, account, resource = m.groups()
+    if service == "sts" and resource.startswith("assumed-role/"):
+        role = resource.split("/")[1]
+        return [_error("bad-arn", "This is the ARN of a session of an assumed role. Use the role's own ARN: "
+                       f"arn:{partition}:iam::{account}:role/{role} (add the role's path if it has one).")], ""
+    if service != "iam":
+        return [_error("bad-arn", f"This is not an IAM ARN: a role ARN looks like {_ARN_EXAMPLE}.")], ""
+    if region:
+        return [_error("bad-arn", f'IAM ARNs have no region: remove "{region}" ({_ARN_EXAMPLE}).')], ""
+    if not re.fullmatch(r"[0-9]{12}", account):
+        return [_error("bad-arn", f'The account ID in a role ARN is 12 digits; found "{account}".')], ""
+    kind, _, rest = resource.partition("/")
+    if kind != "role" or not rest:
+        return [_error("bad-arn", f"This is the ARN of a {kind or 'resource'}, not of a role ({_ARN_EXAMPLE}).")], ""
+    inner, _, name = rest.rpartition("/")
+    path = f"/{inner}/" if inner else "/"
+    name_limit, path_limit = limits()["role"], limits()["role_path"]
+    if not (name_limit.matches(name) and name_limit.min <= len(name) <= name_limit.max):
+        return [_error("bad-arn", f'The role name "{name}" at the end of the ARN must be {name_limit.min}-'
+                       f"{name_limit.max} {NAME_CHARACTERS}.")], ""
+    if not (path_limit.matches(path) and len(path) <= path_limit.max):
+        return [_error("bad-arn", f'The role path "{path}" may only use printable characters without spaces.')], ""
+    if partition not in regions.partition_ids():
+        return [_error("unknown-partition", f'Unknown partition "{partition}": most accounts use aws; China uses '
+                       "aws-cn and GovCloud aws-us-gov.")], ""
+    return [], partition
+
+
+def _role_arn_with_region(value: str, values: Mapping[str, str]) -> list[Message]:
+    messages, partition = _role_arn_parts(value)
+    region = _other(values, "region")
+    region_partition = regions.partition_of(region) if region else None
+    if partition and region_partition and region_partition != partition:
+        messages.append(_error("partition-mismatch", f"This role is in the {partition} partition but region "
+                               f"{region} is in {region_partition}: choose a region of the role's partition."))
+    return messages
+
+
+def _role(value: str, values: Mapping[str, str]) -> list[Message]:
+    if value[:4].lower() == "arn:":
+        return _role_arn_with_region(value, values)
+    return _role_name(value)
+
+
+def _role_arn(value: str, values: Mapping[str, str]) -> list[Message]:
+    if value[:4].lower() != "arn:":
+        return [_error("bad-arn", f"Enter the full ARN of the role in the other account, e.g. "
+                       "arn:aws:iam::123456789012:role/PartnerAccess (a role name alone is not enough).")]
+    return _role_arn_with_region(value, values)
+
+
+# ------------------------------------------------------------------------------------------------------ external id
+
+_GUESSABLE_WORDS = (  # removed before judging what is left; longest first so "externalid" goes before "id"
+    "externalid", "production", "changeme", "password", "passw0rd", "external", "welcome", "company", "default",
+    "example", "letmein", "secret", "sample", "amazon", "uipath", "qwerty", "testing", "account", "admin", "hello",
+    "staging", "test", "demo", "prod", "role", "user", "aws", "dev", "key", "my", "id",
+)
+_SEQUENCES = ("0123456789", "9876543210", "abcdefghijklmnopqrstuvwxyz", "zyxwvutsrqponmlkjihgfedcba", "qwertyuiop",
+              "asdfghjkl", "zxcvbnm")
+
+
+def _without_sequences(text: str) -> str:
+    """`text` with every run of 3+ consecutive characters from a common sequence (123, abc, qwe...) removed."""
+    out, i = [], 0
+    while i < len(text):
+        best = 0
+        for seq in _SEQUENCES:
+            j = seq.find(text[i : i + 3])
+            if len(text) - i >= 3 and j >= 0:
+                n = 3
+                while i + n < len(text) and j + n < len(seq) and text[i + n] == seq[j + n]:
+                    n += 1
+                best = max(best, n)
+        if best:
+            i += best
+        else:
+            out.append(text[i])
+            i += 1
+    return "".join(out)
+
+
+def weak_external_id_reason(value: str) -> str:
+    """Why an External ID is easy to guess, or "" when it is not."""
+    if len(value) < 16:
+        return f"This External ID is short ({len(value)} characters); use at least 16."
+    low = value.lower()
+    if len(set(low)) < 6:
+        return "This External ID repeats a few characters; it is easy to guess."
+    if value.isdigit():
+        return "This External ID is only digits (like an account number or a date); it is easy to guess."
+    rest = low
+    for word in _GUESSABLE_WORDS:
+        rest = rest.replace(word, "")
+    rest = _without_sequences(re.sub(r"[^a-z0-9]", "", rest))
+    if len(rest) < 8 or rest.isdigit():
+        return "This External ID is made of common words, dates or sequences; it is easy to guess."
+    return ""
+
+
+def _external_id(value: str, values: Mapping[str, str]) -> list[Message]:
+    messages = _size_and_chars(value, "external_id", "an External ID", "letters, digits and + = , . @ : / _ -")
+    if messages:
+        return messages
+    reason = weak_external_id_reason(value)
+    if reason:
+        return [_warning("weak-external-id", f"{reason} A guessable External ID weakens the protection against the "
+                         "confused deputy problem: use Generate for a random one.")]
+    return []
+
+
+def generate_external_id() -> str:
+    """A random External ID: 160 bits from `secrets`, written as 40 hex digits (allowed by the ExternalId pattern)."""
+    while True:
+        value = _secrets.token_hex(20)
+        if not weak_external_id_reason(value):  # a random draw is practically never weak; never return one that is
+            return value
+
+
+# ---------------------------------------------------------------------------------------------------- role session
+
+
+def _session_name(value: str, values: Mapping[str, str]) -> list[Message]:
+    return _size_and_chars(value, "session_name", "a role session name", NAME_CHARACTERS)
+
+
+def _duration(value: str, values: Mapping[str, str]) -> list[Message]:
+    limit = limits()["duration"]
+    text = (f"Enter the session duration in whole seconds from {limit.min} ({limit.min // 60} minutes) to "
+            f"{limit.max} ({limit.max // 3600} hours).")
+    if not value.isdigit() or not limit.min <= int(value) <= limit.max:
+        return [_error("duration-range", text)]
+    if int(value) > 3600:
+        return [_info("role-max-duration", "AWS refuses durations above the role's maximum session duration "
+                      "(1 hour unless the role's settings raise it).")]
+    return []
+
+
+def _source(value: str, values: Mapping[str, str]) -> list[Message]:
+    if value in ("default", "instance") or (value.startswith("profile:") and value[len("profile:") :].strip()):
+        return []
+    return [_error("unknown-source", "Choose who assumes the role: default (this machine's credentials), instance "
+                   "(the EC2 instance role) or profile:NAME (a saved profile).")]
+
+
+# ------------------------------------------------------------------------------------------------ region & service
+
+
+def _region_hint(value: str) -> str:
+    low = value.lower()
+    if regions.find_region(low):
+        return f"Region IDs are lower case: {low}."
+    if re.fullmatch(r".*-\d+[a-z]", low) and regions.find_region(low[:-1]):
+        return f"That is an availability zone; its region is {low[:-1]}."
+    for rid in regions.all_region_ids():
+        region = regions.find_region(rid)
+        if region and region.name.lower() == low:
+            return f"Use the region's ID: {rid} ({region.name})."
+    return "Choose a region from the list, e.g. us-east-1."
+
+
+def _region(value: str, values: Mapping[str, str]) -> list[Message]:
+    if not regions.find_region(value):
+        if regions.partition_of(value):
+            return [_warning("unknown-region", f"{value} is not in this program's list of regions (it may be newer "
+                             "than the installed AWS data). Check the spelling.")]
+        return [_error("unknown-region", f'Unknown region "{value}". {_region_hint(value)}')]
+    service = _other(values, "service").lower()
+    if service not in SERVICE_IDS:
+        return []
+    title = services.SERVICES[service].title
+    available = services.availability(service, value)
+    if available == "unavailable":
+        return [_warning("region-unavailable", f"AWS's endpoint data does not list {title} in {value}: the service "
+                         "is probably not offered there.")]
+    if available == "unknown":
+        return [_info("availability-unknown", f"Availability of {title} in {value} is unknown (not in the installed "
+                      "AWS data); the connection test will tell.")]
+    return []
+
+
+def _service(value: str, values: Mapping[str, str]) -> list[Message]:
+    if value in SERVICE_IDS:
+        return []
+    if "bedrock" in value:
+        return [_error("bedrock-not-runtime", services.BEDROCK_WARNING)]
+    return [_error("unknown-service", f"Choose one of: {', '.join(SERVICE_IDS)}.")]
+
+
+# -------------------------------------------------------------------------------------------------- probe options
+
+_RESERVED_BUCKET_PREFIXES = ("xn--", "sthree-", "amzn-s3-demo-")
+_RESERVED_BUCKET_SUFFIXES = ("-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3")
+
+
+def _bucket(value: str, values: Mapping[str, str]) -> list[Message]:
+    if value.lower().startswith(("s3://", "arn:")) or "/" in value:
+        return [_error("bucket-name", "Enter just the bucket name, e.g. my-bucket (without s3://, arn: or a path).")]
+    if value != value.lower():
+        return [_error("bad-characters", "Bucket names are lower case.")]
+    messages = _size_and_chars(value, "bucket", "a bucket name", "lower-case letters, digits, dots and hyphens")
+    if messages:
+        return messages
+    try:
+        ipaddress.IPv4Address(value)
+        is_ip = True
+    except ValueError:
+        is_ip = False
+    if (not (value[0].isalnum() and value[-1].isalnum()) or ".." in value or is_ip
+            or value.startswith(_RESERVED_BUCKET_PREFIXES) or value.endswith(_RESERVED_BUCKET_SUFFIXES)):
+        return [_error("bucket-name", "Not a valid bucket name: it must start and end with a letter or digit, have "
+                       "no two dots in a row, not look like an IP address, and not use a prefix or suffix AWS "
+                       "reserves (xn--, sthree-, -s3alias, ...).")]
+    return []
+
+
+def _model_id(value: str, values: Mapping[str, str]) -> list[Message]:
+    return _size_and_chars(value, "model_id", "a model ID", "letters, digits and . : / _ - "
+                           "(e.g. anthropic.claude-3-haiku-20240307-v1:0)")
+
+
+# ----------------------------------------------------------------------------------------------------------- network
+
+
+def _url(value: str, example: str) -> list[Message]:
+    bad = _error("bad-url", f"Enter a full URL starting with https:// or http://, e.g. {example}.")
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018  (raises ValueError for a bad port)
+    except ValueError:
+        return [bad]
+    if parts.scheme not in ("http", "https") or not parts.hostname or any(c.isspace() for c in value):
+        return [bad]
+    return []
+
+
+def _endpoint_url(value: str, values: Mapping[str, str]) -> list[Message]:
+    return _url(value, "https://vpce-0123-abcd.s3.us-east-1.vpce.amazonaws.com")
+
+
+def _proxy(value: str, values: Mapping[str, str]) -> list[Message]:
+    messages = _url(value, "http://proxy.example.com:3128")
+    if not messages and urlsplit(value).password:
+        messages.append(_warning("credentials-in-url", "This proxy URL contains a password, which would be saved in "
+                                 "the profile file in plain text."))
+    return messages
+
+
+def _ca_bundle(value: str, values: Mapping[str, str]) -> list[Message]:
+    path = Path(value).expanduser()
+    if not path.is_file():
+        return [_error("file-missing", f"There is no file at {path}. Choose the PEM file with your organisation's "
+                       "certificate authorities.")]
+    if not os.access(path, os.R_OK):
+        return [_error("file-missing", f"The file {path} cannot be read: check its permissions.")]
+    with path.open("rb") as f:
+        head = f.read(1 << 20)
+    if b"-----BEGIN CERTIFICATE-----" not in head:
+        return [_warning("not-pem", "This file does not look like PEM certificates (no -----BEGIN CERTIFICATE-----).")]
+    return []
+
+
+_CHECKERS: dict[str, Checker] = {
+    "access_key_id": _access_key_id,
+    "secret_access_key": _secret_access_key,
+    "session_token": _session_token,
+    "role": _role,
+    "role_arn": _role_arn,
+    "external_id": _external_id,
+    "source": _source,
+    "session_name": _session_name,
+    "duration": _duration,
+    "region": _region,
+    "service": _service,
+    "bucket": _bucket,
+    "model_id": _model_id,
+    "endpoint_url": _endpoint_url,
+    "proxy": _proxy,
+    "ca_bundle": _ca_bundle,
+}
+KEYS = tuple(_CHECKERS)
+
+
+def check_field(key: str, raw: str, values: Mapping[str, str] | None = None) -> Check:
+    """Clean and check one field. `values`: the other fields' current values (keys as in `KEYS`)."""
+    if key not in _CHECKERS:
+        raise KeyError(f"no such field: {key}")
+    value, removed = _clean(key, "" if raw is None else str(raw))
+    if key == "service":
+        value = value.lower()
+    messages = []
+    if removed:
+        messages.append(_info("whitespace-removed", f"Removed {_describe_removed(removed)} from the pasted value."))
+    if not value and key != "session_token":
+        if key not in _OPTIONAL:
+            messages.append(_error("required", f"Enter the {LABELS[key]}."))
+        return Check(value, tuple(messages))
+    messages += _CHECKERS[key](value, values or {})
+    return Check(value, tuple(messages))
+
+
+def connection_values(conn: Connection, secrets: Secrets) -> dict[str, str]:
+    """Every field's value as text, keyed like `check_field`'s keys."""
+    values = {key: str(getattr(conn, key)) for key in KEYS if hasattr(conn, key)}
+    values.update({key: getattr(conn.network, key) for key in ("endpoint_url", "proxy", "ca_bundle")})
+    values.update(secrets.items())
+    return values
+
+
+def relevant_keys(conn: Connection) -> list[str]:
+    """The fields that matter for this connection, in the order the wizard asks for them."""
+    if conn.method not in METHODS:
+        raise ValueError(f"unknown method: {conn.method}")
+    keys = [f.key for f in METHODS[conn.method].fields]
+    keys.insert(keys.index("region"), "service")
+    if conn.method != "access-key":
+        keys += ["session_name", "duration"]
+    keys += {"s3": ["bucket"], "bedrock-runtime": ["model_id"]}.get(conn.service, [])
+    return keys + ["endpoint_url", "proxy", "ca_bundle"]
+
+
+def check_connection(conn: Connection, secrets: Secrets) -> dict[str, Check]:
+    """A check of every field relevant to `conn.method`."""
+    values = connection_values(conn, secrets)
+    return {key: check_field(key, values.get(key, ""), values) for key in relevant_keys(conn)}
+
+
+def first_error(conn: Connection, secrets: Secrets) -> Message | None:
+    for check in check_connection(conn, secrets).values():
+        if check.errors:
+            return check.errors[0]
+    return None
