@@ -1,0 +1,96 @@
+"""First page: how to authenticate. Three large choices, each saying what it is best for, its limits, and when to pick it.
+
+Keyboard: arrow keys move between the choices (they are one exclusive radio group), Tab leaves the group, Enter = Next.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QButtonGroup, QFrame, QGridLayout, QLabel, QRadioButton, QVBoxLayout, QWizardPage
+
+from wizard.core.connection import METHOD_IDS
+from wizard.core.methods import METHODS
+from wizard.ui.widgets import plain_label, small_muted
+
+# The mnemonic letter of each choice (QWizard's buttons already use B, N, F).
+MNEMONICS = {"access-key": "A", "assume-role": "r", "cross-account": "C"}
+
+
+def _title_with_mnemonic(method_id: str) -> str:
+    title, letter = METHODS[method_id].title, MNEMONICS[method_id]
+    i = title.find(letter)
+    return title if i < 0 else title[:i] + "&" + title[i:]
+
+
+class MethodChoice(QFrame):
+    """One method: a radio button with its title, then best for / limitations / recommended for beneath it."""
+
+    def __init__(self, method_id: str, parent=None):
+        super().__init__(parent)
+        method = METHODS[method_id]
+        self.method_id = method_id
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.radio = QRadioButton(_title_with_mnemonic(method_id), self)
+        font = self.radio.font()
+        font.setBold(True)
+        font.setPointSizeF(font.pointSizeF() * 1.1)
+        self.radio.setFont(font)
+        self.radio.setObjectName(f"method-{method_id}")
+        self.recommended = small_muted(plain_label(method.recommended_for, self))
+        self.recommended.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.recommended.setWordWrap(False)
+        grid = QGridLayout(self)
+        grid.setContentsMargins(12, 8, 12, 10)
+        grid.setHorizontalSpacing(10)
+        grid.setVerticalSpacing(3)
+        grid.addWidget(self.radio, 0, 0, 1, 2)
+        grid.addWidget(self.recommended, 0, 2)
+        indent = self.radio.style().pixelMetric(self.radio.style().PixelMetric.PM_ExclusiveIndicatorWidth) + 8
+        self.details: list[QLabel] = []
+        for row, (word, text) in enumerate((("Best for", method.best_for), ("Limitations", method.limitations)), 1):
+            heading = QLabel(f"{word}:", self)
+            heading.setIndent(indent)
+            body = plain_label(text, self)
+            grid.addWidget(heading, row, 0, Qt.AlignmentFlag.AlignTop)
+            grid.addWidget(body, row, 1, 1, 2)
+            self.details.append(body)
+        grid.setColumnStretch(1, 1)
+        self.radio.setToolTip(f"{method.best_for}\n{method.limitations}")
+        self.setAccessibleName(method.title)
+        self.setAccessibleDescription(f"Best for: {method.best_for} Limitations: {method.limitations}")
+
+    def mousePressEvent(self, event) -> None:  # noqa: N802 (Qt override): a click anywhere on the card selects it
+        self.radio.setChecked(True)
+        self.radio.setFocus(Qt.FocusReason.MouseFocusReason)
+        super().mousePressEvent(event)
+
+
+class MethodPage(QWizardPage):
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setTitle("How will this computer sign in to AWS?")
+        self.setSubTitle("Choose an authentication method. You can change it later by editing the connection.")
+        self.group = QButtonGroup(self)
+        self.choices: dict[str, MethodChoice] = {}
+        layout = QVBoxLayout(self)
+        layout.setSpacing(10)
+        for method_id in METHOD_IDS:
+            choice = MethodChoice(method_id, self)
+            self.group.addButton(choice.radio)
+            self.choices[method_id] = choice
+            layout.addWidget(choice)
+        layout.addStretch(1)
+        self.group.buttonToggled.connect(lambda *_: self.completeChanged.emit())
+        self.set_method("access-key")
+
+    def method(self) -> str:
+        return next((mid for mid, c in self.choices.items() if c.radio.isChecked()), "")
+
+    def set_method(self, method_id: str) -> None:
+        self.choices.get(method_id, self.choices["access-key"]).radio.setChecked(True)
+
+    def initializePage(self) -> None:  # noqa: N802 (Qt override)
+        self.choices[self.method() or "access-key"].radio.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def isComplete(self) -> bool:  # noqa: N802 (Qt override)
+        return bool(self.method())

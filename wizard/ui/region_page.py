@@ -1,0 +1,232 @@
+"""Fourth page: the AWS Region, searchable, grouped by partition, with regions that lack the chosen service flagged.
+
+Keyboard: type in the search box, press Down to move into the list, Up/Down to choose, Enter for Next. A region id
+that is not in the list (newer than the installed botocore) can still be used: it appears as its own entry and the
+validator says what it knows about it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QTreeWidgetItemIterator,
+    QVBoxLayout,
+    QWizardPage,
+)
+
+from wizard.core import validation
+from wizard.core.regions import find_region, partitions
+from wizard.core.services import SERVICES, availability
+from wizard.ui.widgets import FieldMessage, level_icon, plain_label, with_mnemonic
+
+REGION_ROLE = Qt.ItemDataRole.UserRole
+REGION_ID_LIKE = re.compile(r"^[a-z]{2,}(-[a-z0-9]+)*-[0-9]+$")
+
+
+def service_short_name(service_id: str) -> str:
+    """ "EC2" for ec2: the service's title without the word Amazon."""
+    service = SERVICES.get(service_id)
+    return service.title.removeprefix("Amazon ").removeprefix("AWS ") if service else service_id
+
+
+def availability_note(service_id: str, region_id: str) -> tuple[str, str]:
+    """(level, words) for the list's availability column; ("", "") when the service is offered there."""
+    state = availability(service_id, region_id) if service_id in SERVICES else "unknown"
+    if state == "unavailable":
+        return "warning", f"not offered for {service_short_name(service_id)}"
+    if state == "unknown":
+        return "info", "availability unknown"
+    return "", ""
+
+
+class RegionPage(QWizardPage):
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setTitle("Which AWS Region?")
+        self.setSubTitle("Regions are grouped by partition; a role's ARN and its region must be in the same partition.")
+        self._region = "us-east-1"
+        self._service = "s3"
+        self._role_arn = ""  # the role to assume, if any: its partition must be the region's
+        taken: set[str] = set()
+        layout = QVBoxLayout(self)
+        layout.setSpacing(6)
+
+        search_line = QHBoxLayout()
+        search_label = QLabel(with_mnemonic("Search:", taken), self)
+        self.search = QLineEdit(self)
+        self.search.setObjectName("region-search")
+        self.search.setPlaceholderText("a region code or a place, e.g. eu-central-1 or Frankfurt; Down moves into the list")
+        self.search.setClearButtonEnabled(True)
+        search_label.setBuddy(self.search)
+        search_line.addWidget(search_label)
+        search_line.addWidget(self.search, 1)
+        layout.addLayout(search_line)
+
+        self.tree = QTreeWidget(self)
+        self.tree.setObjectName("regions")
+        self.tree.setColumnCount(2)
+        self.tree.setHeaderLabels(["Region", "Service availability"])
+        self.tree.setUniformRowHeights(True)
+        self.tree.setAlternatingRowColors(True)
+        self.tree.header().setStretchLastSection(True)
+        self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+        self.tree.setColumnWidth(0, 380)
+        layout.addWidget(self.tree, 1)
+
+        self.selected = plain_label("", self)
+        self.message = FieldMessage("", self)
+        layout.addWidget(self.selected)
+        layout.addWidget(self.message)
+
+        self._custom = QTreeWidgetItem(["", ""])
+        self._custom.setData(0, REGION_ROLE, "")
+        self.tree.addTopLevelItem(self._custom)
+        self._items: dict[str, QTreeWidgetItem] = {}
+        for partition in partitions():
+            group = QTreeWidgetItem([f"{partition.name} ({partition.id})", ""])
+            group.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            font = group.font(0)
+            font.setBold(True)
+            group.setFont(0, font)
+            self.tree.addTopLevelItem(group)
+            for region in partition.regions:
+                item = QTreeWidgetItem(group, [region.label, ""])
+                item.setData(0, REGION_ROLE, region.id)
+                self._items[region.id] = item
+        self._custom.setHidden(True)
+
+        self.search.textChanged.connect(self._filter)
+        self.search.installEventFilter(self)
+        self.tree.currentItemChanged.connect(self._current_changed)
+        self._filter("")
+
+    # ---- state --------------------------------------------------------------------------------------------------
+    def region(self) -> str:
+        return self._region
+
+    def set_region(self, region_id: str) -> None:
+        self._region = region_id
+        item = self._items.get(region_id)
+        if item is None and region_id:
+            self._set_custom(region_id)
+            item = self._custom
+        if item is not None:
+            self.tree.setCurrentItem(item)
+            self.tree.scrollToItem(item)
+        self.refresh()
+
+    def set_service(self, service_id: str) -> None:
+        """Mark each region by whether botocore's data lists the service there."""
+        self._service = service_id
+        self.tree.setHeaderLabels(["Region", f"Availability of {service_short_name(service_id)}"])
+        for rid, item in self._items.items():
+            self._mark(item, rid)
+        self._mark(self._custom, self._custom.data(0, REGION_ROLE))
+        self.refresh()
+
+    def _mark(self, item: QTreeWidgetItem, region_id: str) -> None:
+        level, words = availability_note(self._service, region_id) if region_id else ("", "")
+        item.setText(1, words)
+        item.setIcon(1, level_icon(self.tree, level) if level else QIcon())
+
+    def _set_custom(self, region_id: str) -> None:
+        self._custom.setText(0, f"{region_id} \u2014 not in this program's list of regions")
+        self._custom.setData(0, REGION_ROLE, region_id)
+        self._custom.setHidden(False)
+        self._mark(self._custom, region_id)
+        if self.tree.currentItem() is self._custom and self._region != region_id:
+            self._region = region_id
+            self.refresh()
+
+    # ---- searching --------------------------------------------------------------------------------------------------
+    def _filter(self, text: str) -> None:
+        needle = text.strip().lower()
+        shown_any = False
+        for i in range(self.tree.topLevelItemCount()):
+            group = self.tree.topLevelItem(i)
+            if group is self._custom:
+                continue
+            shown = 0
+            for j in range(group.childCount()):
+                child = group.child(j)
+                match = not needle or needle in child.text(0).lower()
+                child.setHidden(not match)
+                shown += match
+            group.setHidden(shown == 0)
+            shown_any = shown_any or shown > 0
+            chosen = self._items.get(self._region)
+            group.setExpanded(bool(needle) or i <= 1 or (chosen is not None and chosen.parent() is group))
+        if needle and not shown_any and REGION_ID_LIKE.match(needle):
+            self._set_custom(needle)  # a region newer than the bundled list: offer it as typed
+        else:  # keep the custom entry only while it is the chosen region
+            chosen = self._custom.data(0, REGION_ROLE)
+            self._custom.setHidden(not chosen or chosen != self._region or chosen in self._items)
+
+    def _first_visible_region(self) -> QTreeWidgetItem | None:
+        it = QTreeWidgetItemIterator(self.tree, QTreeWidgetItemIterator.IteratorFlag.NotHidden)
+        while it.value() is not None:
+            item = it.value()
+            if item.data(0, REGION_ROLE) and (item.parent() is None or not item.parent().isHidden()):
+                return item
+            it += 1
+        return None
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
+        if watched is self.search and event.type() == QEvent.Type.KeyPress and event.key() == Qt.Key.Key_Down:
+            current = self.tree.currentItem()
+            if current is None or current.isHidden() or not current.data(0, REGION_ROLE):
+                current = self._first_visible_region()
+            self.tree.setFocus(Qt.FocusReason.TabFocusReason)
+            if current is not None:
+                self.tree.setCurrentItem(current)
+            return True
+        return super().eventFilter(watched, event)
+
+    def _current_changed(self, current, _previous) -> None:
+        region_id = current.data(0, REGION_ROLE) if current is not None else ""
+        if region_id:
+            self._region = region_id
+            self.refresh()
+
+    # ---- checking -----------------------------------------------------------------------------------------------
+    def refresh(self) -> None:
+        region = find_region(self._region)
+        self.selected.setText(f"Selected: {region.label if region else self._region or 'none'}")
+        check = validation.check_field("region", self._region, {"service": self._service})
+        messages = list(check.messages)
+        if self._role_arn.lower().startswith("arn:"):
+            role = validation.check_field("role_arn", self._role_arn, {"region": self._region})
+            messages += [m for m in role.messages if m.code == "partition-mismatch"]
+        self.message.set_messages(messages)
+        self._ok = not any(m.level == "error" for m in messages)
+        self.completeChanged.emit()
+
+    def errors(self) -> dict[str, str]:
+        return {} if self._ok else {"region": self.message.text()}
+
+    # ---- QWizardPage ------------------------------------------------------------------------------------------------
+    def set_role_arn(self, role_arn: str) -> None:
+        self._role_arn = role_arn
+        self.refresh()
+
+    def initializePage(self) -> None:  # noqa: N802 (Qt override)
+        conn = self.wizard().connection()
+        self._role_arn = conn.role_arn or conn.role
+        self.set_service(conn.service)
+        self.set_region(self._region)
+        self.search.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def cleanupPage(self) -> None:  # noqa: N802 (Qt override)
+        pass
+
+    def isComplete(self) -> bool:  # noqa: N802 (Qt override)
+        return getattr(self, "_ok", False)

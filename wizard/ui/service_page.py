@@ -1,0 +1,197 @@
+"""Third page: which AWS service the connection is for, with the reference guide's Bedrock warning shown inline.
+
+Only `bedrock-runtime` is offered for Bedrock; a pre-filled connection naming another service (say "bedrock") shows the
+validator's message and keeps Next disabled until one of the four is chosen. S3 takes an optional bucket (for roles
+limited to one bucket), Bedrock an optional model id with an explicit opt-in to invoke it.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QVBoxLayout,
+    QWidget,
+    QWizardPage,
+)
+
+from wizard.core import validation
+from wizard.core.connection import SERVICE_IDS, Connection
+from wizard.core.services import BEDROCK_WARNING, SERVICES
+from wizard.ui.widgets import FieldMessage, MessageRow, fixed_font, has_error, plain_label, small_muted, with_mnemonic
+
+OPTIONAL_KEYS = {"s3": "bucket", "bedrock-runtime": "model_id"}
+
+
+class ServicePage(QWizardPage):
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setTitle("Which AWS service is this connection for?")
+        self.setSubTitle("The connection test proves access to this service without changing anything.")
+        taken: set[str] = set()
+        self._errors: dict[str, str] = {}
+        self._service_error = False
+        self._invalid_service = ""  # a pre-filled service id that is not one of the four
+        layout = QVBoxLayout(self)
+        layout.setSpacing(6)
+
+        heading = QLabel(with_mnemonic("AWS service:", taken), self)
+        self.list = QListWidget(self)
+        self.list.setObjectName("services")
+        heading.setBuddy(self.list)
+        for sid in SERVICE_IDS:
+            service = SERVICES[sid]
+            item = QListWidgetItem(f"{service.title} ({sid}) \u2014 {service.description}")
+            item.setData(Qt.ItemDataRole.UserRole, sid)
+            item.setToolTip(f"The test: {service.default_probe}")
+            self.list.addItem(item)
+        rows = self.list.sizeHintForRow(0) * len(SERVICE_IDS) + 2 * self.list.frameWidth() + 4
+        self.list.setFixedHeight(rows)
+        self.list.currentItemChanged.connect(self._service_changed)
+        self.service_message = FieldMessage("", self)
+        self.probe = small_muted(plain_label("", self))
+        self.bedrock_warning = MessageRow("warning", BEDROCK_WARNING, self)
+
+        layout.addWidget(heading)
+        layout.addWidget(self.list)
+        layout.addWidget(self.service_message)
+        layout.addWidget(self.probe)
+        layout.addSpacing(6)
+        layout.addWidget(self.bedrock_warning)
+        layout.addSpacing(10)
+
+        form_holder = QWidget(self)
+        self.form = QFormLayout(form_holder)
+        self.form.setContentsMargins(0, 0, 0, 0)
+        self.form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.editors: dict[str, QLineEdit] = {}
+        self.messages: dict[str, FieldMessage] = {}
+        self.touched: set[str] = set()
+        self._add_optional(
+            "bucket",
+            "S3 bucket (optional):",
+            "my-team-reports",
+            "Also test reading this one bucket (ListObjectsV2, one key): for roles limited to a single bucket.",
+            taken,
+        )
+        self._add_optional(
+            "model_id",
+            "Model ID (optional):",
+            "anthropic.claude-3-haiku-20240307-v1:0",
+            "A Bedrock model the connection will use; the test only calls it if you allow it below.",
+            taken,
+        )
+        self.invoke = QCheckBox(
+            with_mnemonic("Invoke the model during the test (may cost a fraction of a cent)", taken), self
+        )
+        self.invoke.setObjectName("invoke_model")
+        self.invoke.toggled.connect(lambda *_: self.completeChanged.emit())
+        self.form.addRow("", self.invoke)
+        layout.addWidget(form_holder)
+        layout.addStretch(1)
+        self.list.setCurrentRow(0)
+
+    def _add_optional(self, key: str, text: str, example: str, help_text: str, taken: set[str]) -> None:
+        holder = QWidget(self)
+        column = QVBoxLayout(holder)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(3)
+        editor = QLineEdit(holder)
+        editor.setObjectName(key)
+        editor.setFont(fixed_font())
+        editor.setPlaceholderText(f"e.g. {example}")
+        editor.textEdited.connect(lambda _t, k=key: self._edited(k))
+        message = FieldMessage(help_text, holder)
+        column.addWidget(editor)
+        column.addWidget(message)
+        label = QLabel(with_mnemonic(text, taken), self)
+        label.setBuddy(editor)
+        label.setContentsMargins(0, max(0, (editor.sizeHint().height() - label.sizeHint().height()) // 2), 0, 0)
+        self.form.addRow(label, holder)
+        self.editors[key] = editor
+        self.messages[key] = message
+
+    # ---- state --------------------------------------------------------------------------------------------------
+    def service(self) -> str:
+        item = self.list.currentItem()
+        return item.data(Qt.ItemDataRole.UserRole) if item is not None else self._invalid_service
+
+    def load(self, conn: Connection) -> None:
+        if conn.service in SERVICE_IDS:
+            self.list.setCurrentRow(SERVICE_IDS.index(conn.service))
+        else:
+            self._invalid_service = conn.service
+            self.list.setCurrentRow(-1)
+        self.editors["bucket"].setText(conn.bucket)
+        self.editors["model_id"].setText(conn.model_id)
+        self.invoke.setChecked(conn.invoke_model)
+        self.touched.update(k for k in self.editors if self.editors[k].text())
+        self.refresh()
+
+    def apply_to(self, conn: Connection) -> None:
+        conn.service = self.service()
+        conn.bucket = self._clean("bucket") if conn.service == "s3" else ""
+        conn.model_id = self._clean("model_id") if conn.service == "bedrock-runtime" else ""
+        conn.invoke_model = bool(conn.model_id) and self.invoke.isChecked()
+
+    def _clean(self, key: str) -> str:
+        return validation.check_field(key, self.editors[key].text(), {"service": self.service()}).value
+
+    # ---- checking -----------------------------------------------------------------------------------------------
+    def _service_changed(self, current, _previous) -> None:
+        if current is not None:
+            self._invalid_service = ""
+        self.refresh()
+
+    def _edited(self, key: str) -> None:
+        self.touched.add(key)
+        editor = self.editors[key]
+        check = validation.check_field(key, editor.text(), {"service": self.service()})
+        if check.value != editor.text() and any(m.code == "whitespace-removed" for m in check.messages):
+            editor.setText(check.value)
+        self.refresh(notes={key: [m for m in check.messages if m.code == "whitespace-removed"]})
+
+    def refresh(self, notes: dict | None = None) -> None:
+        sid = self.service()
+        check = validation.check_field("service", sid, {"service": sid})
+        self.service_message.set_messages([m for m in check.messages if sid or m.code != "required"])
+        self._service_error = not check.ok
+        service = SERVICES.get(sid)
+        self.probe.setText(f"The test will run: {service.default_probe}." if service else "")
+        self._errors = {}
+        for key, editor in self.editors.items():
+            relevant = OPTIONAL_KEYS.get(sid) == key
+            self.form.setRowVisible(editor.parentWidget(), relevant)
+            if not relevant:
+                continue
+            result = validation.check_field(key, editor.text(), {"service": sid})
+            shown = list(result.messages) + [n for n in (notes or {}).get(key, []) if n not in result.messages]
+            self.messages[key].set_messages(shown)
+            if has_error(result.messages):
+                self._errors[key] = self.messages[key].text()
+        self.form.setRowVisible(self.invoke, sid == "bedrock-runtime")
+        self.invoke.setEnabled(bool(self.editors["model_id"].text().strip()))
+        self.completeChanged.emit()
+
+    def errors(self) -> dict[str, str]:
+        errors = dict(self._errors)
+        if self._service_error:
+            errors["service"] = self.service_message.text()
+        return errors
+
+    # ---- QWizardPage ------------------------------------------------------------------------------------------------
+    def initializePage(self) -> None:  # noqa: N802 (Qt override)
+        self.refresh()
+        self.list.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def cleanupPage(self) -> None:  # noqa: N802 (Qt override)
+        pass
+
+    def isComplete(self) -> bool:  # noqa: N802 (Qt override)
+        return not self.errors()

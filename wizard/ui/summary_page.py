@@ -1,0 +1,195 @@
+"""Last page: everything entered, secrets redacted, and the name the connection will be saved under.
+
+Secret values are never put into a label: only their length and where they will be kept. The access key id is masked
+to its first and last four characters.
+"""
+
+from __future__ import annotations
+
+import re
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFormLayout, QFrame, QLabel, QLineEdit, QScrollArea, QVBoxLayout, QWidget, QWizardPage
+
+from wizard.core import validation
+from wizard.core.connection import Connection, Secrets
+from wizard.core.methods import METHODS
+from wizard.core.redact import mask_access_key_id
+from wizard.core.regions import find_region
+from wizard.core.services import SERVICES
+from wizard.ui.credentials_page import SOURCE_CHOICES
+from wizard.ui.widgets import FieldMessage, fixed_font, plain_label, with_mnemonic
+
+PROFILE_NAME_MAX = 64
+PROFILE_NAME_CHARS = re.compile(r"^[A-Za-z0-9._@+=,-]+$")
+
+
+def check_profile_name(name: str, taken: set[str]) -> list[validation.Message]:
+    """Messages for a profile name: required, at most 64 characters of letters, digits and . _ - @ + = , ; unique."""
+    if not name:
+        return [validation.Message("error", "required", "Give the connection a name.")]
+    if len(name) > PROFILE_NAME_MAX:
+        return [validation.Message("error", "too-long", f"At most {PROFILE_NAME_MAX} characters ({len(name)} now).")]
+    if not PROFILE_NAME_CHARS.match(name):
+        return [
+            validation.Message(
+                "error", "bad-characters", "Use letters, digits and . _ - @ + = , only (no spaces), as AWS profile names do."
+            )
+        ]
+    if name in taken:
+        return [validation.Message("error", "name-taken", f"A connection named {name} already exists.")]
+    return []
+
+
+def secret_summary(value: str) -> str:
+    """What the summary says about a secret: its length and where it goes, never the value."""
+    if not value:
+        return "none"
+    return f"\u2022\u2022\u2022\u2022 ({len(value)} characters, will be stored in the keychain)"
+
+
+def source_text(source: str) -> str:
+    if source.startswith("profile:"):
+        return f"The saved connection {source.removeprefix('profile:')}"
+    return dict(SOURCE_CHOICES).get(source, source)
+
+
+def describe(conn: Connection, secrets: Secrets) -> list[tuple[str, str]]:
+    """(label, value) rows summarising a connection; secrets redacted."""
+    rows = [("Method", METHODS[conn.method].title if conn.method in METHODS else conn.method)]
+    if conn.uses_keys:
+        rows += [
+            ("Access key ID", mask_access_key_id(conn.access_key_id)),
+            ("Secret access key", secret_summary(secrets.secret_access_key)),
+            ("Session token", secret_summary(secrets.session_token)),
+        ]
+    if conn.method == "assume-role":
+        rows.append(("IAM role", conn.role))
+    if conn.method == "cross-account":
+        rows += [
+            ("IAM role ARN", conn.role_arn),
+            ("External ID", conn.external_id),
+            ("Assume the role as", source_text(conn.source)),
+        ]
+    if conn.method != "access-key":
+        rows.append(("Session", f"{conn.session_name}, {conn.duration} seconds ({conn.duration / 3600:g} h)"))
+    service = SERVICES.get(conn.service)
+    rows.append(("Service", f"{service.title} ({conn.service})" if service else conn.service))
+    if conn.service == "s3" and conn.bucket:
+        rows.append(("S3 bucket", conn.bucket))
+    if conn.service == "bedrock-runtime" and conn.model_id:
+        invoke = "will be invoked by the test" if conn.invoke_model else "not invoked by the test"
+        rows.append(("Model ID", f"{conn.model_id} ({invoke})"))
+    region = find_region(conn.region)
+    rows.append(("Region", region.label if region else conn.region))
+    if conn.network.endpoint_url:
+        rows.append(("Endpoint", conn.network.endpoint_url))
+    return rows
+
+
+class SummaryPage(QWizardPage):
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setTitle("Summary")
+        self.setSubTitle("Check the connection and give it a name. Settings go to the profile file; secrets only to the "
+                         "keychain.")
+        self.taken_names: set[str] = set()
+        self._name_edited = False
+        taken: set[str] = set()
+        layout = QVBoxLayout(self)
+        layout.setSpacing(8)
+
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        body = QWidget(scroll)
+        scroll.setWidget(body)
+        layout.addWidget(scroll, 1)
+        # one form for the name and the details, so that all labels line up
+        self.details = QFormLayout(body)
+        self.details.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+        self.details.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.details.setContentsMargins(0, 0, 0, 0)
+
+        holder = QWidget(body)
+        column = QVBoxLayout(holder)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(3)
+        self.name = QLineEdit(holder)
+        self.name.setObjectName("profile_name")
+        self.name.textEdited.connect(self._name_changed)
+        self.name_message = FieldMessage("The name you will see in the list of connections.", holder)
+        column.addWidget(self.name)
+        column.addWidget(self.name_message)
+        label = QLabel(with_mnemonic("Profile name:", taken), body)
+        label.setBuddy(self.name)
+        label.setContentsMargins(0, max(0, (self.name.sizeHint().height() - label.sizeHint().height()) // 2), 0, 0)
+        self.details.addRow(label, holder)
+        line = QFrame(body)
+        line.setFrameShape(QFrame.Shape.HLine)
+        line.setFrameShadow(QFrame.Shadow.Sunken)
+        self.details.addRow(line)
+        self._fixed_rows = self.details.rowCount()
+        self.value_labels: dict[str, QLabel] = {}
+
+    # ---- content ------------------------------------------------------------------------------------------------
+    def show_connection(self, conn: Connection, secrets: Secrets, tested: str = "") -> None:
+        while self.details.rowCount() > self._fixed_rows:
+            self.details.removeRow(self._fixed_rows)
+        self.value_labels = {}
+        rows = describe(conn, secrets)
+        if tested:
+            rows.append(("Test", tested))
+        for title, value in rows:
+            label = plain_label(value, selectable=True)
+            if title in ("Access key ID", "IAM role ARN", "IAM role", "External ID", "Model ID", "S3 bucket"):
+                label.setFont(fixed_font())
+            self.value_labels[title] = label
+            self.details.addRow(QLabel(f"{title}:"), label)
+
+    def default_name(self, conn: Connection) -> str:
+        base = f"{conn.service}-{conn.region}"
+        name, n = base, 2
+        while name in self.taken_names:
+            name, n = f"{base}-{n}", n + 1
+        return name
+
+    def profile_name(self) -> str:
+        return self.name.text().strip()
+
+    def set_profile_name(self, name: str) -> None:
+        self.name.setText(name)
+        self._name_edited = bool(name)
+        self._check_name()
+
+    def _name_changed(self, _text: str) -> None:
+        self._name_edited = True
+        self._check_name()
+
+    def _check_name(self) -> None:
+        self._name_messages = check_profile_name(self.profile_name(), self.taken_names)
+        self.name_message.set_messages(self._name_messages)
+        self.completeChanged.emit()
+
+    def summary_text(self) -> str:
+        """Every label's text on the page (what a user can read), for checks that no secret is shown."""
+        texts = [w.text() for w in self.findChildren(QLabel)]
+        return "\n".join(texts)
+
+    # ---- QWizardPage ------------------------------------------------------------------------------------------------
+    def initializePage(self) -> None:  # noqa: N802 (Qt override)
+        wizard = self.wizard()
+        conn, secrets = wizard.connection(), wizard.secrets()
+        untested = bool(wizard.property("untested"))
+        self.show_connection(conn, secrets, "not tested (saved without testing)" if untested else "")
+        if not self._name_edited:
+            self.name.setText(self.default_name(conn))
+        self._check_name()
+        self.name.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.name.selectAll()
+
+    def cleanupPage(self) -> None:  # noqa: N802 (Qt override)
+        pass
+
+    def isComplete(self) -> bool:  # noqa: N802 (Qt override)
+        return not getattr(self, "_name_messages", [True])

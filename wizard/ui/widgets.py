@@ -1,0 +1,214 @@
+"""Small widgets the wizard pages share: a field's message line, a masked secret editor, mnemonics for labels.
+
+Status is always an icon and a word ("Error:", "Warning:", "Note:"), never colour alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from PySide6.QtCore import QPointF, Qt, Signal
+from PySide6.QtGui import (
+    QAction,
+    QColor,
+    QFont,
+    QFontDatabase,
+    QIcon,
+    QKeySequence,
+    QPainter,
+    QPainterPath,
+    QPalette,
+    QPen,
+    QPixmap,
+)
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QSizePolicy, QStyle, QVBoxLayout, QWidget
+
+# Letters QWizard's own buttons use (< &Back, &Next >, &Finish, &Help, &Commit): labels must not take them.
+RESERVED_MNEMONICS = frozenset("bnfhc")
+
+LEVEL_WORDS = {"error": "Error", "warning": "Warning", "info": "Note"}
+_LEVEL_ICONS = {
+    "error": QStyle.StandardPixmap.SP_MessageBoxCritical,
+    "warning": QStyle.StandardPixmap.SP_MessageBoxWarning,
+    "info": QStyle.StandardPixmap.SP_MessageBoxInformation,
+}
+ICON_SIZE = 16
+REVEAL_SHORTCUT = "Ctrl+Shift+H"
+
+
+def level_icon(widget: QWidget, level: str) -> QIcon:
+    """The standard icon for a message level ("error", "warning", "info")."""
+    return widget.style().standardIcon(_LEVEL_ICONS.get(level, _LEVEL_ICONS["info"]))
+
+
+def fixed_font() -> QFont:
+    """The system's monospace font: keys and ARNs are easier to check character by character."""
+    return QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+
+
+def small_muted(label: QLabel) -> QLabel:
+    """Style a label as secondary text: slightly smaller, text colour blended towards the background (follows themes)."""
+    font = label.font()
+    font.setPointSizeF(max(font.pointSizeF() * 0.92, 7.0))
+    label.setFont(font)
+    palette = label.palette()
+    fg, bg = palette.color(QPalette.ColorRole.WindowText), palette.color(QPalette.ColorRole.Window)
+    mixed = QColor(*(round(a * 0.68 + b * 0.32) for a, b in zip(fg.getRgb()[:3], bg.getRgb()[:3])))
+    palette.setColor(QPalette.ColorRole.WindowText, mixed)
+    label.setPalette(palette)
+    return label
+
+
+def with_mnemonic(text: str, taken: set[str]) -> str:
+    """`text` with an "&" before the first letter not yet taken (nor used by QWizard's buttons); adds it to `taken`."""
+    words_first = [i for i, ch in enumerate(text) if ch.isalpha() and (i == 0 or not text[i - 1].isalnum())]
+    others = [i for i, ch in enumerate(text) if ch.isalpha() and i not in words_first]
+    for i in words_first + others:
+        letter = text[i].lower()
+        if letter not in taken and letter not in RESERVED_MNEMONICS:
+            taken.add(letter)
+            return text[:i] + "&" + text[i:]
+    return text
+
+
+class MessageRow(QWidget):
+    """One message: its level's icon, then "Word: text"."""
+
+    def __init__(self, level: str, text: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(6)
+        self.icon = QLabel(self)
+        self.icon.setPixmap(level_icon(self, level).pixmap(ICON_SIZE, ICON_SIZE))
+        self.icon.setAlignment(Qt.AlignmentFlag.AlignTop)
+        self.icon.setFixedWidth(ICON_SIZE)
+        self.label = QLabel(f"{LEVEL_WORDS.get(level, 'Note')}: {text}", self)
+        self.label.setWordWrap(True)
+        self.label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.label.setTextFormat(Qt.TextFormat.PlainText)
+        self.label.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        layout.addWidget(self.icon)
+        layout.addWidget(self.label, 1)
+        self.level = level
+
+
+class FieldMessage(QWidget):
+    """The messages of one field, shown right beneath it; when there are none, the field's help in muted text."""
+
+    def __init__(self, help_text: str = "", parent: QWidget | None = None):
+        super().__init__(parent)
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+        self._layout.setSpacing(2)
+        self._help = small_muted(QLabel(help_text, self))
+        self._help.setWordWrap(True)
+        self._help.setVisible(bool(help_text))
+        self._layout.addWidget(self._help)
+        self._rows: list[MessageRow] = []
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Minimum)
+
+    def set_help(self, text: str) -> None:
+        self._help.setText(text)
+        self._help.setVisible(bool(text) and not self._rows)
+
+    def set_messages(self, messages: Iterable) -> None:
+        """Show these messages (objects with .level and .text), replacing the previous ones."""
+        for row in self._rows:
+            self._layout.removeWidget(row)
+            row.deleteLater()
+        self._rows = [MessageRow(m.level, m.text, self) for m in messages]
+        for row in self._rows:
+            self._layout.addWidget(row)
+        self._help.setVisible(bool(self._help.text()) and not self._rows)
+
+    def text(self) -> str:
+        """Everything the field's message area says, one message a line (the help when there is no message)."""
+        if self._rows:
+            return "\n".join(row.label.text() for row in self._rows)
+        return self._help.text() if self._help.isVisible() else ""
+
+    def levels(self) -> list[str]:
+        return [row.level for row in self._rows]
+
+
+def eye_icon(slashed: bool, colour: QColor) -> QIcon:
+    """An eye (show the value), or a struck-through eye (hide it), drawn in `colour`: no icon theme is needed."""
+    size = 32
+    pixmap = QPixmap(size, size)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(QPen(colour, 2.4))
+    outline = QPainterPath(QPointF(3, 16))
+    outline.quadTo(16, 2, 29, 16)
+    outline.quadTo(16, 30, 3, 16)
+    painter.drawPath(outline)
+    painter.setBrush(colour)
+    painter.drawEllipse(QPointF(16, 16), 4.5, 4.5)
+    if slashed:
+        painter.drawLine(QPointF(6, 27), QPointF(26, 5))
+    painter.end()
+    return QIcon(pixmap)
+
+
+class SecretLineEdit(QLineEdit):
+    """A masked line edit with an eye toggle inside it (mouse) and Ctrl+Shift+H while it has focus (keyboard).
+
+    Copying and cutting are refused even while the value is shown, so a secret never reaches the clipboard from here.
+    """
+
+    revealed = Signal(bool)
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setEchoMode(QLineEdit.EchoMode.Password)
+        self.setFont(fixed_font())
+        self.reveal_action = QAction(self)
+        self.reveal_action.setCheckable(True)
+        self.reveal_action.setShortcut(QKeySequence(REVEAL_SHORTCUT))
+        self.reveal_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        self.reveal_action.toggled.connect(self._set_revealed)
+        self.addAction(self.reveal_action, QLineEdit.ActionPosition.TrailingPosition)
+        self._set_revealed(False)
+
+    def is_revealed(self) -> bool:
+        return self.echoMode() == QLineEdit.EchoMode.Normal
+
+    def _set_revealed(self, shown: bool) -> None:
+        self.setEchoMode(QLineEdit.EchoMode.Normal if shown else QLineEdit.EchoMode.Password)
+        colour = self.palette().color(QPalette.ColorRole.Text)
+        self.reveal_action.setIcon(QIcon.fromTheme("view-hidden" if shown else "view-visible", eye_icon(shown, colour)))
+        verb = "Hide" if shown else "Show"
+        self.reveal_action.setText(f"{verb} the value")
+        self.reveal_action.setToolTip(f"{verb} the value ({REVEAL_SHORTCUT})")
+        self.revealed.emit(shown)
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        if event.matches(QKeySequence.StandardKey.Copy) or event.matches(QKeySequence.StandardKey.Cut):
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def contextMenuEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        menu = self.createStandardContextMenu()
+        for action in menu.actions():
+            if action.objectName() in ("edit-copy", "edit-cut"):
+                action.setEnabled(False)
+        menu.exec(event.globalPos())
+        menu.deleteLater()
+
+
+def plain_label(text: str, parent: QWidget | None = None, *, selectable: bool = False) -> QLabel:
+    """A word-wrapped plain-text label (never interprets markup from user values)."""
+    label = QLabel(text, parent)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setWordWrap(True)
+    if selectable:
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return label
+
+
+def has_error(messages: Sequence) -> bool:
+    """True when any of these messages is an error."""
+    return any(m.level == "error" for m in messages)

@@ -1,0 +1,163 @@
+"""The connection wizard: method, credentials, service, region, [test], summary.
+
+The flow is one tuple (`FLOW`); pages only display what `wizard.core` decides. The test page is added when its module
+is installed. The result is read with `connection()` and `secrets()`; Finish emits `finished_connection(name,
+connection, secrets)` and then closes the wizard (saving is done by whoever listens).
+"""
+
+from __future__ import annotations
+
+import copy
+from enum import IntEnum
+
+from PySide6.QtCore import QSize, Signal
+from PySide6.QtWidgets import QWizard
+
+from wizard import APP_TITLE
+from wizard.core.connection import Connection, Secrets
+from wizard.ui.credentials_page import CredentialsPage
+from wizard.ui.method_page import MethodPage
+from wizard.ui.region_page import RegionPage
+from wizard.ui.service_page import ServicePage
+from wizard.ui.summary_page import SummaryPage
+
+DEFAULT_SIZE = QSize(860, 640)
+MINIMUM_SIZE = QSize(720, 560)
+
+
+class PageId(IntEnum):
+    METHOD = 0
+    CREDENTIALS = 1
+    SERVICE = 2
+    REGION = 3
+    TEST = 4
+    SUMMARY = 5
+
+
+FLOW = (PageId.METHOD, PageId.CREDENTIALS, PageId.SERVICE, PageId.REGION, PageId.TEST, PageId.SUMMARY)
+
+
+def _test_page_class():
+    """The test page's class, or None while its module is not part of the program."""
+    try:
+        from wizard.ui.test_page import TestPage
+    except ImportError:
+        return None
+    return TestPage
+
+
+def practice_connection(practice, endpoint_url: str = "") -> tuple[Connection, Secrets]:
+    """A connection pre-filled from practice mode's values (the local emulator's user, role and bucket)."""
+    conn = Connection(
+        method="access-key",
+        region=getattr(practice, "region", "") or "us-east-1",
+        service="s3",
+        access_key_id=practice.access_key_id,
+        role=getattr(practice, "role_name", ""),
+        role_arn=getattr(practice, "cross_role_arn", ""),
+        external_id=getattr(practice, "external_id", ""),
+        bucket=getattr(practice, "bucket", ""),
+    )
+    conn.network.endpoint_url = endpoint_url or getattr(practice, "endpoint_url", "")
+    return conn, Secrets(secret_access_key=practice.secret_access_key)
+
+
+class ConnectionWizard(QWizard):
+    """New connection (nothing given) or edit one (`connection` and `secrets` given).
+
+    `practice`: practice mode's values (wizard.practice.aws_emulator.PracticeValues) to pre-fill when no connection is
+    given. `saved_profiles`: names of saved connections (offered as a cross-account source; a new name must differ).
+    `profile_name`: the name being edited (kept unless the user changes it).
+    """
+
+    finished_connection = Signal(str, object, object)  # profile name, Connection, Secrets
+
+    def __init__(
+        self,
+        parent=None,
+        *,
+        connection: Connection | None = None,
+        secrets: Secrets | None = None,
+        practice=None,
+        saved_profiles=(),
+        profile_name: str = "",
+        endpoint_url: str = "",
+    ):
+        super().__init__(parent)
+        self.practice = practice
+        if connection is None and practice is not None:
+            connection, secrets = practice_connection(practice, endpoint_url)
+        self._base = copy.deepcopy(connection) if connection is not None else Connection()
+        if endpoint_url:
+            self._base.network.endpoint_url = endpoint_url
+        self.setWindowTitle(APP_TITLE + (" \u2014 practice mode" if practice is not None else ""))
+        self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
+        self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage, True)
+        self.setOption(QWizard.WizardOption.HaveHelpButton, False)
+        self.setMinimumSize(MINIMUM_SIZE)
+        self.resize(DEFAULT_SIZE)
+
+        self.method_page = MethodPage()
+        self.credentials_page = CredentialsPage()
+        self.service_page = ServicePage()
+        self.region_page = RegionPage()
+        self.summary_page = SummaryPage()
+        self.setPage(PageId.METHOD, self.method_page)
+        self.setPage(PageId.CREDENTIALS, self.credentials_page)
+        self.setPage(PageId.SERVICE, self.service_page)
+        self.setPage(PageId.REGION, self.region_page)
+        test_page = _test_page_class()
+        self.test_page = test_page() if test_page is not None else None
+        if self.test_page is not None:
+            self.setPage(PageId.TEST, self.test_page)
+        self.setPage(PageId.SUMMARY, self.summary_page)
+        self.setStartId(PageId.METHOD)
+
+        names = [n for n in saved_profiles if n != profile_name]
+        self.credentials_page.set_saved_profiles(names)
+        self.summary_page.taken_names = set(names)
+        self._load(self._base, secrets or Secrets())
+        if profile_name:
+            self.summary_page.set_profile_name(profile_name)
+
+    def _load(self, conn: Connection, secrets: Secrets) -> None:
+        self.method_page.set_method(conn.method)
+        self.credentials_page.load(conn, secrets)
+        self.service_page.load(conn)
+        self.region_page.set_region(conn.region)
+
+    # ---- the result ---------------------------------------------------------------------------------------------
+    def connection(self) -> Connection:
+        """The connection as entered so far (non-secret settings; network settings kept from the one being edited)."""
+        conn = copy.deepcopy(self._base)
+        secrets = Secrets()
+        conn.method = self.method_page.method()
+        for key in ("access_key_id", "role", "role_arn", "external_id"):
+            setattr(conn, key, "")
+        conn.source = "default"
+        self.credentials_page.apply_to(conn, secrets)
+        self.service_page.apply_to(conn)
+        conn.region = self.region_page.region()
+        return conn
+
+    def secrets(self) -> Secrets:
+        """The secrets as entered (empty for a cross-account connection, which carries no keys)."""
+        conn, secrets = Connection(method=self.method_page.method()), Secrets()
+        self.credentials_page.apply_to(conn, secrets)
+        return secrets
+
+    def profile_name(self) -> str:
+        return self.summary_page.profile_name()
+
+    # ---- flow ---------------------------------------------------------------------------------------------------
+    def nextId(self) -> int:  # noqa: N802 (Qt override)
+        present = [pid for pid in FLOW if self.page(pid) is not None]
+        current = self.currentId()
+        if current not in present:
+            return -1
+        i = present.index(current)
+        return int(present[i + 1]) if i + 1 < len(present) else -1
+
+    def accept(self) -> None:
+        self.finished_connection.emit(self.profile_name(), self.connection(), self.secrets())
+        super().accept()
