@@ -1,0 +1,269 @@
+"""The OS keychain: where the secret access key and the session token live, and nowhere else.
+
+Key scheme (one `keyring` service for the whole program; the "username" names the profile by its stable id, so renaming
+a profile never touches the keychain):
+
+    service:  "aws-connection-wizard"
+    username: "<profile-id>/secret_access_key"     the secret access key
+              "<profile-id>/session_token"         the session token (absent when the profile has none)
+
+`<profile-id>` is the profile's uuid4 from the profile file (`wizard.core.profiles`). On Linux the entries appear in
+GNOME Keyring / KWallet (Secret Service) with the attributes service=aws-connection-wizard, username=<as above>.
+
+No plaintext fallback, ever: a backend that stores secrets in a file (keyrings.alt), the "fail" and "null" backends, and
+any backend with priority below 1 are refused with a `KeychainError("no-keyring")`. Every failure becomes a
+`KeychainError` whose code is one of `CODES`; its message never contains a secret value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from contextlib import closing
+
+import keyring
+import keyring.errors
+
+from wizard.core.connection import Secrets
+
+SERVICE = "aws-connection-wizard"
+SECRET_FIELDS = ("secret_access_key", "session_token")
+CODES = ("no-keyring", "keyring-locked", "keyring-error")
+MAX_SECRET_LENGTH = 4096
+DEFAULT_UNLOCK_TIMEOUT = 120.0  # seconds the user gets to answer an unlock prompt
+
+_REFUSED_CLASS_WORDS = ("fail", "null", "plaintext")
+_REFUSED_MODULE_PARTS = ("fail", "null", "file", "plaintext")
+
+
+class KeychainError(Exception):
+    """The keychain could not be used. `code` is one of CODES; `message` is safe to show (no secret in it)."""
+
+    def __init__(self, code: str, message: str):
+        if code not in CODES:
+            raise ValueError(f"unknown keychain error code {code!r}")
+        super().__init__(f"{code}: {message}")
+        self.code = code
+        self.message = message
+
+
+def entry_name(profile_id: str, field: str) -> str:
+    """The keyring "username" of one secret of one profile (see the module docstring)."""
+    if field not in SECRET_FIELDS:
+        raise ValueError(f"not a secret field: {field!r}")
+    return f"{profile_id}/{field}"
+
+
+def refusal_reason(backend) -> str | None:
+    """Why `backend` must not hold secrets (plaintext, fail, null, low priority), or None when it is acceptable."""
+    cls = type(backend)
+    module = cls.__module__
+    name = f"{module}.{cls.__name__}"
+    if module.startswith("keyrings.alt"):
+        return f"{name} stores secrets in a plain or weakly protected file"
+    if module.startswith("keyring.backends.chainer"):
+        chained = list(backend.backends)
+        if not chained:
+            return "no keyring backend is available"
+        for inner in chained:
+            reason = refusal_reason(inner)
+            if reason:
+                return reason
+        return None
+    module_parts = module.lower().split(".")
+    if any(w in cls.__name__.lower() for w in _REFUSED_CLASS_WORDS) or set(module_parts) & set(_REFUSED_MODULE_PARTS):
+        return f"{name} does not keep secrets safely"
+    try:
+        priority = backend.priority
+    except Exception as exc:  # a backend's priority raises when it cannot work here
+        return f"{name} cannot be used: {type(exc).__name__}"
+    if priority < 1:
+        return f"{name} has priority {priority} (not a recommended keyring)"
+    return None
+
+
+def _chained(backend) -> list:
+    if type(backend).__module__.startswith("keyring.backends.chainer"):
+        return list(backend.backends)
+    return [backend]
+
+
+def _is_secret_service(backend) -> bool:
+    return type(backend).__module__ == "keyring.backends.SecretService"
+
+
+def _scrub(text: str, secrets: Iterable[str]) -> str:
+    for value in secrets:
+        if value:
+            text = text.replace(value, "[redacted]")
+    return text
+
+
+def classify(exc: BaseException, secrets: Iterable[str] = ()) -> KeychainError:
+    """Turn any exception raised by a keyring backend into a KeychainError (the message is scrubbed of secrets)."""
+    if isinstance(exc, KeychainError):
+        return exc
+    detail = _scrub(f"{type(exc).__name__}: {exc}", secrets)[:300]
+    module = type(exc).__module__ or ""
+    if isinstance(exc, keyring.errors.NoKeyringError):
+        return KeychainError("no-keyring", f"No usable keychain on this system ({detail}). Nothing secret was saved.")
+    if isinstance(exc, keyring.errors.KeyringLocked) or type(exc).__name__ in ("LockedException", "PromptDismissedException"):
+        return KeychainError(
+            "keyring-locked", "The keychain is locked and was not unlocked. Unlock it (log in again or open your "
+            "keyring manager) and retry."
+        )
+    if module.startswith("secretstorage") and type(exc).__name__ == "SecretServiceNotAvailableException":
+        return KeychainError("no-keyring", f"The Secret Service is not running ({detail}). Nothing secret was saved.")
+    return KeychainError("keyring-error", f"The keychain reported an error: {detail}")
+
+
+class SecretStore:
+    """Secrets of profiles in the OS keychain, keyed by profile id.
+
+    `backend` defaults to keyring's active backend (honours PYTHON_KEYRING_BACKEND and keyringrc). When the backend is
+    the Secret Service and its collection is locked, an unlock prompt gets `unlock_timeout` seconds; a dismissed or
+    unanswered prompt is `keyring-locked`.
+    """
+
+    def __init__(self, service: str = SERVICE, *, backend=None, unlock_timeout: float = DEFAULT_UNLOCK_TIMEOUT):
+        self.service = service
+        self._backend = backend
+        self.unlock_timeout = unlock_timeout
+
+    # -- backend -----------------------------------------------------------------------------------------------------
+    def backend(self):
+        """The keyring backend, or KeychainError("no-keyring") when it would not keep secrets safely."""
+        try:
+            backend = self._backend if self._backend is not None else keyring.get_keyring()
+        except Exception as exc:
+            raise classify(exc) from None
+        reason = refusal_reason(backend)
+        if reason:
+            raise KeychainError("no-keyring", f"No usable keychain: {reason}. Nothing secret was saved.")
+        return backend
+
+    def backend_name(self) -> str:
+        """A name an administrator recognises ("GNOME Keyring", "macOS Keychain", ...), or "none" when refused."""
+        try:
+            backend = self.backend()
+        except KeychainError:
+            return "none"
+        names = [_friendly_name(b) for b in _chained(backend)]
+        return " + ".join(names)
+
+    def _ready(self, secrets: Iterable[str] = ()):
+        backend = self.backend()
+        for inner in _chained(backend):
+            if _is_secret_service(inner):
+                _ensure_unlocked(inner, self.unlock_timeout, secrets)
+        return backend
+
+    # -- operations --------------------------------------------------------------------------------------------------
+    def save(self, profile_id: str, secrets: Secrets) -> None:
+        """Store the profile's secrets; an empty session token removes a stored one. All or nothing."""
+        values = secrets.values()
+        for _field, value in secrets.items():
+            if len(value) > MAX_SECRET_LENGTH:
+                raise KeychainError("keyring-error", f"A secret is longer than {MAX_SECRET_LENGTH} characters.")
+        backend = self._ready(values)
+        written: list[str] = []
+        try:
+            for field, value in secrets.items():
+                name = entry_name(profile_id, field)
+                if value:
+                    backend.set_password(self.service, name, value)
+                    written.append(name)
+                else:
+                    _delete_quietly(backend, self.service, name)
+        except Exception as exc:
+            for name in written:  # all or nothing: take back what this call wrote
+                _delete_quietly(backend, self.service, name)
+            raise classify(exc, values) from None
+
+    def load(self, profile_id: str) -> Secrets:
+        """The profile's secrets; a missing entry is an empty string."""
+        backend = self._ready()
+        found = {}
+        try:
+            for field in SECRET_FIELDS:
+                found[field] = backend.get_password(self.service, entry_name(profile_id, field)) or ""
+        except Exception as exc:
+            raise classify(exc, found.values()) from None
+        return Secrets(**found)
+
+    def delete(self, profile_id: str) -> None:
+        """Remove the profile's entries (missing entries are fine)."""
+        backend = self._ready()
+        for field in SECRET_FIELDS:
+            try:
+                backend.delete_password(self.service, entry_name(profile_id, field))
+            except keyring.errors.PasswordDeleteError:
+                pass
+            except Exception as exc:
+                raise classify(exc) from None
+
+    def has_secret(self, profile_id: str) -> bool:
+        return bool(self.load(profile_id).secret_access_key)
+
+
+def _delete_quietly(backend, service: str, name: str) -> None:
+    try:
+        backend.delete_password(service, name)
+    except keyring.errors.PasswordDeleteError:
+        pass
+
+
+def _friendly_name(backend) -> str:
+    module = type(backend).__module__
+    if module == "keyring.backends.SecretService":
+        return "GNOME Keyring" if _gnome_keyring_running() else "Secret Service"
+    return {
+        "keyring.backends.macOS": "macOS Keychain",
+        "keyring.backends.Windows": "Windows Credential Manager",
+        "keyring.backends.kwallet": "KWallet",
+        "keyring.backends.libsecret": "libsecret",
+    }.get(module, f"{module}.{type(backend).__name__}")
+
+
+def _gnome_keyring_running() -> bool:
+    """True when the Secret Service is gnome-keyring-daemon (it exports its own interface next to the standard one)."""
+    try:
+        import secretstorage
+        from secretstorage.util import DBusAddressWrapper
+
+        with closing(secretstorage.dbus_init()) as conn:
+            service = DBusAddressWrapper("/org/freedesktop/secrets", "org.freedesktop.DBus.Introspectable", conn)
+            (xml,) = service.call("Introspect", "")
+            return "org.gnome.keyring." in xml
+    except Exception:
+        return False
+
+
+def _ensure_unlocked(backend, timeout: float, secrets: Iterable[str]) -> None:
+    """Unlock the Secret Service collection keyring will use, giving a prompt at most `timeout` seconds.
+
+    keyring itself waits for the prompt forever; this bounded check runs first so nothing hangs.
+    """
+    try:
+        import secretstorage
+
+        with closing(secretstorage.dbus_init()) as conn:
+            path = getattr(backend, "preferred_collection", None)
+            collection = (
+                secretstorage.Collection(conn, path) if path else secretstorage.get_default_collection(conn)
+            )
+            if not collection.is_locked():
+                return
+            try:
+                collection.unlock(timeout=timeout)
+            except TimeoutError:
+                raise KeychainError(
+                    "keyring-locked", f"The keychain is locked and the unlock prompt was not answered in {timeout:g} s."
+                ) from None
+            if collection.is_locked():
+                raise KeychainError(
+                    "keyring-locked", "The keychain is locked and unlocking was refused or could not be asked."
+                )
+    except KeychainError:
+        raise
+    except Exception as exc:
+        raise classify(exc, secrets) from None

@@ -1,0 +1,422 @@
+"""Saved profiles: the non-secret settings of tested connections, in one versioned JSON file.
+
+File: `<home>/profiles.json`, where home is `AWS_CONNECTION_WIZARD_HOME` or platformdirs'
+`user_config_dir("aws-connection-wizard")` (e.g. ~/.config/aws-connection-wizard). Format (schema version 1):
+
+    {"schema_version": 1,
+     "profiles": [{"id": "<uuid4>", "name": "prod-s3", "connection": {<Connection.to_dict()>},
+                   "created_at": 1795000000.0, "tested_at": null, "last_result": null, "untested": true,
+                   "practice": false, "expiration": null}]}
+
+No secret is ever in this file (the access key id, which is not secret, may be); secrets are in the OS keychain under
+the profile's id (`wizard.core.keychain`), so renaming a profile never touches the keychain.
+Writes are atomic (temp file in the same directory, fsync, os.replace, fsync of the directory), the file is mode 0600
+in a 0700 directory, writers hold an inter-process lock (filelock), and the previous version is kept as profiles.json.bak.
+Older files are upgraded by `migrate()` when read; a newer schema than this program knows is refused.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import re
+import tempfile
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import platformdirs
+from filelock import FileLock, Timeout
+
+from wizard.core.connection import Connection, Secrets
+from wizard.core.keychain import KeychainError, SecretStore
+from wizard.core.tokens import TokenTime, to_epoch, token_time
+
+APP_DIR_NAME = "aws-connection-wizard"
+HOME_ENV = "AWS_CONNECTION_WIZARD_HOME"
+FILE_NAME = "profiles.json"
+SCHEMA_VERSION = 1
+LOCK_TIMEOUT = 10.0
+NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@+-]{0,63}$")
+NAME_RULE = "1-64 characters: letters, digits and . _ @ + - (starting with a letter or digit)"
+
+
+class StoreError(Exception):
+    """The profile file cannot be read or written (an environment problem: CLI exit code 3)."""
+
+
+class ProfileError(ValueError):
+    """A request the store refuses: duplicate or invalid name (bad input: CLI exit code 2)."""
+
+
+@dataclass
+class Profile:
+    id: str
+    name: str
+    connection: Connection
+    created_at: float = field(default_factory=time.time)
+    tested_at: float | None = None
+    last_result: str | None = None  # "ok" or a diagnosis code of the last test
+    untested: bool = True
+    practice: bool = False
+    expiration: float | None = None  # real expiration of the assumed role's credentials at the last test
+
+    @classmethod
+    def new(cls, name: str, connection: Connection, **kw) -> Profile:
+        return cls(id=str(uuid.uuid4()), name=name, connection=connection, **kw)
+
+    def token_expires_at(self) -> float | None:
+        """When the temporary credentials expire: the real time for an assumed role, the latest possible time (entered
+        + 12 h) for an entered session token, None when nothing expires."""
+        return self.token_time().expires_at
+
+    def token_time(self, now: float | None = None) -> TokenTime:
+        return token_time(self.connection.token_entered_at, self.expiration, now)
+
+    def to_dict(self) -> dict:
+        data = dataclasses.asdict(self)
+        data["connection"] = self.connection.to_dict()
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Profile:
+        known = {f.name for f in dataclasses.fields(cls)} - {"connection"}
+        values = {k: v for k, v in data.items() if k in known}
+        return cls(connection=Connection.from_dict(data.get("connection") or {}), **values)
+
+
+def check_name(name: str) -> str:
+    if not isinstance(name, str) or not NAME_PATTERN.match(name):
+        raise ProfileError(f"Invalid profile name {name!r}: use {NAME_RULE}.")
+    return name
+
+
+def default_home() -> Path:
+    return Path(os.environ.get(HOME_ENV) or platformdirs.user_config_dir(APP_DIR_NAME))
+
+
+# -- schema migration ------------------------------------------------------------------------------------------------
+def migrate(data: dict) -> dict:
+    """Upgrade a decoded profile file to SCHEMA_VERSION.
+
+    Version 0 (no "schema_version"): {"profiles": {"NAME": {<connection fields>, "tested_at"?, "last_result"?}}}, a map
+    by name with the connection's fields flat and no ids. Each step upgrades one version.
+    """
+    if not isinstance(data, dict):
+        raise StoreError("The profile file does not hold a JSON object.")
+    version = data.get("schema_version", 0)
+    if not isinstance(version, int) or version < 0:
+        raise StoreError(f"The profile file has an invalid schema_version {version!r}.")
+    if version > SCHEMA_VERSION:
+        raise StoreError(
+            f"The profile file has schema version {version}, newer than this program knows ({SCHEMA_VERSION}); "
+            "update aws-connection-wizard."
+        )
+    if version == 0:
+        data = _migrate_0_to_1(data)
+    return data
+
+
+def _migrate_0_to_1(data: dict) -> dict:
+    profiles = []
+    for name, flat in (data.get("profiles") or {}).items():
+        flat = dict(flat)
+        meta = {k: flat.pop(k) for k in ("tested_at", "last_result", "created_at") if k in flat}
+        profiles.append(
+            {
+                "id": str(uuid.uuid4()),
+                "name": name,
+                "connection": Connection.from_dict(flat).to_dict(),
+                "created_at": meta.get("created_at", time.time()),
+                "tested_at": meta.get("tested_at"),
+                "last_result": meta.get("last_result"),
+                "untested": meta.get("tested_at") is None,
+                "practice": False,
+                "expiration": None,
+            }
+        )
+    return {"schema_version": 1, "profiles": profiles}
+
+
+# -- atomic file writing ---------------------------------------------------------------------------------------------
+def atomic_write(path: Path, data: bytes, mode: int = 0o600) -> None:
+    """Replace `path` with `data`: temp file in the same directory, fsync, os.replace, fsync of the directory."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+    fsync_dir(path.parent)
+
+
+def fsync_dir(directory: Path) -> None:
+    if os.name != "posix":
+        return
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+# -- the store -------------------------------------------------------------------------------------------------------
+class ProfileStore:
+    """The profile file. Every mutation reads, changes and writes the file under an inter-process lock."""
+
+    def __init__(self, home: Path | str | None = None):
+        self.home = Path(home) if home is not None else default_home()
+        self.path = self.home / FILE_NAME
+        self.backup_path = self.home / (FILE_NAME + ".bak")
+        self._lock = FileLock(str(self.home / (FILE_NAME + ".lock")), timeout=LOCK_TIMEOUT)
+
+    # reading
+    def _read(self) -> dict:
+        try:
+            raw = self.path.read_bytes()
+        except FileNotFoundError:
+            return {"schema_version": SCHEMA_VERSION, "profiles": []}
+        except OSError as exc:
+            raise StoreError(f"Cannot read {self.path}: {exc.strerror or exc}") from None
+        try:
+            data = json.loads(raw.decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise StoreError(
+                f"{self.path} is not valid JSON ({exc}); the previous version is in {self.backup_path}."
+            ) from None
+        return migrate(data)
+
+    def _profiles(self) -> list[Profile]:
+        try:
+            return [Profile.from_dict(p) for p in self._read()["profiles"]]
+        except (TypeError, KeyError, AttributeError) as exc:
+            raise StoreError(f"{self.path} has an unexpected layout: {exc}") from None
+
+    def list(self) -> list[Profile]:
+        return self._profiles()
+
+    def get(self, name: str) -> Profile:
+        return _named(self._profiles(), name)
+
+    def get_by_id(self, profile_id: str) -> Profile:
+        for profile in self._profiles():
+            if profile.id == profile_id:
+                return profile
+        raise KeyError(profile_id)
+
+    def names(self) -> list[str]:
+        return [p.name for p in self._profiles()]
+
+    # writing
+    def _ensure_home(self) -> None:
+        try:
+            self.home.mkdir(mode=0o700, parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"Cannot create {self.home}: {exc.strerror or exc}") from None
+
+    def _mutate(self, change) -> object:
+        """Run change(profiles) -> result under the lock and write the changed list."""
+        self._ensure_home()
+        try:
+            with self._lock:
+                profiles = self._profiles()
+                result = change(profiles)
+                self._write(profiles)
+                return result
+        except Timeout:
+            raise StoreError(f"Another program holds the lock on {self.path} (waited {LOCK_TIMEOUT:g} s).") from None
+
+    def _write(self, profiles: list[Profile]) -> None:
+        data = {"schema_version": SCHEMA_VERSION, "profiles": [p.to_dict() for p in profiles]}
+        encoded = (json.dumps(data, indent=2, sort_keys=False) + "\n").encode("utf-8")
+        try:
+            if self.path.exists():
+                atomic_write(self.backup_path, self.path.read_bytes())
+            atomic_write(self.path, encoded)
+        except OSError as exc:
+            raise StoreError(f"Cannot write {self.path}: {exc.strerror or exc}") from None
+
+    def add(self, profile: Profile) -> Profile:
+        check_name(profile.name)
+
+        def change(profiles):
+            _ensure_free(profiles, profile.name)
+            if any(p.id == profile.id for p in profiles):
+                raise ProfileError(f"A profile with id {profile.id} already exists.")
+            profiles.append(profile)
+            return profile
+
+        return self._mutate(change)
+
+    def update(self, profile: Profile) -> Profile:
+        """Replace the stored profile with the same id (its name may change, if still unique)."""
+        check_name(profile.name)
+
+        def change(profiles):
+            index = next((i for i, p in enumerate(profiles) if p.id == profile.id), None)
+            if index is None:
+                raise KeyError(profile.name)
+            _ensure_free(profiles, profile.name, profile.id)
+            profiles[index] = profile
+            return profile
+
+        return self._mutate(change)
+
+    def rename(self, old: str, new: str) -> Profile:
+        check_name(new)
+
+        def change(profiles):
+            target = _named(profiles, old)
+            _ensure_free(profiles, new, target.id)
+            target.name = new
+            return target
+
+        return self._mutate(change)
+
+    def duplicate(self, name: str, new_name: str) -> Profile:
+        """A copy of the settings under a new name and a new id. Copy the secrets with `duplicate_profile`."""
+        check_name(new_name)
+
+        def change(profiles):
+            source = _named(profiles, name)
+            _ensure_free(profiles, new_name)
+            copy = Profile.from_dict(source.to_dict())
+            copy.id, copy.name, copy.created_at = str(uuid.uuid4()), new_name, time.time()
+            profiles.append(copy)
+            return copy
+
+        return self._mutate(change)
+
+    def remove(self, name: str) -> Profile:
+        """Remove from the file only; `remove_profile` also deletes the keychain entries."""
+
+        def change(profiles):
+            target = _named(profiles, name)
+            profiles.remove(target)
+            return target
+
+        return self._mutate(change)
+
+
+def _named(profiles: list[Profile], name: str) -> Profile:
+    for profile in profiles:
+        if profile.name == name:
+            return profile
+    raise KeyError(name)
+
+
+def _ensure_free(profiles: list[Profile], name: str, own_id: str | None = None) -> None:
+    if any(p.name == name and p.id != own_id for p in profiles):
+        raise ProfileError(f"A profile named {name!r} already exists.")
+
+
+# -- operations that touch both the file and the keychain (what the GUI and the CLI call) ----------------------------
+def result_code(report) -> str:
+    """"ok" or the diagnosis code (or status) of the failed step of an engine TestReport."""
+    if report.ok:
+        return "ok"
+    failure = report.failure
+    if failure is None:
+        return "failed"
+    return failure.diagnosis.code if failure.diagnosis is not None else failure.status
+
+
+def record_test(profile: Profile, report, now: float | None = None) -> Profile:
+    """Copy a TestReport's outcome into the profile (not saved)."""
+    profile.tested_at = time.time() if now is None else now
+    profile.last_result = result_code(report)
+    profile.untested = False
+    profile.expiration = to_epoch(getattr(report, "expiration", None))
+    return profile
+
+
+def save_connection(
+    store: ProfileStore,
+    secrets_store: SecretStore,
+    name: str,
+    conn: Connection,
+    secrets: Secrets,
+    report=None,
+    untested: bool = False,
+    *,
+    profile_id: str | None = None,
+    practice: bool = False,
+) -> Profile:
+    """Save a connection as profile `name`: the secrets into the keychain first, then the profile file.
+
+    New profile unless `profile_id` names an existing one (the wizard's edit: the same id, maybe a new name). If the
+    keychain fails, the KeychainError propagates and nothing is written. `report` (an engine TestReport) records the
+    test; without one, or with `untested`, the profile is marked untested. A newly entered session token stamps
+    `token_entered_at` with now.
+    """
+    check_name(name)
+    conn = Connection.from_dict(conn.to_dict())
+    previous = store.get_by_id(profile_id) if profile_id else None
+    _ensure_free(store.list(), name, profile_id)
+    profile = Profile.new(name, conn, practice=practice) if previous is None else previous
+    profile.name, profile.connection, profile.practice = name, conn, practice or profile.practice
+
+    if secrets.session_token:
+        old_token = secrets_store.load(profile.id).session_token if previous else ""
+        if conn.token_entered_at is None or old_token != secrets.session_token:
+            conn.token_entered_at = time.time()
+    else:
+        conn.token_entered_at = None
+
+    if conn.uses_keys or previous is not None:
+        secrets_store.save(profile.id, secrets if conn.uses_keys else Secrets())
+    if report is not None and not untested:
+        record_test(profile, report)
+    else:
+        profile.untested, profile.tested_at, profile.last_result, profile.expiration = True, None, None, None
+    try:
+        return store.update(profile) if previous is not None else store.add(profile)
+    except BaseException:
+        if previous is None and conn.uses_keys:
+            try:
+                secrets_store.delete(profile.id)
+            except KeychainError:
+                pass
+        raise
+
+
+def remove_profile(store: ProfileStore, secrets_store: SecretStore, name: str) -> Profile:
+    """Delete the keychain entries, then the profile (a keychain failure keeps both)."""
+    profile = store.get(name)
+    secrets_store.delete(profile.id)
+    return store.remove(name)
+
+
+def duplicate_profile(store: ProfileStore, secrets_store: SecretStore, name: str, new_name: str) -> Profile:
+    """Copy a profile and its secrets under a new name (a keychain failure leaves no copy behind)."""
+    source = store.get(name)
+    copy = store.duplicate(name, new_name)
+    try:
+        secrets_store.save(copy.id, secrets_store.load(source.id))
+    except BaseException:
+        store.remove(new_name)
+        raise
+    return copy
+
+
+def renew_session_token(
+    store: ProfileStore, secrets_store: SecretStore, name: str, secrets: Secrets, access_key_id: str | None = None
+) -> Profile:
+    """New temporary keys for a profile (a new key id comes with them): keychain first, then the profile."""
+    profile = store.get(name)
+    secrets_store.save(profile.id, secrets)
+    if access_key_id:
+        profile.connection.access_key_id = access_key_id
+    profile.connection.token_entered_at = time.time() if secrets.session_token else None
+    profile.untested, profile.last_result = True, None
+    return store.update(profile)
