@@ -1,0 +1,526 @@
+"""The profile manager: the main window when profiles exist.
+
+A table of profiles, a toolbar of actions, and the selected profile's details with its last test report. Every keychain
+call, store read/write and connection test runs off the GUI thread (executor or the engine's own executor calls),
+awaited on the qasync loop; while one runs, the actions that would conflict are disabled and a progress bar shows.
+Dialogs are opened with `open()` and awaited (`manager_dialogs.run_dialog`), never with a nested `exec()`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import functools
+
+import qasync
+from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QHeaderView,
+    QLabel,
+    QMainWindow,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from wizard.core.connection import Secrets
+from wizard.ui import manager_dialogs
+from wizard.ui.profile_details import ProfileDetails
+from wizard.ui.profile_table import ProfileRole, ProfileTableModel
+
+KEYCHAIN_ADVICE = {
+    "no-keyring": (
+        "No usable keychain was found (a Secret Service such as GNOME Keyring or KWallet must be running). "
+        "Nothing was saved: this program never stores secrets in plain text."
+    ),
+    "keyring-locked": (
+        "The keychain is locked. Unlock it (usually your login keyring) and try again. Nothing was saved."
+    ),
+}
+
+# (name, text, shortcut, tooltip)
+ACTIONS = (
+    ("new", "&New", QKeySequence.StandardKey.New, "Create a connection with the wizard"),
+    ("test", "&Test", "F5", "Test the selected profile now, live"),
+    ("edit", "&Edit", "Ctrl+E", "Open the wizard with the selected profile's settings"),
+    ("duplicate", "&Duplicate", "Ctrl+D", "Copy the selected profile (its secrets too) under a new name"),
+    ("rename", "&Rename", "F2", "Rename the selected profile"),
+    ("delete", "De&lete", QKeySequence.StandardKey.Delete, "Delete the selected profile and its keychain entries"),
+    ("renew", "Re&new token", "Ctrl+R", "Enter a new session token for the selected profile's temporary keys"),
+    ("import", "&Import", "Ctrl+I", "Import profiles from the AWS shared config and credentials files"),
+    ("export", "E&xport", "Ctrl+Shift+E", "Export the selected profile to the AWS config file (credential_process)"),
+)
+FAILED = object()  # what `_work` returns after showing a problem
+NEEDS_SELECTION = frozenset({"test", "edit", "duplicate", "rename", "delete", "renew", "export"})
+
+
+class EmptyState(QWidget):
+    """Shown when there is no profile yet."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        title = QLabel("<h2>No connections yet</h2>")
+        text = QLabel(
+            "A connection is a tested way to reach one AWS service in one Region. The wizard asks for the method, "
+            "the credentials, the service and the Region, then tests it before saving. "
+            "Practice mode lets you try everything against a local emulator: nothing reaches AWS."
+        )
+        text.setWordWrap(True)
+        self.create_button = QPushButton("Create your first connection")
+        self.create_button.setObjectName("createFirst")
+        self.create_button.setDefault(True)
+        self.practice_button = QPushButton("Try practice mode")
+        self.practice_button.setObjectName("tryPractice")
+        layout = QVBoxLayout(self)
+        layout.addStretch(1)
+        for widget in (title, text, self.create_button, self.practice_button):
+            layout.addWidget(widget, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addStretch(2)
+        text.setMaximumWidth(520)
+
+
+class ProfileManagerWindow(QMainWindow):
+    """The main window: profiles, their actions, details and last test report."""
+
+    profiles_loaded = Signal()  # after every reload of the table
+    busy_changed = Signal(bool)
+
+    def __init__(self, store=None, secret_store=None, *, practice: bool = False, parent: QWidget | None = None):
+        super().__init__(parent)
+        from wizard.core.keychain import SecretStore
+        from wizard.core.profiles import ProfileStore
+
+        self.store = store if store is not None else ProfileStore()
+        self.secret_store = secret_store if secret_store is not None else SecretStore()
+        self.practice = practice
+        self.backend = "the OS keychain"
+        self.reports: dict[str, str] = {}  # profile id -> redacted text of the last report seen in this session
+        self.last_problem = None  # the last problem message box, kept for inspection
+        self.active_dialog: QDialog | None = None  # the wizard or dialog an action is waiting on
+        self.test_view = None
+        self._busy = 0
+        self._loaded = False
+
+        self.setWindowTitle("AWS Connection Wizard: profiles" + (" (practice)" if practice else ""))
+        self.resize(980, 680)
+        self.model = ProfileTableModel(self)
+        self.table = QTableView()
+        self.table.setObjectName("profiles")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setAccessibleName("Saved profiles")
+        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+        self.table.activated.connect(lambda _index: self.actions["edit"].trigger())
+
+        self.details = ProfileDetails()
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self.table)
+        splitter.addWidget(self.details)
+        splitter.setStretchFactor(1, 1)
+
+        self.empty = EmptyState()
+        self.empty.create_button.clicked.connect(lambda: self.new_profile())
+        self.empty.practice_button.clicked.connect(lambda: self.new_profile(practice=True))
+        self.pages = QStackedWidget()
+        self.pages.addWidget(splitter)
+        self.pages.addWidget(self.empty)
+        self.setCentralWidget(self.pages)
+
+        self.actions: dict[str, QAction] = {}
+        toolbar = self.addToolBar("Profiles")
+        toolbar.setObjectName("profileActions")
+        for name, text, shortcut, tip in ACTIONS:
+            action = QAction(text, self)
+            action.setObjectName(f"action-{name}")
+            action.setShortcut(QKeySequence(shortcut))
+            action.setToolTip(f"{tip} ({QKeySequence(shortcut).toString(QKeySequence.SequenceFormat.NativeText)})")
+            action.setStatusTip(tip)
+            action.triggered.connect(self._runner(name))
+            toolbar.addAction(action)
+            self.actions[name] = action
+        if practice:
+            banner = QLabel("Practice mode: every connection talks to a local emulator; nothing reaches AWS.")
+            banner.setObjectName("practiceBanner")
+            self.statusBar().addPermanentWidget(banner)
+
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 0)
+        self.progress.setMaximumWidth(160)
+        self.progress.hide()
+        self.status_text = QLabel()
+        self.statusBar().addWidget(self.status_text, 1)
+        self.statusBar().addPermanentWidget(self.progress)
+
+        self._clock = QTimer(self)
+        self._clock.setInterval(30_000)
+        self._clock.timeout.connect(self._tick)
+        self._clock.start()
+        self._update_actions()
+        self.pages.setCurrentWidget(self.empty)
+
+    # Each action calls the method of the same name in SLOTS, without the `checked` argument of QAction.triggered.
+    SLOTS = {
+        "new": "new_profile", "test": "test_profile", "edit": "edit_profile", "duplicate": "duplicate_profile",
+        "rename": "rename_profile", "delete": "delete_profile", "renew": "renew_token",
+        "import": "import_profiles", "export": "export_profile",
+    }
+
+    def _runner(self, name: str):
+        return lambda *_args: getattr(self, self.SLOTS[name])()
+
+    # --- state ---------------------------------------------------------------------------------------------------
+
+    def selected_profile(self):
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.data(rows[0], ProfileRole) if rows else None
+
+    def is_busy(self) -> bool:
+        return self._busy > 0
+
+    def select_profile(self, profile_id: str) -> None:
+        row = self.model.row_of(profile_id)
+        if row >= 0:
+            flags = QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+            self.table.selectionModel().select(self.model.index(row, 0), flags)
+            self.table.setCurrentIndex(self.model.index(row, 0))
+
+    @contextlib.contextmanager
+    def _busy_with(self, text: str):
+        self._busy += 1
+        self.status_text.setText(text)
+        self.progress.show()
+        self._update_actions()
+        self.busy_changed.emit(True)
+        try:
+            yield
+        finally:
+            self._busy -= 1
+            if not self._busy:
+                self.progress.hide()
+                self.status_text.setText("")
+            self._update_actions()
+            self.busy_changed.emit(self.is_busy())
+
+    def _update_actions(self) -> None:
+        profile = self.selected_profile()
+        free = not self.is_busy()
+        for name, action in self.actions.items():
+            enabled = free and (profile is not None or name not in NEEDS_SELECTION)
+            if name == "renew":
+                enabled = enabled and profile.connection.uses_keys
+            if name == "export":
+                enabled = enabled and not profile.practice
+            action.setEnabled(enabled)
+        self.empty.setEnabled(free)
+
+    def _selection_changed(self, *_args) -> None:
+        self._show_details()
+        self._update_actions()
+
+    def _show_details(self) -> None:
+        profile = self.selected_profile()
+        self.details.show_profile(profile, self.reports.get(profile.id, "") if profile else "", self.backend)
+
+    def _tick(self) -> None:
+        self.model.refresh_times()
+
+    # --- helpers -------------------------------------------------------------------------------------------------
+
+    @staticmethod
+    async def _off_thread(fn, *args, **kwargs):
+        """Run blocking work (keychain, files) in the default executor and await it on the loop."""
+        return await asyncio.get_running_loop().run_in_executor(None, functools.partial(fn, *args, **kwargs))
+
+    def _problem(self, title: str, exc: BaseException) -> None:
+        """Tell the user what went wrong, in words; never a secret (messages are redacted)."""
+        from wizard.core.keychain import KeychainError
+        from wizard.core.redact import redact_text
+
+        if isinstance(exc, KeychainError):
+            text = KEYCHAIN_ADVICE.get(exc.code, f"The keychain reported a problem ({exc.code}).")
+            details = redact_text(str(getattr(exc, "message", "") or exc))
+        else:
+            text = redact_text(str(exc) or type(exc).__name__)
+            details = ""
+        self.status_text.setText(f"{title}: failed")
+        self.last_problem = manager_dialogs.show_problem(self, title, text, details)
+
+    async def _await_dialog(self, dialog: QDialog) -> int:
+        self.active_dialog = dialog
+        try:
+            return await manager_dialogs.run_dialog(dialog)
+        finally:
+            self.active_dialog = None
+
+    async def _work(self, busy_text: str, problem_title: str, fn, *args, **kwargs):
+        """Run blocking `fn` off the GUI thread with the actions disabled and progress shown.
+
+        Returns its result, or FAILED after telling the user what went wrong."""
+        with self._busy_with(busy_text):
+            try:
+                return await self._off_thread(fn, *args, **kwargs)
+            except Exception as exc:
+                self._problem(problem_title, exc)
+                return FAILED
+
+    def _load_secrets(self, profile) -> Secrets:
+        """Blocking (run it off the GUI thread): the profile's secrets; none for a cross-account profile."""
+        return self.secret_store.load(profile.id) if profile.connection.uses_keys else Secrets()
+
+    def _test_inputs(self, profile) -> tuple[Secrets, dict]:
+        """Blocking: the secrets and extra engine arguments for testing `profile`. Cross-account from a saved profile
+        ("profile:NAME"): that profile's keys call AssumeRole."""
+        conn = profile.connection
+        if conn.method != "cross-account" or not conn.source.startswith("profile:"):
+            return self._load_secrets(profile), {}
+        source = self.store.get(conn.source.removeprefix("profile:"))
+        secrets = self.secret_store.load(source.id)
+        credentials = {
+            "access_key_id": source.connection.access_key_id,
+            "secret_access_key": secrets.secret_access_key,
+            "session_token": secrets.session_token,
+        }
+        return Secrets(), {"source_credentials": credentials}
+
+    # --- loading -------------------------------------------------------------------------------------------------
+
+    @qasync.asyncSlot()
+    async def reload(self, select_id: str | None = None) -> None:
+        """Read the store (off the GUI thread) and show it; keep or set the selection."""
+        if select_id is None and self.selected_profile() is not None:
+            select_id = self.selected_profile().id
+        try:
+            if not self._loaded:
+                self.backend = await self._off_thread(self.secret_store.backend_name)
+            profiles = await self._off_thread(self.store.list)
+        except Exception as exc:  # an unreadable store: say so, keep the window usable
+            self._problem("Could not read the profiles", exc)
+            return
+        self._loaded = True
+        self.model.set_profiles(profiles)
+        self.pages.setCurrentIndex(1 if not profiles else 0)
+        if select_id:
+            self.select_profile(select_id)
+        elif profiles:
+            self.select_profile(self.model.profile_at(0).id)
+        self._show_details()
+        self._update_actions()
+        self.profiles_loaded.emit()
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        super().showEvent(event)
+        if not self._loaded:
+            self.reload()
+
+    # --- actions -------------------------------------------------------------------------------------------------
+
+    @qasync.asyncSlot()
+    async def new_profile(self, practice: bool = False) -> None:
+        """Open the wizard; on Finish save the secrets to the keychain, then the profile file (off the GUI thread)."""
+        if self.is_busy():
+            return
+        practice = practice or self.practice
+        wizard = self._make_wizard(practice=practice)
+        if await self._await_dialog(wizard) != QDialog.DialogCode.Accepted:
+            return
+        await self._save_from_wizard(wizard, None, practice=practice)
+
+    @qasync.asyncSlot()
+    async def edit_profile(self) -> None:
+        """Open the wizard pre-filled (secrets read from the keychain off the GUI thread); save to the same id."""
+        profile = self.selected_profile()
+        if profile is None or self.is_busy():
+            return
+        secrets = await self._work(f"Reading {profile.name} from the keychain…", "Could not read the profile's secrets",
+                                   self._load_secrets, profile)
+        if secrets is FAILED:
+            return
+        wizard = self._make_wizard(practice=profile.practice, connection=profile.connection, secrets=secrets,
+                                   name=profile.name)
+        if await self._await_dialog(wizard) != QDialog.DialogCode.Accepted:
+            return
+        await self._save_from_wizard(wizard, profile, practice=profile.practice)
+
+    async def _save_from_wizard(self, wizard, profile, *, practice: bool) -> None:
+        """Keychain first, then the profile file: a new profile, or the edited one under the same id."""
+        from wizard.core.profiles import save_connection
+
+        name, conn, secrets, report, untested = self._wizard_result(wizard)
+        name = name or (profile.name if profile else "")
+        saved = await self._work(
+            f"Saving {name}…", "Could not save the connection", save_connection, self.store, self.secret_store,
+            name, conn, secrets, report=report, untested=untested, practice=practice,
+            profile_id=profile.id if profile else None,
+        )
+        if saved is FAILED:
+            return
+        if report is not None:
+            self.reports[saved.id] = report.to_text()
+        self.status_text.setText(f"Saved {saved.name}.")
+        await self.reload(saved.id)
+
+    @qasync.asyncSlot()
+    async def test_profile(self) -> None:
+        """Run the connection test live in the details area and record the result in the profile."""
+        profile = self.selected_profile()
+        if profile is None or self.is_busy():
+            return
+        with self._busy_with(f"Testing {profile.name}…"):
+            inputs = await self._work("Reading the secrets…", "Could not read the profile's secrets",
+                                      self._test_inputs, profile)
+            if inputs is FAILED:
+                return
+            secrets, options = inputs
+            report = await self._ensure_test_view().start(profile.connection, secrets, **options)
+            if report is None:  # cancelled or stopped: nothing recorded
+                return
+            self.reports[profile.id] = report.to_text()
+            await self._work("Recording the result…", "Could not record the test result", self._record, profile, report)
+        await self.reload(profile.id)
+
+    def _record(self, profile, report) -> None:
+        from wizard.core.profiles import record_test
+
+        self.store.update(record_test(self.store.get_by_id(profile.id), report))
+
+    @qasync.asyncSlot()
+    async def duplicate_profile(self) -> None:
+        """Copy the profile under a new name and id; its secrets are copied in the keychain."""
+        from wizard.core.profiles import duplicate_profile
+
+        profile = self.selected_profile()
+        if profile is None or self.is_busy():
+            return
+        name = await manager_dialogs.ask_text(self, "Duplicate profile", "Name of the copy:", self._free_name(profile))
+        if not name:
+            return
+        copy = await self._work(f"Duplicating {profile.name}…", "Could not duplicate the profile",
+                                duplicate_profile, self.store, self.secret_store, profile.name, name)
+        if copy is not FAILED:
+            await self.reload(copy.id)
+
+    @qasync.asyncSlot()
+    async def rename_profile(self) -> None:
+        """Rename: the id stays, so the keychain is untouched."""
+        profile = self.selected_profile()
+        if profile is None or self.is_busy():
+            return
+        name = await manager_dialogs.ask_text(self, "Rename profile", "New name:", profile.name)
+        if not name or name == profile.name:
+            return
+        renamed = await self._work(f"Renaming {profile.name}…", "Could not rename the profile",
+                                   self.store.rename, profile.name, name)
+        if renamed is not FAILED:
+            await self.reload(profile.id)
+
+    @qasync.asyncSlot()
+    async def delete_profile(self) -> None:
+        """After confirmation, remove the keychain entries first, then the profile."""
+        from wizard.core.profiles import remove_profile
+
+        profile = self.selected_profile()
+        if profile is None or self.is_busy():
+            return
+        text = f"Delete the profile “{profile.name}”?"
+        if profile.connection.uses_keys:
+            text += f" Its secrets are removed from {self.backend} too."
+        if not await manager_dialogs.confirm(self, "Delete profile", text, "Delete"):
+            return
+        removed = await self._work(f"Deleting {profile.name}…", "Could not delete the profile",
+                                   remove_profile, self.store, self.secret_store, profile.name)
+        if removed is FAILED:
+            return
+        self.reports.pop(profile.id, None)
+        self.status_text.setText(f"Deleted {profile.name}.")
+        await self.reload()
+
+    @qasync.asyncSlot()
+    async def renew_token(self) -> None:
+        """Ask for the new temporary credentials (masked), store them in the keychain and restart the token's clock."""
+        profile = self.selected_profile()
+        if profile is None or self.is_busy() or not profile.connection.uses_keys:
+            return
+        dialog = manager_dialogs.RenewTokenDialog(profile.name, profile.connection.access_key_id, self)
+        if await self._await_dialog(dialog) != QDialog.DialogCode.Accepted:
+            return
+        key_id, secret, token = dialog.values()
+        dialog.forget()
+        renewed = await self._work(f"Storing the new session token of {profile.name}…",
+                                   "Could not store the session token", self._renew, profile, key_id, secret, token)
+        if renewed is FAILED:
+            return
+        self.status_text.setText(f"New session token stored for {profile.name}. Press Test (F5) to check it.")
+        await self.reload(profile.id)
+
+    def _renew(self, profile, key_id: str, secret: str, token: str):
+        """Blocking: keep the stored secret access key when no new one was given."""
+        from wizard.core.profiles import renew_session_token
+
+        secret = secret or self._load_secrets(profile).secret_access_key
+        secrets = Secrets(secret_access_key=secret, session_token=token)
+        return renew_session_token(self.store, self.secret_store, profile.name, secrets, key_id)
+
+    @qasync.asyncSlot()
+    async def import_profiles(self) -> None:
+        self._problem("Import", NotImplementedError("Import is not available yet."))
+
+    @qasync.asyncSlot()
+    async def export_profile(self) -> None:
+        self._problem("Export", NotImplementedError("Export is not available yet."))
+
+    # --- pieces --------------------------------------------------------------------------------------------------
+
+    def _ensure_test_view(self):
+        if self.test_view is None:
+            from wizard.ui.test_view import ConnectionTestView
+
+            self.test_view = ConnectionTestView()
+            self.test_view.setObjectName("liveTest")
+            self.details.set_test_view(self.test_view)
+        return self.test_view
+
+    def _make_wizard(self, *, practice: bool, connection=None, secrets=None, name: str = ""):
+        from wizard.ui.wizard import ConnectionWizard
+
+        return ConnectionWizard(self, connection=connection, secrets=secrets, practice=practice or None)
+
+    @staticmethod
+    def _wizard_result(wizard):
+        """(name, connection, secrets, report or None, untested) from a finished wizard."""
+        name = wizard.field("name") or ""
+        report = wizard.property("test_report")
+        untested = bool(wizard.property("untested"))
+        return str(name).strip(), wizard.connection(), wizard.secrets(), report, untested
+
+    def _free_name(self, profile) -> str:
+        taken = {p.name for p in self.model.profiles()}
+        candidate, n = f"{profile.name}-copy", 2
+        while candidate in taken:
+            candidate, n = f"{profile.name}-copy-{n}", n + 1
+        return candidate
+
+
+def open_main_window(practice: bool = False) -> QWidget:
+    """The window the program opens on (DESIGN §8): the manager when profiles exist; when none do, the wizard, opened
+    over the manager's empty state so that Finish lands on the new profile. Call with the qasync loop installed."""
+    from wizard.core.profiles import ProfileStore
+
+    store = ProfileStore()
+    has_profiles = bool(store.list())  # a small local file, read once before the GUI is up
+    window = ProfileManagerWindow(store, practice=practice)
+    window.show()
+    if not has_profiles:
+        window.new_profile(practice=practice)
+    return window

@@ -1,0 +1,157 @@
+"""Small dialogs of the profile manager, awaited without blocking the event loop.
+
+`run_dialog` opens a dialog window-modally with `open()` and awaits its `finished` signal, so the qasync loop (and every
+test driving the window) keeps running; no nested `exec()` loops.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+
+async def run_dialog(dialog: QDialog) -> int:
+    """Open `dialog` (window-modal) and return its result code once it closes."""
+    future: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+
+    def done(result: int) -> None:
+        if not future.done():
+            future.set_result(result)
+
+    dialog.finished.connect(done)
+    dialog.open()
+    try:
+        return await future
+    finally:
+        dialog.finished.disconnect(done)
+
+
+async def ask_text(parent: QWidget, title: str, label: str, text: str = "") -> str | None:
+    """A one-line text question; None when cancelled."""
+    dialog = QInputDialog(parent)
+    dialog.setObjectName("askText")
+    dialog.setWindowTitle(title)
+    dialog.setLabelText(label)
+    dialog.setTextValue(text)
+    if await run_dialog(dialog) != QDialog.DialogCode.Accepted:
+        return None
+    return dialog.textValue().strip()
+
+
+async def confirm(parent: QWidget, title: str, text: str, action: str) -> bool:
+    """A yes/no question whose default button is the safe 'Cancel'."""
+    box = QMessageBox(QMessageBox.Icon.Question, title, text, QMessageBox.StandardButton.Cancel, parent)
+    box.setObjectName("confirm")
+    yes = box.addButton(action, QMessageBox.ButtonRole.DestructiveRole)
+    box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+    await run_dialog(box)
+    return box.clickedButton() is yes
+
+
+def show_problem(parent: QWidget, title: str, text: str, details: str = "") -> QMessageBox:
+    """A non-blocking warning; the caller may keep the box to inspect it."""
+    box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, parent)
+    box.setObjectName("problem")
+    if details:
+        box.setInformativeText(details)
+    box.open()
+    return box
+
+
+class RenewTokenDialog(QDialog):
+    """Asks for the new temporary credentials of a profile: the session token (required, masked) and, when AWS STS also
+    issued a new key pair, the new access key id and secret (masked). Each field is checked as the user types."""
+
+    def __init__(self, profile_name: str, access_key_id: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("renewToken")
+        self.setWindowTitle(f"Renew session token: {profile_name}")
+        self._old_key_id = access_key_id
+        intro = QLabel(
+            "Paste the new temporary credentials issued by AWS STS. They are stored in the keychain only, and the "
+            "session token's time left restarts now. Leave the secret access key empty to keep the stored one."
+        )
+        intro.setWordWrap(True)
+        self.access_key_id = QLineEdit(access_key_id)
+        self.access_key_id.setObjectName("accessKeyId")
+        self.secret_access_key = self._masked("secretAccessKey", "New secret access key (optional)")
+        self.token = self._masked("sessionToken", "New session token")
+        self.message = QLabel()
+        self.message.setObjectName("renewMessage")
+        self.message.setWordWrap(True)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        form = QFormLayout()
+        form.addRow("Access key ID:", self.access_key_id)
+        form.addRow("Secret access key:", self.secret_access_key)
+        form.addRow("Session token:", self.token)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(form)
+        layout.addWidget(self.message)
+        layout.addWidget(self.buttons)
+        for edit in (self.access_key_id, self.secret_access_key, self.token):
+            edit.textChanged.connect(self._check)
+        self.token.setFocus()
+        self._check()
+
+    @staticmethod
+    def _masked(name: str, accessible: str) -> QLineEdit:
+        edit = QLineEdit()
+        edit.setObjectName(name)
+        edit.setEchoMode(QLineEdit.EchoMode.Password)
+        edit.setAccessibleName(accessible)
+        return edit
+
+    def _checks(self) -> dict:
+        from wizard.core.validation import check_field
+
+        values = {
+            "access_key_id": self.access_key_id.text(),
+            "secret_access_key": self.secret_access_key.text(),
+            "session_token": self.token.text(),
+        }
+        checks = {"access_key_id": check_field("access_key_id", values["access_key_id"], values)}
+        if values["secret_access_key"]:
+            checks["secret_access_key"] = check_field("secret_access_key", values["secret_access_key"], values)
+        if values["session_token"]:
+            checks["session_token"] = check_field("session_token", values["session_token"], values)
+        return checks
+
+    def _check(self) -> None:
+        checks = self._checks()
+        lines = [("✗ " if m.level == "error" else "⚠ ") + m.text for c in checks.values() for m in c.messages
+                 if m.level != "info"]
+        new_key = checks["access_key_id"].value != self._old_key_id
+        if not self.token.text():
+            lines.append("A session token is required.")
+        if new_key and not self.secret_access_key.text():
+            lines.append("A new access key ID comes with a new secret access key: paste it too.")
+        self.message.setText("\n".join(lines))
+        ok = all(c.ok for c in checks.values()) and bool(self.token.text()) and not (
+            new_key and not self.secret_access_key.text()
+        )
+        self.buttons.button(QDialogButtonBox.StandardButton.Save).setEnabled(ok)
+
+    def values(self) -> tuple[str, str, str]:
+        """(access key id, secret access key or "" to keep the stored one, session token), cleaned."""
+        checks = self._checks()
+        secret = checks.get("secret_access_key")
+        return checks["access_key_id"].value, secret.value if secret else "", checks["session_token"].value
+
+    def forget(self) -> None:
+        """Clear the masked fields once their values were taken."""
+        self.secret_access_key.clear()
+        self.token.clear()

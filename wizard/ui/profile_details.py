@@ -1,0 +1,107 @@
+"""The selected profile's settings and its last test report, under the manager's table.
+
+Shows only non-secret values: the access key id masked, secrets named by where they live ("in GNOME Keyring"), and
+report text that the engine already redacted (redacted again here with the profile's known values as a second guard).
+A live test view (`ConnectionTestView`) is placed in this panel by the window while a test runs.
+"""
+
+from __future__ import annotations
+
+import time
+from urllib.parse import urlsplit, urlunsplit
+
+from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QPlainTextEdit, QVBoxLayout, QWidget
+
+from wizard.ui.profile_table import method_title, service_title, status_text, time_left
+
+
+def _without_userinfo(url: str) -> str:
+    """A proxy URL with any user:password removed."""
+    parts = urlsplit(url)
+    if not parts.username and not parts.password:
+        return url
+    host = parts.hostname or ""
+    netloc = f"{host}:{parts.port}" if parts.port else host
+    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+
+
+def describe(profile, backend: str) -> list[tuple[str, str]]:
+    """(label, value) rows describing a profile, without any secret."""
+    from wizard.core.redact import mask_access_key_id
+
+    conn = profile.connection
+    rows = [
+        ("Name", profile.name + (" (practice)" if profile.practice else "")),
+        ("Method", method_title(conn.method)),
+        ("Service", service_title(conn.service)),
+        ("Region", conn.region),
+    ]
+    if conn.uses_keys:
+        rows.append(("Access key ID", mask_access_key_id(conn.access_key_id)))
+        rows.append(("Secret access key", f"in {backend}"))
+    if conn.method == "assume-role":
+        rows.append(("Role", conn.role))
+    if conn.method == "cross-account":
+        rows += [("Role ARN", conn.role_arn), ("External ID", conn.external_id or "none"), ("Source", conn.source)]
+    left = time_left(profile)
+    if left.kind == "session-token":
+        entered = time.strftime("%Y-%m-%d %H:%M", time.localtime(conn.token_entered_at))
+        rows.append(("Session token", f"in {backend}, entered {entered}: {left.describe()}"))
+    elif left.kind == "assumed-role":
+        rows.append(("Role credentials", left.describe()))
+    if conn.bucket:
+        rows.append(("Bucket", conn.bucket))
+    if conn.model_id:
+        rows.append(("Model", conn.model_id))
+    net = conn.network
+    if net.endpoint_url:
+        rows.append(("Endpoint URL", net.endpoint_url))
+    if net.proxy:
+        rows.append(("Proxy", _without_userinfo(net.proxy)))
+    if net.ca_bundle:
+        rows.append(("CA bundle", net.ca_bundle))
+    rows.append(("Status", status_text(profile)))
+    return rows
+
+
+class ProfileDetails(QWidget):
+    """Settings of one profile, the live test area, and the last report."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.settings_box = QGroupBox("Profile")
+        self.form = QFormLayout(self.settings_box)
+        self.test_area = QVBoxLayout()
+        self.report = QPlainTextEdit()
+        self.report.setObjectName("lastReport")
+        self.report.setReadOnly(True)
+        self.report.setAccessibleName("Last test report")
+        self.report.setPlaceholderText("No test report yet: select the profile and press Test (F5).")
+        report_box = QGroupBox("Last test report")
+        QVBoxLayout(report_box).addWidget(self.report)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.settings_box)
+        layout.addLayout(self.test_area)
+        layout.addWidget(report_box, 1)
+        self.show_profile(None)
+
+    def show_profile(self, profile, report_text: str = "", backend: str = "the OS keychain") -> None:
+        while self.form.rowCount():
+            self.form.removeRow(0)
+        if profile is None:
+            self.settings_box.setTitle("Profile")
+            self.form.addRow(QLabel("Select a profile to see its settings."))
+            self.report.setPlainText("")
+            return
+        self.settings_box.setTitle(f"Profile: {profile.name}")
+        for label, value in describe(profile, backend):
+            field = QLabel(value)
+            field.setWordWrap(True)
+            field.setAccessibleName(label)
+            self.form.addRow(label + ":", field)
+        self.report.setPlainText(report_text)
+
+    def set_test_view(self, view: QWidget) -> None:
+        """Place the live test widget between the settings and the report."""
+        self.test_area.addWidget(view)

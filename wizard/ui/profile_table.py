@@ -1,0 +1,128 @@
+"""The profile manager's table: one row per saved profile, read-only.
+
+The model only presents `wizard.core.profiles.Profile` objects; the window decides when to reload them. Status is an
+icon and a word (never colour alone), with when the profile was last tested; time-sensitive cells are recomputed by
+`refresh_times()`, which the window calls on a timer.
+"""
+
+from __future__ import annotations
+
+import time
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+
+from wizard.core.methods import METHODS
+from wizard.core.tokens import TokenTime, format_duration, token_time
+
+COLUMNS = ("Name", "Method", "Service", "Region", "Status", "Token time left")
+NAME, METHOD, SERVICE, REGION, STATUS, TIME_LEFT = range(len(COLUMNS))
+
+ProfileRole = Qt.ItemDataRole.UserRole + 1
+
+
+def format_ago(seconds: float) -> str:
+    """'just now', '5 min ago', '3 h 10 min ago'."""
+    return "just now" if seconds < 60 else f"{format_duration(seconds)} ago"
+
+
+def time_left(profile, now: float | None = None) -> TokenTime:
+    """What expires in the profile and when: an entered session token, or the assumed role's credentials."""
+    return token_time(profile.connection.token_entered_at, profile.expiration, now)
+
+
+def status_text(profile, now: float | None = None) -> str:
+    """'✓ OK · 5 min ago', '✗ access-denied · 1 h ago', or 'Untested'."""
+    if profile.untested or profile.tested_at is None or not profile.last_result:
+        return "Untested"
+    ago = format_ago((time.time() if now is None else now) - profile.tested_at)
+    if profile.last_result == "ok":
+        return f"✓ OK · {ago}"
+    return f"✗ Failed: {profile.last_result} · {ago}"
+
+
+def method_title(method_id: str) -> str:
+    method = METHODS.get(method_id)
+    return method.title if method else method_id
+
+
+def service_title(service_id: str) -> str:
+    from wizard.core.services import SERVICES
+
+    service = SERVICES.get(service_id)
+    return service.title if service else service_id
+
+
+class ProfileTableModel(QAbstractTableModel):
+    """Profiles as rows; `ProfileRole` gives the Profile itself."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self._profiles: list = []
+
+    # --- data access -------------------------------------------------------------------------------------------------
+    def set_profiles(self, profiles) -> None:
+        self.beginResetModel()
+        self._profiles = sorted(profiles, key=lambda p: p.name.lower())
+        self.endResetModel()
+
+    def profiles(self) -> list:
+        return list(self._profiles)
+
+    def profile_at(self, row: int):
+        return self._profiles[row] if 0 <= row < len(self._profiles) else None
+
+    def row_of(self, profile_id: str) -> int:
+        """The row of the profile with this id, or -1."""
+        return next((i for i, p in enumerate(self._profiles) if p.id == profile_id), -1)
+
+    def refresh_times(self) -> None:
+        """Recompute the 'ago' and 'time left' cells (called on a timer)."""
+        if self._profiles:
+            self.dataChanged.emit(self.index(0, STATUS), self.index(len(self._profiles) - 1, TIME_LEFT))
+
+    # --- Qt model ----------------------------------------------------------------------------------------------------
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self._profiles)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: N802
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section]
+        return None
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+        profile = self.profile_at(index.row()) if index.isValid() else None
+        if profile is None:
+            return None
+        if role == ProfileRole:
+            return profile
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            return self._text(profile, index.column())
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(profile, index.column())
+        return None
+
+    def _text(self, profile, column: int) -> str:
+        conn = profile.connection
+        if column == NAME:
+            return profile.name + (" (practice)" if profile.practice else "")
+        if column == METHOD:
+            return method_title(conn.method)
+        if column == SERVICE:
+            return service_title(conn.service)
+        if column == REGION:
+            return conn.region
+        if column == STATUS:
+            return status_text(profile)
+        return time_left(profile).describe()
+
+    def _tooltip(self, profile, column: int) -> str | None:
+        if column == STATUS and profile.tested_at is not None:
+            return "Last tested " + time.strftime("%Y-%m-%d %H:%M", time.localtime(profile.tested_at))
+        left = time_left(profile)
+        if column == TIME_LEFT and left.expires_at is not None:
+            prefix = "Expires at the latest " if left.kind == "session-token" else "Expires "
+            return prefix + time.strftime("%Y-%m-%d %H:%M", time.localtime(left.expires_at))
+        return None
