@@ -43,6 +43,7 @@ CASES = [
     ("access_key_id", "akiaiosfodnn7example", None, ("unusual-prefix",)),
     ("access_key_id", KEY + "X", None, ("unusual-prefix",)),
     ("access_key_id", SECRET, None, ("bad-characters",)),
+    ("access_key_id", "wJalrXUtnFEMIqK7MDENGqbPxRfiCYEXAMPLEKEY", None, ("unusual-prefix",)),
     ("secret_access_key", SECRET, None, ()),
     ("secret_access_key", f" {SECRET[:20]}\r\n{SECRET[20:]} ", None, ("whitespace-removed",)),
     ("secret_access_key", SECRET[:-1], None, ("secret-length",)),

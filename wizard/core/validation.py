@@ -237,6 +237,9 @@ def _access_key_id(value: str, values: Mapping[str, str]) -> list[Message]:
     if messages:
         return messages
     prefix = value[:4].upper()
+    if len(value) == 40 and prefix not in ("AKIA", "ASIA") and value != value.upper():
+        return [_warning("unusual-prefix", "This looks like a secret access key. The access key ID is the shorter "
+                         "value that starts with AKIA or ASIA.")]
     if prefix in ("AKIA", "ASIA") and value != value.upper():
         return [_warning("unusual-prefix", "AWS issues access key IDs in upper case; check the key was not retyped.")]
     if prefix in _PREFIX_MEANING:
