@@ -39,7 +39,10 @@ def test_endpoint_follows_botocore_settings():
     assert imds.endpoint({}) == "http://169.254.169.254"
     assert imds.endpoint({"AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE": "IPv6"}) == "http://[fd00:ec2::254]"
     assert imds.endpoint({"AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE": "IPv4"}) == "http://169.254.169.254"
-    explicit = {"AWS_EC2_METADATA_SERVICE_ENDPOINT": "http://127.0.0.1:9/", "AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE": "IPv6"}
+    explicit = {
+        "AWS_EC2_METADATA_SERVICE_ENDPOINT": "http://127.0.0.1:9/",
+        "AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE": "IPv6",
+    }
     assert imds.endpoint(explicit) == "http://127.0.0.1:9"
 
 
@@ -184,7 +187,7 @@ def test_role_credentials_never_leave_the_check():
     assert report.credentials_expiration  # the one thing read from the credentials document
 
 
-# -- the emulator is strict, and the SDK can use it (practice mode) -----------------------------------------------------
+# -- the emulator is strict, and the SDK can use it (practice mode) ---------------------------------------------------
 
 
 def _request(emulator, method, path, headers=None):
