@@ -1,0 +1,149 @@
+"""Building boto3 clients for one connection test: the time budget, network settings and the regional STS endpoint.
+
+Every test makes its clients from a fresh boto3 session (no state shared between tests or threads). Credentials are
+passed explicitly; `credentials=None` means boto3's default chain (environment, shared files, SSO, instance role...).
+All functions here block (loading botocore's data files): call them from an executor, never from the GUI thread.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import boto3
+import botocore.session
+from botocore.config import Config
+from botocore.credentials import InstanceMetadataFetcher, InstanceMetadataProvider
+from botocore.httpsession import URLLib3Session
+
+from wizard import __version__ as _version
+from wizard.core.connection import NetworkSettings
+
+USER_AGENT_EXTRA = f"aws-connection-wizard/{_version}"
+
+
+def client_config(network: NetworkSettings) -> Config:
+    """One attempt per call, the connection's timeouts and proxy; nothing inherited from botocore's retry defaults."""
+    options = dict(
+        retries={"total_max_attempts": 1},
+        connect_timeout=network.connect_timeout,
+        read_timeout=network.read_timeout,
+        user_agent_extra=USER_AGENT_EXTRA,
+    )
+    if network.proxy:
+        options["proxies"] = {"https": network.proxy, "http": network.proxy}
+    return Config(**options)
+
+
+def verify(network: NetworkSettings) -> str | bool:
+    """The `verify` argument of boto3: the CA bundle file when one is set, else the system's trust store."""
+    return network.ca_bundle or True
+
+
+def new_session(region: str) -> boto3.session.Session:
+    """A fresh boto3 session (its own botocore session, loader and credential chain) with STS forced regional."""
+    core = botocore.session.Session()
+    core.set_config_variable("sts_regional_endpoints", "regional")
+    return boto3.session.Session(botocore_session=core, region_name=region)
+
+
+def make_client(service: str, region: str, credentials: dict | None, network: NetworkSettings, *,
+                session: boto3.session.Session | None = None):
+    """A boto3 client for `service` in `region` with the connection's network settings.
+
+    `credentials` is {access_key_id, secret_access_key, session_token} or None for boto3's default chain. STS is
+    reached at the regional endpoint of `region` (botocore's resolver, forced to "regional"), unless the connection
+    overrides the endpoint URL. `session` (from `new_session`) may be reused by the steps of one test to save loading
+    botocore's data again; credentials are always given per client, never stored on the session.
+    """
+    session = session or new_session(region)
+    keys = {}
+    if credentials is not None:
+        keys = dict(
+            aws_access_key_id=credentials.get("access_key_id") or None,
+            aws_secret_access_key=credentials.get("secret_access_key") or None,
+            aws_session_token=credentials.get("session_token") or None,
+        )
+    return session.client(
+        service,
+        region_name=region,
+        endpoint_url=network.endpoint_url or None,
+        config=client_config(network),
+        verify=verify(network),
+        **keys,
+    )
+
+
+def http_session(network: NetworkSettings) -> URLLib3Session:
+    """botocore's HTTP session with the connection's CA bundle, proxy and timeouts: for plain reachability checks."""
+    proxies = {"https": network.proxy, "http": network.proxy} if network.proxy else None
+    return URLLib3Session(
+        verify=verify(network), proxies=proxies, timeout=(network.connect_timeout, network.read_timeout)
+    )
+
+
+def instance_credentials(network: NetworkSettings) -> dict | None:
+    """The instance role's credentials from the instance metadata service (IMDSv2), or None when there are none.
+
+    The metadata endpoint is botocore's (AWS_EC2_METADATA_SERVICE_ENDPOINT honoured; AWS_EC2_METADATA_DISABLED too).
+    """
+    core = botocore.session.Session()
+    fetcher = InstanceMetadataFetcher(
+        timeout=network.connect_timeout,
+        num_attempts=1,
+        config={
+            "ec2_metadata_service_endpoint": core.get_config_variable("ec2_metadata_service_endpoint"),
+            "ec2_metadata_service_endpoint_mode": core.get_config_variable("ec2_metadata_service_endpoint_mode"),
+        },
+    )
+    found = InstanceMetadataProvider(iam_role_fetcher=fetcher).load()
+    if found is None:
+        return None
+    frozen = found.get_frozen_credentials()
+    return {
+        "access_key_id": frozen.access_key,
+        "secret_access_key": frozen.secret_key,
+        "session_token": frozen.token or "",
+    }
+
+
+# --- keeping secrets out of botocore's debug logs ---------------------------------------------------------------------
+# At DEBUG level botocore logs whole requests (X-Amz-Security-Token header) and response bodies (AssumeRole returns a
+# secret key and a session token). Every record of botocore's, boto3's and urllib3's loggers goes through this filter,
+# which formats the message and redacts it before any handler sees it.
+
+_LOG_PREFIXES = ("botocore", "boto3", "urllib3", "s3transfer")
+_active_secrets: dict[int, tuple[str, ...]] = {}  # per running test: the values to redact besides secret-shaped text
+
+
+class RedactingFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        from wizard.core.diagnoses import redact
+
+        try:
+            message = record.getMessage()
+        except Exception:  # noqa: BLE001 - a broken format string must not break logging
+            message = str(record.msg)
+        secrets = [v for values in list(_active_secrets.values()) for v in values]
+        record.msg, record.args = redact(message, secrets), ()
+        return True
+
+
+_FILTER = RedactingFilter()
+
+
+def install_log_redaction() -> None:
+    """Attach the redacting filter to every existing botocore/boto3/urllib3 logger (idempotent; call after imports)."""
+    names = [n for n in list(logging.Logger.manager.loggerDict) if n.split(".")[0] in _LOG_PREFIXES]
+    for name in set(names) | set(_LOG_PREFIXES):
+        logger = logging.getLogger(name)
+        if _FILTER not in logger.filters:
+            logger.addFilter(_FILTER)
+
+
+def register_secrets(owner: object, values) -> None:
+    """Values to redact from library logs while `owner` (a running test) lives; `forget_secrets(owner)` after."""
+    _active_secrets[id(owner)] = tuple(v for v in values if v)
+
+
+def forget_secrets(owner: object) -> None:
+    _active_secrets.pop(id(owner), None)

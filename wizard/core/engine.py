@@ -1,0 +1,396 @@
+"""The connection test: one engine for the GUI (awaited through qasync) and the CLI (asyncio.run).
+
+A test is a list of steps run in order; each blocking boto3 call, client creation included, runs in a worker thread
+(`loop.run_in_executor`), so the caller's event loop stays responsive. `on_step` is called on the loop's thread each time a
+step changes (running, then its final status). When the awaiting task is cancelled, the running and remaining steps are
+marked cancelled at once and CancelledError propagates; the worker thread is not waited for and its late result is
+discarded.
+
+| method        | steps                                                                         |
+|---------------|-------------------------------------------------------------------------------|
+| access-key    | identity → service                                                            |
+| assume-role   | identity → assume-role → assumed-identity → service [→ instance]              |
+| cross-account | identity (of the source) → assume-role (External ID) → assumed-identity → service |
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import datetime as _dt
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+from botocore.exceptions import ClientError, NoCredentialsError
+
+from wizard.core import aws, diagnoses, probes
+from wizard.core.connection import Connection, Secrets
+from wizard.core.diagnoses import Diagnosis
+
+STEP_NAMES = ("identity", "assume-role", "assumed-identity", "service", "instance")
+STATUSES = ("pending", "running", "ok", "failed", "denied", "skipped", "cancelled")
+FINAL = ("ok", "failed", "denied", "skipped", "cancelled")
+_DENIED_CODES = {"assume-role-denied", "service-denied", "model-access"}
+_INSTANCE_PROBLEMS = {"no-role-attached", "role-mismatch", "imds-disabled", "imds-timeout", "hop-limit"}
+
+# Worker threads for blocking AWS calls. A cancelled call keeps its thread until its own timeout: keep some spare.
+EXECUTOR = ThreadPoolExecutor(max_workers=8, thread_name_prefix="connection-test")
+
+_SERVICE_TITLES = {"s3": "Amazon S3", "ec2": "Amazon EC2", "workspaces": "Amazon WorkSpaces",
+                   "bedrock-runtime": "Amazon Bedrock runtime"}
+
+
+@dataclass(frozen=True)
+class StepResult:
+    name: str
+    title: str
+    status: str = "pending"
+    duration_ms: int = 0
+    detail: str = ""
+    diagnosis: Diagnosis | None = None
+
+    def to_json(self) -> dict:
+        return {"name": self.name, "status": self.status, "duration_ms": self.duration_ms,
+                "diagnosis": self.diagnosis.to_json() if self.diagnosis else None}
+
+
+@dataclass
+class TestReport:
+    steps: list[StepResult]
+    identity_arn: str = ""
+    assumed_arn: str = ""
+    expiration: float | None = None  # epoch seconds when the assumed role's credentials expire
+    ok: bool = False
+    connection: Connection | None = field(default=None, repr=False)
+    finished_at: float = 0.0
+
+    __test__ = False  # not a pytest test class
+
+    @property
+    def failure(self) -> StepResult | None:
+        return next((s for s in self.steps if s.status in ("failed", "denied")), None)
+
+    @property
+    def code(self) -> str:
+        """"ok", or the diagnosis code of the first failed step (what profiles record as last_result)."""
+        failure = self.failure
+        if failure is not None and failure.diagnosis is not None:
+            return failure.diagnosis.code
+        return "ok" if self.ok else "cancelled"
+
+    def to_json(self, profile: str = "") -> dict:
+        return {"profile": profile, "ok": self.ok, "steps": [s.to_json() for s in self.steps]}
+
+    def to_text(self) -> str:
+        """A plain-text report for copying or saving: secrets never appear, the access key id is masked."""
+        lines = ["AWS Connection Wizard — connection test", ""]
+        conn = self.connection
+        if conn is not None:
+            lines.append(f"Method:   {conn.method}")
+            lines.append(f"Region:   {conn.region}")
+            lines.append(f"Service:  {conn.service}")
+            if conn.access_key_id and conn.uses_keys:
+                lines.append(f"Access key ID: {conn.access_key_id}")
+            if conn.role or conn.role_arn:
+                lines.append(f"Role:     {conn.role or conn.role_arn}")
+            if conn.method == "cross-account":
+                lines.append(f"Source:   {conn.source}")
+                lines.append(f"External ID: {'set' if conn.external_id else 'not set'}")
+            net = conn.network
+            for label, value in (("Endpoint URL", net.endpoint_url), ("Proxy", net.proxy), ("CA bundle", net.ca_bundle)):
+                if value:
+                    lines.append(f"{label}: {value}")
+            lines.append(f"Timeouts: connect {net.connect_timeout:g} s, read {net.read_timeout:g} s, one attempt")
+        if self.finished_at:
+            when = _dt.datetime.fromtimestamp(self.finished_at, _dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
+            lines.append(f"Tested:   {when}")
+        if self.identity_arn:
+            lines.append(f"Identity: {self.identity_arn}")
+        if self.assumed_arn:
+            lines.append(f"Assumed role identity: {self.assumed_arn}")
+        if self.expiration:
+            when = _dt.datetime.fromtimestamp(self.expiration, _dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
+            lines.append(f"Role credentials expire: {when}")
+        lines.append(f"Result:   {'OK' if self.ok else 'FAILED (' + self.code + ')'}")
+        lines.append("")
+        for step in self.steps:
+            lines.append(f"[{step.status}] {step.title} ({step.duration_ms} ms)")
+            if step.detail:
+                lines.append(f"    {step.detail}")
+            d = step.diagnosis
+            if d is not None:
+                lines.append(f"    Diagnosis: {d.code} — {d.summary}")
+                lines.extend(f"    - {cause}" for cause in d.causes)
+                lines.append(f"    What to do: {d.remedy}")
+                if d.refused_action:
+                    lines.append(f"    Refused action: {d.refused_action}")
+                if d.aws_error:
+                    lines.append(f"    Error: {d.aws_error}")
+        return diagnoses.redact("\n".join(lines) + "\n")
+
+
+def _offline_problem(conn: Connection, secrets: Secrets) -> Diagnosis | None:
+    """What is wrong before any network call (token rules, empty required fields), or None."""
+    try:
+        from wizard.core.validation import first_error
+    except ImportError:  # TODO: remove this fallback once wizard.core.validation is committed
+        first_error = None
+    if first_error is not None:
+        message = first_error(conn, secrets)
+        if message is None:
+            return None
+        code = message.code if message.code in ("token-missing", "token-not-expected") else "invalid-input"
+        diagnosis = diagnoses.make(code)
+        if code == "invalid-input":
+            diagnosis = dataclasses.replace(diagnosis, summary=message.text)
+        return diagnosis
+    key = conn.access_key_id.strip()
+    if conn.uses_keys:
+        if not key or not secrets.secret_access_key:
+            return dataclasses.replace(diagnoses.make("invalid-input"),
+                                       summary="The access key ID and secret access key are required")
+        if key.startswith("AKIA") and secrets.session_token:
+            return diagnoses.make("token-not-expected")
+        if key.startswith("ASIA") and not secrets.session_token:
+            return diagnoses.make("token-missing")
+    if conn.method == "assume-role" and not conn.role.strip():
+        return dataclasses.replace(diagnoses.make("invalid-input"), summary="The IAM role is required")
+    if conn.method == "cross-account" and not conn.role_arn.strip():
+        return dataclasses.replace(diagnoses.make("invalid-input"), summary="The IAM role ARN is required")
+    return None
+
+
+def role_arn_for(role: str, caller_arn: str) -> str:
+    """A role name becomes arn:<partition>:iam::<caller's account>:role/<name>; a full ARN is kept."""
+    role = role.strip()
+    if role.startswith("arn:"):
+        return role
+    parts = caller_arn.split(":")
+    partition, account = parts[1], parts[4]
+    return f"arn:{partition}:iam::{account}:role/{role.lstrip('/')}"
+
+
+def _epoch(value) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, _dt.datetime):
+        return value.timestamp()
+    return float(value)
+
+
+class ConnectionTest:
+    """One run of the connection test for `conn` with `secrets` (see the module docstring for the steps)."""
+
+    def __init__(self, conn: Connection, secrets: Secrets, *, source_credentials: dict | None = None,
+                 instance_check: Callable[[], object] | None = None):
+        self.conn = conn
+        self.secrets = secrets
+        self.source_credentials = source_credentials
+        self.instance_check = instance_check
+        self._assumed: dict | None = None  # in memory only, for the service step
+        self._identity_creds: dict | None = None
+        self._session = None  # one fresh boto3 session per run, created in the worker thread
+        self._steps: dict[str, StepResult] = {}
+        self._report = TestReport(steps=[], connection=conn)
+
+    # --- plan ---------------------------------------------------------------------------------------------------
+
+    def _probe(self) -> probes.ProbeCall:
+        c = self.conn
+        return probes.select(c.service, bucket=c.bucket, model_id=c.model_id, invoke_model=c.invoke_model)
+
+    def planned_steps(self) -> list[StepResult]:
+        c = self.conn
+        names = ["identity"]
+        if c.method in ("assume-role", "cross-account"):
+            names += ["assume-role", "assumed-identity"]
+        names.append("service")
+        if self.instance_check is not None:
+            names.append("instance")
+        return [StepResult(n, self._title(n)) for n in names]
+
+    def _title(self, name: str) -> str:
+        c = self.conn
+        if name == "identity":
+            if c.method == "cross-account":
+                return f"Identity of the source ({c.source}) — GetCallerIdentity"
+            return "Identity of the access key — GetCallerIdentity"
+        if name == "assume-role":
+            suffix = " with External ID" if c.method == "cross-account" and c.external_id else ""
+            return f"Assume the role{suffix} — AssumeRole"
+        if name == "assumed-identity":
+            return "Identity of the assumed role — GetCallerIdentity"
+        if name == "service":
+            return f"{_SERVICE_TITLES.get(c.service, c.service)}: {self._probe().label}"
+        return "EC2 instance check (instance metadata)"
+
+    # --- run ----------------------------------------------------------------------------------------------------
+
+    async def run(self, on_step: Callable[[StepResult], None] | None = None) -> TestReport:
+        loop = asyncio.get_running_loop()
+        plan = self.planned_steps()
+        self._steps = {s.name: s for s in plan}
+        order = [s.name for s in plan]
+        secret_values = self.secrets.values() + [v for v in (self.source_credentials or {}).values() if v]
+        aws.register_secrets(self, secret_values)
+
+        def emit(step: StepResult) -> None:
+            self._steps[step.name] = step
+            if on_step is not None:
+                on_step(step)
+
+        try:
+            problem = _offline_problem(self.conn, self.secrets)
+            if problem is not None:
+                emit(StepResult("identity", self._title("identity"), "failed", 0, "Checked before contacting AWS",
+                                problem))
+                for name in order[1:]:
+                    emit(StepResult(name, self._title(name), "skipped"))
+                return self._finish()
+            for name in order:
+                emit(dataclasses.replace(self._steps[name], status="running"))
+                started = time.monotonic()
+                try:
+                    status, detail = await loop.run_in_executor(EXECUTOR, getattr(self, "_step_" + name.replace("-", "_")))
+                    diagnosis = None
+                except asyncio.CancelledError:
+                    raise
+                except Exception as exc:  # noqa: BLE001 - every failure becomes a diagnosis
+                    diagnosis = diagnoses.diagnose(exc, step=name, connection=self.conn, secrets=secret_values)
+                    status = "denied" if diagnosis.code in _DENIED_CODES else "failed"
+                    detail = ""
+                if isinstance(detail, Diagnosis):
+                    diagnosis, detail = detail, diagnosis.summary
+                duration = int((time.monotonic() - started) * 1000)
+                emit(StepResult(name, self._title(name), status, duration, detail, diagnosis))
+                if status in ("failed", "denied"):
+                    for rest in order[order.index(name) + 1:]:
+                        emit(StepResult(rest, self._title(rest), "skipped"))
+                    break
+            return self._finish()
+        except asyncio.CancelledError:
+            for name in order:
+                if self._steps[name].status in ("pending", "running"):
+                    emit(dataclasses.replace(self._steps[name], status="cancelled"))
+            self._finish()
+            raise
+        finally:
+            aws.forget_secrets(self)
+            self._assumed = self._identity_creds = self._session = None
+
+    def _finish(self) -> TestReport:
+        report = self._report
+        report.steps = [self._steps[s.name] for s in self.planned_steps()]
+        statuses = {s.name: s.status for s in report.steps}
+        report.ok = statuses.get("service") == "ok" and all(v in ("ok", "skipped") for v in statuses.values())
+        report.finished_at = time.time()
+        return report
+
+    @property
+    def report(self) -> TestReport:
+        """The report so far (complete after run() returns; after a cancel, steps show 'cancelled')."""
+        return self._report
+
+    # --- the steps (run in worker threads) ----------------------------------------------------------------------
+
+    def _source_credentials(self) -> dict | None:
+        c = self.conn
+        if c.uses_keys:
+            return {"access_key_id": c.access_key_id.strip(), "secret_access_key": self.secrets.secret_access_key,
+                    "session_token": self.secrets.session_token}
+        if c.source.startswith("profile:"):
+            if not self.source_credentials:
+                raise NoCredentialsError()
+            return dict(self.source_credentials)
+        if c.source == "instance":
+            found = aws.instance_credentials(c.network)
+            if found is None:
+                raise NoCredentialsError()
+            return found
+        if self.source_credentials:  # a caller may resolve the default chain itself
+            return dict(self.source_credentials)
+        return None  # boto3's default chain
+
+    def _client(self, service: str, credentials: dict | None):
+        if self._session is None:
+            self._session = aws.new_session(self.conn.region)
+        client = aws.make_client(service, self.conn.region, credentials, self.conn.network, session=self._session)
+        aws.install_log_redaction()
+        return client
+
+    def _step_identity(self):
+        self._identity_creds = self._source_credentials()
+        sts = self._client("sts", self._identity_creds)
+        found = sts.get_caller_identity()
+        self._report.identity_arn = found["Arn"]
+        return "ok", f"Signed in as {found['Arn']} (account {found['Account']})"
+
+    def _step_assume_role(self):
+        c = self.conn
+        role = c.role_arn if c.method == "cross-account" else c.role
+        arn = role_arn_for(role, self._report.identity_arn)
+        params = {"RoleArn": arn, "RoleSessionName": c.session_name or "aws-connection-wizard",
+                  "DurationSeconds": int(c.duration)}
+        if c.method == "cross-account" and c.external_id:
+            params["ExternalId"] = c.external_id
+        sts = self._client("sts", self._identity_creds)
+        found = sts.assume_role(**params)
+        creds = found["Credentials"]
+        self._assumed = {"access_key_id": creds["AccessKeyId"], "secret_access_key": creds["SecretAccessKey"],
+                         "session_token": creds["SessionToken"]}
+        aws.register_secrets(self, self.secrets.values() + [creds["SecretAccessKey"], creds["SessionToken"]]
+                             + [v for v in (self.source_credentials or {}).values() if v])
+        self._report.expiration = _epoch(creds.get("Expiration"))
+        return "ok", f"Assumed {arn}"
+
+    def _step_assumed_identity(self):
+        sts = self._client("sts", self._assumed)
+        found = sts.get_caller_identity()
+        self._report.assumed_arn = found["Arn"]
+        return "ok", f"Acting as {found['Arn']}"
+
+    def _service_credentials(self) -> dict | None:
+        return self._assumed if self.conn.method in ("assume-role", "cross-account") else self._identity_creds
+
+    def _step_service(self):
+        c = self.conn
+        call = self._probe()
+        client = self._client(c.service, self._service_credentials())
+        if call.operation == probes.REACH_ONLY:
+            return "ok", self._reach(client.meta.endpoint_url)
+        params = call.resolved_params(bucket=c.bucket, model_id=c.model_id)
+        try:
+            getattr(client, call.operation)(**params)
+        except ClientError as exc:
+            if diagnoses.error_code(exc) not in call.expected_errors:
+                raise
+            return "ok", f"{call.label}: allowed ({diagnoses.error_code(exc)})"
+        return "ok", f"{call.label}: allowed"
+
+    def _reach(self, endpoint_url: str) -> str:
+        from botocore.awsrequest import AWSRequest
+
+        request = AWSRequest(method="GET", url=endpoint_url.rstrip("/") + "/").prepare()
+        response = aws.http_session(self.conn.network).send(request)
+        return (f"{probes.BEDROCK_REACH_LABEL}: {endpoint_url} answered (HTTP {response.status_code}); "
+                "the credentials were proven by GetCallerIdentity.")
+
+    def _step_instance(self):
+        found = self.instance_check()
+        findings = list(getattr(found, "findings", []) or [])
+        if not getattr(found, "on_ec2", False):
+            return "skipped", "Not running on an EC2 instance"
+        problems = [f for f in findings if f.code in _INSTANCE_PROBLEMS]
+        summary = "; ".join(f.summary for f in findings) or "Instance metadata and role look right"
+        if problems:
+            first = problems[0]
+            return "failed", Diagnosis(first.code, first.summary, tuple(f.summary for f in problems[1:]),
+                                       "See the EC2 instance check for what to change.")
+        return "ok", summary
+
+
+def run_test(conn: Connection, secrets: Secrets, **kw) -> TestReport:
+    """Run a connection test to the end from plain (non-async) code, e.g. the CLI."""
+    return asyncio.run(ConnectionTest(conn, secrets, **kw).run())

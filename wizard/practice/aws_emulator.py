@@ -1,0 +1,194 @@
+"""A local AWS for practice mode and the end-to-end tests: moto's server on 127.0.0.1 with request signing enforced,
+behind the trust gate (wizard.practice.trust_gate) that evaluates role trust policies for AssumeRole.
+
+Seeded, with moto's seeding credentials, before signing is enforced:
+- the practice user (an access key; a policy allowing sts:AssumeRole and every service probe),
+- a "denied" user (an access key, no permissions at all),
+- an administrator user used only by the emulator and tests to add things later,
+- PracticeRole, trusting the practice user (method assume-role),
+- PracticeCrossAccountRole, trusting the practice user only with the External ID (method cross-account),
+- UntrustingRole, trusting another account only (to practise "the trust policy doesn't trust the caller"),
+- a bucket and a stopped EC2 instance.
+
+Nothing here ever talks to anything but 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import secrets as _secrets
+import urllib.request
+from dataclasses import dataclass
+
+import boto3
+from botocore.config import Config
+
+from wizard.practice.trust_gate import Caller, TrustGate, decode_policy
+
+REGION = "us-east-1"
+SEED_KEY = "testing"  # moto's own seeding credentials: accepted only until signing is enforced
+_ALL_PROBES = [
+    "s3:ListAllMyBuckets",
+    "s3:ListBucket",
+    "ec2:DescribeInstances",
+    "workspaces:DescribeWorkspaces",
+    "bedrock:InvokeModel",
+    "bedrock:Converse",  # moto names the Converse call's action after the operation; AWS checks bedrock:InvokeModel
+]
+
+
+@dataclass(frozen=True)
+class PracticeValues:
+    access_key_id: str
+    secret_access_key: str
+    account_id: str
+    user_arn: str
+    role_name: str
+    role_arn: str
+    cross_role_arn: str
+    external_id: str
+    bucket: str
+    denied_access_key_id: str
+    denied_secret_access_key: str
+    region: str = REGION
+    untrusted_role_arn: str = ""
+    instance_id: str = ""
+
+    def __repr__(self) -> str:  # the practice secrets are still secrets in logs
+        return f"PracticeValues(access_key_id={self.access_key_id!r}, account_id={self.account_id!r}, ...)"
+
+
+def _policy(*statements: dict) -> str:
+    return json.dumps({"Version": "2012-10-17", "Statement": list(statements)})
+
+
+def _allow(actions, resource="*") -> dict:
+    return {"Effect": "Allow", "Action": actions, "Resource": resource}
+
+
+def _trust(principal: str, external_id: str | None = None) -> str:
+    statement = {"Effect": "Allow", "Principal": {"AWS": principal}, "Action": "sts:AssumeRole"}
+    if external_id:
+        statement["Condition"] = {"StringEquals": {"sts:ExternalId": external_id}}
+    return _policy(statement)
+
+
+class AwsEmulator:
+    """moto's server + the trust gate, on 127.0.0.1. `url` is what clients use as endpoint_url."""
+
+    def __init__(self):
+        self._moto = None
+        self._gate: TrustGate | None = None
+        self._callers: dict[str, Caller] = {}
+        self._admin: tuple[str, str] | None = None
+        self.practice: PracticeValues | None = None
+
+    # --- lifecycle ----------------------------------------------------------------------------------------------
+
+    def start(self) -> AwsEmulator:
+        from moto.server import ThreadedMotoServer
+
+        logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per request otherwise
+        self._moto = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+        self._moto.start()
+        _, port = self._moto.get_host_and_port()
+        self._moto_url = f"http://127.0.0.1:{port}"
+        self._gate = TrustGate(port, self._callers.get, self._trust_policy).start()
+        self.practice = self._seed()
+        self._enforce_signing()
+        return self
+
+    def stop(self) -> None:
+        if self._gate is not None:
+            self._gate.stop()
+            self._gate = None
+        if self._moto is not None:
+            self._moto.stop()
+            self._moto = None
+
+    def __enter__(self) -> AwsEmulator:
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+    @property
+    def url(self) -> str:
+        return self._gate.url
+
+    # --- clients ------------------------------------------------------------------------------------------------
+
+    def client(self, service: str, access_key_id: str, secret_access_key: str, session_token: str | None = None,
+               *, endpoint_url: str | None = None):
+        return boto3.session.Session().client(
+            service, region_name=REGION, endpoint_url=endpoint_url or self.url, aws_access_key_id=access_key_id,
+            aws_secret_access_key=secret_access_key, aws_session_token=session_token,
+            config=Config(retries={"total_max_attempts": 1}, connect_timeout=3, read_timeout=30),
+        )
+
+    def admin_client(self, service: str):
+        """A client with the emulator's administrator key (everything allowed), for adding test data later."""
+        return self.client(service, *self._admin)
+
+    def _seed_client(self, service: str):
+        return self.client(service, SEED_KEY, SEED_KEY)
+
+    # --- seeding ------------------------------------------------------------------------------------------------
+
+    def _user(self, iam, name: str, policy: str | None) -> tuple[str, str, str]:
+        arn = iam.create_user(UserName=name)["User"]["Arn"]
+        if policy:
+            iam.put_user_policy(UserName=name, PolicyName=f"{name}-policy", PolicyDocument=policy)
+        key = iam.create_access_key(UserName=name)["AccessKey"]
+        self._callers[key["AccessKeyId"]] = Caller(arn, arn.split(":")[4])
+        return key["AccessKeyId"], key["SecretAccessKey"], arn
+
+    def _role(self, iam, name: str, trust: str) -> str:
+        arn = iam.create_role(RoleName=name, AssumeRolePolicyDocument=trust, MaxSessionDuration=43200)["Role"]["Arn"]
+        iam.put_role_policy(RoleName=name, PolicyName=f"{name}-probes", PolicyDocument=_policy(_allow(_ALL_PROBES)))
+        return arn
+
+    def _seed(self) -> PracticeValues:
+        iam = self._seed_client("iam")
+        admin_id, admin_secret, _ = self._user(iam, "emulator-admin", _policy(_allow("*")))
+        self._admin = (admin_id, admin_secret)
+        key_id, secret, user_arn = self._user(iam, "practice-user", _policy(_allow(["sts:AssumeRole"] + _ALL_PROBES)))
+        denied_id, denied_secret, _ = self._user(iam, "denied-user", None)
+        account = user_arn.split(":")[4]
+        external_id = _secrets.token_urlsafe(24)
+        role_arn = self._role(iam, "PracticeRole", _trust(user_arn))
+        cross_arn = self._role(iam, "PracticeCrossAccountRole", _trust(user_arn, external_id))
+        untrusted_arn = self._role(iam, "UntrustingRole", _trust("arn:aws:iam::111122223333:root"))
+        bucket = "practice-bucket"
+        self._seed_client("s3").create_bucket(Bucket=bucket)
+        instance_id = self._seed_instance()
+        return PracticeValues(
+            access_key_id=key_id, secret_access_key=secret, account_id=account, user_arn=user_arn,
+            role_name="PracticeRole", role_arn=role_arn, cross_role_arn=cross_arn, external_id=external_id,
+            bucket=bucket, denied_access_key_id=denied_id, denied_secret_access_key=denied_secret,
+            untrusted_role_arn=untrusted_arn, instance_id=instance_id,
+        )
+
+    def _seed_instance(self) -> str:
+        ec2 = self._seed_client("ec2")
+        image = ec2.describe_images(Owners=["amazon"])["Images"][0]["ImageId"]
+        found = ec2.run_instances(ImageId=image, MinCount=1, MaxCount=1, InstanceType="t3.micro")
+        return found["Instances"][0]["InstanceId"]
+
+    def _enforce_signing(self) -> None:
+        request = urllib.request.Request(f"{self._moto_url}/moto-api/reset-auth", data=b"0", method="POST",
+                                         headers={"Content-Type": "application/octet-stream"})
+        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - loopback only
+            response.read()
+
+    def _trust_policy(self, role_arn: str) -> dict | None:
+        name = role_arn.rsplit("/", 1)[-1]
+        try:
+            iam = self.client("iam", *self._admin, endpoint_url=self._moto_url)  # straight to moto, not via the gate
+            role = iam.get_role(RoleName=name)["Role"]
+        except Exception:  # noqa: BLE001 - no such role (or a malformed ARN): the gate refuses
+            return None
+        if role["Arn"] != role_arn:
+            return None
+        return decode_policy(role["AssumeRolePolicyDocument"])
