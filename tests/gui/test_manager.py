@@ -13,6 +13,7 @@ import boto3
 import keyring
 import pytest
 import requests
+import shiboken6
 from botocore.config import Config
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -21,6 +22,8 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMessageBox,
+    QRadioButton,
+    QWizard,
     QPlainTextEdit,
     QTextEdit,
     QWidget,
@@ -33,10 +36,12 @@ from wizard.core.profiles import ProfileStore, save_connection
 from wizard.ui import profile_table
 from wizard.ui.manager import ProfileManagerWindow
 from wizard.ui.manager_dialogs import RenewTokenDialog
+from wizard.ui.wizard import ConnectionWizard, PageId
 
 pytestmark = [pytest.mark.gui, pytest.mark.keychain, pytest.mark.integration]
 
 TIMEOUT = 20_000  # ms; generous: two cores are shared by many processes
+BUCKET = "reports-bucket"
 ALLOW_ALL = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]})
 
 
@@ -68,6 +73,7 @@ class LocalAws:
         }
         seed.create_role(RoleName="Robot", AssumeRolePolicyDocument=json.dumps(trust))
         seed.put_role_policy(RoleName="Robot", PolicyName="all", PolicyDocument=ALLOW_ALL)
+        self._client("s3", "testing", "testing").create_bucket(Bucket=BUCKET)
         requests.post(f"{self.url}/moto-api/reset-auth", data=b"0", timeout=10).raise_for_status()
 
     def _client(self, service: str, key_id: str, secret: str, token: str | None = None):
@@ -107,8 +113,8 @@ def stores(tmp_path):
 
 
 @pytest.fixture
-def window(qtbot, qloop, stores):
-    win = ProfileManagerWindow(*stores)
+def window(qtbot, qloop, stores, aws):
+    win = ProfileManagerWindow(*stores, endpoint_url=aws.url)
     qtbot.addWidget(win)
     win.show()
     qtbot.waitUntil(lambda: win._loaded, timeout=TIMEOUT)
@@ -188,6 +194,57 @@ def wait_idle(qtbot, win) -> None:
     qtbot.waitUntil(lambda: not win.is_busy() and win.active_dialog is None, timeout=TIMEOUT)
 
 
+def run_test(qtbot, win, store, name: str) -> None:
+    """Select `name`, press Test and wait until a new result is in the file and the table."""
+    select(qtbot, win, name)
+    before = stored(store)[name]["tested_at"] or 0
+    win.actions["test"].trigger()
+    qtbot.waitUntil(lambda: (stored(store)[name]["tested_at"] or 0) > before, timeout=TIMEOUT)
+    wait_idle(qtbot, win)
+
+
+def click_next(qtbot, wizard, expected: PageId) -> None:
+    """Press Next once it is enabled (a page that is not complete keeps it disabled) and land on `expected`."""
+    button = wizard.button(QWizard.WizardButton.NextButton)
+    qtbot.waitUntil(button.isEnabled, timeout=TIMEOUT)
+    button.click()
+    assert wizard.currentId() == expected
+
+
+def type_into(qtbot, editor: QLineEdit, text: str) -> None:
+    editor.selectAll()
+    editor.del_()
+    qtbot.keyClicks(editor, text)
+
+
+def finish_wizard(qtbot, wizard, name: str | None, *, test: bool = True) -> None:
+    """From the current page on: the other pages as they are, the live test (or Save without testing), then the name on
+    the summary page and Finish."""
+    while wizard.currentId() < PageId.TEST:
+        click_next(qtbot, wizard, PageId(wizard.currentId() + 1))
+    if test:
+        qtbot.waitUntil(lambda: wizard.test_page.isComplete(), timeout=TIMEOUT)
+        assert wizard.property("test_report").ok
+    else:
+        wizard.test_page.save_untested_button.click()
+    click_next(qtbot, wizard, PageId.SUMMARY)
+    if name is not None:
+        type_into(qtbot, wizard.summary_page.name, name)
+    finish = wizard.button(QWizard.WizardButton.FinishButton)
+    qtbot.waitUntil(finish.isEnabled, timeout=TIMEOUT)
+    finish.click()
+
+
+def create_through_wizard(qtbot, win, name: str, key_id: str, secret: str, *, test: bool = True) -> None:
+    win.actions["new"].trigger()
+    wizard = open_dialog(qtbot, win, ConnectionWizard)
+    wizard.findChild(QRadioButton, "method-access-key").click()
+    click_next(qtbot, wizard, PageId.CREDENTIALS)
+    type_into(qtbot, wizard.findChild(QLineEdit, "access_key_id"), key_id)
+    type_into(qtbot, wizard.findChild(QLineEdit, "secret_access_key"), secret)
+    finish_wizard(qtbot, wizard, name, test=test)
+
+
 def s3_connection(aws, **kw) -> Connection:
     return Connection(method="access-key", region="us-east-1", service="s3", access_key_id=aws.key_id,
                       network=NetworkSettings(endpoint_url=aws.url), **kw)
@@ -206,20 +263,47 @@ def test_empty_state_offers_a_first_connection_and_practice_mode(window):
     assert enabled == {"new", "import"}
 
 
-def test_test_edit_duplicate_rename_renew_delete(qtbot, window, stores, aws):
+def test_create_test_edit_duplicate_rename_renew_delete(qtbot, window, stores, aws):
     store, secret_store = stores
-    created = save_connection(store, secret_store, "build-robot", s3_connection(aws), Secrets(aws.secret),
-                              untested=True)
-    window.reload()
+
+    # New (Ctrl+N): the wizard, tested live against the local AWS, then saved: keychain first, then the file
+    create_through_wizard(qtbot, window, "build-robot", aws.key_id, aws.secret)
     qtbot.waitUntil(lambda: "build-robot" in table(window), timeout=TIMEOUT)
     row = table(window)["build-robot"]
-    assert row[1:5] == ["Access key", "Amazon S3", "us-east-1", "Untested"]
+    assert row[1:4] == ["Access key", "Amazon S3", "us-east-1"]
+    assert row[4].startswith("✓ OK · just now")
     assert window.pages.currentWidget() is not window.empty
+    created = store.get("build-robot")
+    on_disk = stored(store)["build-robot"]
+    assert on_disk["connection"]["access_key_id"] == aws.key_id and on_disk["last_result"] == "ok"
+    assert aws.secret not in store.path.read_text(encoding="utf-8")
+    assert keychain(created.id, "secret_access_key") == aws.secret
+    assert keychain(created.id, "session_token") is None
+    assert_no_secret_shown(window, aws.secret)
+
+    # Edit (Ctrl+E): the wizard opens pre-filled (secret from the keychain, masked); saved under the same id
+    wait_idle(qtbot, window)
+    select(qtbot, window, "build-robot")
+    window.actions["edit"].trigger()
+    wizard = open_dialog(qtbot, window, ConnectionWizard)
+    assert wizard.connection().access_key_id == aws.key_id
+    assert wizard.secrets().secret_access_key == aws.secret
+    click_next(qtbot, wizard, PageId.CREDENTIALS)
+    secret_edit = wizard.findChild(QLineEdit, "secret_access_key")
+    assert secret_edit.echoMode() == QLineEdit.EchoMode.Password and aws.secret not in secret_edit.displayText()
+    click_next(qtbot, wizard, PageId.SERVICE)
+    type_into(qtbot, wizard.findChild(QLineEdit, "bucket"), BUCKET)
+    finish_wizard(qtbot, wizard, None)
+    qtbot.waitUntil(lambda: stored(store)["build-robot"]["connection"]["bucket"] == BUCKET, timeout=TIMEOUT)
+    assert stored(store)["build-robot"]["id"] == created.id
+    assert len(stored(store)) == 1
+    assert keychain(created.id, "secret_access_key") == aws.secret
+    qtbot.waitUntil(lambda: table(window)["build-robot"][4].startswith("✓ OK"), timeout=TIMEOUT)
 
     # Test (F5): the engine runs live in the details area; the result is recorded in the profile
-    select(qtbot, window, "build-robot")
-    window.actions["test"].trigger()
-    qtbot.waitUntil(lambda: table(window)["build-robot"][4].startswith("✓ OK"), timeout=TIMEOUT)
+    wait_idle(qtbot, window)
+    run_test(qtbot, window, store, "build-robot")
+    assert table(window)["build-robot"][4].startswith("✓ OK")
     assert stored(store)["build-robot"]["last_result"] == "ok"
     assert stored(store)["build-robot"]["untested"] is False
     assert "✓" in window.test_view.status.text()
@@ -275,12 +359,12 @@ def test_test_edit_duplicate_rename_renew_delete(qtbot, window, stores, aws):
     assert on_disk["connection"]["access_key_id"] == key_id
     assert on_disk["connection"]["token_entered_at"] >= before
     assert table(window)["build-robot"][4] == "Untested"
-    assert renew.token.text() == "" and renew.secret_access_key.text() == ""
+    qtbot.waitUntil(lambda: not shiboken6.isValid(renew), timeout=TIMEOUT)  # the dialog and its fields are gone
 
     # ... and the renewed keys work: test again
     wait_idle(qtbot, window)
-    window.actions["test"].trigger()
-    qtbot.waitUntil(lambda: table(window)["build-robot"][4].startswith("✓ OK"), timeout=TIMEOUT)
+    run_test(qtbot, window, store, "build-robot")
+    assert table(window)["build-robot"][4].startswith("✓ OK")
     assert "assumed-role/Robot" in window.details.report.toPlainText()
     assert_no_secret_shown(window, aws.secret, secret, token)
 
@@ -304,6 +388,34 @@ def test_test_edit_duplicate_rename_renew_delete(qtbot, window, stores, aws):
     qtbot.waitUntil(lambda: window.pages.currentWidget() is window.empty, timeout=TIMEOUT)
     assert stored(store) == {}
     assert keychain(copy["id"], "secret_access_key") is None
+
+
+def test_no_keychain_means_nothing_saved(qtbot, qloop, stores, aws):
+    """With no usable keychain (keyring's own "fail" backend), Save says so and writes nothing, untested or not."""
+    from keyring.backends.fail import Keyring as NoKeyring
+
+    store, _ = stores
+    win = ProfileManagerWindow(store, SecretStore(backend=NoKeyring()), endpoint_url=aws.url)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitUntil(lambda: win._loaded, timeout=TIMEOUT)
+    create_through_wizard(qtbot, win, "offline-entry", aws.key_id, aws.secret, test=False)
+    box = open_dialog(qtbot, win, QMessageBox)
+    assert "No usable keychain" in box.text() and "plain text" in box.text()
+    assert box is win.last_problem
+    wait_idle(qtbot, win)
+    assert not store.path.exists() or stored(store) == {}
+    assert win.model.rowCount() == 0 and win.pages.currentWidget() is win.empty
+    assert_no_secret_shown(win, aws.secret)
+
+
+def test_saved_without_testing_says_untested(qtbot, window, stores, aws):
+    store, _ = stores
+    create_through_wizard(qtbot, window, "offline-entry", aws.key_id, aws.secret, test=False)
+    qtbot.waitUntil(lambda: "offline-entry" in table(window), timeout=TIMEOUT)
+    assert table(window)["offline-entry"][4] == "Untested"
+    assert stored(store)["offline-entry"]["untested"] is True
+    assert keychain(store.get("offline-entry").id, "secret_access_key") == aws.secret
 
 
 def test_delete_can_be_cancelled(qtbot, window, stores, aws):

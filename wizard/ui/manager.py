@@ -92,14 +92,29 @@ class ProfileManagerWindow(QMainWindow):
     profiles_loaded = Signal()  # after every reload of the table
     busy_changed = Signal(bool)
 
-    def __init__(self, store=None, secret_store=None, *, practice: bool = False, parent: QWidget | None = None):
+    def __init__(
+        self,
+        store=None,
+        secret_store=None,
+        *,
+        practice: bool = False,
+        emulator=None,
+        endpoint_url: str = "",
+        parent: QWidget | None = None,
+    ):
+        """`practice`: new connections go to practice mode's local emulator (`emulator`, a running
+        wizard.practice.aws_emulator.AwsEmulator, or one started on first need and stopped with the window).
+        `endpoint_url`: given to new connections (a VPC endpoint, or a local emulator in tests)."""
         super().__init__(parent)
         from wizard.core.keychain import SecretStore
         from wizard.core.profiles import ProfileStore
 
         self.store = store if store is not None else ProfileStore()
         self.secret_store = secret_store if secret_store is not None else SecretStore()
-        self.practice = practice
+        self.practice = practice or emulator is not None
+        self.emulator = emulator
+        self._own_emulator = False
+        self.endpoint_url = endpoint_url
         self.backend = "the OS keychain"
         self.reports: dict[str, str] = {}  # profile id -> redacted text of the last report seen in this session
         self.last_problem = None  # the last problem message box, kept for inspection
@@ -108,7 +123,7 @@ class ProfileManagerWindow(QMainWindow):
         self._busy = 0
         self._loaded = False
 
-        self.setWindowTitle("AWS Connection Wizard: profiles" + (" (practice)" if practice else ""))
+        self.setWindowTitle("AWS Connection Wizard: profiles" + (" (practice)" if self.practice else ""))
         self.resize(980, 680)
         self.model = ProfileTableModel(self)
         self.table = QTableView()
@@ -150,7 +165,7 @@ class ProfileManagerWindow(QMainWindow):
             action.triggered.connect(self._runner(name))
             toolbar.addAction(action)
             self.actions[name] = action
-        if practice:
+        if self.practice:
             banner = QLabel("Practice mode: every connection talks to a local emulator; nothing reaches AWS.")
             banner.setObjectName("practiceBanner")
             self.statusBar().addPermanentWidget(banner)
@@ -332,10 +347,12 @@ class ProfileManagerWindow(QMainWindow):
         if self.is_busy():
             return
         practice = practice or self.practice
-        wizard = self._make_wizard(practice=practice)
-        if await self._await_dialog(wizard) != QDialog.DialogCode.Accepted:
+        wizard = await self._make_wizard(practice=practice)
+        if wizard is None:
             return
-        await self._save_from_wizard(wizard, None, practice=practice)
+        if await self._await_dialog(wizard) == QDialog.DialogCode.Accepted:
+            await self._save_from_wizard(wizard, None, practice=practice)
+        wizard.deleteLater()
 
     @qasync.asyncSlot()
     async def edit_profile(self) -> None:
@@ -347,11 +364,10 @@ class ProfileManagerWindow(QMainWindow):
                                    self._load_secrets, profile)
         if secrets is FAILED:
             return
-        wizard = self._make_wizard(practice=profile.practice, connection=profile.connection, secrets=secrets,
-                                   name=profile.name)
-        if await self._await_dialog(wizard) != QDialog.DialogCode.Accepted:
-            return
-        await self._save_from_wizard(wizard, profile, practice=profile.practice)
+        wizard = await self._make_wizard(connection=profile.connection, secrets=secrets, name=profile.name)
+        if await self._await_dialog(wizard) == QDialog.DialogCode.Accepted:
+            await self._save_from_wizard(wizard, profile, practice=profile.practice)
+        wizard.deleteLater()
 
     async def _save_from_wizard(self, wizard, profile, *, practice: bool) -> None:
         """Keychain first, then the profile file: a new profile, or the edited one under the same id."""
@@ -453,10 +469,13 @@ class ProfileManagerWindow(QMainWindow):
         if profile is None or self.is_busy() or not profile.connection.uses_keys:
             return
         dialog = manager_dialogs.RenewTokenDialog(profile.name, profile.connection.access_key_id, self)
-        if await self._await_dialog(dialog) != QDialog.DialogCode.Accepted:
-            return
-        key_id, secret, token = dialog.values()
+        accepted = await self._await_dialog(dialog) == QDialog.DialogCode.Accepted
+        values = dialog.values() if accepted else None
         dialog.forget()
+        dialog.deleteLater()
+        if values is None:
+            return
+        key_id, secret, token = values
         renewed = await self._work(f"Storing the new session token of {profile.name}…",
                                    "Could not store the session token", self._renew, profile, key_id, secret, token)
         if renewed is FAILED:
@@ -491,15 +510,46 @@ class ProfileManagerWindow(QMainWindow):
             self.details.set_test_view(self.test_view)
         return self.test_view
 
-    def _make_wizard(self, *, practice: bool, connection=None, secrets=None, name: str = ""):
+    async def _make_wizard(self, *, practice: bool = False, connection=None, secrets=None, name: str = ""):
+        """A wizard for a new connection (practice values when `practice`) or pre-filled to edit one; None when the
+        practice emulator could not start."""
         from wizard.ui.wizard import ConnectionWizard
 
-        return ConnectionWizard(self, connection=connection, secrets=secrets, practice=practice or None)
+        names = [p.name for p in self.model.profiles()]
+        if connection is not None:
+            return ConnectionWizard(self, connection=connection, secrets=secrets, saved_profiles=names,
+                                    profile_name=name)
+        if not practice:
+            return ConnectionWizard(self, saved_profiles=names, endpoint_url=self.endpoint_url)
+        emulator = await self._practice_emulator()
+        if emulator is None:
+            return None
+        return ConnectionWizard(self, practice=emulator.practice, endpoint_url=emulator.url, saved_profiles=names)
+
+    async def _practice_emulator(self):
+        """The running practice emulator, started off the GUI thread on first need."""
+        if self.emulator is None:
+            from wizard.practice.aws_emulator import AwsEmulator
+
+            started = await self._work("Starting the practice emulator on 127.0.0.1…", "Could not start practice mode",
+                                       lambda: AwsEmulator().start())
+            if started is FAILED:
+                return None
+            self.emulator, self._own_emulator = started, True
+        return self.emulator
+
+    def closeEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        if self.test_view is not None:
+            self.test_view.cancel()
+        if self._own_emulator and self.emulator is not None:
+            self.emulator.stop()  # local threads only; nothing on the network
+            self.emulator, self._own_emulator = None, False
+        super().closeEvent(event)
 
     @staticmethod
     def _wizard_result(wizard):
         """(name, connection, secrets, report or None, untested) from a finished wizard."""
-        name = wizard.field("name") or ""
+        name = wizard.profile_name()
         report = wizard.property("test_report")
         untested = bool(wizard.property("untested"))
         return str(name).strip(), wizard.connection(), wizard.secrets(), report, untested

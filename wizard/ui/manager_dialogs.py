@@ -44,9 +44,10 @@ async def ask_text(parent: QWidget, title: str, label: str, text: str = "") -> s
     dialog.setWindowTitle(title)
     dialog.setLabelText(label)
     dialog.setTextValue(text)
-    if await run_dialog(dialog) != QDialog.DialogCode.Accepted:
-        return None
-    return dialog.textValue().strip()
+    accepted = await run_dialog(dialog) == QDialog.DialogCode.Accepted
+    text = dialog.textValue().strip()
+    dialog.deleteLater()
+    return text if accepted else None
 
 
 async def confirm(parent: QWidget, title: str, text: str, action: str) -> bool:
@@ -56,7 +57,9 @@ async def confirm(parent: QWidget, title: str, text: str, action: str) -> bool:
     yes = box.addButton(action, QMessageBox.ButtonRole.DestructiveRole)
     box.setDefaultButton(QMessageBox.StandardButton.Cancel)
     await run_dialog(box)
-    return box.clickedButton() is yes
+    confirmed = box.clickedButton() is yes
+    box.deleteLater()
+    return confirmed
 
 
 def show_problem(parent: QWidget, title: str, text: str, details: str = "") -> QMessageBox:
@@ -109,9 +112,11 @@ class RenewTokenDialog(QDialog):
 
     @staticmethod
     def _masked(name: str, accessible: str) -> QLineEdit:
-        edit = QLineEdit()
+        """Masked, with the eye toggle; copying out is refused (wizard.ui.widgets.SecretLineEdit)."""
+        from wizard.ui.widgets import SecretLineEdit
+
+        edit = SecretLineEdit()
         edit.setObjectName(name)
-        edit.setEchoMode(QLineEdit.EchoMode.Password)
         edit.setAccessibleName(accessible)
         return edit
 
