@@ -45,6 +45,7 @@ DURATION = Field(
     placeholder=str(DEFAULT_DURATION),
 )
 ADVANCED_KEYS = ("session_name", "duration")
+ADVANCED_TEXT = "Advanced: session name and duration"
 MONOSPACE_KEYS = {"access_key_id", "role", "role_arn", "external_id"}
 
 
@@ -114,6 +115,7 @@ class CredentialsPage(QWizardPage):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         scroll = QScrollArea(self)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # focus goes to the first field, not the scroll area
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -125,15 +127,14 @@ class CredentialsPage(QWizardPage):
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
         self.form.setVerticalSpacing(8)
-        taken: set[str] = set()
         for f in _all_fields():
             if f.key == ADVANCED_KEYS[0]:
-                self._add_advanced_toggle(body, taken)
-            self._add_row(f, body, taken)
+                self._add_advanced_toggle(body)
+            self._add_row(f, body)
 
-    def _add_advanced_toggle(self, body: QWidget, taken: set[str]) -> None:
+    def _add_advanced_toggle(self, body: QWidget) -> None:
         self.advanced = QToolButton(body)
-        self.advanced.setText(with_mnemonic("Advanced: session name and duration", taken))
+        self.advanced.setText(ADVANCED_TEXT)
         self.advanced.setCheckable(True)
         self.advanced.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.advanced.setArrowType(Qt.ArrowType.RightArrow)
@@ -141,7 +142,7 @@ class CredentialsPage(QWizardPage):
         self.advanced.toggled.connect(self._show_advanced)
         self.form.addRow("", self.advanced)
 
-    def _add_row(self, f: Field, body: QWidget, taken: set[str]) -> None:
+    def _add_row(self, f: Field, body: QWidget) -> None:
         holder = QWidget(body)
         column = QVBoxLayout(holder)
         column.setContentsMargins(0, 0, 0, 0)
@@ -153,7 +154,7 @@ class CredentialsPage(QWizardPage):
         column.addLayout(line)
         message = FieldMessage(f.help, holder)
         column.addWidget(message)
-        label = QLabel(with_mnemonic(f.label, taken) + ":", body)
+        label = QLabel(f.label + ":", body)
         label.setBuddy(editor)
         label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
         # line the label's text up with the editor's text, not with the top of the editor's frame
@@ -161,7 +162,7 @@ class CredentialsPage(QWizardPage):
         row = FieldRow(f, label, editor, holder, message)
         self.rows[f.key] = row
         if f.key == "external_id":
-            self.generate = QPushButton(with_mnemonic("Generate", taken), holder)
+            self.generate = QPushButton("Generate", holder)
             self.generate.setAutoDefault(False)
             self.generate.setToolTip("Fill in a new random External ID (at least 128 bits from a secure source)")
             self.generate.clicked.connect(self._generate_external_id)
@@ -210,6 +211,7 @@ class CredentialsPage(QWizardPage):
             visible = key in shown and (key not in ADVANCED_KEYS or self.advanced.isChecked())
             self.form.setRowVisible(row.holder, visible)
         self.form.setRowVisible(self.advanced, bool(shown & set(ADVANCED_KEYS)))
+        self._assign_mnemonics()
         method = METHODS[method_id]
         self.setTitle(method.title)
         self.setSubTitle(
@@ -220,6 +222,19 @@ class CredentialsPage(QWizardPage):
             else "Enter the role in the other account, its External ID, and who assumes it."
         )
         self.refresh()
+
+    def _assign_mnemonics(self) -> None:
+        """Alt+letter for every label and button of the current method (fields of other methods are hidden, so
+        letters are shared between methods)."""
+        taken: set[str] = set()
+        keys = self.visible_keys()
+        for key in keys:
+            if key == ADVANCED_KEYS[0]:
+                self.advanced.setText(with_mnemonic(ADVANCED_TEXT, taken))
+            row = self.rows[key]
+            row.label.setText(with_mnemonic(row.field.label, taken) + ":")
+            if key == "external_id":
+                self.generate.setText(with_mnemonic("Generate", taken))
 
     def visible_keys(self) -> tuple[str, ...]:
         return method_keys(self._method)

@@ -100,6 +100,7 @@ class SummaryPage(QWizardPage):
         layout.setSpacing(8)
 
         scroll = QScrollArea(self)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # focus goes to the first field, not the scroll area
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         body = QWidget(scroll)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import copy
 from enum import IntEnum
 
-from PySide6.QtCore import QSize, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import QWizard
 
 from wizard import APP_TITLE
@@ -112,6 +112,7 @@ class ConnectionWizard(QWizard):
             self.setPage(PageId.TEST, self.test_page)
         self.setPage(PageId.SUMMARY, self.summary_page)
         self.setStartId(PageId.METHOD)
+        self.currentIdChanged.connect(self._focus_page)
 
         names = [n for n in saved_profiles if n != profile_name]
         self.credentials_page.set_saved_profiles(names)
@@ -157,6 +158,22 @@ class ConnectionWizard(QWizard):
             return -1
         i = present.index(current)
         return int(present[i + 1]) if i + 1 < len(present) else -1
+
+    def _focus_page(self, _page_id: int) -> None:
+        """QWizard gives the focus to the page's first focusable child even when it is hidden (a field of another
+        method): move it to the first visible one, so typing always lands where the user sees it."""
+        page, focus = self.currentPage(), self.focusWidget()
+        if page is None or (focus is not None and focus.isVisible() and page.isAncestorOf(focus)):
+            return
+        candidate = page.nextInFocusChain()
+        for _ in range(500):
+            if candidate is None or candidate is page:
+                break
+            if page.isAncestorOf(candidate) and candidate.focusPolicy() & Qt.FocusPolicy.TabFocus and \
+                    candidate.isVisible() and candidate.isEnabled():
+                candidate.setFocus(Qt.FocusReason.TabFocusReason)
+                return
+            candidate = candidate.nextInFocusChain()
 
     def accept(self) -> None:
         self.finished_connection.emit(self.profile_name(), self.connection(), self.secrets())
