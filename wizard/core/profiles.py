@@ -323,6 +323,8 @@ def _ensure_free(profiles: list[Profile], name: str, own_id: str | None = None) 
 # -- operations that touch both the file and the keychain (what the GUI and the CLI call) ----------------------------
 def result_code(report) -> str:
     """"ok" or the diagnosis code (or status) of the failed step of an engine TestReport."""
+    if getattr(report, "code", None):
+        return report.code
     if report.ok:
         return "ok"
     failure = report.failure
@@ -367,8 +369,8 @@ def save_connection(
     profile.name, profile.connection, profile.practice = name, conn, practice or profile.practice
 
     if secrets.session_token:
-        old_token = secrets_store.load(profile.id).session_token if previous else ""
-        if conn.token_entered_at is None or old_token != secrets.session_token:
+        changed = previous is not None and secrets_store.load(profile.id).session_token != secrets.session_token
+        if conn.token_entered_at is None or changed:
             conn.token_entered_at = time.time()
     else:
         conn.token_entered_at = None

@@ -1,0 +1,459 @@
+"""Living with the AWS shared files: import profiles from them, export profiles into the config file.
+
+Files: the config file is `AWS_CONFIG_FILE` or ~/.aws/config; the credentials file is `AWS_SHARED_CREDENTIALS_FILE` or
+~/.aws/credentials (the same variables the AWS CLI and SDKs read).
+
+Import reads both with botocore's own loader (configparser underneath, so exactly what the SDKs see). Secrets go to the
+keychain through `save_connection`, never to the profile file.
+
+Export edits the config file as text, never through configparser's writer, so nothing else changes: other profiles,
+comments, blank lines and odd spacing stay byte for byte. It appends its sections, or replaces only the sections it wrote
+before (they carry the MARKER comment right after their header). The previous file is copied to
+`<config>.bak-<UTC timestamp>` first, then the new text replaces it atomically with the same mode. Export kinds:
+
+- "process": `credential_process = <program> credential-process NAME`; the program prints the credentials as
+  Version 1 JSON (assumed roles: the temporary credentials with their Expiration).
+- "sdk" (for roles, where the SDK can assume the role itself): `role_arn` + `source_profile` (+ `external_id`,
+  `role_session_name`, `duration_seconds`) on top of a credential_process source section `NAME-keys`
+  (`credential-process --source-keys NAME`), or `credential_source = Ec2InstanceMetadata` for the instance role.
+
+Practice profiles are never exported.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from wizard.core.connection import Connection, Secrets
+from wizard.core.keychain import SecretStore
+from wizard.core.profiles import NAME_PATTERN, Profile, ProfileStore, atomic_write, fsync_dir, save_connection
+
+MARKER = "# Managed by aws-connection-wizard"
+PROGRAM_NAME = "aws-connection-wizard"
+SOURCE_SUFFIX = "-keys"
+STYLES = ("auto", "sdk", "process")
+_SECTION = re.compile(r"\[(?P<header>.+)\]")  # configparser's SECTCRE
+_FULL_ROLE_ARN = re.compile(r"^arn:[^:]+:iam::\d{12}:role/.+")
+
+
+class ExportError(Exception):
+    """Export refused or impossible (practice profile, a foreign section in the way, unreadable file...)."""
+
+
+# -- where the files are -----------------------------------------------------------------------------------------------
+def config_path(environ=os.environ) -> Path:
+    return Path(environ.get("AWS_CONFIG_FILE") or Path.home() / ".aws" / "config").expanduser()
+
+
+def credentials_path(environ=os.environ) -> Path:
+    return Path(environ.get("AWS_SHARED_CREDENTIALS_FILE") or Path.home() / ".aws" / "credentials").expanduser()
+
+
+# ======================================================================================================================
+# Import
+# ======================================================================================================================
+@dataclass
+class ImportItem:
+    aws_name: str
+    status: str  # "imported" | "skipped"
+    reason: str = ""
+    profile: Profile | None = None
+
+
+def read_shared_files(config: Path | None = None, credentials: Path | None = None) -> dict[str, dict]:
+    """AWS profile name -> its settings, the credentials file's keys merged over the config file's (as the SDKs do)."""
+    from botocore.configloader import build_profile_map, raw_config_parse
+
+    config = config or config_path()
+    credentials = credentials or credentials_path()
+    merged: dict[str, dict] = {}
+    if config.is_file():
+        for name, values in build_profile_map(raw_config_parse(str(config))).get("profiles", {}).items():
+            merged[name] = dict(values)
+    if credentials.is_file():
+        for name, values in raw_config_parse(str(credentials)).items():
+            merged.setdefault(name, {}).update(values)
+    return merged
+
+
+def _has_keys(values: dict) -> bool:
+    return bool(values.get("aws_access_key_id") and values.get("aws_secret_access_key"))
+
+
+def _base_connection(values: dict, **kw) -> Connection:
+    conn = Connection(region=values.get("region") or "us-east-1", **kw)
+    conn.network.endpoint_url = values.get("endpoint_url", "") or ""
+    conn.network.ca_bundle = values.get("ca_bundle", "") or ""
+    if values.get("role_session_name"):
+        conn.session_name = values["role_session_name"]
+    if str(values.get("duration_seconds", "")).isdigit():
+        conn.duration = int(values["duration_seconds"])
+    return conn
+
+
+def _keys(values: dict) -> tuple[str, Secrets]:
+    return values["aws_access_key_id"].strip(), Secrets(
+        values["aws_secret_access_key"].strip(), (values.get("aws_session_token") or "").strip()
+    )
+
+
+def plan_import(profiles: dict[str, dict]) -> list[tuple[str, Connection | None, Secrets, str]]:
+    """(aws name, connection or None when skipped, secrets, reason) for every profile, key profiles first."""
+    plans = []
+    for name, values in profiles.items():
+        if values.get("credential_process"):
+            reason = "written by aws-connection-wizard" if "credential-process" in values["credential_process"] else \
+                "uses credential_process (another program holds its secret)"
+            plans.append((name, None, Secrets(), reason))
+        elif values.get("role_arn"):
+            plans.append(_plan_role(name, values, profiles))
+        elif _has_keys(values):
+            key_id, secrets = _keys(values)
+            conn = _base_connection(values, method="access-key", access_key_id=key_id)
+            plans.append((name, conn, secrets, ""))
+        elif any(k.startswith("sso_") for k in values) or values.get("web_identity_token_file"):
+            plans.append((name, None, Secrets(), "uses IAM Identity Center or web identity, which this wizard does not manage"))
+        else:
+            plans.append((name, None, Secrets(), "has no credentials"))
+    return sorted(plans, key=lambda p: (p[1] is not None and p[1].method == "cross-account", p[0]))
+
+
+def _plan_role(name: str, values: dict, profiles: dict[str, dict]):
+    source = values.get("source_profile")
+    credential_source = values.get("credential_source")
+    if source:
+        origin = profiles.get(source, {})
+        if not _has_keys(origin) or origin.get("role_arn"):
+            return name, None, Secrets(), f"its source profile {source!r} has no access key of its own"
+        if values.get("external_id"):
+            conn = _base_connection(values, method="cross-account", role_arn=values["role_arn"],
+                                    external_id=values["external_id"], source=f"profile:{source}")
+            return name, conn, Secrets(), ""
+        key_id, secrets = _keys(origin)
+        conn = _base_connection(values, method="assume-role", role=values["role_arn"], access_key_id=key_id)
+        return name, conn, secrets, ""
+    if credential_source in ("Ec2InstanceMetadata", "Environment"):
+        conn = _base_connection(values, method="cross-account", role_arn=values["role_arn"],
+                                external_id=values.get("external_id", ""),
+                                source="instance" if credential_source == "Ec2InstanceMetadata" else "default")
+        return name, conn, Secrets(), ""
+    return name, None, Secrets(), f"role with credential_source {credential_source!r} is not supported"
+
+
+def import_profiles(
+    store: ProfileStore,
+    secret_store: SecretStore,
+    config: Path | None = None,
+    credentials: Path | None = None,
+    *,
+    only: set[str] | None = None,
+) -> list[ImportItem]:
+    """Import every usable profile (or those in `only`) as untested profiles; existing names are skipped.
+
+    A KeychainError propagates (nothing more is imported): that is an environment problem, not a per-profile one.
+    """
+    credentials = credentials or credentials_path()
+    entered = min(time.time(), credentials.stat().st_mtime) if credentials.is_file() else time.time()
+    existing = set(store.names())
+    items: list[ImportItem] = []
+    imported: set[str] = set()
+    for aws_name, conn, secrets, reason in plan_import(read_shared_files(config, credentials)):
+        if only is not None and aws_name not in only:
+            continue
+        if conn is None:
+            items.append(ImportItem(aws_name, "skipped", reason))
+            continue
+        if not NAME_PATTERN.match(aws_name):
+            items.append(ImportItem(aws_name, "skipped", "its name has characters profiles do not allow"))
+            continue
+        if aws_name in existing:
+            items.append(ImportItem(aws_name, "skipped", "a profile with this name already exists"))
+            continue
+        source = conn.source[len("profile:"):] if conn.source.startswith("profile:") else None
+        if conn.method == "cross-account" and source and source not in imported | existing:
+            items.append(ImportItem(aws_name, "skipped", f"its source profile {source!r} was not imported"))
+            continue
+        if secrets.session_token:
+            conn.token_entered_at = entered  # the token was issued no later than the file was written
+        profile = save_connection(store, secret_store, aws_name, conn, secrets, untested=True)
+        imported.add(aws_name)
+        items.append(ImportItem(aws_name, "imported", "", profile))
+    return items
+
+
+# ======================================================================================================================
+# Export
+# ======================================================================================================================
+@dataclass
+class ExportResult:
+    path: Path
+    backup: Path | None
+    sections: list[str]  # AWS profile names written
+    style: str
+    aws_name: str
+    warnings: list[str] = field(default_factory=list)
+
+
+def program_command(program: str | None = None) -> str:
+    """How the AWS tools call this program: the absolute path of the installed command when found."""
+    if program is None:
+        found = shutil.which(PROGRAM_NAME)
+        if not found:
+            beside = Path(sys.executable).with_name(PROGRAM_NAME)
+            found = str(beside) if beside.exists() else None
+        program = os.path.abspath(found) if found else PROGRAM_NAME
+    return _quote(program)
+
+
+def _quote(word: str) -> str:
+    return subprocess.list2cmdline([word]) if os.name == "nt" else shlex.quote(word)
+
+
+def _header(aws_name: str) -> str:
+    return "default" if aws_name == "default" else f"profile {aws_name}"
+
+
+def _render(aws_name: str, profile_name: str, settings: list[tuple[str, str]], newline: str) -> str:
+    lines = [f"[{_header(aws_name)}]", f"{MARKER} (profile {profile_name}); the secret stays in the OS keychain."]
+    lines += [f"{key} = {value}" for key, value in settings if value not in ("", None)]
+    return newline.join(lines) + newline
+
+
+def _common(conn: Connection) -> list[tuple[str, str]]:
+    return [("region", conn.region), ("endpoint_url", conn.network.endpoint_url), ("ca_bundle", conn.network.ca_bundle)]
+
+
+def _role_settings(conn: Connection, role_arn: str) -> list[tuple[str, str]]:
+    return [
+        ("role_arn", role_arn),
+        ("external_id", conn.external_id if conn.method == "cross-account" else ""),
+        ("role_session_name", conn.session_name),
+        ("duration_seconds", str(int(conn.duration)) if conn.duration else ""),
+    ]
+
+
+def choose_style(conn: Connection, style: str = "auto") -> str:
+    """The export kind for a connection: "sdk" where the SDK can assume the role itself, else "process"."""
+    if style not in STYLES:
+        raise ExportError(f"Unknown export style {style!r}; use one of {', '.join(STYLES)}.")
+    can_sdk = (conn.method == "assume-role" and bool(_FULL_ROLE_ARN.match(conn.role.strip()))) or (
+        conn.method == "cross-account" and (conn.source == "instance" or conn.source.startswith("profile:"))
+    )
+    if style == "sdk" and not can_sdk:
+        raise ExportError(
+            "The SDK cannot assume this role by itself (access-key profile, a role given by name without its account, "
+            "or the default credential chain as source); export it with --style process."
+        )
+    if style == "auto":
+        return "sdk" if can_sdk else "process"
+    return style
+
+
+def plan_sections(
+    store: ProfileStore, profile: Profile, aws_name: str, style: str, program: str, newline: str = "\n"
+) -> dict[str, str]:
+    """AWS profile name -> section text, for `profile` exported as `aws_name` (source sections included)."""
+    if profile.practice:
+        raise ExportError(
+            f"{profile.name!r} is a practice profile (local emulator, practice keys); practice profiles are never "
+            "exported to the AWS config file."
+        )
+    conn = profile.connection
+    call = f"{program} credential-process {profile.name}"
+    if style == "process":
+        return {aws_name: _render(aws_name, profile.name, [("credential_process", call), *_common(conn)], newline)}
+    if conn.method == "assume-role":
+        keys_name = aws_name + SOURCE_SUFFIX
+        keys = [("credential_process", f"{program} credential-process --source-keys {profile.name}"), *_common(conn)]
+        role = [*_role_settings(conn, conn.role.strip()), ("source_profile", keys_name), *_common(conn)]
+        return {keys_name: _render(keys_name, profile.name, keys, newline),
+                aws_name: _render(aws_name, profile.name, role, newline)}
+    if conn.source == "instance":
+        role = [*_role_settings(conn, conn.role_arn.strip()), ("credential_source", "Ec2InstanceMetadata"),
+                *_common(conn)]
+        return {aws_name: _render(aws_name, profile.name, role, newline)}
+    source_name = conn.source[len("profile:"):]
+    try:
+        source = store.get(source_name)
+    except KeyError:
+        raise ExportError(f"The source profile {source_name!r} of {profile.name!r} does not exist.") from None
+    sections = plan_sections(store, source, source_name, choose_style(source.connection), program, newline)
+    role = [*_role_settings(conn, conn.role_arn.strip()), ("source_profile", source_name), *_common(conn)]
+    sections[aws_name] = _render(aws_name, profile.name, role, newline)
+    return sections
+
+
+# -- text editing --------------------------------------------------------------------------------------------------------
+@dataclass
+class _Span:
+    name: str  # AWS profile name
+    start: int  # first line (the header)
+    end: int  # one past the last option line (trailing comments and blank lines are left to what follows)
+    ours: bool
+
+
+def _profile_name(header: str) -> str | None:
+    parts = header.split()
+    if parts == ["default"]:
+        return "default"
+    if len(parts) == 2 and parts[0] == "profile":
+        return parts[1]
+    return None
+
+
+def find_sections(lines: list[str]) -> list[_Span]:
+    """The sections of a config file's lines, found the way configparser finds them (indented lines after an option are
+    its continuation, comments are lines starting with # or ;)."""
+    spans: list[_Span] = []
+    option_indent: int | None = None
+    last_content = -1
+    for index, line in enumerate(lines):
+        stripped = line.strip()
+        if not stripped or stripped[0] in "#;":
+            continue
+        indent = len(line) - len(line.lstrip())
+        if spans and option_indent is not None and indent > option_indent:
+            last_content = index  # a continuation line
+            continue
+        match = _SECTION.match(stripped)
+        if match:
+            if spans:
+                spans[-1].end = last_content + 1
+            spans.append(_Span(_profile_name(match.group("header")) or "\0" + match.group("header"), index, index + 1,
+                               False))
+            option_indent = None
+            last_content = index
+            continue
+        option_indent = indent
+        last_content = index
+    if spans:
+        spans[-1].end = last_content + 1
+    for span in spans:
+        span.ours = any(lines[i].strip().startswith(MARKER) for i in range(span.start + 1, span.end))
+    return spans
+
+
+def _newline_of(text: str) -> str:
+    return "\r\n" if text.count("\r\n") * 2 > text.count("\n") else "\n"
+
+
+def merge_sections(text: str, sections: dict[str, str], *, replace: bool = False) -> str:
+    """`text` with each section replaced in place (ours, or any with `replace`) or appended at the end."""
+    lines = text.splitlines(keepends=True)
+    spans = find_sections(lines)
+    for name in sections:
+        found = [s for s in spans if s.name == name]
+        if len(found) > 1:
+            raise ExportError(f"The config file has profile {name!r} {len(found)} times; fix that first.")
+        if found and not found[0].ours and not replace:
+            raise ExportError(
+                f"The config file already has a profile {name!r} that aws-connection-wizard did not write; export "
+                "under another name (--as NAME) or replace it explicitly (--replace)."
+            )
+    newline = _newline_of(text)
+    appended: list[str] = []
+    replacements: dict[int, tuple[int, str]] = {}
+    for name, section in sections.items():
+        found = [s for s in spans if s.name == name]
+        if found:
+            replacements[found[0].start] = (found[0].end, section)
+        else:
+            appended.append(section)
+    out: list[str] = []
+    index = 0
+    while index < len(lines):
+        if index in replacements:
+            end, section = replacements[index]
+            out.append(section)
+            index = end
+        else:
+            out.append(lines[index])
+            index += 1
+    result = "".join(out)
+    for section in appended:
+        if result and not result.endswith(("\n", "\r")):
+            result += newline
+        if result and not result.endswith(newline * 2) and result.strip():
+            result += newline
+        result += section
+    return result
+
+
+def _backup(path: Path, data: bytes, mode: int) -> Path:
+    stamp = _dt.datetime.now(_dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    backup = path.with_name(f"{path.name}.bak-{stamp}")
+    counter = 1
+    while backup.exists():
+        backup = path.with_name(f"{path.name}.bak-{stamp}-{counter}")
+        counter += 1
+    atomic_write(backup, data, mode)
+    return backup
+
+
+def export_profile(
+    store: ProfileStore,
+    name: str,
+    *,
+    to: Path | None = None,
+    aws_name: str | None = None,
+    style: str = "auto",
+    replace: bool = False,
+    program: str | None = None,
+) -> ExportResult:
+    """Write profile `name` into the AWS config file as `aws_name` (default: the same name). See the module docstring."""
+    profile = store.get(name)
+    aws_name = aws_name or name
+    if not NAME_PATTERN.match(aws_name):
+        raise ExportError(f"{aws_name!r} is not a usable AWS profile name.")
+    used = choose_style(profile.connection, style)
+    path = Path(os.path.realpath(to or config_path()))
+    try:
+        original = path.read_bytes() if path.exists() else b""
+        mode = path.stat().st_mode & 0o7777 if path.exists() else 0o600
+    except OSError as exc:
+        raise ExportError(f"Cannot read {path}: {exc.strerror or exc}") from None
+    try:
+        text = original.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ExportError(f"{path} is not UTF-8 text; it was left untouched.") from None
+    sections = plan_sections(store, profile, aws_name, used, program_command(program), _newline_of(text))
+    updated = merge_sections(text, sections, replace=replace).encode("utf-8")
+    result = ExportResult(path, None, list(sections), used, aws_name, _warnings(sections))
+    if updated == original:
+        return result
+    try:
+        if not path.parent.exists():
+            path.parent.mkdir(mode=0o700, parents=True)
+            fsync_dir(path.parent.parent)
+        if original:
+            result.backup = _backup(path, original, mode)
+        if path.exists() and path.read_bytes() != original:
+            raise ExportError(f"{path} changed while exporting; nothing was written. Try again.")
+        atomic_write(path, updated, mode)
+    except OSError as exc:
+        raise ExportError(f"Cannot write {path}: {exc.strerror or exc}") from None
+    return result
+
+
+def _warnings(sections: dict[str, str]) -> list[str]:
+    creds = credentials_path()
+    try:
+        from botocore.configloader import raw_config_parse
+
+        names = set(raw_config_parse(str(creds))) if creds.is_file() else set()
+    except Exception:  # noqa: BLE001 - a broken credentials file is the SDK's problem, not the export's
+        return []
+    return [
+        f"{creds} also has a profile {name!r} with keys; the AWS tools use those keys instead of this export. "
+        "Remove that section (or export under another name with --as)."
+        for name in sections if name in names
+    ]
