@@ -107,8 +107,9 @@ class TrustGate:
     `lookup_trust_policy(role_arn)` returns the role's trust policy, or None when the role does not exist.
     """
 
-    def __init__(self, upstream_port: int, lookup_caller, lookup_trust_policy):
+    def __init__(self, upstream_port: int, lookup_caller, lookup_trust_policy, *, ssl_context=None):
         self.upstream_port = upstream_port
+        self.scheme = "https" if ssl_context is not None else "http"
         self.lookup_caller = lookup_caller
         self.lookup_trust_policy = lookup_trust_policy
         gate = self
@@ -127,11 +128,13 @@ class TrustGate:
         self._server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
         self.port = self._server.server_address[1]
+        if ssl_context is not None:  # HTTPS front (tests: a certificate from a private CA)
+            self._server.socket = ssl_context.wrap_socket(self._server.socket, server_side=True)
         self._thread = threading.Thread(target=self._server.serve_forever, name="trust-gate", daemon=True)
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"{self.scheme}://127.0.0.1:{self.port}"
 
     def start(self) -> TrustGate:
         self._thread.start()
