@@ -23,7 +23,16 @@ from PySide6.QtWidgets import (
 from wizard.core import validation
 from wizard.core.connection import SERVICE_IDS, Connection
 from wizard.core.services import BEDROCK_WARNING, SERVICES
-from wizard.ui.widgets import FieldMessage, MessageRow, fixed_font, has_error, plain_label, small_muted, with_mnemonic
+from wizard.ui.widgets import (
+    FieldMessage,
+    MessageRow,
+    fixed_font,
+    has_error,
+    level_icon,
+    plain_label,
+    small_muted,
+    with_mnemonic,
+)
 
 OPTIONAL_KEYS = {"s3": "bucket", "bedrock-runtime": "model_id"}
 
@@ -36,7 +45,6 @@ class ServicePage(QWizardPage):
         taken: set[str] = set()
         self._errors: dict[str, str] = {}
         self._service_error = False
-        self._invalid_service = ""  # a pre-filled service id that is not one of the four
         layout = QVBoxLayout(self)
         layout.setSpacing(6)
 
@@ -120,14 +128,17 @@ class ServicePage(QWizardPage):
     # ---- state --------------------------------------------------------------------------------------------------
     def service(self) -> str:
         item = self.list.currentItem()
-        return item.data(Qt.ItemDataRole.UserRole) if item is not None else self._invalid_service
+        return item.data(Qt.ItemDataRole.UserRole) if item is not None else ""
 
     def load(self, conn: Connection) -> None:
         if conn.service in SERVICE_IDS:
             self.list.setCurrentRow(SERVICE_IDS.index(conn.service))
-        else:
-            self._invalid_service = conn.service
-            self.list.setCurrentRow(-1)
+        elif conn.service:  # e.g. an imported profile naming "bedrock": shown, flagged, and refused until changed
+            item = QListWidgetItem(level_icon(self, "error"), f"{conn.service} — not a service this program offers")
+            item.setData(Qt.ItemDataRole.UserRole, conn.service)
+            self.list.addItem(item)
+            self.list.setFixedHeight(self.list.height() + self.list.sizeHintForRow(0))
+            self.list.setCurrentItem(item)
         self.editors["bucket"].setText(conn.bucket)
         self.editors["model_id"].setText(conn.model_id)
         self.invoke.setChecked(conn.invoke_model)
@@ -144,9 +155,7 @@ class ServicePage(QWizardPage):
         return validation.check_field(key, self.editors[key].text(), {"service": self.service()}).value
 
     # ---- checking -----------------------------------------------------------------------------------------------
-    def _service_changed(self, current, _previous) -> None:
-        if current is not None:
-            self._invalid_service = ""
+    def _service_changed(self, _current, _previous) -> None:
         self.refresh()
 
     def _edited(self, key: str) -> None:
