@@ -363,7 +363,8 @@ def diagnose(exc: BaseException, *, step: str = "", connection: Connection | Non
 def _client_error(exc, code, message, aws_error, step, connection) -> Diagnosis:
     skew = clock_skew(exc)
     skewed = skew is not None and abs(skew) > MAX_SKEW_SECONDS
-    if code in SKEWED or (code in BAD_SIGNATURE | {"RequestExpired"} and skewed):
+    expired_signature = code in BAD_SIGNATURE and "signature expired" in message.lower()
+    if code in SKEWED or expired_signature or (code in BAD_SIGNATURE | {"RequestExpired"} and skewed):
         return make("clock-skew", aws_error=aws_error, summary=_skew_summary(skew) if skewed else "")
     if code in UNKNOWN_KEY:
         return make("unknown-access-key", aws_error=aws_error)
