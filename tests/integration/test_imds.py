@@ -9,6 +9,7 @@ import time
 import pytest
 from botocore.utils import InstanceMetadataFetcher
 
+from tests.support.secrets_registry import fake_secret_access_key, fake_session_token
 from wizard.core import imds
 from wizard.practice.imds_emulator import SCENARIOS, ImdsEmulator
 
@@ -179,7 +180,8 @@ def test_role_mismatch(entered, mismatch):
 
 
 def test_role_credentials_never_leave_the_check():
-    given = {"access_key_id": "ASIAPRACTICEKEY00001", "secret_access_key": "s" * 40, "session_token": "t" * 300}
+    given = {"access_key_id": "ASIAPRACTICEKEY00001", "secret_access_key": fake_secret_access_key(),
+             "session_token": fake_session_token()}
     report, _, _ = _check("imdsv1", credentials=given)
     outputs = [json.dumps(report.to_json()), report.to_text(), repr(report)]
     leaked = [name for name, value in given.items() for text in outputs if value in text]
@@ -235,7 +237,8 @@ def test_emulator_v1_mode_still_rejects_bad_tokens(emulator):
 
 
 def test_botocore_reads_the_practice_credentials_from_the_emulator():
-    given = {"access_key_id": "ASIAPRACTICEKEY00002", "secret_access_key": "p" * 40, "session_token": "q" * 200}
+    given = {"access_key_id": "ASIAPRACTICEKEY00002", "secret_access_key": fake_secret_access_key(),
+             "session_token": fake_session_token()}
     with ImdsEmulator("role", credentials=given) as emulator:
         fetched = InstanceMetadataFetcher(
             timeout=1, num_attempts=1, base_url=emulator.url, env={}  # the suite disables IMDS for botocore

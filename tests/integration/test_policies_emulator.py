@@ -12,6 +12,7 @@ import secrets as _secrets
 import pytest
 from botocore.exceptions import ClientError
 
+from tests.support import secrets_registry
 from wizard.core import engine, policies
 from wizard.core.connection import Connection, NetworkSettings, Secrets
 from wizard.practice.aws_emulator import AwsEmulator
@@ -22,6 +23,8 @@ pytestmark = pytest.mark.integration
 @pytest.fixture(scope="module")
 def emulator():
     with AwsEmulator() as running:
+        p = running.practice
+        secrets_registry.register(p.secret_access_key, p.denied_secret_access_key)
         yield running
 
 
@@ -146,6 +149,7 @@ def test_s3_permissions_policy_is_read_only_on_the_bucket(emulator):
     iam.put_role_policy(RoleName=role_arn.rsplit("/", 1)[-1], PolicyName="generated",
                         PolicyDocument=policies.to_json(permissions))
     creds = _assume(emulator, role_arn, None)["Credentials"]
+    secrets_registry.register(creds["SecretAccessKey"], creds["SessionToken"])
     s3 = emulator.client("s3", creds["AccessKeyId"], creds["SecretAccessKey"], creds["SessionToken"])
 
     assert s3.list_objects_v2(Bucket=p.bucket, MaxKeys=1)["KeyCount"] == 1

@@ -1,0 +1,203 @@
+"""`policy [NAME] --trust|--permissions|--caller`: print the IAM policy JSON an administrator must install.
+
+    policy NAME --trust          the role's trust policy; the principal is the identity of the profile's keys or
+                                 source, found with one GetCallerIdentity call (or given with --principal)
+    policy NAME --permissions    least privilege for the profile's service (offline)
+    policy NAME --caller         the caller's own sts:AssumeRole permission on the role
+
+Without NAME every value comes from flags (--principal, --external-id, --service, --region, --bucket, --model-id,
+--role-arn); with NAME, flags override the profile's values. Standard output carries only the JSON (ready for a file or
+`aws iam ... --policy-document file://...`); where to install it goes to standard error.
+Exit codes: 0 printed, 1 the identity could not be found (GetCallerIdentity failed), 2 bad input, 3 keychain or
+profile file problem.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from wizard.cli import EXIT_ENVIRONMENT, EXIT_FAILED, EXIT_OK, EXIT_USAGE
+from wizard.core.connection import SERVICE_IDS, Connection, Secrets
+
+
+class PolicyError(Exception):
+    def __init__(self, message: str, code: int):
+        super().__init__(message)
+        self.code = code
+
+
+def _load_profile(name: str):
+    from wizard.core.profiles import ProfileStore, StoreError
+
+    try:
+        return ProfileStore().get(name)
+    except KeyError:
+        raise PolicyError(f"no profile named {name!r} (see: aws-connection-wizard list)", EXIT_USAGE) from None
+    except StoreError as exc:
+        raise PolicyError(f"profile file problem: {exc}", EXIT_ENVIRONMENT) from None
+
+
+def _keys_of(profile) -> dict:
+    """A profile's own access key, its secret from the keychain."""
+    from wizard.core.keychain import KeychainError, SecretStore
+
+    try:
+        secrets: Secrets = SecretStore().load(profile.id)
+    except KeychainError as exc:
+        raise PolicyError(f"keychain problem ({exc.code}): {exc.message}", EXIT_ENVIRONMENT) from None
+    if not secrets.secret_access_key:
+        raise PolicyError(f"the keychain has no secret access key for profile {profile.name!r}", EXIT_ENVIRONMENT)
+    return {
+        "access_key_id": profile.connection.access_key_id.strip(),
+        "secret_access_key": secrets.secret_access_key,
+        "session_token": secrets.session_token,
+    }
+
+
+def _caller_credentials(profile) -> dict | None:
+    """Credentials of the identity that will call AssumeRole (None: boto3's default chain)."""
+    from wizard.core import aws
+
+    conn: Connection = profile.connection
+    if conn.uses_keys:
+        return _keys_of(profile)
+    if conn.source.startswith("profile:"):
+        return _keys_of(_load_profile(conn.source[len("profile:"):]))
+    if conn.source == "instance":
+        found = aws.instance_credentials(conn.network)
+        if found is None:
+            raise PolicyError("no instance role credentials here (see: check-instance)", EXIT_FAILED)
+        return found
+    return None
+
+
+def discover_identity(profile) -> str:
+    """The ARN of the identity that calls AssumeRole for this profile: one GetCallerIdentity call."""
+    from wizard.core import aws, diagnoses
+
+    credentials = _caller_credentials(profile)
+    conn = profile.connection
+    try:
+        sts = aws.make_client("sts", conn.region, credentials, conn.network)
+        return sts.get_caller_identity()["Arn"]
+    except Exception as exc:  # noqa: BLE001 - any failure: say why, suggest --principal
+        values = [v for v in (credentials or {}).values() if v]
+        found = diagnoses.diagnose(exc, step="identity", connection=conn, secrets=values)
+        raise PolicyError(
+            f"could not find the identity ({found.code}: {found.summary}); pass --principal ARN instead", EXIT_FAILED
+        ) from None
+
+
+def _partition(region: str, *arns: str) -> str:
+    from wizard.core.regions import partition_of
+
+    for arn in arns:
+        if arn and arn.startswith("arn:"):
+            return arn.split(":")[1]
+    return partition_of(region) or "aws"
+
+
+def _entered_role(conn: Connection | None, args) -> str:
+    """The role as given by --role-arn or the profile (cross-account: role_arn; assume-role: role, a name or ARN)."""
+    if args.role_arn:
+        return args.role_arn.strip()
+    if conn is None:
+        return ""
+    return (conn.role_arn if conn.method == "cross-account" else conn.role).strip()
+
+
+def _principal(args, profile) -> str:
+    if args.principal:
+        return args.principal.strip()
+    if profile is None:
+        raise PolicyError("pass --principal ARN (or a profile NAME to find the identity from)", EXIT_USAGE)
+    return discover_identity(profile)
+
+
+def _permissions(args, conn: Connection | None) -> tuple[dict, str]:
+    from wizard.core import policies
+
+    service = args.service or (conn.service if conn else "")
+    region = args.region or (conn.region if conn else "")
+    if service not in SERVICE_IDS or not region:
+        raise PolicyError(f"--permissions needs --service {{{','.join(SERVICE_IDS)}}} and --region R", EXIT_USAGE)
+    bucket = args.bucket if args.bucket is not None else (conn.bucket if conn else "")
+    model_id = args.model_id if args.model_id is not None else (conn.model_id if conn else "")
+    partition = _partition(region, _entered_role(conn, args), args.principal or "")
+    policy = policies.permissions_policy(
+        service, bucket=bucket or None, model_id=model_id or None, region=region, partition=partition
+    )
+    target = "the IAM user of the access key" if conn is not None and conn.method == "access-key" else "the role"
+    return policy, f"Attach to {target}: it allows exactly what the connection needs and nothing else."
+
+
+def _trust(args, profile) -> tuple[dict, str]:
+    from wizard.core import policies
+
+    conn = profile.connection if profile else None
+    external_id = args.external_id if args.external_id is not None else (conn.external_id if conn else "")
+    principal = _principal(args, profile)
+    try:
+        policy = policies.trust_policy(principal, external_id=external_id or None)
+    except ValueError as exc:
+        raise PolicyError(str(exc), EXIT_USAGE) from None
+    role = _entered_role(conn, args) or "the role"
+    return policy, f"Install as the trust policy of {role} (IAM > Roles > the role > Trust relationships)."
+
+
+def _caller(args, profile) -> tuple[dict, str]:
+    from wizard.core import policies
+
+    role = _entered_role(profile.connection if profile else None, args)
+    if not role:
+        raise PolicyError("the role is unknown: pass --role-arn ARN", EXIT_USAGE)
+    if not role.startswith("arn:"):  # a role name: it lives in the caller's account
+        parts = _principal(args, profile).split(":")
+        if len(parts) < 6:
+            raise PolicyError(f"role {role!r} is a name: pass --role-arn ARN", EXIT_USAGE)
+        role = f"arn:{parts[1]}:iam::{parts[4]}:role/{role}"
+    return policies.caller_policy(role), "Attach to the user or role that calls AssumeRole."
+
+
+def build(args) -> tuple[dict, str]:
+    """The policy, and a note on where to install it."""
+    profile = _load_profile(args.name) if args.name else None
+    if args.permissions:
+        return _permissions(args, profile.connection if profile else None)
+    if args.trust:
+        return _trust(args, profile)
+    return _caller(args, profile)
+
+
+def cmd_policy(args) -> int:
+    from wizard.core import policies
+
+    try:
+        policy, where = build(args)
+    except PolicyError as exc:
+        print(f"aws-connection-wizard: {exc}", file=sys.stderr)
+        return exc.code
+    print(policies.to_json(policy))
+    print(where, file=sys.stderr)
+    return EXIT_OK
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "policy",
+        help="Print the IAM policy an administrator must install for a profile.",
+        description=__doc__.split("\n\n")[0] + " Only the JSON goes to standard output.",
+    )
+    parser.add_argument("name", metavar="NAME", nargs="?", help="a saved profile (optional with the flags below)")
+    which = parser.add_mutually_exclusive_group(required=True)
+    which.add_argument("--trust", action="store_true", help="the role's trust policy")
+    which.add_argument("--permissions", action="store_true", help="least-privilege permissions for the service")
+    which.add_argument("--caller", action="store_true", help="the caller's sts:AssumeRole permission on the role")
+    parser.add_argument("--principal", metavar="ARN", help="the identity to trust (default: found from the profile)")
+    parser.add_argument("--external-id", metavar="X", help="External ID the trust policy demands (cross-account)")
+    parser.add_argument("--service", choices=SERVICE_IDS)
+    parser.add_argument("--region", metavar="R")
+    parser.add_argument("--bucket", metavar="B", help="S3: read-only on this bucket")
+    parser.add_argument("--model-id", metavar="M", help="Bedrock: only this foundation model")
+    parser.add_argument("--role-arn", metavar="ARN", help="the role (for --caller, and the partition)")
+    parser.set_defaults(run=cmd_policy)
