@@ -1,0 +1,213 @@
+"""The profile subcommands as an administrator or a script runs them: real subprocesses, the harness's real keychain,
+and the local AWS emulator (moto on 127.0.0.1, signing enforced)."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+
+import pytest
+
+from tests.support.profiles_cli import cli_env, run_cli
+from tests.support.secrets_registry import fake_secret_access_key, fake_session_token, register
+from wizard.core.keychain import SecretStore
+from wizard.core.profiles import ProfileStore
+
+pytestmark = [
+    pytest.mark.keychain,
+    pytest.mark.skipif(os.environ.get("AWSCW_TEST_SESSION") != "1", reason="needs the harness's keychain: ./dev test"),
+]
+KEY_ID = "AKIAIOSFODNN7EXAMPLE"
+
+
+@pytest.fixture
+def env(tmp_path):
+    return cli_env(tmp_path)
+
+
+def _store(env) -> ProfileStore:
+    return ProfileStore(env["AWS_CONNECTION_WIZARD_HOME"])
+
+
+def _assert_no_secret(values, *texts):
+    for value in values:
+        for text in texts:
+            assert value not in text
+
+
+def _add_keys(env, name, secret, token="", *extra, key_id=KEY_ID, region="eu-west-1"):
+    return run_cli(env, "add", name, "--method", "access-key", "--region", region, "--service", "s3",
+                   "--access-key-id", key_id, *extra, input=f"{secret}\n{token}\n")
+
+
+# -- add / list / show / remove ----------------------------------------------------------------------------------------
+def test_add_list_show_remove_never_print_a_secret(env):
+    secret, token = fake_secret_access_key(), fake_session_token()
+    added = _add_keys(env, "work", secret, token, key_id="ASIAIOSFODNN7EXAMPLE")
+    assert added.returncode == 0, added.stderr
+    assert "Saved profile work, untested (secrets in GNOME Keyring)" in added.stdout
+    listed = run_cli(env, "list")
+    shown = run_cli(env, "show", "work")
+    as_json = run_cli(env, "show", "work", "--json")
+    listed_json = run_cli(env, "list", "--json")
+    assert [r.returncode for r in (listed, shown, as_json, listed_json)] == [0, 0, 0, 0]
+    assert "work" in listed.stdout and "untested" in listed.stdout and "up to 11 h 59 min left (entered" in listed.stdout
+    assert "ASIA…MPLE" in shown.stdout and "never shown" in shown.stdout
+    data = json.loads(as_json.stdout)
+    assert (data["name"], data["method"], data["region"], data["untested"]) == ("work", "access-key", "eu-west-1", True)
+    assert data["token"]["kind"] == "session-token"
+    assert [p["name"] for p in json.loads(listed_json.stdout)] == ["work"]
+    store = _store(env)
+    _assert_no_secret([secret, token], added.stdout, added.stderr, listed.stdout, shown.stdout, as_json.stdout,
+                      listed_json.stdout, store.path.read_text())
+    profile = store.get("work")
+    assert SecretStore().load(profile.id).session_token == token
+
+    removed = run_cli(env, "remove", "work")
+    assert removed.returncode == 0, removed.stderr
+    assert SecretStore().load(profile.id).secret_access_key == ""
+    assert run_cli(env, "show", "work").returncode == 2
+
+
+def test_add_refuses_bad_input_with_exit_2_and_saves_nothing(env):
+    short = register("ShortSecretButStillSecret")
+    bad_key = _add_keys(env, "bad", short)
+    assert bad_key.returncode == 2
+    assert "secret access key" in bad_key.stderr
+    bad_region = _add_keys(env, "bad", fake_secret_access_key(), region="mars-central-1")
+    assert bad_region.returncode == 2 and "region" in bad_region.stderr
+    _assert_no_secret([short], bad_key.stdout, bad_key.stderr)
+    assert not _store(env).path.exists()
+
+
+def test_secrets_are_never_taken_from_arguments(env):
+    secret = fake_secret_access_key()
+    run = run_cli(env, "add", "x", "--method", "access-key", "--region", "us-east-1", "--service", "s3",
+                  "--access-key-id", KEY_ID, "--secret-access-key", secret, input="")
+    assert run.returncode == 2 and "unrecognized arguments" in run.stderr
+
+
+def test_duplicate_names_unknown_profiles_and_a_broken_store(env):
+    assert _add_keys(env, "one", fake_secret_access_key()).returncode == 0
+    again = _add_keys(env, "one", fake_secret_access_key())
+    assert again.returncode == 2 and "already exists" in again.stderr
+    assert run_cli(env, "remove", "ghost").returncode == 2
+    assert run_cli(env, "credential-process", "ghost").returncode == 2
+    path = _store(env).path
+    path.write_text("{broken")
+    broken = run_cli(env, "list")
+    assert broken.returncode == 3 and "not valid JSON" in broken.stderr
+
+
+def test_cross_account_needs_no_secret_on_stdin(env):
+    run = run_cli(env, "add", "partner", "--method", "cross-account", "--region", "us-east-1", "--service", "ec2",
+                  "--role-arn", "arn:aws:iam::123456789012:role/Partner", "--external-id", "Xk3v9QpL2mZr8TnW4yBc",
+                  "--source", "instance", input="")
+    assert run.returncode == 0, run.stderr
+    profile = _store(env).get("partner")
+    assert (profile.connection.source, profile.connection.external_id) == ("instance", "Xk3v9QpL2mZr8TnW4yBc")
+
+
+# -- credential-process (keys) ---------------------------------------------------------------------------------------------
+def test_credential_process_prints_version_1_json(env):
+    secret, token = fake_secret_access_key(), fake_session_token()
+    assert _add_keys(env, "perm", secret).returncode == 0
+    assert _add_keys(env, "temp", secret, token, key_id="ASIAIOSFODNN7EXAMPLE").returncode == 0
+    perm = run_cli(env, "credential-process", "perm")
+    assert perm.returncode == 0, perm.stderr
+    assert json.loads(perm.stdout) == {"Version": 1, "AccessKeyId": KEY_ID, "SecretAccessKey": secret}
+    assert perm.stderr == ""
+    temp = json.loads(run_cli(env, "credential-process", "temp").stdout)
+    assert temp["SessionToken"] == token
+    entered = _store(env).get("temp").connection.token_entered_at
+    expected = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(entered + 12 * 3600))
+    assert temp["Expiration"] == expected
+
+
+def test_credential_process_refuses_an_expired_session_token(env):
+    secret, token = fake_secret_access_key(), fake_session_token()
+    assert _add_keys(env, "old", secret, token, key_id="ASIAIOSFODNN7EXAMPLE").returncode == 0
+    store = _store(env)
+    profile = store.get("old")
+    profile.connection.token_entered_at = time.time() - 13 * 3600
+    store.update(profile)
+    run = run_cli(env, "credential-process", "old")
+    assert run.returncode == 1 and "expired" in run.stderr and run.stdout == ""
+    _assert_no_secret([secret, token], run.stderr)
+
+
+def test_credential_process_with_no_keychain_exits_3(env):
+    assert _add_keys(env, "k", fake_secret_access_key()).returncode == 0
+    run = run_cli(dict(env, PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring"), "credential-process", "k")
+    assert run.returncode == 3 and "no-keyring" in run.stderr and run.stdout == ""
+
+
+# -- against the emulator -------------------------------------------------------------------------------------------------
+def _add_practice(env, emulator, name, method="access-key", *extra):
+    p = emulator.practice
+    args = ["add", name, "--method", method, "--region", p.region, "--service", "s3", "--endpoint-url", emulator.url]
+    if method in ("access-key", "assume-role"):
+        args += ["--access-key-id", p.access_key_id]
+    return run_cli(env, *args, *extra, input=f"{p.secret_access_key}\n")
+
+
+def test_add_then_test_json_end_to_end(env, aws_emulator):
+    added = _add_practice(env, aws_emulator, "practice-keys")
+    assert added.returncode == 0, added.stderr
+    tested = run_cli(env, "test", "practice-keys", "--json", "--timeout", "60")
+    assert tested.returncode == 0, tested.stdout + tested.stderr
+    report = json.loads(tested.stdout)
+    assert report["profile"] == "practice-keys" and report["ok"] is True
+    assert [s["name"] for s in report["steps"]][:1] == ["identity"]
+    assert all(s["status"] in ("ok", "skipped") and s["diagnosis"] is None for s in report["steps"])
+    assert set(report["steps"][0]) == {"name", "status", "duration_ms", "diagnosis"}
+    profile = _store(env).get("practice-keys")
+    assert profile.untested is False and profile.last_result == "ok" and profile.tested_at
+    text = run_cli(env, "test", "practice-keys")
+    assert text.returncode == 0 and aws_emulator.practice.user_arn in text.stdout
+    _assert_no_secret([aws_emulator.practice.secret_access_key], tested.stdout, tested.stderr, text.stdout)
+
+
+def test_failed_test_exits_1_with_a_diagnosis_code(env, aws_emulator):
+    p = aws_emulator.practice
+    wrong = fake_secret_access_key()
+    run = run_cli(env, "add", "wrong", "--method", "access-key", "--region", p.region, "--service", "s3",
+                  "--endpoint-url", aws_emulator.url, "--access-key-id", p.access_key_id, input=f"{wrong}\n")
+    assert run.returncode == 0, run.stderr
+    tested = run_cli(env, "test", "wrong", "--json")
+    assert tested.returncode == 1
+    report = json.loads(tested.stdout)
+    assert report["ok"] is False
+    failed = next(s for s in report["steps"] if s["status"] in ("failed", "denied"))
+    assert failed["diagnosis"]["code"] and failed["diagnosis"]["remedy"]
+    assert _store(env).get("wrong").last_result == failed["diagnosis"]["code"]
+    _assert_no_secret([wrong], tested.stdout, tested.stderr)
+
+
+def test_cross_account_from_a_saved_profile_end_to_end(env, aws_emulator):
+    p = aws_emulator.practice
+    assert _add_practice(env, aws_emulator, "src").returncode == 0
+    added = run_cli(env, "add", "partner", "--method", "cross-account", "--region", p.region, "--service", "s3",
+                    "--endpoint-url", aws_emulator.url, "--role-arn", p.cross_role_arn, "--external-id",
+                    p.external_id, "--source", "profile:src", input="")
+    assert added.returncode == 0, added.stderr
+    tested = run_cli(env, "test", "partner", "--json")
+    assert tested.returncode == 0, tested.stdout + tested.stderr
+    assert [s["name"] for s in json.loads(tested.stdout)["steps"]][:3] == ["identity", "assume-role", "assumed-identity"]
+    assert _store(env).get("partner").expiration is not None
+
+
+def test_credential_process_assumes_the_role(env, aws_emulator):
+    p = aws_emulator.practice
+    assert _add_practice(env, aws_emulator, "robot", "assume-role", "--role", p.role_name).returncode == 0
+    run = run_cli(env, "credential-process", "robot")
+    assert run.returncode == 0, run.stderr
+    out = json.loads(run.stdout)
+    register(out["SecretAccessKey"], out["SessionToken"])
+    assert out["Version"] == 1 and out["AccessKeyId"] != p.access_key_id and out["SessionToken"]
+    assert out["Expiration"].endswith("Z")
+    who = aws_emulator.client("sts", out["AccessKeyId"], out["SecretAccessKey"], out["SessionToken"])
+    assert f":assumed-role/{p.role_name}/" in who.get_caller_identity()["Arn"]
+    keys = json.loads(run_cli(env, "credential-process", "--source-keys", "robot").stdout)
+    assert keys == {"Version": 1, "AccessKeyId": p.access_key_id, "SecretAccessKey": p.secret_access_key}
