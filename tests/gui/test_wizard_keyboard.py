@@ -118,7 +118,7 @@ def test_assume_role_by_keyboard(open_wizard):
     kb.type("ReadOnlyRobot")
     assert kb.next_enabled()
     kb.mnemonic(page.advanced.text())  # open "Advanced" (a button's mnemonic clicks it after a short animation)
-    kb.qtbot.waitUntil(page.advanced.isChecked, timeout=5000)
+    kb.qtbot.waitUntil(lambda: page.advanced_open, timeout=5000)
     assert rows["duration"].editor.isVisible()
     kb.mnemonic(rows["duration"].label)
     assert kb.focus() is rows["duration"].editor
@@ -194,7 +194,9 @@ def test_cross_account_by_keyboard(open_wizard):
     assert labels["IAM role ARN"].text() == ROLE_ARN
     assert labels["External ID"].text() == external_id
     assert labels["Assume the role as"].text().startswith("The IAM role of this EC2 instance")
-    assert labels["Model ID"].text() == f"{MODEL_ID} (will be invoked by the test)"
+    assert labels["Model ID"].text() == MODEL_ID
+    assert labels["Invoke the model"].text() == "yes, during the test (may cost a fraction of a cent)"
+    assert labels["Stored"].text() == "settings in the profile file; this method keeps no secret on this computer"
     assert "Access key ID" not in labels and "Secret access key" not in labels
 
     name, conn, secrets = finish(kb)

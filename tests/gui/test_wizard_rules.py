@@ -104,7 +104,7 @@ def test_rule_message_beside_field(open_wizard, qapp, method, key, value, how, w
     assert kb.next_enabled(), page.errors()  # the starting point is valid
     if key in ("session_name", "duration"):
         kb.mnemonic(page.advanced.text())
-        kb.qtbot.waitUntil(page.advanced.isChecked, timeout=5000)
+        kb.qtbot.waitUntil(lambda: page.advanced_open, timeout=5000)
     row = page.rows[key]
     kb.mnemonic(row.label)
     assert kb.focus() is row.editor

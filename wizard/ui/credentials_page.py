@@ -16,7 +16,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -30,7 +29,15 @@ from PySide6.QtWidgets import (
 from wizard.core import validation
 from wizard.core.connection import DEFAULT_DURATION, DEFAULT_SESSION_NAME, Connection, Secrets
 from wizard.core.methods import METHODS, Field
-from wizard.ui.widgets import FieldMessage, SecretLineEdit, fixed_font, has_error, with_mnemonic
+from wizard.ui.widgets import (
+    FieldMessage,
+    SecretLineEdit,
+    field_holder,
+    field_label,
+    fixed_font,
+    has_error,
+    with_mnemonic,
+)
 
 SESSION_NAME = Field(
     "session_name",
@@ -122,7 +129,10 @@ class CredentialsPage(QWizardPage):
         outer.addWidget(scroll)
         body = QWidget(scroll)
         scroll.setWidget(body)
-        self.form = QFormLayout(body)
+        column = QVBoxLayout(body)
+        self.form = QFormLayout()
+        column.addLayout(self.form)
+        column.addStretch(1)  # spare height goes below the form, not between its rows
         self.form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
@@ -135,30 +145,19 @@ class CredentialsPage(QWizardPage):
     def _add_advanced_toggle(self, body: QWidget) -> None:
         self.advanced = QToolButton(body)
         self.advanced.setText(ADVANCED_TEXT)
-        self.advanced.setCheckable(True)
         self.advanced.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.advanced.setArrowType(Qt.ArrowType.RightArrow)
         self.advanced.setAutoRaise(True)
-        self.advanced.toggled.connect(self._show_advanced)
+        self.advanced.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.advanced.setAccessibleDescription("collapsed")
+        self.advanced.clicked.connect(lambda: self.show_advanced(not self.advanced_open))
+        self.advanced_open = False
         self.form.addRow("", self.advanced)
 
     def _add_row(self, f: Field, body: QWidget) -> None:
-        holder = QWidget(body)
-        column = QVBoxLayout(holder)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.setSpacing(3)
-        line = QHBoxLayout()
-        line.setSpacing(6)
-        editor = self._make_editor(f, holder)
-        line.addWidget(editor, 1)
-        column.addLayout(line)
-        message = FieldMessage(f.help, holder)
-        column.addWidget(message)
-        label = QLabel(f.label + ":", body)
-        label.setBuddy(editor)
-        label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
-        # line the label's text up with the editor's text, not with the top of the editor's frame
-        label.setContentsMargins(0, max(0, (editor.sizeHint().height() - label.sizeHint().height()) // 2), 0, 0)
+        editor = self._make_editor(f, body)
+        holder, line, message = field_holder(editor, f.help, body)
+        label = field_label(f.label + ":", editor, body)
         row = FieldRow(f, label, editor, holder, message)
         self.rows[f.key] = row
         if f.key == "external_id":
@@ -208,7 +207,7 @@ class CredentialsPage(QWizardPage):
         self._method = method_id
         shown = set(method_keys(method_id))
         for key, row in self.rows.items():
-            visible = key in shown and (key not in ADVANCED_KEYS or self.advanced.isChecked())
+            visible = key in shown and (key not in ADVANCED_KEYS or self.advanced_open)
             self.form.setRowVisible(row.holder, visible)
         self.form.setRowVisible(self.advanced, bool(shown & set(ADVANCED_KEYS)))
         self._assign_mnemonics()
@@ -314,12 +313,15 @@ class CredentialsPage(QWizardPage):
             row.message.set_messages(shown)
             row.has_error = not check.ok
             row.editor.setAccessibleDescription(row.message.text())
-            if key in ADVANCED_KEYS and has_error(shown) and not self.advanced.isChecked():
-                self.advanced.setChecked(True)
+            if key in ADVANCED_KEYS and has_error(shown) and not self.advanced_open:
+                self.show_advanced(True)
         self.completeChanged.emit()
 
-    def _show_advanced(self, shown: bool) -> None:
+    def show_advanced(self, shown: bool) -> None:
+        """Expand (or collapse) the advanced settings; the arrow shows which."""
+        self.advanced_open = shown
         self.advanced.setArrowType(Qt.ArrowType.DownArrow if shown else Qt.ArrowType.RightArrow)
+        self.advanced.setAccessibleDescription("expanded" if shown else "collapsed")
         self.set_method(self._method)
 
     def errors(self) -> dict[str, str]:

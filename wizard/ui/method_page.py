@@ -10,7 +10,13 @@ from PySide6.QtWidgets import QButtonGroup, QFrame, QGridLayout, QLabel, QRadioB
 
 from wizard.core.connection import METHOD_IDS
 from wizard.core.methods import METHODS
-from wizard.ui.widgets import plain_label, small_muted
+from wizard.ui.widgets import MessageRow, plain_label, small_muted
+
+# The reference guide's note on session tokens, which is what most often decides between the methods.
+TOKEN_NOTE = (
+    "Session tokens are issued by AWS STS and last 15 minutes to 12 hours; when one expires the connection must be "
+    "renewed. For automations that run longer, use a cross-account role: it needs no session token on this computer."
+)
 
 # The mnemonic letter of each choice (QWizard's buttons already use B, N, F).
 MNEMONICS = {"access-key": "A", "assume-role": "r", "cross-account": "C"}
@@ -80,6 +86,7 @@ class MethodPage(QWizardPage):
             self.choices[method_id] = choice
             layout.addWidget(choice)
         layout.addStretch(1)
+        layout.addWidget(MessageRow("info", TOKEN_NOTE, self))
         self.group.buttonToggled.connect(lambda *_: self.completeChanged.emit())
         self.set_method("access-key")
 

@@ -26,6 +26,8 @@ from wizard.core.services import BEDROCK_WARNING, SERVICES
 from wizard.ui.widgets import (
     FieldMessage,
     MessageRow,
+    field_holder,
+    field_label,
     fixed_font,
     has_error,
     level_icon,
@@ -51,6 +53,7 @@ class ServicePage(QWizardPage):
         heading = QLabel(with_mnemonic("AWS service:", taken), self)
         self.list = QListWidget(self)
         self.list.setObjectName("services")
+        self.list.setSpacing(2)
         heading.setBuddy(self.list)
         for sid in SERVICE_IDS:
             service = SERVICES[sid]
@@ -58,8 +61,7 @@ class ServicePage(QWizardPage):
             item.setData(Qt.ItemDataRole.UserRole, sid)
             item.setToolTip(f"The test: {service.default_probe}")
             self.list.addItem(item)
-        rows = self.list.sizeHintForRow(0) * len(SERVICE_IDS) + 2 * self.list.frameWidth() + 4
-        self.list.setFixedHeight(rows)
+        self._fit_list_height()
         self.list.currentItemChanged.connect(self._service_changed)
         self.service_message = FieldMessage("", self)
         self.probe = small_muted(plain_label("", self))
@@ -99,28 +101,25 @@ class ServicePage(QWizardPage):
             with_mnemonic("Invoke the model during the test (may cost a fraction of a cent)", taken), self
         )
         self.invoke.setObjectName("invoke_model")
-        self.invoke.toggled.connect(lambda *_: self.completeChanged.emit())
+        self.invoke.toggled.connect(lambda *_: self.refresh())
         self.form.addRow("", self.invoke)
         layout.addWidget(form_holder)
         layout.addStretch(1)
         self.list.setCurrentRow(0)
 
+    def _fit_list_height(self) -> None:
+        """Tall enough for every entry: the list never needs a scroll bar."""
+        row = self.list.sizeHintForRow(0) + 2 * self.list.spacing()
+        self.list.setFixedHeight(row * self.list.count() + 2 * self.list.frameWidth() + 2)
+
     def _add_optional(self, key: str, text: str, example: str, help_text: str, taken: set[str]) -> None:
-        holder = QWidget(self)
-        column = QVBoxLayout(holder)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.setSpacing(3)
-        editor = QLineEdit(holder)
+        editor = QLineEdit(self)
         editor.setObjectName(key)
         editor.setFont(fixed_font())
         editor.setPlaceholderText(f"e.g. {example}")
         editor.textEdited.connect(lambda _t, k=key: self._edited(k))
-        message = FieldMessage(help_text, holder)
-        column.addWidget(editor)
-        column.addWidget(message)
-        label = QLabel(with_mnemonic(text, taken), self)
-        label.setBuddy(editor)
-        label.setContentsMargins(0, max(0, (editor.sizeHint().height() - label.sizeHint().height()) // 2), 0, 0)
+        holder, _line, message = field_holder(editor, help_text, self)
+        label = field_label(with_mnemonic(text, taken), editor, self)
         self.form.addRow(label, holder)
         self.editors[key] = editor
         self.messages[key] = message
@@ -137,7 +136,7 @@ class ServicePage(QWizardPage):
             item = QListWidgetItem(level_icon(self, "error"), f"{conn.service} — not a service this program offers")
             item.setData(Qt.ItemDataRole.UserRole, conn.service)
             self.list.addItem(item)
-            self.list.setFixedHeight(self.list.height() + self.list.sizeHintForRow(0))
+            self._fit_list_height()
             self.list.setCurrentItem(item)
         self.editors["bucket"].setText(conn.bucket)
         self.editors["model_id"].setText(conn.model_id)
@@ -172,7 +171,7 @@ class ServicePage(QWizardPage):
         self.service_message.set_messages([m for m in check.messages if sid or m.code != "required"])
         self._service_error = not check.ok
         service = SERVICES.get(sid)
-        self.probe.setText(f"The test will run: {service.default_probe}." if service else "")
+        self.probe.setText(self._probe_text(service))
         self._errors = {}
         for key, editor in self.editors.items():
             relevant = OPTIONAL_KEYS.get(sid) == key
@@ -187,6 +186,14 @@ class ServicePage(QWizardPage):
         self.form.setRowVisible(self.invoke, sid == "bedrock-runtime")
         self.invoke.setEnabled(bool(self.editors["model_id"].text().strip()))
         self.completeChanged.emit()
+
+    def _probe_text(self, service) -> str:
+        if service is None:
+            return ""
+        text = f"The test will run: {service.default_probe}."
+        narrow = (service.id == "s3" and self.editors["bucket"].text().strip()) or (
+            service.id == "bedrock-runtime" and self.invoke.isChecked() and self.invoke.isEnabled())
+        return f"{text}\nThen: {service.narrow_probe}." if narrow and service.narrow_probe else text
 
     def errors(self) -> dict[str, str]:
         errors = dict(self._errors)

@@ -18,7 +18,7 @@ from wizard.core.redact import mask_access_key_id
 from wizard.core.regions import find_region
 from wizard.core.services import SERVICES
 from wizard.ui.credentials_page import SOURCE_CHOICES
-from wizard.ui.widgets import FieldMessage, fixed_font, plain_label, with_mnemonic
+from wizard.ui.widgets import field_holder, field_label, fixed_font, plain_label, with_mnemonic
 
 PROFILE_NAME_MAX = 64
 PROFILE_NAME_CHARS = re.compile(r"^[A-Za-z0-9._@+=,-]+$")
@@ -78,12 +78,16 @@ def describe(conn: Connection, secrets: Secrets) -> list[tuple[str, str]]:
     if conn.service == "s3" and conn.bucket:
         rows.append(("S3 bucket", conn.bucket))
     if conn.service == "bedrock-runtime" and conn.model_id:
-        invoke = "will be invoked by the test" if conn.invoke_model else "not invoked by the test"
-        rows.append(("Model ID", f"{conn.model_id} ({invoke})"))
+        rows.append(("Model ID", conn.model_id))
+        rows.append(("Invoke the model", "yes, during the test (may cost a fraction of a cent)" if conn.invoke_model
+                     else "no: the test checks credentials and endpoint reach only"))
     region = find_region(conn.region)
     rows.append(("Region", region.label if region else conn.region))
     if conn.network.endpoint_url:
         rows.append(("Endpoint", conn.network.endpoint_url))
+    kept = "secret access key and session token" if secrets.session_token else "secret access key"
+    rows.append(("Stored", f"settings in the profile file; the {kept} only in the keychain" if conn.uses_keys
+                 else "settings in the profile file; this method keeps no secret on this computer"))
     return rows
 
 
@@ -107,24 +111,21 @@ class SummaryPage(QWizardPage):
         scroll.setWidget(body)
         layout.addWidget(scroll, 1)
         # one form for the name and the details, so that all labels line up
-        self.details = QFormLayout(body)
+        column = QVBoxLayout(body)
+        column.setContentsMargins(0, 0, 0, 0)
+        self.details = QFormLayout()
+        column.addLayout(self.details)
+        column.addStretch(1)  # spare height goes below the form, not between its rows
         self.details.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
         self.details.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.details.setContentsMargins(0, 0, 0, 0)
 
-        holder = QWidget(body)
-        column = QVBoxLayout(holder)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.setSpacing(3)
-        self.name = QLineEdit(holder)
+        self.name = QLineEdit(body)
         self.name.setObjectName("profile_name")
         self.name.textEdited.connect(self._name_changed)
-        self.name_message = FieldMessage("The name you will see in the list of connections.", holder)
-        column.addWidget(self.name)
-        column.addWidget(self.name_message)
-        label = QLabel(with_mnemonic("Profile name:", taken), body)
-        label.setBuddy(self.name)
-        label.setContentsMargins(0, max(0, (self.name.sizeHint().height() - label.sizeHint().height()) // 2), 0, 0)
+        holder, _line, self.name_message = field_holder(self.name, "The name you will see in the list of connections.",
+                                                        body)
+        label = field_label(with_mnemonic("Profile name:", taken), self.name, body)
         self.details.addRow(label, holder)
         line = QFrame(body)
         line.setFrameShape(QFrame.Shape.HLine)

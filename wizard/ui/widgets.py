@@ -87,7 +87,9 @@ class MessageRow(QWidget):
         self.label.setWordWrap(True)
         self.label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.label.setTextFormat(Qt.TextFormat.PlainText)
-        self.label.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        policy = QSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        policy.setHeightForWidth(True)  # a word-wrapped label's height depends on its width
+        self.label.setSizePolicy(policy)
         layout.addWidget(self.icon)
         layout.addWidget(self.label, 1)
         self.level = level
@@ -116,6 +118,7 @@ class FieldMessage(QWidget):
         """Show these messages (objects with .level and .text), replacing the previous ones."""
         for row in self._rows:
             self._layout.removeWidget(row)
+            row.hide()  # at once: deleteLater alone leaves it painted under the new rows until the next event loop
             row.deleteLater()
         self._rows = [MessageRow(m.level, m.text, self) for m in messages]
         for row in self._rows:
@@ -197,6 +200,32 @@ class SecretLineEdit(QLineEdit):
                 action.setEnabled(False)
         menu.exec(event.globalPos())
         menu.deleteLater()
+
+
+def field_label(text: str, buddy: QWidget, parent: QWidget | None = None) -> QLabel:
+    """A form label for `buddy` (its mnemonic focuses the buddy), top-aligned with the editor's text line, so that it
+    stays level with the editor when a message below the editor makes the row taller."""
+    label = QLabel(text, parent)
+    label.setBuddy(buddy)
+    label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+    label.setContentsMargins(0, max(0, (buddy.sizeHint().height() - label.sizeHint().height()) // 2), 0, 0)
+    return label
+
+
+def field_holder(editor: QWidget, help_text: str, parent: QWidget) -> tuple[QWidget, QHBoxLayout, FieldMessage]:
+    """The field column of a form row: the editor's line (add buttons to the returned layout), its message beneath."""
+    holder = QWidget(parent)
+    column = QVBoxLayout(holder)
+    column.setContentsMargins(0, 0, 0, 0)
+    column.setSpacing(3)
+    line = QHBoxLayout()
+    line.setSpacing(6)
+    editor.setParent(holder)
+    line.addWidget(editor, 1)
+    column.addLayout(line)
+    message = FieldMessage(help_text, holder)
+    column.addWidget(message)
+    return holder, line, message
 
 
 def plain_label(text: str, parent: QWidget | None = None, *, selectable: bool = False) -> QLabel:

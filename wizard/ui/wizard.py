@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import copy
 from enum import IntEnum
+from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QWizard
 
 from wizard import APP_TITLE
@@ -22,6 +24,20 @@ from wizard.ui.service_page import ServicePage
 from wizard.ui.summary_page import SummaryPage
 
 DEFAULT_SIZE = QSize(860, 640)
+ICON_NAME = "io.github.awsconnectionwizard.AwsConnectionWizard"
+_SOURCE_ICONS = Path(__file__).resolve().parents[2] / "resources" / "icons" / "hicolor"
+
+
+def app_icon() -> QIcon:
+    """The program's icon: from the icon theme when installed, else from the source tree's resources."""
+    icon = QIcon.fromTheme(ICON_NAME)
+    if icon.isNull():
+        icon = QIcon()
+        for size_dir in sorted(_SOURCE_ICONS.glob("*x*")):
+            png = size_dir / "apps" / f"{ICON_NAME}.png"
+            if png.is_file():
+                icon.addFile(str(png))
+    return icon
 MINIMUM_SIZE = QSize(720, 560)
 
 
@@ -92,6 +108,10 @@ class ConnectionWizard(QWizard):
             self._base.network.endpoint_url = endpoint_url
         self.setWindowTitle(APP_TITLE + (" \u2014 practice mode" if practice is not None else ""))
         self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
+        icon = app_icon()
+        if not icon.isNull():
+            self.setWindowIcon(icon)
+            self.setPixmap(QWizard.WizardPixmap.LogoPixmap, icon.pixmap(48, 48))
         self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage, True)
         self.setOption(QWizard.WizardOption.HaveHelpButton, False)
         self.setMinimumSize(MINIMUM_SIZE)

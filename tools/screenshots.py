@@ -1,0 +1,167 @@
+"""Take a screenshot of every wizard page, in a real X window under Xvfb, with realistic example values.
+
+    .venv/bin/python tools/screenshots.py [OUTPUT_DIR]     (default: docs/screenshots)
+
+Starts `Xvfb :99` when no DISPLAY is set (and stops it afterwards), uses Qt's xcb platform, and saves
+wizard-<page>.png with QWidget.grab(). The values are AWS's documented examples (AKIAIOSFODNN7EXAMPLE and its example
+secret), not real credentials. Nothing contacts AWS: the test page is left out (it has its own screenshots) and name
+lookups other than localhost are refused while the script runs.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE_KEY_ID = "AKIAIOSFODNN7EXAMPLE"  # AWS documentation's example access key
+EXAMPLE_SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"  # AWS documentation's example secret (public)
+EXAMPLE_ROLE_ARN = "arn:aws:iam::123456789012:role/PartnerAccess"
+
+
+def _loopback_only() -> None:
+    real = socket.getaddrinfo
+
+    def guarded(host, *args, **kwargs):
+        if host not in (None, "localhost", "127.0.0.1", "::1"):
+            raise socket.gaierror(socket.EAI_NONAME, f"screenshots: lookup of {host!r} refused")
+        return real(host, *args, **kwargs)
+
+    socket.getaddrinfo = guarded
+
+
+def _start_xvfb() -> subprocess.Popen | None:
+    if os.environ.get("DISPLAY"):
+        return None
+    if not shutil.which("Xvfb"):
+        sys.exit("Xvfb is needed (./dev test installs it)")
+    # -displayfd: Xvfb picks a free display number (from 99 up) and prints it once it accepts connections
+    xvfb = subprocess.Popen(["Xvfb", "-displayfd", "1", "-screen", "0", "1280x900x24", "-nolisten", "tcp"],
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    number = xvfb.stdout.readline().strip() if xvfb.stdout else ""
+    if not number.isdigit():
+        xvfb.terminate()
+        sys.exit("Xvfb did not start")
+    os.environ["DISPLAY"] = f":{number}"
+    return xvfb
+
+
+def _settle(app, seconds: float = 0.3) -> None:
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        app.processEvents()
+        time.sleep(0.02)
+
+
+def _open(app, conn, secrets, **kwargs):
+    from wizard.ui.wizard import ConnectionWizard, PageId
+
+    wizard = ConnectionWizard(connection=conn, secrets=secrets, **kwargs)
+    wizard.removePage(PageId.TEST)
+    wizard.show()
+    wizard.activateWindow()
+    _settle(app)
+    return wizard
+
+
+def _go(app, wizard, page_id) -> None:
+    while wizard.currentId() != page_id:
+        wizard.next()
+        _settle(app, 0.1)
+    _settle(app)
+
+
+def _save(app, wizard, out: Path, name: str) -> Path:
+    _settle(app)
+    path = out / f"wizard-{name}.png"
+    if not wizard.grab().save(str(path)):
+        sys.exit(f"could not write {path}")
+    print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
+    return path
+
+
+def take(out: Path) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    from wizard.app import _application
+    from wizard.core.connection import Connection, Secrets
+    from wizard.core.validation import generate_external_id
+    from wizard.ui.wizard import PageId
+
+    app = _application(None)
+    out.mkdir(parents=True, exist_ok=True)
+    key = Connection(method="access-key", access_key_id=EXAMPLE_KEY_ID, service="s3", region="eu-central-1",
+                     bucket="team-reports")
+    secrets = Secrets(EXAMPLE_SECRET)
+
+    wizard = _open(app, key, secrets)
+    _save(app, wizard, out, "method")
+    _go(app, wizard, PageId.CREDENTIALS)
+    _save(app, wizard, out, "credentials")
+    _go(app, wizard, PageId.SERVICE)
+    _save(app, wizard, out, "service")
+    _go(app, wizard, PageId.REGION)
+    wizard.region_page.search.setText("eu-")
+    _save(app, wizard, out, "region")
+    _go(app, wizard, PageId.SUMMARY)
+    _save(app, wizard, out, "summary")
+    wizard.close()
+
+    # the messages as a user meets them: a pasted key with a line break, a temporary key without its token
+    temp = Connection(method="assume-role", access_key_id="ASIAIOSFODNN7EXAMPLE", role="ReadOnlyRobot")
+    wizard = _open(app, temp, Secrets(EXAMPLE_SECRET))
+    _go(app, wizard, PageId.CREDENTIALS)
+    page = wizard.credentials_page
+    editor = page.rows["access_key_id"].editor
+    editor.setFocus()
+    editor.selectAll()
+    editor.insert("ASIAIOSFODNN7EXAMPLE\n")  # as a paste would: textEdited fires, the field is cleaned
+    page.rows["role"].editor.setFocus()
+    _save(app, wizard, out, "credentials-messages")
+    wizard.close()
+
+    cross = Connection(method="cross-account", role_arn=EXAMPLE_ROLE_ARN, external_id=generate_external_id(),
+                       service="bedrock-runtime", region="us-west-2",
+                       model_id="anthropic.claude-3-haiku-20240307-v1:0", invoke_model=True)
+    wizard = _open(app, cross, Secrets(), saved_profiles=["build-robot"])
+    _go(app, wizard, PageId.CREDENTIALS)
+    wizard.credentials_page.show_advanced(True)
+    _save(app, wizard, out, "credentials-cross-account")
+    _go(app, wizard, PageId.SERVICE)
+    _save(app, wizard, out, "service-bedrock")
+    _go(app, wizard, PageId.SUMMARY)
+    _save(app, wizard, out, "summary-cross-account")
+    wizard.close()
+
+    desktops = Connection(method="access-key", access_key_id=EXAMPLE_KEY_ID, service="workspaces", region="us-east-1")
+    wizard = _open(app, desktops, secrets)
+    _go(app, wizard, PageId.REGION)
+    wizard.region_page.search.setText("ap-")
+    _save(app, wizard, out, "region-workspaces")
+    wizard.close()
+    QApplication.processEvents()
+
+
+def main(argv: list[str]) -> int:
+    out = Path(argv[1]) if len(argv) > 1 else ROOT / "docs" / "screenshots"
+    _loopback_only()
+    os.environ["QT_QPA_PLATFORM"] = "xcb"
+    os.environ.setdefault("AWS_EC2_METADATA_DISABLED", "true")
+    xvfb = _start_xvfb()
+    try:
+        take(out.resolve())
+    finally:
+        if xvfb is not None:
+            xvfb.terminate()
+            xvfb.wait(timeout=10)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT))
+    sys.exit(main(sys.argv))
