@@ -1,7 +1,8 @@
-"""Start the desktop program: one QApplication, the qasync event loop as asyncio's loop, and the connection wizard.
+"""Start the desktop program: one QApplication, the qasync event loop as asyncio's loop, and the main window.
 
-In practice mode a local AWS emulator (moto behind the trust gate, on 127.0.0.1) is started first and the wizard is
-pre-filled with its values; nothing reaches AWS.
+The main window is the profile manager (wizard.ui.manager); with no profiles yet it offers "Create your first
+connection", which opens the connection wizard. In practice mode new connections go to a local AWS emulator (moto
+behind the trust gate, on 127.0.0.1), started by the manager when first needed; nothing reaches AWS.
 """
 
 from __future__ import annotations
@@ -31,39 +32,21 @@ def _application(lang: str | None):
     return app
 
 
-def _start_practice():
-    """The running practice emulator, or None (with the reason on stderr) when moto is not installed."""
-    try:
-        from wizard.practice.aws_emulator import AwsEmulator
-    except ImportError as exc:
-        print(f"Practice mode needs the 'practice' extra (moto): {exc}", file=sys.stderr)
-        return None
-    return AwsEmulator().start()
-
-
 def run_gui(practice: bool = False, lang: str | None = None) -> int:
-    """Show the wizard and run until its window closes. Returns the process exit code."""
+    """Show the profile manager and run until its window closes. Returns the process exit code."""
     import qasync
 
-    from wizard.ui.wizard import ConnectionWizard
+    from wizard.ui.manager import ProfileManagerWindow
+    from wizard.ui.wizard import app_icon
 
     app = _application(lang)
-    emulator = _start_practice() if practice else None
-    if practice and emulator is None:
-        return 3
+    app.setWindowIcon(app_icon())
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
-    try:
-        if emulator is not None:
-            window = ConnectionWizard(practice=emulator.practice, endpoint_url=emulator.url)
-        else:
-            window = ConnectionWizard()
-        closed = asyncio.Event()
-        app.aboutToQuit.connect(closed.set)
-        window.show()
-        with loop:
-            loop.run_until_complete(closed.wait())
-        return 0
-    finally:
-        if emulator is not None:
-            emulator.stop()
+    window = ProfileManagerWindow(practice=practice)
+    closed = asyncio.Event()
+    app.aboutToQuit.connect(closed.set)
+    window.show()
+    with loop:
+        loop.run_until_complete(closed.wait())
+    return 0
