@@ -88,7 +88,7 @@ class InstanceReport:
     @property
     def ok(self) -> bool:
         """On EC2 with a usable role and nothing in the way (warnings such as IMDSv1 being enabled allowed)."""
-        return self.on_ec2 and not self.errors
+        return self.on_ec2 and bool(self.role) and not self.errors
 
     def codes(self) -> list[str]:
         return [f.code for f in self.findings]
@@ -410,12 +410,12 @@ def _read_instance(client: _Client, report: InstanceReport, headers: dict[str, s
     if report.role:
         report.credentials_expiration = _read_expiration(client, report.role, headers)
     elif roles is not None:
+        why = "has no IAM role attached" if roles.status == 404 else f"named no role (HTTP {roles.status})"
         report.findings.append(
             Finding(
                 "no-role-attached",
-                "This instance has no IAM role attached, so programs here get no credentials from it. Attach an "
-                "instance profile with the role (EC2 console: Actions > Security > Modify IAM role), or use an "
-                "access key instead.",
+                f"This instance {why}, so programs here get no credentials from it. Attach an instance profile "
+                "with the role (EC2 console: Actions > Security > Modify IAM role), or use an access key instead.",
             )
         )
     if timed_out:
@@ -429,19 +429,3 @@ def _read_expiration(client: _Client, role: str, headers: dict[str, str]) -> str
         return None
     expiration = _json(response.body).get("Expiration")
     return expiration if isinstance(expiration, str) else None
-
-
-def instance_step(report: InstanceReport) -> tuple[str, str, str]:
-    """For the connection test's "instance" step: (status, detail, summary of the first error finding or "").
-
-    status is "ok" (on EC2, usable role; warnings are named in the detail) or "failed".
-    """
-    if report.ok:
-        detail = f"EC2 instance {report.instance_id or '?'} with role {report.role}"
-        warnings = [f.code for f in report.findings]
-        if warnings:
-            detail += " (" + ", ".join(warnings) + ")"
-        return "ok", detail, ""
-    first = report.errors[0] if report.errors else None
-    detail = ", ".join(report.codes()) or "not on EC2"
-    return "failed", detail, first.summary if first else ""
