@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 
 import boto3
+import botocore.loaders
 import botocore.session
 from botocore.config import Config
 from botocore.credentials import InstanceMetadataFetcher, InstanceMetadataProvider
@@ -39,11 +40,25 @@ def verify(network: NetworkSettings) -> str | bool:
     return network.ca_bundle or True
 
 
+# botocore's data files (endpoints, service models) parsed once per process and shared by every session: read-only
+# data, no credentials. Parsing endpoints.json holds the GIL for tens of milliseconds, which would stall a GUI's event
+# loop during every test if each test's fresh session parsed it again.
+_DATA_LOADER = botocore.loaders.create_loader()
+
+
 def new_session(region: str) -> boto3.session.Session:
-    """A fresh boto3 session (its own botocore session, loader and credential chain) with STS forced regional."""
+    """A fresh boto3 session (its own botocore session and credential chain; the shared data loader) with STS regional."""
     core = botocore.session.Session()
+    core.register_component("data_loader", _DATA_LOADER)
     core.set_config_variable("sts_regional_endpoints", "regional")
     return boto3.session.Session(botocore_session=core, region_name=region)
+
+
+def warm_up(services=("sts",), region: str = "us-east-1") -> None:
+    """Parse botocore's data for these services ahead of time (blocking: call it from an executor, once, early)."""
+    session = new_session(region)
+    for service in services:
+        session.client(service, region_name=region, aws_access_key_id="warm-up", aws_secret_access_key="warm-up")
 
 
 def make_client(service: str, region: str, credentials: dict | None, network: NetworkSettings, *,

@@ -242,7 +242,8 @@ class ConnectionTest:
                 on_step(step)
 
         try:
-            problem = _offline_problem(self.conn, self.secrets)
+            # validation loads botocore's models the first time: off the loop's thread too
+            problem = await loop.run_in_executor(EXECUTOR, _offline_problem, self.conn, self.secrets)
             if problem is not None:
                 emit(StepResult("identity", self._title("identity"), "failed", 0, "Checked before contacting AWS",
                                 problem))
