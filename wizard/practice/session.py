@@ -29,6 +29,8 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+from wizard.core.methods import METHODS
+
 log = logging.getLogger(__name__)
 
 PRACTICE_DIR = "practice"  # under the real profile store's home
@@ -64,22 +66,24 @@ class Mistake:
 MISTAKES = (
     Mistake(
         "wrong-secret", "A wrong secret key", "access-key",
-        "Pick “Access key”, paste the practice access key ID, and type a secret key that is not the practice one "
-        "(change its last character).",
+        f"Pick “{METHODS['access-key'].title}”, paste the practice access key ID, and type a secret key that is not "
+        "the practice one (the panel offers one).",
         "wrong-secret-key",
         "AWS knows the access key ID but the signature made with the secret does not match: the secret was mistyped "
         "or belongs to another key.",
     ),
     Mistake(
         "wrong-external-id", "A wrong External ID", "cross-account",
-        "Pick “Cross-account role”, paste the role ARN, and type an External ID other than the practice one.",
+        f"Pick “{METHODS['cross-account'].title}”, paste the role ARN, and an External ID other than the "
+        "practice one.",
         "assume-role-denied",
         "The role's trust policy demands its External ID: AssumeRole is refused. The diagnosis lists all three causes "
         "and offers the trust policy to install.",
     ),
     Mistake(
         "expired-token", "An expired session token", "assume-role",
-        "Pick “Assume role”, paste the expired temporary key ID, its secret and its session token.",
+        f"Pick “{METHODS['assume-role'].title}”, paste the expired temporary key ID, its secret and its session "
+        "token, and the role name.",
         "expired-token",
         "Temporary keys stop working when their session token expires: get new ones (Renew token in the manager).",
     ),

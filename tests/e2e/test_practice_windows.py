@@ -1,0 +1,78 @@
+"""The practice banner and panel on the wizard and the manager: what they say, what Copy puts on the clipboard."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtWidgets import QApplication, QDockWidget, QLineEdit
+
+from wizard.ui import practice_panel
+from wizard.ui.practice_panel import BANNER_TEXT, PracticeBanner, PracticePanel
+
+pytestmark = [pytest.mark.gui, pytest.mark.integration]
+TIMEOUT = 20_000
+
+
+def _show(qtbot, window):
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    return window
+
+
+def test_wizard_has_the_banner_across_the_top_and_the_panel_beside_the_pages(qtbot, qloop, decorated):
+    from wizard.ui.wizard import ConnectionWizard
+
+    wizard = _show(qtbot, ConnectionWizard(practice=decorated.practice, endpoint_url=decorated.url))
+    banner = wizard.practice_banner
+    assert isinstance(banner, PracticeBanner) and BANNER_TEXT in banner.text.text()
+    qtbot.waitUntil(lambda: banner.geometry().width() == wizard.width(), timeout=TIMEOUT)
+    assert banner.geometry().topLeft().toTuple() == (0, 0) and banner.isVisible()
+    content = next(c for c in wizard.children() if c is not banner and c.isWidgetType())
+    qtbot.waitUntil(lambda: content.geometry().top() == banner.height(), timeout=TIMEOUT)
+    assert content.geometry().bottom() == wizard.height() - 1  # the buttons are not pushed out
+    panel = wizard.practice_panel
+    assert wizard.sideWidget() is panel and panel.isVisible()
+
+
+def test_panel_lists_the_practice_values_and_the_three_mistakes(qtbot, qloop, practice):
+    panel = _show(qtbot, PracticePanel(practice))
+    p = practice.practice
+    shown = {key: row.value for key, row in panel.rows.items()}
+    assert shown["access_key_id"] == p.access_key_id
+    assert shown["secret_access_key"] == p.secret_access_key
+    assert shown["role_name"] == p.role_name and shown["role_arn"] == p.cross_role_arn
+    assert shown["external_id"] == p.external_id and shown["bucket"] == p.bucket
+    assert set(panel.mistakes) == {"wrong-secret", "wrong-external-id", "expired-token"}
+    texts = " ".join(label.text() for label in panel.findChildren(type(panel.rows["bucket"].label)))
+    for code in ("wrong-secret-key", "assume-role-denied", "expired-token"):
+        assert code in texts
+    secret_field = panel.rows["secret_access_key"].field
+    assert secret_field.echoMode() == QLineEdit.EchoMode.Password  # masked on screen
+    assert p.secret_access_key not in texts
+
+
+def test_copy_puts_the_value_on_the_clipboard_and_a_secret_is_taken_back(qtbot, qloop, practice, monkeypatch):
+    monkeypatch.setattr(practice_panel, "CLIPBOARD_SECONDS", 0.2)
+    panel = _show(qtbot, PracticePanel(practice))
+    clipboard = QApplication.clipboard()
+    panel.rows["role_arn"].copy_button.click()
+    assert clipboard.text() == practice.practice.cross_role_arn
+    panel.rows["secret_access_key"].copy_button.click()
+    assert clipboard.text() == practice.practice.secret_access_key
+    qtbot.waitUntil(lambda: clipboard.text() == "", timeout=TIMEOUT)
+
+
+def test_manager_in_practice_has_the_banner_on_top_and_the_panel_docked(qtbot, qloop, decorated):
+    from wizard.core.keychain import SecretStore
+    from wizard.core.profiles import ProfileStore
+    from wizard.ui.manager import ProfileManagerWindow
+
+    window = _show(qtbot, ProfileManagerWindow(ProfileStore(), SecretStore(), practice=True, emulator=decorated.aws))
+    qtbot.waitUntil(lambda: window._loaded, timeout=TIMEOUT)
+    banner = window.practice_banner
+    assert banner.isVisible() and banner.mapTo(window, banner.rect().topLeft()).y() <= window.centralWidget().y()
+    assert banner.width() == window.centralWidget().width()
+    dock = window.findChild(QDockWidget, "practiceDock")
+    assert dock is not None and dock.isVisible() and dock.widget() is window.practice_panel
+    assert ProfileStore().path.parent == decorated.store_home  # the practice store, apart from real profiles
+    window.close()

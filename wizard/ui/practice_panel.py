@@ -1,0 +1,321 @@
+"""Practice mode on screen: the banner that says nothing reaches AWS, and the panel of values to paste and mistakes to try.
+
+`install(app, session)` decorates every practice window as it is first shown, so the windows need no practice code of
+their own: a ConnectionWizard with `practice` values gets the banner and the panel as its side widget; a main window
+with `practice` set (the profile manager) gets the banner across the top and the panel in a dock on the right.
+
+Copying a value is always the user's click. The practice secret is a fake key for the local emulator, yet it is still
+masked on screen, copied only on request, and removed from the clipboard after CLIPBOARD_SECONDS if it is still there.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtGui import QGuiApplication, QPalette
+from PySide6.QtWidgets import (
+    QApplication,
+    QDockWidget,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QScrollArea,
+    QStyle,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+    QWizard,
+)
+
+from wizard.ui.widgets import fixed_font, small_muted
+
+BANNER_TEXT = "Practice mode \u2014 nothing reaches AWS"
+BANNER_DETAIL = "Every call goes to a local emulator on 127.0.0.1. Practice profiles are kept apart and never exported."
+CLIPBOARD_SECONDS = 45
+PANEL_WIDTH = 300
+DECORATED = "practiceDecorated"  # dynamic property set on a decorated window
+
+
+class PracticeBanner(QFrame):
+    """A strip with an icon and the words: practice mode, nothing reaches AWS."""
+
+    def __init__(self, parent: QWidget | None = None, *, compact: bool = False):
+        super().__init__(parent)
+        self.setObjectName("practiceBanner")
+        self.setAccessibleName(BANNER_TEXT)
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setAutoFillBackground(True)
+        palette = self.palette()
+        palette.setColor(QPalette.ColorRole.Window, palette.color(QPalette.ColorRole.Highlight))
+        palette.setColor(QPalette.ColorRole.WindowText, palette.color(QPalette.ColorRole.HighlightedText))
+        self.setPalette(palette)
+
+        icon = QLabel()
+        icon.setPixmap(self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxInformation).pixmap(24, 24))
+        self.text = QLabel(f"<b>{BANNER_TEXT}</b>")
+        self.detail = QLabel(BANNER_DETAIL)
+        self.detail.setWordWrap(True)
+        words = QVBoxLayout()
+        words.setSpacing(0)
+        words.addWidget(self.text)
+        words.addWidget(self.detail)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(10, 6, 10, 6)
+        layout.addWidget(icon, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(words, 1)
+        if compact:
+            self.detail.hide()
+            self.setToolTip(BANNER_DETAIL)
+
+
+class ValueRow(QWidget):
+    """A label, the value (read-only, selectable; masked when secret) and a Copy button."""
+
+    def __init__(self, label: str, value: str, *, secret: bool = False, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.value = value
+        self.secret = secret
+        self.label = QLabel(label)
+        self.field = QLineEdit(value)
+        self.field.setReadOnly(True)
+        self.field.setFont(fixed_font())
+        self.field.setAccessibleName(label)
+        self.field.setCursorPosition(0)
+        if secret:
+            self.field.setEchoMode(QLineEdit.EchoMode.Password)
+        else:
+            self.field.setToolTip(value)
+        self.copy_button = QToolButton()
+        self.copy_button.setText("Copy")
+        self.copy_button.setToolTip(f"Copy the {label.lower()} to the clipboard, to paste it into the wizard")
+        self.copy_button.setAccessibleName(f"Copy {label}")
+        self.copy_button.clicked.connect(self.copy)
+        layout = QGridLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setVerticalSpacing(2)
+        layout.addWidget(self.label, 0, 0, 1, 2)
+        layout.addWidget(self.field, 1, 0)
+        layout.addWidget(self.copy_button, 1, 1)
+        layout.setColumnStretch(0, 1)
+
+    def copy(self) -> None:
+        clipboard = QGuiApplication.clipboard()
+        clipboard.setText(self.value)
+        self.copy_button.setText("Copied")
+        QTimer.singleShot(1500, self.copy_button, lambda: self.copy_button.setText("Copy"))
+        if self.secret:
+            value = self.value
+            QTimer.singleShot(CLIPBOARD_SECONDS * 1000, lambda: _clear_clipboard_if(value))
+
+
+def _clear_clipboard_if(value: str) -> None:
+    clipboard = QGuiApplication.clipboard()
+    if clipboard.text() == value:
+        clipboard.clear()
+
+
+def _heading(text: str) -> QLabel:
+    label = QLabel(f"<b>{text}</b>")
+    label.setWordWrap(True)
+    return label
+
+
+def _note(text: str) -> QLabel:
+    label = small_muted(QLabel(text))
+    label.setWordWrap(True)
+    return label
+
+
+class PracticePanel(QWidget):
+    """Values to paste into the wizard, and ready-made mistakes with the diagnosis each shows."""
+
+    def __init__(self, session, parent: QWidget | None = None, *, with_banner: bool = False):
+        super().__init__(parent)
+        from wizard.practice.session import MISTAKES
+
+        self.setObjectName("practicePanel")
+        self.rows: dict[str, ValueRow] = {}
+        p = session.practice
+        content = QWidget()
+        column = QVBoxLayout(content)
+        column.setContentsMargins(0, 0, 6, 0)
+
+        column.addWidget(_heading("Values to paste"))
+        column.addWidget(_note("The local emulator's practice user, roles and bucket. Copy, then paste into the "
+                               "wizard's fields."))
+        values = (
+            ("access_key_id", "Access key ID", p.access_key_id, False),
+            ("secret_access_key", "Secret access key", p.secret_access_key, True),
+            ("role_name", "Role name (assume role)", p.role_name, False),
+            ("role_arn", "Role ARN (cross-account)", p.cross_role_arn, False),
+            ("external_id", "External ID (cross-account)", p.external_id, False),
+            ("bucket", "Bucket (S3)", p.bucket, False),
+            ("region", "Region", p.region, False),
+        )
+        for key, label, value, secret in values:
+            self._add_row(column, key, label, value, secret)
+
+        column.addSpacing(8)
+        column.addWidget(_heading("Mistakes to try"))
+        column.addWidget(_note("Each one shows a diagnosis on the test page once, so you recognise it later."))
+        extra = {
+            "wrong-secret": [("wrong_secret", "A wrong secret key", session.wrong_secret(), True)],
+            "wrong-external-id": [("wrong_external_id", "A wrong External ID", session.wrong_external_id(), False)],
+        }
+        expired = session.expired_credentials()
+        if expired:
+            extra["expired-token"] = [
+                ("expired_access_key_id", "Expired temporary key ID", expired["access_key_id"], False),
+                ("expired_secret_access_key", "Its secret access key", expired["secret_access_key"], True),
+                ("expired_session_token", "Its expired session token", expired["session_token"], True),
+            ]
+        self.mistakes: dict[str, QWidget] = {}
+        for mistake in MISTAKES:
+            box = QFrame()
+            box.setObjectName(f"mistake-{mistake.id}")
+            box.setFrameShape(QFrame.Shape.StyledPanel)
+            inner = QVBoxLayout(box)
+            inner.addWidget(_heading(f"{mistake.title} \u2192 {mistake.diagnosis}"))
+            inner.addWidget(_note(mistake.steps))
+            for key, label, value, secret in extra.get(mistake.id, ()):
+                self._add_row(inner, key, label, value, secret)
+            if mistake.id == "expired-token" and not expired:
+                inner.addWidget(_note("Not offered by this emulator version."))
+            inner.addWidget(_note(mistake.lesson))
+            column.addWidget(box)
+            self.mistakes[mistake.id] = box
+        column.addStretch(1)
+
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(content)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.banner = PracticeBanner(compact=True) if with_banner else None
+        if self.banner is not None:
+            layout.addWidget(self.banner)
+        layout.addWidget(scroll, 1)
+
+    def _add_row(self, layout, key: str, label: str, value: str, secret: bool) -> None:
+        row = ValueRow(label, value, secret=secret)
+        row.setObjectName(f"practice-{key}")
+        self.rows[key] = row
+        layout.addWidget(row)
+
+
+# --- putting it on the windows -----------------------------------------------------------------------------------
+
+
+def decorate_wizard(wizard: QWizard, session) -> PracticePanel:
+    """The banner across the top of the wizard, and the panel as its side widget (left of the pages); the wizard grows
+    to make room."""
+    banner = _WizardBanner(wizard)
+    panel = PracticePanel(session, with_banner=banner.fallback)
+    panel.setFixedWidth(PANEL_WIDTH)
+    wizard.setSideWidget(panel)
+    # QWizard lays out the side widget on its next layout pass; a style change asks for one now.
+    QApplication.sendEvent(wizard, QEvent(QEvent.Type.StyleChange))
+    wizard.setProperty(DECORATED, True)
+    wizard.practice_banner, wizard.practice_panel = banner.banner, panel
+    wizard.resize(wizard.width() + PANEL_WIDTH, wizard.height() + banner.height)
+    return panel
+
+
+class _WizardBanner(QObject):
+    """Puts a banner across the top of a QWizard.
+
+    QWizard lays everything out in one child widget that it resizes to its whole area on every resize; this keeps
+    that child below the banner. If the wizard is not built that way (another Qt version), `fallback` is True and
+    the banner goes to the top of the side panel instead.
+    """
+
+    def __init__(self, wizard: QWizard):
+        super().__init__(wizard)
+        children = [c for c in wizard.children() if isinstance(c, QWidget) and c.isWidgetType()]
+        self.fallback = len(children) != 1
+        self.banner = None
+        self.height = 0
+        if self.fallback:
+            return
+        self.wizard, self.content = wizard, children[0]
+        self.banner = PracticeBanner(wizard, compact=True)
+        self.height = self.banner.sizeHint().height()
+        self.banner.show()
+        self.content.installEventFilter(self)
+        QTimer.singleShot(0, self._place)
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt override)
+        if event.type() == QEvent.Type.Resize and watched.height() != self.wizard.height() - self.height:
+            QTimer.singleShot(0, self._place)
+        return False
+
+    def _place(self) -> None:
+        width, height = self.wizard.width(), self.wizard.height()
+        self.banner.setGeometry(0, 0, width, self.height)
+        self.content.setGeometry(0, self.height, width, height - self.height)
+        self.banner.raise_()
+
+
+def decorate_main_window(window: QMainWindow, session) -> PracticePanel:
+    """The banner across the top of the central area and the panel in a dock on the right."""
+    central = window.takeCentralWidget()
+    holder = QWidget()
+    layout = QVBoxLayout(holder)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.setSpacing(0)
+    banner = PracticeBanner()
+    layout.addWidget(banner)
+    if central is not None:
+        layout.addWidget(central, 1)
+    window.setCentralWidget(holder)
+    panel = PracticePanel(session)
+    dock = QDockWidget("Practice values", window)
+    dock.setObjectName("practiceDock")
+    dock.setWidget(panel)
+    dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
+    panel.setMinimumWidth(PANEL_WIDTH - 20)
+    window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+    window.setProperty(DECORATED, True)
+    window.practice_banner, window.practice_panel = banner, panel
+    window.resize(window.width() + PANEL_WIDTH, window.height())
+    return panel
+
+
+def is_practice_window(widget) -> bool:
+    """A window that shows practice mode: a wizard given practice values, or a main window in practice mode."""
+    if isinstance(widget, QWizard):
+        return getattr(widget, "practice", None) is not None
+    return isinstance(widget, QMainWindow) and bool(getattr(widget, "practice", False))
+
+
+def decorate(widget, session) -> bool:
+    """Decorate `widget` if it is an undecorated practice window; True when it was decorated now."""
+    if not is_practice_window(widget) or widget.property(DECORATED):
+        return False
+    if isinstance(widget, QWizard):
+        decorate_wizard(widget, session)
+    else:
+        decorate_main_window(widget, session)
+    return True
+
+
+class _Decorator(QObject):
+    def __init__(self, session, parent: QObject):
+        super().__init__(parent)
+        self.session = session
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt override)
+        if event.type() == QEvent.Type.Polish and isinstance(watched, (QWizard, QMainWindow)):
+            decorate(watched, self.session)
+        return False
+
+
+def install(app, session) -> QObject:
+    """Decorate every practice window of `app` when it is first shown, for as long as the application runs."""
+    decorator = _Decorator(session, app)
+    app.installEventFilter(decorator)
+    return decorator
