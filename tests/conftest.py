@@ -60,3 +60,9 @@ def qloop(qapp):
     loop = qasync.QEventLoop(qapp, already_running=True)
     asyncio.set_event_loop(loop)
     yield loop
+
+
+def pytest_collection_modifyitems(session, config, items):
+    """The secret scan (tests/test_zz_no_secrets_left.py) runs after every other test, whatever the collection order."""
+    last = [item for item in items if item.path.name == "test_zz_no_secrets_left.py"]
+    items[:] = [item for item in items if item.path.name != "test_zz_no_secrets_left.py"] + last
