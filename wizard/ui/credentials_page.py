@@ -260,8 +260,8 @@ class CredentialsPage(QWizardPage):
         self.set_method(conn.method)
 
     def apply_to(self, conn: Connection, secrets: Secrets) -> None:
-        """Write this page's cleaned values into `conn` and `secrets` (only the fields of the current method)."""
-        shown = set(self.visible_keys())
+        """Write this page's cleaned values into `conn` and `secrets`: only the fields of `conn.method`."""
+        shown = set(method_keys(conn.method))
         for key, row in self.rows.items():
             if key not in shown:
                 continue

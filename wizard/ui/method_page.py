@@ -96,8 +96,9 @@ class MethodPage(QWizardPage):
     def set_method(self, method_id: str) -> None:
         self.choices.get(method_id, self.choices["access-key"]).radio.setChecked(True)
 
-    def initializePage(self) -> None:  # noqa: N802 (Qt override)
-        self.choices[self.method() or "access-key"].radio.setFocus(Qt.FocusReason.OtherFocusReason)
+    def preferred_focus(self):
+        """The checked choice (the arrow keys then move from it), as in any radio group."""
+        return self.choices[self.method() or "access-key"].radio
 
     def isComplete(self) -> bool:  # noqa: N802 (Qt override)
         return bool(self.method())

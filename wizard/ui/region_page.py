@@ -163,8 +163,7 @@ class RegionPage(QWizardPage):
                 shown += match
             group.setHidden(shown == 0)
             shown_any = shown_any or shown > 0
-            chosen = self._items.get(self._region)
-            group.setExpanded(bool(needle) or i <= 1 or (chosen is not None and chosen.parent() is group))
+            group.setExpanded(True)  # every partition open: each region is reachable with the arrow keys
         if needle and not shown_any and REGION_ID_LIKE.match(needle):
             self._set_custom(needle)  # a region newer than the bundled list: offer it as typed
         else:  # keep the custom entry only while it is the chosen region

@@ -91,6 +91,15 @@ def describe(conn: Connection, secrets: Secrets) -> list[tuple[str, str]]:
     return rows
 
 
+def test_status(untested, report) -> str:
+    """The summary's "Test" line: what the test page found ("" when there is no test page)."""
+    if untested:
+        return "not tested (will be saved as untested)"
+    if report is not None:
+        return "passed" if getattr(report, "ok", False) else "failed"
+    return ""
+
+
 class SummaryPage(QWizardPage):
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -182,8 +191,7 @@ class SummaryPage(QWizardPage):
     def initializePage(self) -> None:  # noqa: N802 (Qt override)
         wizard = self.wizard()
         conn, secrets = wizard.connection(), wizard.secrets()
-        untested = bool(wizard.property("untested"))
-        self.show_connection(conn, secrets, "not tested (saved without testing)" if untested else "")
+        self.show_connection(conn, secrets, test_status(wizard.property("untested"), wizard.property("test_report")))
         if not self._name_edited:
             self.name.setText(self.default_name(conn))
         self._check_name()

@@ -122,6 +122,9 @@ class ConnectionWizard(QWizard):
         self.service_page = ServicePage()
         self.region_page = RegionPage()
         self.summary_page = SummaryPage()
+        if practice is not None:
+            self.method_page.setSubTitle("Practice mode: the values are filled in for you, and the test talks to a local "
+                                         "AWS emulator on 127.0.0.1; nothing reaches AWS.")
         self.setPage(PageId.METHOD, self.method_page)
         self.setPage(PageId.CREDENTIALS, self.credentials_page)
         self.setPage(PageId.SERVICE, self.service_page)
@@ -180,9 +183,14 @@ class ConnectionWizard(QWizard):
         return int(present[i + 1]) if i + 1 < len(present) else -1
 
     def _focus_page(self, _page_id: int) -> None:
-        """QWizard gives the focus to the page's first focusable child even when it is hidden (a field of another
-        method): move it to the first visible one, so typing always lands where the user sees it."""
+        """QWizard gives the focus to the page's first focusable child, even a hidden one (a field of another method)
+        or an unchecked choice: move it to the page's `preferred_focus()` if it has one, else to the first visible
+        focusable child, so typing always lands where the user sees it."""
         page, focus = self.currentPage(), self.focusWidget()
+        preferred = getattr(page, "preferred_focus", None)
+        if callable(preferred) and preferred() is not None:
+            preferred().setFocus(Qt.FocusReason.TabFocusReason)
+            return
         if page is None or (focus is not None and focus.isVisible() and page.isAncestorOf(focus)):
             return
         candidate = page.nextInFocusChain()

@@ -1,0 +1,81 @@
+"""The wizard's flow and pre-filling: pages in order with or without the test page, practice mode, the result."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pytest
+from PySide6.QtCore import Qt
+
+from tests.support.secrets_registry import fake_secret_access_key
+from wizard.core.connection import Connection, Secrets
+from wizard.ui import wizard as wizard_module
+from wizard.ui.wizard import FLOW, PageId
+
+pytestmark = pytest.mark.gui
+
+
+def walk(kb) -> list[int]:
+    """Press Next (Alt+N) until the summary (through the test page with "Save without testing"); the pages seen."""
+    seen = [kb.window.currentId()]
+    while kb.window.currentId() != PageId.SUMMARY:
+        if kb.window.currentId() == PageId.TEST:
+            kb.mnemonic(kb.window.test_page.save_untested_button.text())
+            kb.qtbot.waitUntil(kb.next_enabled, timeout=5000)
+        assert kb.next_enabled(), kb.window.currentPage().title()
+        before = kb.window.currentId()
+        kb.alt("n")
+        kb.qtbot.waitUntil(lambda b=before: kb.window.currentId() != b, timeout=5000)
+        seen.append(kb.window.currentId())
+    return seen
+
+
+def filled() -> tuple[Connection, Secrets]:
+    return Connection(access_key_id="AKIAIOSFODNN7EXAMPLE"), Secrets(fake_secret_access_key())
+
+
+def test_flow_without_the_test_page(open_wizard, monkeypatch):
+    monkeypatch.setattr(wizard_module, "_test_page_class", lambda: None)
+    conn, secrets = filled()
+    window, kb = open_wizard(connection=conn, secrets=secrets)
+    assert window.page(PageId.TEST) is None
+    assert walk(kb) == [PageId.METHOD, PageId.CREDENTIALS, PageId.SERVICE, PageId.REGION, PageId.SUMMARY]
+    assert window.summary_page.value_labels.get("Test") is None
+
+
+def test_flow_with_the_test_page_when_installed(open_wizard):
+    conn, secrets = filled()
+    window, kb = open_wizard(connection=conn, secrets=secrets)
+    expected = [p for p in FLOW if window.page(p) is not None]
+    assert walk(kb) == expected
+    if window.test_page is not None:
+        assert window.summary_page.value_labels["Test"].text() == "not tested (will be saved as untested)"
+
+
+def test_practice_mode_prefills_and_keeps_the_endpoint(open_wizard):
+    practice = SimpleNamespace(access_key_id="AKIAPRACTICE00000001", secret_access_key=fake_secret_access_key(),
+                               role_name="PracticeRobot", cross_role_arn="arn:aws:iam::123456789012:role/Partner",
+                               external_id="b7e1c9a3f5d2e8a4c6b0d9f1e3a5c7b9", bucket="practice-bucket",
+                               region="us-east-1")
+    window, kb = open_wizard(practice=practice, endpoint_url="http://127.0.0.1:9")
+    assert "practice mode" in window.windowTitle()
+    assert "127.0.0.1" in window.method_page.subTitle()
+    conn, secrets = window.connection(), window.secrets()
+    assert (conn.access_key_id, conn.bucket, conn.network.endpoint_url) == (
+        "AKIAPRACTICE00000001", "practice-bucket", "http://127.0.0.1:9")
+    assert secrets.secret_access_key == practice.secret_access_key
+    kb.press(Qt.Key.Key_Down)  # assume-role: the practice role is filled in too
+    kb.next_with_enter(PageId.CREDENTIALS)
+    assert window.connection().role == "PracticeRobot" and kb.next_enabled()
+
+
+def test_switching_method_drops_the_other_methods_values(open_wizard):
+    conn, secrets = filled()
+    conn.method, conn.role = "assume-role", "ReadOnlyRobot"
+    window, kb = open_wizard(connection=conn, secrets=secrets)
+    assert window.connection().role == "ReadOnlyRobot"
+    kb.press(Qt.Key.Key_Down)  # assume-role -> cross-account
+    result, kept = window.connection(), window.secrets()
+    assert result.method == "cross-account"
+    assert (result.role, result.access_key_id) == ("", "")
+    assert kept.values() == []
