@@ -24,6 +24,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
     parser.add_argument("--practice", action="store_true", help="run against a local AWS emulator; nothing reaches AWS")
     parser.add_argument("--lang", metavar="L", help="user interface language (e.g. en)")
+    parser.add_argument("--self-test", action="store_true", help="check this installation (window, keychain, "
+                        "validation; the test engine too with --endpoint-url) and exit")
+    parser.add_argument("--endpoint-url", dest="self_test_endpoint", metavar="URL",
+                        help="with --self-test: an endpoint (e.g. a local emulator) to run the test engine against")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for info in sorted(pkgutil.iter_modules(wizard.commands.__path__), key=lambda m: m.name):
         importlib.import_module(f"wizard.commands.{info.name}").register(subparsers)
@@ -33,6 +37,10 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.self_test:
+        from wizard.selftest import main as self_test  # Qt is imported only inside the window check
+
+        return self_test(args.self_test_endpoint)
     if args.command is None:
         from wizard.app import run_gui  # Qt is imported only here
 
