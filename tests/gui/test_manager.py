@@ -9,12 +9,10 @@ from __future__ import annotations
 import json
 import time
 
-import boto3
 import keyring
 import pytest
-import requests
 import shiboken6
-from botocore.config import Config
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
     QDialogButtonBox,
@@ -35,70 +33,37 @@ from wizard.core.keychain import SERVICE, SecretStore
 from wizard.core.profiles import ProfileStore, save_connection
 from wizard.ui import profile_table
 from wizard.ui.manager import ProfileManagerWindow
+from wizard.ui.aws_files_dialogs import ExportDialog, ImportDialog
 from wizard.ui.manager_dialogs import RenewTokenDialog
 from wizard.ui.wizard import ConnectionWizard, PageId
 
 pytestmark = [pytest.mark.gui, pytest.mark.keychain, pytest.mark.integration]
 
 TIMEOUT = 20_000  # ms; generous: two cores are shared by many processes
-BUCKET = "reports-bucket"
-ALLOW_ALL = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]})
 
 
-# --- a local AWS: moto on loopback, signing enforced -----------------------------------------------------------------
+# --- the local AWS: the session's emulator (moto on 127.0.0.1, signing enforced, behind the trust gate) ---------------
 
 
 class LocalAws:
-    """A moto server with an IAM user (admin) and a role it may assume; signing enforced after seeding."""
+    """The practice user's keys and the emulator's URL, plus fresh temporary keys on demand."""
 
-    def __init__(self) -> None:
-        from moto.server import ThreadedMotoServer
-
-        self.server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-        self.server.start()
-        host, port = self.server.get_host_and_port()
-        self.url = f"http://{host}:{port}"
-        seed = self._client("iam", "testing", "testing")
-        seed.create_user(UserName="admin")
-        seed.put_user_policy(UserName="admin", PolicyName="all", PolicyDocument=ALLOW_ALL)
-        key = seed.create_access_key(UserName="admin")["AccessKey"]
-        self.key_id, self.secret = key["AccessKeyId"], register(key["SecretAccessKey"])
-        self.account = self._client("sts", "testing", "testing").get_caller_identity()["Account"]
-        trust = {
-            "Version": "2012-10-17",
-            "Statement": [
-                {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{self.account}:user/admin"},
-                 "Action": "sts:AssumeRole"}
-            ],
-        }
-        seed.create_role(RoleName="Robot", AssumeRolePolicyDocument=json.dumps(trust))
-        seed.put_role_policy(RoleName="Robot", PolicyName="all", PolicyDocument=ALLOW_ALL)
-        self._client("s3", "testing", "testing").create_bucket(Bucket=BUCKET)
-        requests.post(f"{self.url}/moto-api/reset-auth", data=b"0", timeout=10).raise_for_status()
-
-    def _client(self, service: str, key_id: str, secret: str, token: str | None = None):
-        return boto3.client(
-            service, endpoint_url=self.url, region_name="us-east-1", aws_access_key_id=key_id,
-            aws_secret_access_key=secret, aws_session_token=token,
-            config=Config(retries={"total_max_attempts": 1}, connect_timeout=3, read_timeout=10),
-        )
+    def __init__(self, emulator) -> None:
+        p = emulator.practice
+        self.emulator, self.url, self.bucket = emulator, emulator.url, p.bucket
+        self.key_id, self.secret = p.access_key_id, p.secret_access_key
 
     def temporary_credentials(self) -> tuple[str, str, str]:
-        """Fresh temporary keys (ASIA...) for the Robot role, as an administrator would paste them."""
-        sts = self._client("sts", self.key_id, self.secret)
-        creds = sts.assume_role(RoleArn=f"arn:aws:iam::{self.account}:role/Robot", RoleSessionName="renewal")
-        creds = creds["Credentials"]
+        """Temporary keys (ASIA...) for the practice role, as an administrator would paste them."""
+        sts = self.emulator.client("sts", self.key_id, self.secret)
+        role_arn = self.emulator.practice.role_arn
+        creds = sts.assume_role(RoleArn=role_arn, RoleSessionName="renewal")["Credentials"]
         return creds["AccessKeyId"], register(creds["SecretAccessKey"]), register(creds["SessionToken"])
 
-    def stop(self) -> None:
-        self.server.stop()
 
-
-@pytest.fixture(scope="module")
-def aws():
-    local = LocalAws()
-    yield local
-    local.stop()
+@pytest.fixture
+def aws(aws_emulator):
+    return LocalAws(aws_emulator)
 
 
 # --- window and stores ----------------------------------------------------------------------------------------------
@@ -172,7 +137,7 @@ def assert_no_secret_shown(win, *secrets: str) -> None:
         assert secret and secret not in shown, "a secret value is visible in the manager window"
 
 
-def open_dialog(qtbot, win, kind):
+def open_dialog(qtbot, win, kind, timeout: int = TIMEOUT):
     """Wait for the window-modal dialog of `kind` that an action opened, and return it."""
     found: list = []
 
@@ -180,13 +145,15 @@ def open_dialog(qtbot, win, kind):
         found[:] = [d for d in win.findChildren(kind) if d.isVisible()]
         return bool(found)
 
-    qtbot.waitUntil(visible, timeout=TIMEOUT)
+    qtbot.waitUntil(visible, timeout=timeout)
     return found[-1]
 
 
 def select(qtbot, win, name: str) -> None:
-    profile = next(p for p in win.model.profiles() if p.name == name)
-    win.select_profile(profile.id)
+    """Click the profile's row in the table."""
+    row = next(i for i, p in enumerate(win.model.profiles()) if p.name == name)
+    rect = win.table.visualRect(win.model.index(row, 0))
+    qtbot.mouseClick(win.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     qtbot.waitUntil(lambda: win.selected_profile() is not None and win.selected_profile().name == name)
 
 
@@ -263,6 +230,42 @@ def test_empty_state_offers_a_first_connection_and_practice_mode(window):
     assert enabled == {"new", "import"}
 
 
+def test_empty_state_create_opens_the_wizard_and_cancel_saves_nothing(qtbot, window, stores):
+    store, _ = stores
+    qtbot.mouseClick(window.empty.create_button, Qt.MouseButton.LeftButton)
+    wizard = open_dialog(qtbot, window, ConnectionWizard)
+    assert not window.actions["new"].isEnabled(), "actions wait while the wizard is open"
+    wizard.reject()
+    wait_idle(qtbot, window)
+    assert window.actions["new"].isEnabled()
+    assert window.pages.currentWidget() is window.empty and not store.path.exists()
+
+
+def test_try_practice_mode_saves_a_practice_profile(qtbot, qloop, stores, aws_emulator):
+    store, secret_store = stores
+    window = ProfileManagerWindow(store, secret_store, emulator=aws_emulator)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: window._loaded, timeout=TIMEOUT)
+    assert window.findChild(QLabel, "practiceBanner").isVisible()
+    qtbot.mouseClick(window.empty.practice_button, Qt.MouseButton.LeftButton)
+    wizard = open_dialog(qtbot, window, ConnectionWizard)
+    emulator = window.emulator
+    assert emulator is aws_emulator and emulator.url.startswith("http://127.0.0.1:")
+    assert "practice" in wizard.windowTitle()
+    assert wizard.connection().access_key_id == emulator.practice.access_key_id
+    finish_wizard(qtbot, wizard, "practice-s3")
+    qtbot.waitUntil(lambda: "practice-s3 (practice)" in table(window), timeout=TIMEOUT)
+    assert table(window)["practice-s3 (practice)"][4].startswith("✓ OK")
+    assert stored(store)["practice-s3"]["practice"] is True
+    assert keychain(store.get("practice-s3").id, "secret_access_key") == emulator.practice.secret_access_key
+    wait_idle(qtbot, window)
+    select(qtbot, window, "practice-s3")
+    assert not window.actions["export"].isEnabled()
+    window.close()
+    assert window.emulator is aws_emulator  # not the window's to stop
+
+
 def test_create_test_edit_duplicate_rename_renew_delete(qtbot, window, stores, aws):
     store, secret_store = stores
 
@@ -292,9 +295,9 @@ def test_create_test_edit_duplicate_rename_renew_delete(qtbot, window, stores, a
     secret_edit = wizard.findChild(QLineEdit, "secret_access_key")
     assert secret_edit.echoMode() == QLineEdit.EchoMode.Password and aws.secret not in secret_edit.displayText()
     click_next(qtbot, wizard, PageId.SERVICE)
-    type_into(qtbot, wizard.findChild(QLineEdit, "bucket"), BUCKET)
+    type_into(qtbot, wizard.findChild(QLineEdit, "bucket"), aws.bucket)
     finish_wizard(qtbot, wizard, None)
-    qtbot.waitUntil(lambda: stored(store)["build-robot"]["connection"]["bucket"] == BUCKET, timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: stored(store)["build-robot"]["connection"]["bucket"] == aws.bucket, timeout=TIMEOUT)
     assert stored(store)["build-robot"]["id"] == created.id
     assert len(stored(store)) == 1
     assert keychain(created.id, "secret_access_key") == aws.secret
@@ -365,7 +368,8 @@ def test_create_test_edit_duplicate_rename_renew_delete(qtbot, window, stores, a
     wait_idle(qtbot, window)
     run_test(qtbot, window, store, "build-robot")
     assert table(window)["build-robot"][4].startswith("✓ OK")
-    assert "assumed-role/Robot" in window.details.report.toPlainText()
+    role_name = aws.emulator.practice.role_arn.rsplit("/", 1)[1]
+    assert f"assumed-role/{role_name}/" in window.details.report.toPlainText()
     assert_no_secret_shown(window, aws.secret, secret, token)
 
     # Delete (Del): confirm; keychain entries go too
@@ -416,6 +420,70 @@ def test_saved_without_testing_says_untested(qtbot, window, stores, aws):
     assert table(window)["offline-entry"][4] == "Untested"
     assert stored(store)["offline-entry"]["untested"] is True
     assert keychain(store.get("offline-entry").id, "secret_access_key") == aws.secret
+
+
+CONFIG_BEFORE = (
+    "# team settings: keep this comment\n"
+    "[default]\nregion = eu-west-1\n\n"
+    "[profile   odd-spacing ]\n  region=us-west-2   \n\n"
+    "[profile sso-admin]\nsso_start_url = https://example.invalid/start\nsso_region = us-east-1\n"
+)
+
+
+def test_import_then_export_to_the_aws_files(qtbot, window, stores, aws, tmp_path, monkeypatch):
+    """Import a key profile from ~/.aws/credentials (secret to the keychain), then export it back into ~/.aws/config as
+    a credential_process profile: the rest of the file stays byte for byte."""
+    store, _ = stores
+    config, credentials = tmp_path / "aws" / "config", tmp_path / "aws" / "credentials"
+    config.parent.mkdir()
+    config.write_text(CONFIG_BEFORE, encoding="utf-8")
+    credentials.write_text(
+        f"[ci-user]\naws_access_key_id = {aws.key_id}\naws_secret_access_key = {aws.secret}\n", encoding="utf-8"
+    )
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(credentials))
+
+    window.actions["import"].trigger()
+    dialog = open_dialog(qtbot, window, ImportDialog)
+    lines = [dialog.list.item(i).text() for i in range(dialog.list.count())]
+    assert any(line.startswith("ci-user: Access key, ") and aws.key_id[-4:] in line for line in lines)
+    assert any(line.startswith("sso-admin: not imported: ") for line in lines)
+    assert dialog.chosen() == {"ci-user"}
+    assert_no_secret_shown(window, aws.secret)
+    dialog.import_button.click()
+    qtbot.waitUntil(lambda: "ci-user" in table(window), timeout=TIMEOUT)
+    assert table(window)["ci-user"][4] == "Untested"
+    imported = store.get("ci-user")
+    assert keychain(imported.id, "secret_access_key") == aws.secret
+    assert aws.secret not in store.path.read_text(encoding="utf-8")
+    assert credentials.read_text(encoding="utf-8").count(aws.secret) == 1  # import leaves the AWS files alone
+    assert "Imported 1 profile(s)" in window.last_message.text()
+
+    wait_idle(qtbot, window)
+    select(qtbot, window, "ci-user")
+    window.actions["export"].trigger()
+    dialog = open_dialog(qtbot, window, ExportDialog)
+    dialog.aws_name.setText("wizard-ci")
+    dialog.export_button.click()
+    qtbot.waitUntil(lambda: "[profile wizard-ci]" in config.read_text(encoding="utf-8"), timeout=TIMEOUT)
+    after = config.read_text(encoding="utf-8")
+    assert after.startswith(CONFIG_BEFORE)
+    assert "credential_process" in after and "credential-process" in after and "ci-user" in after
+    assert aws.secret not in after
+    assert [p.read_text(encoding="utf-8") for p in config.parent.glob("config.bak-*")] == [CONFIG_BEFORE]
+    qtbot.waitUntil(lambda: window.last_message is not None and "wizard-ci" in window.last_message.text())
+    assert "aws sts get-caller-identity --profile wizard-ci" in window.last_message.text()
+
+
+def test_practice_profiles_are_not_exported(qtbot, window, stores, aws):
+    store, secret_store = stores
+    save_connection(store, secret_store, "practice-s3", s3_connection(aws), Secrets(aws.secret), untested=True,
+                    practice=True)
+    window.reload()
+    qtbot.waitUntil(lambda: "practice-s3 (practice)" in table(window), timeout=TIMEOUT)
+    select(qtbot, window, "practice-s3")
+    assert not window.actions["export"].isEnabled()
+    assert window.actions["test"].isEnabled() and window.actions["edit"].isEnabled()
 
 
 def test_delete_can_be_cancelled(qtbot, window, stores, aws):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
+import sys
 
 import qasync
 from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
@@ -32,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from wizard.core.connection import Secrets
 from wizard.ui import manager_dialogs
+from wizard.ui.aws_files_dialogs import ExportDialog, ImportDialog
 from wizard.ui.profile_details import ProfileDetails
 from wizard.ui.profile_table import ProfileRole, ProfileTableModel
 
@@ -59,6 +61,32 @@ ACTIONS = (
 )
 FAILED = object()  # what `_work` returns after showing a problem
 NEEDS_SELECTION = frozenset({"test", "edit", "duplicate", "rename", "delete", "renew", "export"})
+
+
+def _action(method):
+    """An action: one at a time, started as a task on the qasync loop. From the call on (dialogs included) the actions
+    are disabled and `is_busy()` is true until the table shows the outcome; `idle` is emitted at the end. Returns the
+    task, or None when another action is running."""
+
+    async def run(self, *args, **kwargs):
+        try:
+            await method(self, *args, **kwargs)
+        except Exception:  # a bug, not a user problem (those are shown by _work): report it like qasync does
+            sys.excepthook(*sys.exc_info())
+        finally:
+            self._action_running = False
+            self._update_actions()
+            self.idle.emit()
+
+    @functools.wraps(method)
+    def start(self, *args, **kwargs):
+        if self.is_busy():
+            return None
+        self._action_running = True
+        self._update_actions()
+        return asyncio.ensure_future(run(self, *args, **kwargs))
+
+    return start
 
 
 class EmptyState(QWidget):
@@ -91,6 +119,7 @@ class ProfileManagerWindow(QMainWindow):
 
     profiles_loaded = Signal()  # after every reload of the table
     busy_changed = Signal(bool)
+    idle = Signal()  # an action finished
 
     def __init__(
         self,
@@ -118,9 +147,11 @@ class ProfileManagerWindow(QMainWindow):
         self.backend = "the OS keychain"
         self.reports: dict[str, str] = {}  # profile id -> redacted text of the last report seen in this session
         self.last_problem = None  # the last problem message box, kept for inspection
+        self.last_message = None  # the last information box (import and export results)
         self.active_dialog: QDialog | None = None  # the wizard or dialog an action is waiting on
         self.test_view = None
         self._busy = 0
+        self._action_running = False
         self._loaded = False
 
         self.setWindowTitle("AWS Connection Wizard: profiles" + (" (practice)" if self.practice else ""))
@@ -202,7 +233,7 @@ class ProfileManagerWindow(QMainWindow):
         return self.model.data(rows[0], ProfileRole) if rows else None
 
     def is_busy(self) -> bool:
-        return self._busy > 0
+        return self._busy > 0 or self._action_running
 
     def select_profile(self, profile_id: str) -> None:
         row = self.model.row_of(profile_id)
@@ -341,11 +372,9 @@ class ProfileManagerWindow(QMainWindow):
 
     # --- actions -------------------------------------------------------------------------------------------------
 
-    @qasync.asyncSlot()
+    @_action
     async def new_profile(self, practice: bool = False) -> None:
         """Open the wizard; on Finish save the secrets to the keychain, then the profile file (off the GUI thread)."""
-        if self.is_busy():
-            return
         practice = practice or self.practice
         wizard = await self._make_wizard(practice=practice)
         if wizard is None:
@@ -354,11 +383,11 @@ class ProfileManagerWindow(QMainWindow):
             await self._save_from_wizard(wizard, None, practice=practice)
         wizard.deleteLater()
 
-    @qasync.asyncSlot()
+    @_action
     async def edit_profile(self) -> None:
         """Open the wizard pre-filled (secrets read from the keychain off the GUI thread); save to the same id."""
         profile = self.selected_profile()
-        if profile is None or self.is_busy():
+        if profile is None:
             return
         secrets = await self._work(f"Reading {profile.name} from the keychain…", "Could not read the profile's secrets",
                                    self._load_secrets, profile)
@@ -387,11 +416,11 @@ class ProfileManagerWindow(QMainWindow):
         self.status_text.setText(f"Saved {saved.name}.")
         await self.reload(saved.id)
 
-    @qasync.asyncSlot()
+    @_action
     async def test_profile(self) -> None:
         """Run the connection test live in the details area and record the result in the profile."""
         profile = self.selected_profile()
-        if profile is None or self.is_busy():
+        if profile is None:
             return
         with self._busy_with(f"Testing {profile.name}…"):
             inputs = await self._work("Reading the secrets…", "Could not read the profile's secrets",
@@ -411,13 +440,13 @@ class ProfileManagerWindow(QMainWindow):
 
         self.store.update(record_test(self.store.get_by_id(profile.id), report))
 
-    @qasync.asyncSlot()
+    @_action
     async def duplicate_profile(self) -> None:
         """Copy the profile under a new name and id; its secrets are copied in the keychain."""
         from wizard.core.profiles import duplicate_profile
 
         profile = self.selected_profile()
-        if profile is None or self.is_busy():
+        if profile is None:
             return
         name = await manager_dialogs.ask_text(self, "Duplicate profile", "Name of the copy:", self._free_name(profile))
         if not name:
@@ -427,11 +456,11 @@ class ProfileManagerWindow(QMainWindow):
         if copy is not FAILED:
             await self.reload(copy.id)
 
-    @qasync.asyncSlot()
+    @_action
     async def rename_profile(self) -> None:
         """Rename: the id stays, so the keychain is untouched."""
         profile = self.selected_profile()
-        if profile is None or self.is_busy():
+        if profile is None:
             return
         name = await manager_dialogs.ask_text(self, "Rename profile", "New name:", profile.name)
         if not name or name == profile.name:
@@ -441,13 +470,13 @@ class ProfileManagerWindow(QMainWindow):
         if renamed is not FAILED:
             await self.reload(profile.id)
 
-    @qasync.asyncSlot()
+    @_action
     async def delete_profile(self) -> None:
         """After confirmation, remove the keychain entries first, then the profile."""
         from wizard.core.profiles import remove_profile
 
         profile = self.selected_profile()
-        if profile is None or self.is_busy():
+        if profile is None:
             return
         text = f"Delete the profile “{profile.name}”?"
         if profile.connection.uses_keys:
@@ -462,11 +491,11 @@ class ProfileManagerWindow(QMainWindow):
         self.status_text.setText(f"Deleted {profile.name}.")
         await self.reload()
 
-    @qasync.asyncSlot()
+    @_action
     async def renew_token(self) -> None:
         """Ask for the new temporary credentials (masked), store them in the keychain and restart the token's clock."""
         profile = self.selected_profile()
-        if profile is None or self.is_busy() or not profile.connection.uses_keys:
+        if profile is None or not profile.connection.uses_keys:
             return
         dialog = manager_dialogs.RenewTokenDialog(profile.name, profile.connection.access_key_id, self)
         accepted = await self._await_dialog(dialog) == QDialog.DialogCode.Accepted
@@ -491,13 +520,64 @@ class ProfileManagerWindow(QMainWindow):
         secrets = Secrets(secret_access_key=secret, session_token=token)
         return renew_session_token(self.store, self.secret_store, profile.name, secrets, key_id)
 
-    @qasync.asyncSlot()
+    @_action
     async def import_profiles(self) -> None:
-        self._problem("Import", NotImplementedError("Import is not available yet."))
+        """Read the AWS shared files (off the GUI thread), let the user choose, import as untested profiles."""
+        from wizard.core import awsconfig
 
-    @qasync.asyncSlot()
+        paths = (awsconfig.config_path(), awsconfig.credentials_path())
+        plans = await self._work("Reading the AWS shared files…", "Could not read the AWS shared files",
+                                 lambda: awsconfig.plan_import(awsconfig.read_shared_files(*paths)))
+        if plans is FAILED:
+            return
+        taken = {p.name for p in self.model.profiles()}
+        dialog = ImportDialog(plans, taken, f"{paths[0]} and {paths[1]}", self)
+        del plans  # holds secrets: keep them no longer than needed
+        accepted = await self._await_dialog(dialog) == QDialog.DialogCode.Accepted
+        chosen = dialog.chosen()
+        dialog.deleteLater()
+        if not accepted or not chosen:
+            return
+        items = await self._work("Importing…", "Could not import", awsconfig.import_profiles, self.store,
+                                 self.secret_store, *paths, only=chosen)
+        if items is FAILED:
+            return
+        imported = [i.aws_name for i in items if i.status == "imported"]
+        skipped = [f"{i.aws_name}: {i.reason}" for i in items if i.status != "imported"]
+        self.status_text.setText(f"Imported {len(imported)} profile(s).")
+        self.last_message = manager_dialogs.show_message(
+            self, "Import", f"Imported {len(imported)} profile(s) as untested: {', '.join(imported) or 'none'}.",
+            ("Not imported:\n" + "\n".join(skipped)) if skipped else "Test them with Test (F5).",
+        )
+        first = next((i.profile for i in items if i.profile is not None), None)
+        await self.reload(first.id if first else None)
+
+    @_action
     async def export_profile(self) -> None:
-        self._problem("Export", NotImplementedError("Export is not available yet."))
+        """Write the selected profile into the AWS config file (credential_process; practice profiles refused)."""
+        from wizard.core import awsconfig
+
+        profile = self.selected_profile()
+        if profile is None:
+            return
+        if profile.practice:
+            self._problem("Export", ValueError("Practice profiles talk to the local emulator; they are not exported."))
+            return
+        dialog = ExportDialog(profile.name, str(awsconfig.config_path()), self)
+        accepted = await self._await_dialog(dialog) == QDialog.DialogCode.Accepted
+        choices = dialog.choices()
+        dialog.deleteLater()
+        if not accepted:
+            return
+        result = await self._work(f"Exporting {profile.name}…", "Could not export the profile",
+                                  awsconfig.export_profile, self.store, profile.name, **choices)
+        if result is FAILED:
+            return
+        text = (f"Exported as the AWS profile “{result.aws_name}” into {result.path}. Try it with:\n"
+                f"aws sts get-caller-identity --profile {result.aws_name}")
+        details = [f"Previous file saved as {result.backup}."] if result.backup else []
+        self.status_text.setText(f"Exported {profile.name} to {result.path}.")
+        self.last_message = manager_dialogs.show_message(self, "Export", text, "\n".join(details + result.warnings))
 
     # --- pieces --------------------------------------------------------------------------------------------------
 

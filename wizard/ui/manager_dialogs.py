@@ -62,14 +62,20 @@ async def confirm(parent: QWidget, title: str, text: str, action: str) -> bool:
     return confirmed
 
 
-def show_problem(parent: QWidget, title: str, text: str, details: str = "") -> QMessageBox:
-    """A non-blocking warning; the caller may keep the box to inspect it."""
-    box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, parent)
-    box.setObjectName("problem")
+def show_message(parent: QWidget, title: str, text: str, details: str = "", *, problem: bool = False) -> QMessageBox:
+    """A non-blocking information (or warning) box; the caller may keep it to inspect it."""
+    icon = QMessageBox.Icon.Warning if problem else QMessageBox.Icon.Information
+    box = QMessageBox(icon, title, text, QMessageBox.StandardButton.Ok, parent)
+    box.setObjectName("problem" if problem else "information")
     if details:
         box.setInformativeText(details)
+    box.finished.connect(box.deleteLater)
     box.open()
     return box
+
+
+def show_problem(parent: QWidget, title: str, text: str, details: str = "") -> QMessageBox:
+    return show_message(parent, title, text, details, problem=True)
 
 
 class RenewTokenDialog(QDialog):

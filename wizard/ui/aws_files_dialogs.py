@@ -1,0 +1,144 @@
+"""The manager's dialogs for the AWS shared files: choose what to import, and how to export.
+
+Both only collect choices; the window runs `wizard.core.awsconfig` off the GUI thread. Nothing secret is shown: the
+import list names each AWS profile with its method and masked access key id, or the reason it cannot be imported.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from wizard.ui.profile_table import method_title
+
+STYLE_CHOICES = (
+    ("auto", "Automatic: let the AWS SDK assume roles itself where it can"),
+    ("process", "credential_process only: this program hands out the credentials"),
+    ("sdk", "role_arn + source_profile (roles only)"),
+)
+
+
+def plan_label(aws_name: str, conn, reason: str) -> str:
+    """One import line: 'dev: Access key, AKIA…MPLE, us-east-1' or 'sso-admin: not imported: <reason>'."""
+    from wizard.core.redact import mask_access_key_id
+
+    if conn is None:
+        return f"{aws_name}: not imported: {reason}"
+    parts = [method_title(conn.method)]
+    if conn.access_key_id:
+        parts.append(mask_access_key_id(conn.access_key_id))
+    if conn.role_arn or conn.role:
+        parts.append(conn.role_arn or conn.role)
+    parts.append(conn.region)
+    return f"{aws_name}: " + ", ".join(parts)
+
+
+class ImportDialog(QDialog):
+    """Lists the AWS profiles found; the importable ones are checked, the others say why they are not."""
+
+    def __init__(self, plans, taken: set[str], sources: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("importProfiles")
+        self.setWindowTitle("Import from the AWS shared files")
+        intro = QLabel(
+            f"Profiles found in {sources}. Imported profiles are saved as untested; their secrets go to the keychain "
+            "only. The AWS files are not changed."
+        )
+        intro.setWordWrap(True)
+        self.list = QListWidget()
+        self.list.setObjectName("importList")
+        self.list.setAccessibleName("AWS profiles to import")
+        for aws_name, conn, _secrets, reason in plans:
+            if conn is not None and aws_name in taken:
+                conn, reason = None, "a profile with this name already exists"
+            item = QListWidgetItem(plan_label(aws_name, conn, reason))
+            item.setData(Qt.ItemDataRole.UserRole, aws_name)
+            if conn is None:
+                item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEnabled & ~Qt.ItemFlag.ItemIsUserCheckable)
+            else:
+                item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+                item.setCheckState(Qt.CheckState.Checked)
+            self.list.addItem(item)
+        if not plans:
+            self.list.addItem(QListWidgetItem("No profiles were found."))
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.import_button = self.buttons.addButton("Import", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        self.list.itemChanged.connect(self._update)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addWidget(self.list, 1)
+        layout.addWidget(self.buttons)
+        self.resize(640, 400)
+        self._update()
+
+    def chosen(self) -> set[str]:
+        items = (self.list.item(i) for i in range(self.list.count()))
+        return {
+            item.data(Qt.ItemDataRole.UserRole)
+            for item in items
+            if item.flags() & Qt.ItemFlag.ItemIsUserCheckable and item.checkState() == Qt.CheckState.Checked
+        }
+
+    def _update(self, *_args) -> None:
+        self.import_button.setEnabled(bool(self.chosen()))
+
+
+class ExportDialog(QDialog):
+    """The AWS profile name, the kind of section, and whether a foreign section of that name may be replaced."""
+
+    def __init__(self, profile_name: str, config_path: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("exportProfile")
+        self.setWindowTitle(f"Export {profile_name} to the AWS config file")
+        intro = QLabel(
+            f"Adds a profile to {config_path} so that the AWS CLI and every AWS SDK can use this connection, while its "
+            "secret stays in the keychain. Other profiles and comments in the file stay exactly as they are; a backup "
+            "copy is written first."
+        )
+        intro.setWordWrap(True)
+        self.aws_name = QLineEdit(profile_name)
+        self.aws_name.setObjectName("awsName")
+        self.style = QComboBox()
+        self.style.setObjectName("exportStyle")
+        for value, text in STYLE_CHOICES:
+            self.style.addItem(text, value)
+        self.replace = QCheckBox("Replace a profile of this name that was not written by this program")
+        self.replace.setObjectName("replaceForeign")
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.export_button = self.buttons.addButton("Export", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        form = QFormLayout()
+        form.addRow("AWS profile name:", self.aws_name)
+        form.addRow("Kind:", self.style)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(form)
+        layout.addWidget(self.replace)
+        layout.addWidget(self.buttons)
+        self.aws_name.textChanged.connect(self._update)
+        self._update()
+
+    def choices(self) -> dict:
+        """Keyword arguments for awsconfig.export_profile."""
+        return {"aws_name": self.aws_name.text().strip(), "style": self.style.currentData(),
+                "replace": self.replace.isChecked()}
+
+    def _update(self, *_args) -> None:
+        from wizard.core.profiles import NAME_PATTERN
+
+        self.export_button.setEnabled(bool(NAME_PATTERN.match(self.aws_name.text().strip())))
