@@ -79,3 +79,37 @@ def test_switching_method_drops_the_other_methods_values(open_wizard):
     assert result.method == "cross-account"
     assert (result.role, result.access_key_id) == ("", "")
     assert kept.values() == []
+
+
+@pytest.mark.parametrize(("scenario", "expected"), [
+    ("role", ["Note: This is EC2 instance i-0a1b2c3d4e5f60718 in eu-west-1; attached role: ReadOnlyRobot."]),
+    ("no-role", ["Error: "]),
+])
+def test_check_this_machine_against_a_local_metadata_service(open_wizard, scenario, expected):
+    from wizard.practice.imds_emulator import ImdsEmulator
+
+    with ImdsEmulator(scenario, role="ReadOnlyRobot", region="eu-west-1") as emulator:
+        environ = {"AWS_EC2_METADATA_SERVICE_ENDPOINT": emulator.url}
+        conn, secrets = filled()
+        conn.method, conn.role = "assume-role", "ReadOnlyRobot"
+        window, kb = open_wizard(connection=conn, secrets=secrets, instance_environ=environ)
+        kb.next_with_enter(PageId.CREDENTIALS)
+        panel = window.credentials_page.machine
+        assert panel.isVisible()
+        kb.mnemonic(panel.button.text())  # Alt+M: runs in a worker thread, the window stays responsive
+        kb.qtbot.waitUntil(lambda: panel.report is not None, timeout=10000)
+        shown = panel.result.text()
+        assert all(e in shown for e in expected), shown
+        assert panel.report.on_ec2 and (panel.report.role == "ReadOnlyRobot") is (scenario == "role")
+        assert [r for r in emulator.requests if r[1] == "/latest/api/token"], "the check used IMDSv2"
+        assert panel.button.isEnabled()
+        options = window.test_options()
+        assert options["instance_check"]().role == panel.report.role  # the test page runs the same check
+
+
+def test_no_machine_check_for_other_methods(open_wizard):
+    conn, secrets = filled()
+    window, kb = open_wizard(connection=conn, secrets=secrets)
+    kb.next_with_enter(PageId.CREDENTIALS)
+    assert not window.credentials_page.machine.isVisible()
+    assert window.test_options() == {}

@@ -8,6 +8,7 @@ visible field has an error.
 
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import dataclass
 from dataclasses import field as dc_field
@@ -29,6 +30,7 @@ from PySide6.QtWidgets import (
 from wizard.core import validation
 from wizard.core.connection import DEFAULT_DURATION, DEFAULT_SESSION_NAME, Connection, Secrets
 from wizard.core.methods import METHODS, Field
+from wizard.ui.machine_check import MachineCheckPanel
 from wizard.ui.widgets import (
     FieldMessage,
     SecretLineEdit,
@@ -141,6 +143,9 @@ class CredentialsPage(QWizardPage):
             if f.key == ADVANCED_KEYS[0]:
                 self._add_advanced_toggle(body)
             self._add_row(f, body)
+            if f.key == "role":
+                self.machine = MachineCheckPanel(lambda: self.rows["role"].raw(), self._instance_environ, body)
+                self.form.addRow("", self.machine)
 
     def _add_advanced_toggle(self, body: QWidget) -> None:
         self.advanced = QToolButton(body)
@@ -192,6 +197,11 @@ class CredentialsPage(QWizardPage):
         return editor
 
     # ---- state --------------------------------------------------------------------------------------------------
+    def _instance_environ(self):
+        """Where the instance check looks (the wizard's `instance_environ`: os.environ unless a test changes it)."""
+        wizard = self.wizard()
+        return getattr(wizard, "instance_environ", None) or os.environ
+
     def set_saved_profiles(self, names) -> None:
         """Offer these saved profiles as the identity that assumes a cross-account role."""
         combo = self.rows["source"].editor
@@ -210,6 +220,7 @@ class CredentialsPage(QWizardPage):
             visible = key in shown and (key not in ADVANCED_KEYS or self.advanced_open)
             self.form.setRowVisible(row.holder, visible)
         self.form.setRowVisible(self.advanced, bool(shown & set(ADVANCED_KEYS)))
+        self.form.setRowVisible(self.machine, method_id == "assume-role")
         self._assign_mnemonics()
         method = METHODS[method_id]
         self.setTitle(method.title)
@@ -234,6 +245,8 @@ class CredentialsPage(QWizardPage):
             row.label.setText(with_mnemonic(row.field.label, taken) + ":")
             if key == "external_id":
                 self.generate.setText(with_mnemonic("Generate", taken))
+            if key == "role":
+                self.machine.button.setText(with_mnemonic("Check this machine", taken))
 
     def visible_keys(self) -> tuple[str, ...]:
         return method_keys(self._method)

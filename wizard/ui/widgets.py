@@ -105,6 +105,7 @@ class FieldMessage(QWidget):
         self._layout.setSpacing(2)
         self._help = small_muted(QLabel(help_text, self))
         self._help.setWordWrap(True)
+        self._help.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self._help.setVisible(bool(help_text))
         self._layout.addWidget(self._help)
         self._rows: list[MessageRow] = []

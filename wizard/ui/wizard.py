@@ -8,6 +8,9 @@ connection, secrets)` and then closes the wizard (saving is done by whoever list
 from __future__ import annotations
 
 import copy
+import functools
+import os
+from collections.abc import Mapping
 from enum import IntEnum
 from pathlib import Path
 
@@ -16,6 +19,7 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QWizard
 
 from wizard import APP_TITLE
+from wizard.core import imds
 from wizard.core.connection import Connection, Secrets
 from wizard.ui.credentials_page import CredentialsPage
 from wizard.ui.method_page import MethodPage
@@ -83,7 +87,9 @@ class ConnectionWizard(QWizard):
 
     `practice`: practice mode's values (wizard.practice.aws_emulator.PracticeValues) to pre-fill when no connection is
     given. `saved_profiles`: names of saved connections (offered as a cross-account source; a new name must differ).
-    `profile_name`: the name being edited (kept unless the user changes it).
+    `profile_name`: the name being edited (kept unless the user changes it). `endpoint_url`: given to the connection
+    (a VPC endpoint, or practice mode's emulator). `instance_environ`: where the EC2 instance check looks (tests point
+    it at a local metadata emulator).
     """
 
     finished_connection = Signal(str, object, object)  # profile name, Connection, Secrets
@@ -98,9 +104,11 @@ class ConnectionWizard(QWizard):
         saved_profiles=(),
         profile_name: str = "",
         endpoint_url: str = "",
+        instance_environ: Mapping[str, str] | None = None,
     ):
         super().__init__(parent)
         self.practice = practice
+        self.instance_environ = instance_environ if instance_environ is not None else os.environ
         if connection is None and practice is not None:
             connection, secrets = practice_connection(practice, endpoint_url)
         self._base = copy.deepcopy(connection) if connection is not None else Connection()
@@ -172,6 +180,15 @@ class ConnectionWizard(QWizard):
 
     def profile_name(self) -> str:
         return self.summary_page.profile_name()
+
+    def test_options(self) -> dict:
+        """Extra arguments for the test page's ConnectionTest: the EC2 instance check for assume-role (DESIGN.md
+        section 4). A cross-account source profile's keys are supplied by the profile manager, not here."""
+        conn = self.connection()
+        if conn.method != "assume-role":
+            return {}
+        environ = dict(self.instance_environ)
+        return {"instance_check": functools.partial(imds.check_instance, conn.role or None, environ=environ)}
 
     # ---- flow ---------------------------------------------------------------------------------------------------
     def nextId(self) -> int:  # noqa: N802 (Qt override)

@@ -1,0 +1,83 @@
+"""The "Check this machine" panel of the assume-role credentials page: is this an EC2 instance with the role attached?
+
+The check (`wizard.core.imds.check_instance`) talks to the instance metadata service with short timeouts; it runs in a
+worker thread and is awaited on the qasync loop, so the window stays responsive. Findings are shown with their level's
+icon and word.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import os
+from collections.abc import Callable, Mapping
+
+import shiboken6
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from wizard.core import imds
+from wizard.core.validation import Message
+from wizard.ui.widgets import FieldMessage, small_muted
+
+INTRO = "Programs using this method must run on an EC2 instance with the role attached."
+
+
+def instance_messages(report: imds.InstanceReport) -> list[Message]:
+    """What the panel says about a finished check: where it ran, then each finding."""
+    messages = []
+    if report.on_ec2:
+        where = f"This is EC2 instance {report.instance_id or '?'} in {report.region or '?'}"
+        role = f"; attached role: {report.role}" if report.role else "; no role is attached"
+        messages.append(Message("info", "instance", where + role + "."))
+    messages += [Message(f.severity, f.code, f.summary) for f in report.findings]
+    if report.ok and not report.findings:
+        messages.append(Message("info", "instance-ok", "The instance role can be used as entered."))
+    return messages
+
+
+class MachineCheckPanel(QWidget):
+    """A button that runs the instance check for the role being entered, and the result beneath it."""
+
+    def __init__(self, role: Callable[[], str], environ: Callable[[], Mapping[str, str]] | None = None, parent=None):
+        super().__init__(parent)
+        self._role = role
+        self._environ = environ or (lambda: os.environ)
+        self.task: asyncio.Task | None = None
+        self.report: imds.InstanceReport | None = None
+        self.button = QPushButton("Check this machine", self)
+        self.button.setAutoDefault(False)
+        self.button.clicked.connect(self.start)
+        self.intro = small_muted(QLabel(INTRO, self))
+        self.result = FieldMessage("", self)
+        line = QHBoxLayout()
+        line.setContentsMargins(0, 0, 0, 0)
+        line.addWidget(self.button)
+        line.addWidget(self.intro, 1)
+        column = QVBoxLayout(self)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(3)
+        column.addLayout(line)
+        column.addWidget(self.result)
+
+    def start(self) -> asyncio.Task:
+        """Run the check now (it takes about a second off EC2); returns its task."""
+        self.task = asyncio.ensure_future(self._run())
+        return self.task
+
+    async def _run(self) -> None:
+        self.button.setEnabled(False)
+        self.result.set_messages([Message("info", "checking", "Checking this computer's instance metadata\u2026")])
+        role = self._role().strip() or None
+        check = functools.partial(imds.check_instance, role, environ=dict(self._environ()))
+        try:
+            report = await asyncio.get_running_loop().run_in_executor(None, check)
+        except Exception as exc:  # the check bounds its own time; anything else is shown, not raised into Qt
+            report = None
+            messages = [Message("error", "check-failed", f"The check could not run: {exc}")]
+        else:
+            messages = instance_messages(report)
+        if not shiboken6.isValid(self):  # the wizard was closed meanwhile
+            return
+        self.report = report
+        self.result.set_messages(messages)
+        self.button.setEnabled(True)
