@@ -8,11 +8,13 @@ behind the trust gate, on 127.0.0.1), started by the manager when first needed; 
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
 
 from wizard import APP_NAME, APP_TITLE, __version__
 
 APP_ID = "io.github.awsconnectionwizard.AwsConnectionWizard"
+QUIT_AFTER_SHOW = "AWSCW_QUIT_AFTER_SHOW"  # tests and bench/: print "window-shown" (and "practice-ready"), then quit
 
 
 def _application(lang: str | None):
@@ -43,10 +45,29 @@ def run_gui(practice: bool = False, lang: str | None = None) -> int:
     app.setWindowIcon(app_icon())
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
+    ready = None
+    if practice:  # the practice environment first, so the window's profile store is the practice one
+        from wizard.ui.practice_panel import prepare_practice, start_practice
+
+        session = prepare_practice(app)
     window = ProfileManagerWindow(practice=practice)
     closed = asyncio.Event()
     app.aboutToQuit.connect(closed.set)
     window.show()
     with loop:
+        if practice:
+            ready = loop.create_task(start_practice(window, session))
+        if os.environ.get(QUIT_AFTER_SHOW) == "1":
+            loop.create_task(_quit_after_show(app, window, ready))
         loop.run_until_complete(closed.wait())
     return 0
+
+
+async def _quit_after_show(app, window, ready) -> None:
+    """Report on stdout when the window is on screen (and practice mode is ready), then quit."""
+    while window.windowHandle() is None or not window.windowHandle().isExposed():
+        await asyncio.sleep(0.005)
+    print("window-shown", flush=True)
+    if ready is not None:
+        print("practice-ready" if await ready else "practice-failed", flush=True)
+    app.quit()
