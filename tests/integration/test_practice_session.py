@@ -181,3 +181,24 @@ def test_stop_restores_everything_and_closes_its_ports(real_world, aws_emulator)
     assert _port_open(aws_emulator.url)  # not ours to stop
     assert not os.path.exists(practice_aws_dir)
     assert {p.name: p.read_bytes() for p in aws_dir.iterdir()} == before  # the user's files untouched
+
+
+def test_before_the_emulators_start_every_endpoint_refuses(real_world):
+    """prepare(): the window can open while the emulators start, and a call made meanwhile goes nowhere."""
+    import botocore.exceptions
+    from botocore.config import Config
+
+    session = PracticeSession().prepare()
+    try:
+        found = endpoints_in()
+        assert set(found) == {"AWS_ENDPOINT_URL", "AWS_EC2_METADATA_SERVICE_ENDPOINT"}
+        assert all(_host_is_loopback(url) and not _port_open(url) for url in found.values())
+        sts = boto3.session.Session(region_name="us-east-1").client(
+            "sts", aws_access_key_id="AKIAEXAMPLEEXAMPLE01", aws_secret_access_key="x" * 40,
+            config=Config(retries={"total_max_attempts": 1}, connect_timeout=1))
+        with pytest.raises(botocore.exceptions.EndpointConnectionError):
+            sts.get_caller_identity()
+        assert not imds.check_instance().on_ec2
+    finally:
+        session.stop()
+    assert "AWS_ENDPOINT_URL" not in os.environ

@@ -13,7 +13,9 @@ every AWS and metadata call of this process at them through the environment that
 - AWS_CONNECTION_WIZARD_HOME = a practice profile store (`<real store>/practice`), apart from the real profiles;
 - 127.0.0.1 added to NO_PROXY, so a configured proxy never sees practice traffic.
 
-`stop()` shuts both servers, removes the practice profiles (and their keychain entries: their keys die with the
+`prepare()` enters that environment at once with the endpoints at a loopback port that refuses connections (so a
+window can open while the emulators start); `start()` starts them (seconds: run it off the GUI thread) and sets their
+addresses. `stop()` shuts both servers, removes the practice profiles (and their keychain entries: their keys die with the
 emulator) and restores every variable. It runs at interpreter exit and when the QApplication quits (`attach_qt`).
 Only this process changes: children started later inherit the practice environment while it is active.
 """
@@ -24,6 +26,7 @@ import atexit
 import logging
 import os
 import shutil
+import socket
 import tempfile
 import threading
 from dataclasses import dataclass
@@ -104,8 +107,9 @@ class PracticeSession:
         self.store_home: Path | None = None
         self._aws_dir: str | None = None
         self._saved_env: dict[str, str | None] = {}
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
         self._atexit = False
+        self._placeholder: socket.socket | None = None
 
     # --- what practice offers --------------------------------------------------------------------------------------
 
@@ -151,10 +155,27 @@ class PracticeSession:
 
     # --- lifecycle -------------------------------------------------------------------------------------------------
 
+    def prepare(self) -> PracticeSession:
+        """Enter the practice environment before the emulators run (cheap, so a window can open at once): the
+        practice store, the empty AWS files, and every endpoint pointed at a loopback port that refuses connections
+        until `start()` has the emulators' addresses."""
+        with self._lock:
+            if not self._saved_env:
+                self._placeholder = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+                self._placeholder.bind((LOOPBACK, 0))  # bound, never listening: connections are refused
+                refused = f"http://{LOOPBACK}:{self._placeholder.getsockname()[1]}"
+                self._enter_environment(refused, refused)
+            if not self._atexit:
+                atexit.register(self.stop)
+                self._atexit = True
+        return self
+
     def start(self) -> PracticeSession:
+        """Start both emulators (blocking: seconds; run it off the GUI thread) and point everything at them."""
         from wizard.practice.aws_emulator import AwsEmulator
         from wizard.practice.imds_emulator import ImdsEmulator
 
+        self.prepare()
         with self._lock:
             if self.aws is not None:
                 return self
@@ -167,20 +188,20 @@ class PracticeSession:
                     "role", role=p.role_name, account=p.account_id, region=p.region,
                     instance_id=getattr(p, "instance_id", "") or "i-0a1b2c3d4e5f60718", credentials=keys,
                 ).start()
-                self._enter_environment()
+                self._set("AWS_ENDPOINT_URL", self.aws.url)
+                self._set("AWS_EC2_METADATA_SERVICE_ENDPOINT", self.imds.url)
+                self._set("AWS_DEFAULT_REGION", p.region)
             except BaseException:
                 self._shutdown()
                 raise
-            if not self._atexit:
-                atexit.register(self.stop)
-                self._atexit = True
+            self._close_placeholder()
         self._forget_old_profiles()
         return self
 
     def stop(self) -> None:
         """Stop both servers, drop the practice profiles and restore the environment. Safe to call twice."""
         with self._lock:
-            if self.aws is None and self.imds is None:
+            if not self._saved_env and self.aws is None and self.imds is None:
                 return
             try:
                 self._forget_old_profiles()
@@ -207,7 +228,13 @@ class PracticeSession:
                 except Exception:  # noqa: BLE001 - keep stopping the rest, restore the environment
                     log.exception("could not stop a practice server")
         self.imds = self.aws = None
+        self._close_placeholder()
         self._leave_environment()
+
+    def _close_placeholder(self) -> None:
+        if self._placeholder is not None:
+            self._placeholder.close()
+            self._placeholder = None
 
     def _set(self, name: str, value: str | None) -> None:
         if name not in self._saved_env:
@@ -217,7 +244,7 @@ class PracticeSession:
         else:
             os.environ[name] = value
 
-    def _enter_environment(self) -> None:
+    def _enter_environment(self, endpoint: str, imds_endpoint: str) -> None:
         from wizard.core.profiles import HOME_ENV, default_home
 
         real_home = self._real_home or default_home()
@@ -231,11 +258,10 @@ class PracticeSession:
             self._set(name, None)
         for name in [n for n in os.environ if n.startswith(ENDPOINT_PREFIX)]:
             self._set(name, None)
-        self._set("AWS_ENDPOINT_URL", self.aws.url)
-        self._set("AWS_EC2_METADATA_SERVICE_ENDPOINT", self.imds.url)
+        self._set("AWS_ENDPOINT_URL", endpoint)
+        self._set("AWS_EC2_METADATA_SERVICE_ENDPOINT", imds_endpoint)
         self._set("AWS_CONFIG_FILE", str(config))
         self._set("AWS_SHARED_CREDENTIALS_FILE", str(credentials))
-        self._set("AWS_DEFAULT_REGION", self.aws.practice.region)
         self._set(HOME_ENV, str(self.store_home))
         for name in ("NO_PROXY", "no_proxy"):
             present = [h for h in (os.environ.get(name) or "").split(",") if h]

@@ -129,19 +129,44 @@ def _note(text: str) -> QLabel:
 
 
 class PracticePanel(QWidget):
-    """Values to paste into the wizard, and ready-made mistakes with the diagnosis each shows."""
+    """Values to paste into the wizard, and ready-made mistakes with the diagnosis each shows.
+
+    Until the session's emulators run, the panel says they are starting; `populate()` fills it once they do.
+    """
 
     def __init__(self, session, parent: QWidget | None = None, *, with_banner: bool = False):
         super().__init__(parent)
+        self.setObjectName("practicePanel")
+        self.session = session
+        self.rows: dict[str, ValueRow] = {}
+        self.mistakes: dict[str, QWidget] = {}
+        self.scroll = QScrollArea()
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll.setWidget(_note("Starting the local emulator on 127.0.0.1…"))
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.banner = PracticeBanner(compact=True) if with_banner else None
+        if self.banner is not None:
+            layout.addWidget(self.banner)
+        layout.addWidget(self.scroll, 1)
+        self.populate()
+
+    @property
+    def populated(self) -> bool:
+        return bool(self.rows)
+
+    def populate(self) -> bool:
+        """Show the values and mistakes if the session's emulators run (once). True when the panel is filled."""
+        if self.populated or self.session.practice is None:
+            return self.populated
         from wizard.practice.session import MISTAKES
 
-        self.setObjectName("practicePanel")
-        self.rows: dict[str, ValueRow] = {}
-        p = session.practice
+        session, p = self.session, self.session.practice
         content = QWidget()
         column = QVBoxLayout(content)
         column.setContentsMargins(0, 0, 6, 0)
-
         column.addWidget(_heading("Values to paste"))
         column.addWidget(_note("The local emulator's practice user, roles and bucket. Copy, then paste into the "
                                "wizard's fields."))
@@ -171,7 +196,6 @@ class PracticePanel(QWidget):
                 ("expired_secret_access_key", "Its secret access key", expired["secret_access_key"], True),
                 ("expired_session_token", "Its expired session token", expired["session_token"], True),
             ]
-        self.mistakes: dict[str, QWidget] = {}
         for mistake in MISTAKES:
             box = QFrame()
             box.setObjectName(f"mistake-{mistake.id}")
@@ -187,18 +211,8 @@ class PracticePanel(QWidget):
             column.addWidget(box)
             self.mistakes[mistake.id] = box
         column.addStretch(1)
-
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setWidget(content)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        self.banner = PracticeBanner(compact=True) if with_banner else None
-        if self.banner is not None:
-            layout.addWidget(self.banner)
-        layout.addWidget(scroll, 1)
+        self.scroll.setWidget(content)
+        return True
 
     def _add_row(self, layout, key: str, label: str, value: str, secret: bool) -> None:
         row = ValueRow(label, value, secret=secret)
@@ -319,3 +333,43 @@ def install(app, session) -> QObject:
     decorator = _Decorator(session, app)
     app.installEventFilter(decorator)
     return decorator
+
+
+def populate_panels() -> None:
+    """Fill every practice panel on screen (after the session's emulators started)."""
+    for widget in QApplication.allWidgets():
+        if isinstance(widget, PracticePanel):
+            widget.populate()
+
+
+# --- the program in practice mode (wizard.app.run_gui) --------------------------------------------------------------
+
+
+def prepare_practice(app):
+    """Before the main window exists: the practice environment (so the window's profile store is the practice one),
+    the decoration of practice windows, and the stop when the application quits. Returns the PracticeSession."""
+    from wizard.practice.session import PracticeSession
+
+    session = PracticeSession().prepare()
+    session.attach_qt(app)
+    install(app, session)
+    return session
+
+
+async def start_practice(window, session) -> bool:
+    """Start the emulators off the GUI thread while the manager shows it is busy, then hand the AWS emulator to the
+    manager (so it never starts one of its own) and fill the panels. False (the manager said why) when it failed."""
+    import asyncio
+
+    work = getattr(window, "_work", None)
+    if work is not None:  # the manager's busy state: actions disabled, progress shown, a failure explained
+        from wizard.ui.manager import FAILED
+
+        started = await work("Starting practice mode on 127.0.0.1\u2026", "Could not start practice mode", session.start)
+        if started is FAILED:
+            return False
+    else:
+        await asyncio.get_running_loop().run_in_executor(None, session.start)
+    window.emulator = session.aws
+    populate_panels()
+    return True
