@@ -21,7 +21,10 @@ KEYRING_PASSWORD = "test-keyring-password"
 
 def _private_env(root: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "DBUS_", "GNOME_KEYRING", "XDG_"))}
-    for name in ("HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME", "XDG_RUNTIME_DIR"):
+    # TMPDIR too: pytest's tmp_path and every tempfile land inside the root, so the final secret scan
+    # (tests/test_zz_no_secrets_left.py) sees them and the harness removes them afterwards.
+    for name in ("HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME", "XDG_RUNTIME_DIR",
+                 "TMPDIR"):
         path = os.path.join(root, name.lower())
         os.makedirs(path, mode=0o700, exist_ok=True)
         env[name] = path
