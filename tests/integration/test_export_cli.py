@@ -38,7 +38,9 @@ def env(tmp_path):
     environment = cli_env(tmp_path)
     Path(environment["AWS_CONFIG_FILE"]).parent.mkdir(parents=True)
     Path(environment["AWS_CONFIG_FILE"]).write_text(OTHER_PROFILES)
-    return environment
+    yield environment
+    # a test's stand-in for the user's credentials file holds secrets; the final scan must not find it
+    Path(environment["AWS_SHARED_CREDENTIALS_FILE"]).unlink(missing_ok=True)
 
 
 def _add(env, emulator, name, method, *extra, secret=True):
@@ -95,7 +97,7 @@ def test_cross_account_with_external_id_as_role_arn_and_source_profile(env, aws_
     _add(env, aws_emulator, "keys", "access-key")
     _add(env, aws_emulator, "partner", "cross-account", "--role-arn", p.cross_role_arn, "--external-id",
          p.external_id, "--source", "profile:keys", secret=False)
-    _export(env, "partner", "--as", "partner-sdk")
+    _export(env, "partner", "--as", "partner-sdk", "--style", "sdk")
     parser = configparser.RawConfigParser()
     parser.read(env["AWS_CONFIG_FILE"])
     section = dict(parser.items("profile partner-sdk"))
@@ -114,9 +116,12 @@ def test_cross_account_without_the_external_id_is_refused_by_the_trust_policy(en
     _add(env, aws_emulator, "keys", "access-key")
     _add(env, aws_emulator, "wrong-id", "cross-account", "--role-arn", p.cross_role_arn, "--external-id",
          "Wr0ngExternalIdValue12345", "--source", "profile:keys", secret=False)
-    _export(env, "wrong-id")
-    run = run_aws(env, "sts", "get-caller-identity", "--profile", "wrong-id")
+    _export(env, "wrong-id", "--as", "wrong-id-sdk", "--style", "sdk")
+    run = run_aws(env, "sts", "get-caller-identity", "--profile", "wrong-id-sdk")
     assert run.returncode != 0 and "AccessDenied" in run.stderr
+    _export(env, "wrong-id")  # credential_process: our diagnosis reaches the administrator through the AWS CLI
+    run = run_aws(env, "sts", "get-caller-identity", "--profile", "wrong-id")
+    assert run.returncode != 0 and "assume-role-denied" in run.stderr and "External ID" in run.stderr
 
 
 def test_cross_account_as_credential_process(env, aws_emulator, monkeypatch):
@@ -134,13 +139,21 @@ def test_cross_account_as_credential_process(env, aws_emulator, monkeypatch):
 def test_assume_role_both_kinds(env, aws_emulator):
     p = aws_emulator.practice
     _add(env, aws_emulator, "robot", "assume-role", "--role", p.role_arn)
-    _export(env, "robot")  # sdk: robot-keys (credential_process --source-keys) + robot (role_arn + source_profile)
-    _export(env, "robot", "--as", "robot-proc", "--style", "process")
+    _export(env, "robot", "--as", "robot-proc")  # the default kind: credential_process
+    _export(env, "robot", "--style", "sdk")  # robot-keys (credential_process --source-keys) + robot (role_arn ...)
     _assert_rest_unchanged(env)
     expected = f"arn:aws:sts::{p.account_id}:assumed-role/{p.role_name}/aws-connection-wizard"
-    assert _caller_arn_aws_cli(env, "robot") == expected
+    cache = Path(env["HOME"], ".aws", "cli", "cache")
+    before = set(cache.glob("*.json")) if cache.exists() else set()
     assert _caller_arn_aws_cli(env, "robot-proc") == expected
+    assert (set(cache.glob("*.json")) if cache.exists() else set()) == before  # credential_process: nothing cached
     assert _caller_arn_aws_cli(env, "robot-keys") == p.user_arn
+    assert _caller_arn_aws_cli(env, "robot") == expected
+    # Why "sdk" is opt-in: for role_arn profiles the AWS CLI itself caches the role's temporary credentials on disk.
+    cached = set(cache.glob("*.json")) - before
+    assert cached, "the AWS CLI is expected to cache assumed-role credentials for role_arn profiles"
+    for path in cached:
+        path.unlink()
 
 
 def test_import_then_export_round_trips(env, aws_emulator, tmp_path):

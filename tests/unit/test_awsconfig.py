@@ -12,6 +12,7 @@ from tests.support.secrets_registry import fake_secret_access_key, fake_session_
 from wizard.core.awsconfig import (
     MARKER,
     ExportError,
+    can_sdk_assume,
     choose_style,
     export_profile,
     find_sections,
@@ -182,7 +183,8 @@ def test_practice_profiles_are_never_exported(store, tmp_path):
 
 def test_export_kinds(store, tmp_path):
     path = tmp_path / "config"
-    result = _export(store, "robot", path)
+    assert _export(store, "robot", path, aws_name="robot-default").style == "process"  # the default kind
+    result = _export(store, "robot", path, style="sdk")
     assert result.style == "sdk" and result.sections == ["robot-keys", "robot"]
     parser = configparser.RawConfigParser()
     parser.read(path)
@@ -192,7 +194,7 @@ def test_export_kinds(store, tmp_path):
     assert parser.get("profile robot", "duration_seconds") == "1800"
     assert not parser.has_option("profile robot", "credential_process")
 
-    result = _export(store, "partner", path, aws_name="partner-prod")
+    result = _export(store, "partner", path, aws_name="partner-prod", style="sdk")
     assert result.sections == ["keys", "partner-prod"]
     parser.read(path)
     assert parser.get("profile partner-prod", "external_id") == "ext-id-0123456789abcdef"
@@ -203,12 +205,13 @@ def test_export_kinds(store, tmp_path):
     parser.read(path)
     assert parser.get("profile robot-proc", "credential_process") == f"{PROGRAM} credential-process robot"
 
-    assert choose_style(store.get("by-name").connection) == "process"  # role by name: account unknown offline
-    with pytest.raises(ExportError, match="cannot assume"):
-        choose_style(store.get("keys").connection, "sdk")
+    for cannot in ("by-name", "keys"):  # a role by name (account unknown offline); no role at all
+        with pytest.raises(ExportError, match="cannot assume"):
+            choose_style(store.get(cannot).connection, "sdk")
     instance = Connection(method="cross-account", role_arn="arn:aws:iam::123456789012:role/R", source="instance")
     default = Connection(method="cross-account", role_arn="arn:aws:iam::123456789012:role/R", source="default")
-    assert (choose_style(instance), choose_style(default)) == ("sdk", "process")
+    assert (can_sdk_assume(instance), can_sdk_assume(default)) == (True, False)
+    assert choose_style(default) == "process"
 
 
 def test_program_path_with_spaces_is_quoted(store, tmp_path):
@@ -247,8 +250,11 @@ def test_import_plan_maps_every_kind(tmp_path):
         "[profile chained]\nrole_arn = arn:aws:iam::123456789012:role/C\nsource_profile = robot\n"
         "[profile empty]\nregion = us-east-1\n"
     )
-    plans = {name: (conn, secrets, reason) for name, conn, secrets, reason in
-             plan_import(read_shared_files(tmp_path / "config", tmp_path / "credentials"))}
+    try:
+        plans = {name: (conn, secrets, reason) for name, conn, secrets, reason in
+                 plan_import(read_shared_files(tmp_path / "config", tmp_path / "credentials"))}
+    finally:
+        (tmp_path / "credentials").unlink()  # a test's stand-in for the user's file; the final scan must not find it
     conn, secrets, _ = plans["default"]
     assert (conn.method, conn.region, conn.access_key_id, secrets.secret_access_key) == (
         "access-key", "eu-west-3", "AKIAIOSFODNN7EXAMPLE", secret)

@@ -466,9 +466,10 @@ def register(subparsers) -> None:
     p.add_argument("name", metavar="NAME")
     p.add_argument("--to", metavar="PATH", help="config file (default: $AWS_CONFIG_FILE or ~/.aws/config)")
     p.add_argument("--as", dest="aws_name", metavar="AWS_PROFILE_NAME", help="profile name in the AWS config file")
-    p.add_argument("--style", choices=("auto", "sdk", "process"), default="auto",
-                   help="sdk: role_arn + source_profile (the SDK assumes the role); process: credential_process only; "
-                   "auto (default): sdk where possible")
+    p.add_argument("--style", choices=("process", "sdk"), default="process",
+                   help="process (default): credential_process, which runs this program; sdk: role_arn + "
+                   "source_profile so the SDK assumes the role itself (the AWS CLI then caches the role's temporary "
+                   "credentials in ~/.aws/cli/cache)")
     p.add_argument("--replace", action="store_true", help="replace a section of that name not written by this program")
 
     p = _add_parser(subparsers, "credential-process",

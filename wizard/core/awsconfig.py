@@ -11,11 +11,14 @@ comments, blank lines and odd spacing stay byte for byte. It appends its section
 before (they carry the MARKER comment right after their header). The previous file is copied to
 `<config>.bak-<UTC timestamp>` first, then the new text replaces it atomically with the same mode. Export kinds:
 
-- "process": `credential_process = <program> credential-process NAME`; the program prints the credentials as
-  Version 1 JSON (assumed roles: the temporary credentials with their Expiration).
+- "process" (the default): `credential_process = <program> credential-process NAME`; the program prints the
+  credentials as Version 1 JSON (assumed roles: the temporary credentials with their Expiration). Nothing is cached on
+  disk by the AWS tools.
 - "sdk" (for roles, where the SDK can assume the role itself): `role_arn` + `source_profile` (+ `external_id`,
   `role_session_name`, `duration_seconds`) on top of a credential_process source section `NAME-keys`
   (`credential-process --source-keys NAME`), or `credential_source = Ec2InstanceMetadata` for the instance role.
+  Note: the AWS CLI caches the assumed role's temporary credentials in ~/.aws/cli/cache (its own behaviour for every
+  role_arn profile), which is why this kind is opt-in.
 
 Practice profiles are never exported.
 """
@@ -40,7 +43,7 @@ from wizard.core.profiles import NAME_PATTERN, Profile, ProfileStore, atomic_wri
 MARKER = "# Managed by aws-connection-wizard"
 PROGRAM_NAME = "aws-connection-wizard"
 SOURCE_SUFFIX = "-keys"
-STYLES = ("auto", "sdk", "process")
+STYLES = ("process", "sdk")
 _SECTION = re.compile(r"\[(?P<header>.+)\]")  # configparser's SECTCRE
 _FULL_ROLE_ARN = re.compile(r"^arn:[^:]+:iam::\d{12}:role/.+")
 
@@ -241,20 +244,23 @@ def _role_settings(conn: Connection, role_arn: str) -> list[tuple[str, str]]:
     ]
 
 
-def choose_style(conn: Connection, style: str = "auto") -> str:
-    """The export kind for a connection: "sdk" where the SDK can assume the role itself, else "process"."""
+def can_sdk_assume(conn: Connection) -> bool:
+    """True when the SDK can assume the role itself: a full role ARN, and a source the config file can name."""
+    if conn.method == "assume-role":
+        return bool(_FULL_ROLE_ARN.match(conn.role.strip()))
+    return conn.method == "cross-account" and (conn.source == "instance" or conn.source.startswith("profile:"))
+
+
+def choose_style(conn: Connection, style: str = "process") -> str:
+    """Check the export kind for a connection. "process" (the default) always works and keeps assumed credentials off
+    the disk; "sdk" needs `can_sdk_assume` (and the AWS CLI then caches the assumed credentials in ~/.aws/cli/cache)."""
     if style not in STYLES:
         raise ExportError(f"Unknown export style {style!r}; use one of {', '.join(STYLES)}.")
-    can_sdk = (conn.method == "assume-role" and bool(_FULL_ROLE_ARN.match(conn.role.strip()))) or (
-        conn.method == "cross-account" and (conn.source == "instance" or conn.source.startswith("profile:"))
-    )
-    if style == "sdk" and not can_sdk:
+    if style == "sdk" and not can_sdk_assume(conn):
         raise ExportError(
             "The SDK cannot assume this role by itself (access-key profile, a role given by name without its account, "
             "or the default credential chain as source); export it with --style process."
         )
-    if style == "auto":
-        return "sdk" if can_sdk else "process"
     return style
 
 
@@ -286,7 +292,8 @@ def plan_sections(
         source = store.get(source_name)
     except KeyError:
         raise ExportError(f"The source profile {source_name!r} of {profile.name!r} does not exist.") from None
-    sections = plan_sections(store, source, source_name, choose_style(source.connection), program, newline)
+    sections = plan_sections(store, source, source_name, "sdk" if can_sdk_assume(source.connection) else "process",
+                             program, newline)
     role = [*_role_settings(conn, conn.role_arn.strip()), ("source_profile", source_name), *_common(conn)]
     sections[aws_name] = _render(aws_name, profile.name, role, newline)
     return sections
@@ -405,7 +412,7 @@ def export_profile(
     *,
     to: Path | None = None,
     aws_name: str | None = None,
-    style: str = "auto",
+    style: str = "process",
     replace: bool = False,
     program: str | None = None,
 ) -> ExportResult:

@@ -1,0 +1,83 @@
+"""After the whole suite: no file the tests wrote holds a secret value the tests used.
+
+The secrets are those registered in tests/support/secrets_registry.py (fake keys and tokens, the emulator's practice
+keys, temporary credentials tests received). The files are everything under the harness's private root
+(AWSCW_TEST_ROOT: HOME with ~/.aws, the XDG config/data/cache/state dirs with the profile file and the keyring, the
+wizard home) and pytest's temporary directories. tests/conftest.py moves this module to the end of the run.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import stat
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from tests.support.secrets_registry import fake_secret_access_key, registered
+
+MAX_FILE_BYTES = 64 * 1024 * 1024
+
+
+def scan(roots: list[Path], secrets: frozenset[str] | set[str]) -> list[tuple[Path, str]]:
+    """(file, masked secret) for every regular file under `roots` containing one of `secrets` (raw UTF-8 bytes)."""
+    if not secrets:
+        return []
+    pattern = re.compile(b"|".join(re.escape(s.encode()) for s in sorted(secrets, key=len, reverse=True)))
+    found = []
+    seen: set[Path] = set()
+    for root in roots:
+        for directory, _dirs, files in os.walk(root, followlinks=False):
+            for name in files:
+                path = Path(directory, name)
+                if path in seen:
+                    continue
+                seen.add(path)
+                try:
+                    info = path.lstat()
+                    if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_FILE_BYTES:
+                        continue
+                    data = path.read_bytes()
+                except OSError:  # vanished or unreadable (a socket dir, a file being replaced)
+                    continue
+                for match in pattern.finditer(data):
+                    value = match.group().decode()
+                    found.append((path, f"{value[:4]}…({len(value)} chars)"))
+                    break
+    return found
+
+
+def _roots(tmp_path_factory) -> list[Path]:
+    roots = [Path(tmp_path_factory.getbasetemp())]
+    if os.environ.get("AWSCW_TEST_ROOT"):
+        roots.insert(0, Path(os.environ["AWSCW_TEST_ROOT"]))
+    return [r for r in roots if r.exists()]
+
+
+def test_the_scanner_finds_a_planted_secret():
+    """The scan below is only worth something if it finds a secret where one is; planted outside the scanned roots
+    and removed at once."""
+    secret = fake_secret_access_key()
+    planted = Path(tempfile.mkdtemp(prefix="awscw-scan-selftest-"))
+    try:
+        (planted / "nested").mkdir()
+        (planted / "nested" / "leak.json").write_bytes(b'{"SecretAccessKey": "' + secret.encode() + b'"}')
+        (planted / "clean.txt").write_text("nothing here")
+        hits = scan([planted], {secret})
+        assert [path.name for path, _ in hits] == ["leak.json"]
+        assert secret not in hits[0][1]
+    finally:
+        shutil.rmtree(planted)
+
+
+def test_no_secret_value_is_left_in_any_file(tmp_path_factory):
+    secrets = registered()
+    if not secrets:
+        pytest.skip("no test in this run used a secret value (run the whole suite)")
+    roots = _roots(tmp_path_factory)
+    assert roots, "nothing to scan: AWSCW_TEST_ROOT is not set (run through ./dev test)"
+    hits = scan(roots, secrets)
+    assert not hits, "secret values found in files:\n" + "\n".join(f"  {path}: {masked}" for path, masked in hits)
