@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from botocore.exceptions import ClientError, NoCredentialsError
 
 from wizard.core import aws, diagnoses, probes
-from wizard.core.connection import Connection, Secrets
+from wizard.core.connection import SERVICE_IDS, Connection, Secrets
 from wizard.core.diagnoses import Diagnosis
 
 STEP_NAMES = ("identity", "assume-role", "assumed-identity", "service", "instance")
@@ -390,6 +390,15 @@ class ConnectionTest:
             return "failed", Diagnosis(first.code, first.summary, tuple(f.summary for f in problems[1:]),
                                        "See the EC2 instance check for what to change.")
         return "ok", summary
+
+
+def warm_up(services=SERVICE_IDS) -> None:
+    """Parse botocore's data (validation's rules, endpoints, the STS and service models) once, now. Blocking: run it
+    in EXECUTOR at start-up. Parsing a large JSON file holds the GIL whatever thread does it, so doing it during the
+    first test would stall the caller's event loop for a few hundred milliseconds."""
+    for service in services:
+        _offline_problem(Connection(service=service), Secrets())
+    aws.warm_up(("sts", *services))
 
 
 def run_test(conn: Connection, secrets: Secrets, **kw) -> TestReport:

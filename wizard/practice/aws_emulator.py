@@ -18,6 +18,8 @@ from __future__ import annotations
 import json
 import logging
 import secrets as _secrets
+import subprocess
+import sys
 import urllib.request
 from dataclasses import dataclass
 
@@ -77,8 +79,10 @@ def _trust(principal: str, external_id: str | None = None) -> str:
 class AwsEmulator:
     """moto's server + the trust gate, on 127.0.0.1. `url` is what clients use as endpoint_url."""
 
-    def __init__(self):
+    def __init__(self, *, in_process: bool = False):
+        self.in_process = in_process
         self._moto = None
+        self._process: subprocess.Popen | None = None
         self._gate: TrustGate | None = None
         self._callers: dict[str, Caller] = {}
         self._admin: tuple[str, str] | None = None
@@ -87,17 +91,32 @@ class AwsEmulator:
     # --- lifecycle ----------------------------------------------------------------------------------------------
 
     def start(self) -> AwsEmulator:
-        from moto.server import ThreadedMotoServer
-
-        logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per request otherwise
-        self._moto = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-        self._moto.start()
-        _, port = self._moto.get_host_and_port()
+        port = self._start_moto()
         self._moto_url = f"http://127.0.0.1:{port}"
         self._gate = TrustGate(port, self._callers.get, self._trust_policy).start()
         self.practice = self._seed()
         self._enforce_signing()
         return self
+
+    def _start_moto(self) -> int:
+        """Start moto's server: in a child process (moto is CPU-heavy Python; in our process it would hold the GIL
+        and stall the GUI's event loop), or in a thread when frozen by PyInstaller (no `python -m` there)."""
+        if self.in_process or getattr(sys, "frozen", False):
+            from moto.server import ThreadedMotoServer
+
+            logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per request otherwise
+            self._moto = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+            self._moto.start()
+            return self._moto.get_host_and_port()[1]
+        self._process = subprocess.Popen(
+            [sys.executable, "-m", "wizard.practice.aws_emulator", "--serve-moto"],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+        )
+        line = self._process.stdout.readline()
+        if not line.strip().isdigit():
+            self.stop()
+            raise RuntimeError("the local AWS emulator (moto) did not start")
+        return int(line)
 
     def stop(self) -> None:
         if self._gate is not None:
@@ -106,6 +125,15 @@ class AwsEmulator:
         if self._moto is not None:
             self._moto.stop()
             self._moto = None
+        if self._process is not None:
+            self._process.stdin.close()  # the child stops when its stdin closes
+            try:
+                self._process.wait(10)
+            except subprocess.TimeoutExpired:
+                self._process.kill()
+                self._process.wait(5)
+            self._process.stdout.close()
+            self._process = None
 
     def __enter__(self) -> AwsEmulator:
         return self.start()
@@ -153,6 +181,8 @@ class AwsEmulator:
         iam = self._seed_client("iam")
         admin_id, admin_secret, _ = self._user(iam, "emulator-admin", _policy(_allow("*")))
         self._admin = (admin_id, admin_secret)
+        # The gate's own IAM client, made once: straight to moto, and no model parsing (which holds the GIL) per request
+        self._iam = self.client("iam", admin_id, admin_secret, endpoint_url=self._moto_url)
         key_id, secret, user_arn = self._user(iam, "practice-user", _policy(_allow(["sts:AssumeRole"] + _ALL_PROBES)))
         denied_id, denied_secret, _ = self._user(iam, "denied-user", None)
         account = user_arn.split(":")[4]
@@ -185,10 +215,25 @@ class AwsEmulator:
     def _trust_policy(self, role_arn: str) -> dict | None:
         name = role_arn.rsplit("/", 1)[-1]
         try:
-            iam = self.client("iam", *self._admin, endpoint_url=self._moto_url)  # straight to moto, not via the gate
-            role = iam.get_role(RoleName=name)["Role"]
+            role = self._iam.get_role(RoleName=name)["Role"]
         except Exception:  # noqa: BLE001 - no such role (or a malformed ARN): the gate refuses
             return None
         if role["Arn"] != role_arn:
             return None
         return decode_policy(role["AssumeRolePolicyDocument"])
+
+
+def _serve_moto() -> None:
+    """Child-process entry: moto's server on 127.0.0.1 (port on stdout) until stdin closes."""
+    from moto.server import ThreadedMotoServer
+
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    print(server.get_host_and_port()[1], flush=True)
+    sys.stdin.read()
+    server.stop()
+
+
+if __name__ == "__main__" and sys.argv[1:] == ["--serve-moto"]:
+    _serve_moto()

@@ -1,0 +1,87 @@
+"""The engine's asynchronous behaviour: live step updates, cancel that returns at once and discards late results,
+and an event loop that keeps running while boto3 works in worker threads."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+
+import pytest
+
+from tests.support import secrets_registry
+from tests.support.aws import practice_connection, practice_source
+from tests.support.responders import SilentEndpoint
+from wizard.core import engine
+from wizard.core.connection import Connection, NetworkSettings, Secrets
+
+pytestmark = pytest.mark.integration
+
+
+def test_cancel_returns_at_once_and_discards_the_late_result():
+    with SilentEndpoint() as silent:
+        conn = Connection(access_key_id="AKIAIOSFODNN7EXAMPLE", network=NetworkSettings(endpoint_url=silent.url,
+                                                                                      read_timeout=1.0))
+        test = engine.ConnectionTest(conn, Secrets(secrets_registry.fake_secret_access_key()))
+        seen: list[tuple[str, str, str]] = []
+
+        def on_step(step):
+            seen.append((step.name, step.status, threading.current_thread().name))
+
+        async def scenario():
+            task = asyncio.ensure_future(test.run(on_step))
+            while not seen:
+                await asyncio.sleep(0.01)
+            await asyncio.sleep(0.2)  # the identity call is now waiting on the silent endpoint
+            started = time.monotonic()
+            task.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await task
+            returned = time.monotonic() - started
+            await asyncio.sleep(1.6)  # the worker's own read timeout passes; its result must be ignored
+            return returned
+
+        returned = asyncio.run(scenario())
+    assert returned < 0.1, f"cancel took {returned * 1000:.0f} ms"
+    main = threading.main_thread().name
+    assert seen == [("identity", "running", main), ("identity", "cancelled", main), ("service", "cancelled", main)]
+    assert [s.status for s in test.report.steps] == ["cancelled", "cancelled"]
+    assert not test.report.ok
+
+
+def test_event_loop_keeps_running_during_a_test(aws_emulator):
+    """Parsing botocore's models holds the GIL (EC2's: ~180 ms) whatever thread does it, so the program warms them up
+    once (engine.warm_up, in an executor at start-up); after that a whole test leaves the loop free."""
+    conn, secrets = practice_connection(aws_emulator, "cross-account", "ec2")
+    engine.warm_up(("ec2",))
+
+    async def scenario():
+        gaps, last, done = [], time.monotonic(), asyncio.Event()
+
+        async def ticker():
+            nonlocal last
+            while not done.is_set():
+                await asyncio.sleep(0.005)
+                now = time.monotonic()
+                gaps.append(now - last)
+                last = now
+
+        tick = asyncio.ensure_future(ticker())
+        report = await engine.ConnectionTest(conn, secrets, source_credentials=practice_source(aws_emulator)).run()
+        done.set()
+        await tick
+        return report, max(gaps)
+
+    report, worst = asyncio.run(scenario())
+    assert report.ok, report.to_text()
+    # The GUI's own test holds the 50 ms line under Qt; here the bound is generous for a loaded 2-core machine.
+    assert worst < 0.25, f"the event loop stalled for {worst * 1000:.0f} ms"
+
+
+def test_planned_steps_are_pending_and_named():
+    conn = Connection(method="assume-role", service="workspaces", access_key_id="AKIAIOSFODNN7EXAMPLE", role="R")
+    planned = engine.ConnectionTest(conn, Secrets(), instance_check=lambda: None).planned_steps()
+    assert [(s.name, s.status) for s in planned] == [
+        ("identity", "pending"), ("assume-role", "pending"), ("assumed-identity", "pending"), ("service", "pending"),
+        ("instance", "pending")]
+    assert "DescribeWorkspaces" in planned[3].title
