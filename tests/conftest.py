@@ -59,7 +59,12 @@ def qloop(qapp):
 
     loop = qasync.QEventLoop(qapp, already_running=True)
     asyncio.set_event_loop(loop)
+    # run_in_executor(None, ...) uses QThreads: shut them down before Qt goes away, or Qt aborts the process at exit
+    # ("QThread: Destroyed while thread is still running", exit status 250 although every test passed).
+    executor = qasync.QThreadExecutor()
+    loop.set_default_executor(executor)
     yield loop
+    executor.shutdown(wait=True)
 
 
 def pytest_collection_modifyitems(session, config, items):
