@@ -211,3 +211,18 @@ def test_credential_process_assumes_the_role(env, aws_emulator):
     assert f":assumed-role/{p.role_name}/" in who.get_caller_identity()["Arn"]
     keys = json.loads(run_cli(env, "credential-process", "--source-keys", "robot").stdout)
     assert keys == {"Version": 1, "AccessKeyId": p.access_key_id, "SecretAccessKey": p.secret_access_key}
+
+
+def test_timeout_bounds_a_test_against_a_silent_endpoint(env):
+    from tests.support.responders import SilentEndpoint
+
+    secret = fake_secret_access_key()
+    with SilentEndpoint() as silent:
+        assert _add_keys(env, "silent", secret, "", "--endpoint-url", silent.url).returncode == 0
+        started = time.monotonic()
+        run = run_cli(env, "test", "silent", "--json", "--timeout", "2")
+        elapsed = time.monotonic() - started
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert json.loads(run.stdout)["ok"] is False
+    assert elapsed < 45  # generous: process start-up on a loaded machine; without the bound it would be 10 s per call
+    _assert_no_secret([secret], run.stdout, run.stderr)

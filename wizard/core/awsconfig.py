@@ -38,7 +38,17 @@ from pathlib import Path
 
 from wizard.core.connection import Connection, Secrets
 from wizard.core.keychain import SecretStore
-from wizard.core.profiles import NAME_PATTERN, Profile, ProfileStore, atomic_write, fsync_dir, save_connection
+from filelock import FileLock, Timeout
+
+from wizard.core.profiles import (
+    LOCK_TIMEOUT,
+    NAME_PATTERN,
+    Profile,
+    ProfileStore,
+    atomic_write,
+    fsync_dir,
+    save_connection,
+)
 
 MARKER = "# Managed by aws-connection-wizard"
 PROGRAM_NAME = "aws-connection-wizard"
@@ -423,6 +433,15 @@ def export_profile(
         raise ExportError(f"{aws_name!r} is not a usable AWS profile name.")
     used = choose_style(profile.connection, style)
     path = Path(os.path.realpath(to or config_path()))
+    store.home.mkdir(mode=0o700, parents=True, exist_ok=True)
+    try:
+        with FileLock(str(store.home / "awsconfig.lock"), timeout=LOCK_TIMEOUT):  # our writers, one at a time
+            return _export_locked(store, profile, path, aws_name, used, replace, program)
+    except Timeout:
+        raise ExportError(f"Another aws-connection-wizard is exporting into {path}; try again.") from None
+
+
+def _export_locked(store, profile, path, aws_name, used, replace, program) -> ExportResult:
     try:
         original = path.read_bytes() if path.exists() else b""
         mode = path.stat().st_mode & 0o7777 if path.exists() else 0o600
