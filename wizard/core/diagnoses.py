@@ -82,15 +82,31 @@ def redact(text: str, secrets: Iterable[str] = ()) -> str:
 # --- reading an exception -------------------------------------------------------------------------------------------
 
 
+_XML_CODE = re.compile(r"<Code>([^<]+)</Code>")
+_XML_MESSAGE = re.compile(r"<Message>([^<]*)</Message>")
+
+
+def _error_field(exc: BaseException, name: str) -> str:
+    """Code or Message of an AWS error. When botocore could not parse the body (an XML error where JSON was expected,
+    e.g. from a proxy or an emulator) the code is the HTTP status and the message the raw body: read the XML then."""
+    error = exc.response.get("Error", {}) or {}
+    code, message = str(error.get("Code", "") or ""), str(error.get("Message", "") or "")
+    if code.isdigit() and "<Code>" in message:
+        found_code, found_message = _XML_CODE.search(message), _XML_MESSAGE.search(message)
+        code = found_code.group(1) if found_code else code
+        message = found_message.group(1) if found_message else message
+    return code if name == "code" else message
+
+
 def error_code(exc: BaseException) -> str:
     if isinstance(exc, bx.ClientError):
-        return str(exc.response.get("Error", {}).get("Code", "") or "")
+        return _error_field(exc, "code")
     return ""
 
 
 def error_message(exc: BaseException) -> str:
     if isinstance(exc, bx.ClientError):
-        return str(exc.response.get("Error", {}).get("Message", "") or "")
+        return _error_field(exc, "message")
     return str(exc)
 
 
