@@ -152,7 +152,8 @@ def test_unknown_region_is_an_error(open_wizard):
     assert page.tree.currentItem().text(0).startswith("xx-moon-1")
     assert 'Error: Unknown region "xx-moon-1".' in page.message.text()
     assert not kb.next_enabled()
-    kb.press(Qt.Key.Key_Up)  # nothing above: still the typed region
+    kb.press(Qt.Key.Key_Up)  # the first entry: Up goes back to the search box, the choice stays
+    assert kb.focus() is page.search and page.region() == "xx-moon-1"
     assert not kb.next_enabled()
 
 

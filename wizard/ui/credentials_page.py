@@ -342,13 +342,13 @@ class CredentialsPage(QWizardPage):
         return {k: self.rows[k].message.text() for k in self.visible_keys() if self.rows[k].has_error}
 
     # ---- QWizardPage ------------------------------------------------------------------------------------------------
-    def initializePage(self) -> None:  # noqa: N802 (Qt override)
+    def initializePage(self) -> None:
         self.set_method(self.wizard().method_page.method())
         first = self.rows[self.visible_keys()[0]].editor
         first.setFocus(Qt.FocusReason.OtherFocusReason)
 
-    def cleanupPage(self) -> None:  # noqa: N802 (Qt override): keep what was typed when going Back
+    def cleanupPage(self) -> None:  # keep what was typed when going Back
         pass
 
-    def isComplete(self) -> bool:  # noqa: N802 (Qt override)
+    def isComplete(self) -> bool:
         return not any(self.rows[k].has_error for k in self.visible_keys())

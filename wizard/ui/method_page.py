@@ -65,7 +65,7 @@ class MethodChoice(QFrame):
         self.setAccessibleName(method.title)
         self.setAccessibleDescription(f"Best for: {method.best_for} Limitations: {method.limitations}")
 
-    def mousePressEvent(self, event) -> None:  # noqa: N802 (Qt override): a click anywhere on the card selects it
+    def mousePressEvent(self, event) -> None:  # a click anywhere on the card selects it
         self.radio.setChecked(True)
         self.radio.setFocus(Qt.FocusReason.MouseFocusReason)
         super().mousePressEvent(event)
@@ -100,5 +100,5 @@ class MethodPage(QWizardPage):
         """The checked choice (the arrow keys then move from it), as in any radio group."""
         return self.choices[self.method() or "access-key"].radio
 
-    def isComplete(self) -> bool:  # noqa: N802 (Qt override)
+    def isComplete(self) -> bool:
         return bool(self.method())

@@ -106,6 +106,7 @@ class RegionPage(QWizardPage):
 
         self.search.textChanged.connect(self._filter)
         self.search.installEventFilter(self)
+        self.tree.installEventFilter(self)
         self.tree.currentItemChanged.connect(self._current_changed)
         self._filter("")
 
@@ -179,7 +180,7 @@ class RegionPage(QWizardPage):
             it += 1
         return None
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.search and event.type() == QEvent.Type.KeyPress and event.key() == Qt.Key.Key_Down:
             current = self.tree.currentItem()
             if current is None or current.isHidden() or not current.data(0, REGION_ROLE):
@@ -187,6 +188,10 @@ class RegionPage(QWizardPage):
             self.tree.setFocus(Qt.FocusReason.TabFocusReason)
             if current is not None:
                 self.tree.setCurrentItem(current)
+            return True
+        if (watched is self.tree and event.type() == QEvent.Type.KeyPress and event.key() == Qt.Key.Key_Up
+                and self.tree.currentItem() is self._first_visible_region()):
+            self.search.setFocus(Qt.FocusReason.BacktabFocusReason)  # Up from the first region: back to the search
             return True
         return super().eventFilter(watched, event)
 
@@ -217,15 +222,15 @@ class RegionPage(QWizardPage):
         self._role_arn = role_arn
         self.refresh()
 
-    def initializePage(self) -> None:  # noqa: N802 (Qt override)
+    def initializePage(self) -> None:
         conn = self.wizard().connection()
         self._role_arn = conn.role_arn or conn.role
         self.set_service(conn.service)
         self.set_region(self._region)
         self.search.setFocus(Qt.FocusReason.OtherFocusReason)
 
-    def cleanupPage(self) -> None:  # noqa: N802 (Qt override)
+    def cleanupPage(self) -> None:
         pass
 
-    def isComplete(self) -> bool:  # noqa: N802 (Qt override)
+    def isComplete(self) -> bool:
         return getattr(self, "_ok", False)

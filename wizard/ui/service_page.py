@@ -202,12 +202,12 @@ class ServicePage(QWizardPage):
         return errors
 
     # ---- QWizardPage ------------------------------------------------------------------------------------------------
-    def initializePage(self) -> None:  # noqa: N802 (Qt override)
+    def initializePage(self) -> None:
         self.refresh()
         self.list.setFocus(Qt.FocusReason.OtherFocusReason)
 
-    def cleanupPage(self) -> None:  # noqa: N802 (Qt override)
+    def cleanupPage(self) -> None:
         pass
 
-    def isComplete(self) -> bool:  # noqa: N802 (Qt override)
+    def isComplete(self) -> bool:
         return not self.errors()

@@ -188,7 +188,7 @@ class SummaryPage(QWizardPage):
         return "\n".join(texts)
 
     # ---- QWizardPage ------------------------------------------------------------------------------------------------
-    def initializePage(self) -> None:  # noqa: N802 (Qt override)
+    def initializePage(self) -> None:
         wizard = self.wizard()
         conn, secrets = wizard.connection(), wizard.secrets()
         self.show_connection(conn, secrets, test_status(wizard.property("untested"), wizard.property("test_report")))
@@ -198,8 +198,8 @@ class SummaryPage(QWizardPage):
         self.name.setFocus(Qt.FocusReason.OtherFocusReason)
         self.name.selectAll()
 
-    def cleanupPage(self) -> None:  # noqa: N802 (Qt override)
+    def cleanupPage(self) -> None:
         pass
 
-    def isComplete(self) -> bool:  # noqa: N802 (Qt override)
+    def isComplete(self) -> bool:
         return not getattr(self, "_name_messages", [True])

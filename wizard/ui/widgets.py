@@ -188,13 +188,13 @@ class SecretLineEdit(QLineEdit):
         self.reveal_action.setToolTip(f"{verb} the value ({REVEAL_SHORTCUT})")
         self.revealed.emit(shown)
 
-    def keyPressEvent(self, event) -> None:  # noqa: N802 (Qt override)
+    def keyPressEvent(self, event) -> None:
         if event.matches(QKeySequence.StandardKey.Copy) or event.matches(QKeySequence.StandardKey.Cut):
             event.accept()
             return
         super().keyPressEvent(event)
 
-    def contextMenuEvent(self, event) -> None:  # noqa: N802 (Qt override)
+    def contextMenuEvent(self, event) -> None:
         menu = self.createStandardContextMenu()
         for action in menu.actions():
             if action.objectName() in ("edit-copy", "edit-cut"):

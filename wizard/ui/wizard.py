@@ -191,7 +191,7 @@ class ConnectionWizard(QWizard):
         return {"instance_check": functools.partial(imds.check_instance, conn.role or None, environ=environ)}
 
     # ---- flow ---------------------------------------------------------------------------------------------------
-    def nextId(self) -> int:  # noqa: N802 (Qt override)
+    def nextId(self) -> int:
         present = [pid for pid in FLOW if self.page(pid) is not None]
         current = self.currentId()
         if current not in present:
