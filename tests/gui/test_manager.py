@@ -12,10 +12,12 @@ import time
 import keyring
 import pytest
 import shiboken6
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractButton,
+    QApplication,
     QDialogButtonBox,
+    QFormLayout,
     QInputDialog,
     QLabel,
     QLineEdit,
@@ -27,6 +29,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from tests.support.aws import denied_connection, practice_connection
+from tests.support.responders import SilentEndpoint
 from tests.support.secrets_registry import register
 from wizard.core.connection import Connection, NetworkSettings, Secrets
 from wizard.core.keychain import SERVICE, SecretStore
@@ -463,6 +467,8 @@ def test_import_then_export_to_the_aws_files(qtbot, window, stores, aws, tmp_pat
     select(qtbot, window, "ci-user")
     window.actions["export"].trigger()
     dialog = open_dialog(qtbot, window, ExportDialog)
+    assert dialog.style.currentData() == "process"
+    assert not dialog.style.model().item(1).isEnabled(), "the SDK cannot assume anything for plain access keys"
     dialog.aws_name.setText("wizard-ci")
     dialog.export_button.click()
     qtbot.waitUntil(lambda: "[profile wizard-ci]" in config.read_text(encoding="utf-8"), timeout=TIMEOUT)
@@ -514,3 +520,143 @@ def test_status_and_time_left_are_words_not_colours():
     assert profile_table.status_text(profile, now) == "Untested"
     assert profile_table.time_left(profile, now).describe() == "up to 11 h 40 min left (entered 20 min ago)"
 
+
+
+def seed(qtbot, win, store, secret_store, name: str, conn: Connection, secrets: Secrets):
+    """A profile saved the way the CLI's `add` would, then shown in the window."""
+    profile = save_connection(store, secret_store, name, conn, secrets, untested=True)
+    win.reload()
+    qtbot.waitUntil(lambda: name in table(win), timeout=TIMEOUT)
+    return profile
+
+
+def test_cancel_a_silent_test_at_once_with_the_window_responsive(qtbot, window, stores, aws):
+    """A firewall that swallows traffic: the test hangs, the window keeps running its event loop, and Cancel gives
+    control back at once; nothing is recorded."""
+    store, secret_store = stores
+    with SilentEndpoint() as silent:
+        conn = s3_connection(aws)
+        conn.network.endpoint_url = silent.url
+        seed(qtbot, window, store, secret_store, "behind-firewall", conn, Secrets(aws.secret))
+        select(qtbot, window, "behind-firewall")
+        ticks: list[float] = []
+        clock = QTimer(window)
+        clock.timeout.connect(lambda: ticks.append(time.monotonic()))
+        clock.start(20)
+        window.actions["test"].trigger()
+        qtbot.waitUntil(lambda: window.test_view is not None and window.test_view.is_running(), timeout=TIMEOUT)
+        assert window.progress.isVisible()
+        assert not any(window.actions[name].isEnabled() for name in ("test", "edit", "delete", "renew", "new"))
+        ticks.clear()
+        qtbot.wait(1500)
+        clock.stop()
+        assert window.test_view.is_running(), "the silent endpoint answered?"
+        gaps = [b - a for a, b in zip(ticks, ticks[1:], strict=False)]
+        assert len(ticks) > 10 and max(gaps) < 1.0, f"the event loop stalled for {max(gaps):.2f} s"
+        cancelled_at = time.monotonic()
+        qtbot.mouseClick(window.test_view.cancel_button, Qt.MouseButton.LeftButton)
+        wait_idle(qtbot, window)
+        assert time.monotonic() - cancelled_at < 3.0  # not the 10 s read timeout
+    assert window.actions["test"].isEnabled()
+    assert stored(store)["behind-firewall"]["tested_at"] is None
+    assert table(window)["behind-firewall"][4] == "Untested"
+
+
+def test_a_failed_test_shows_its_diagnosis(qtbot, window, stores, aws_emulator):
+    store, secret_store = stores
+    conn, secrets = denied_connection(aws_emulator)
+    seed(qtbot, window, store, secret_store, "no-permissions", conn, secrets)
+    run_test(qtbot, window, store, "no-permissions")
+    code = stored(store)["no-permissions"]["last_result"]
+    assert code not in (None, "ok")
+    assert table(window)["no-permissions"][4].startswith(f"✗ Failed: {code} · ")
+    report = window.details.report.toPlainText()
+    assert f"Diagnosis: {code}" in report and "What to do:" in report
+    assert_no_secret_shown(window, secrets.secret_access_key)
+
+
+def test_cross_account_test_uses_the_saved_source_profile(qtbot, window, stores, aws_emulator):
+    """source "profile:practice": the manager reads that profile's keys from the keychain for AssumeRole; the role's
+    real expiration becomes the time left."""
+    store, secret_store = stores
+    keys, key_secrets = practice_connection(aws_emulator)
+    seed(qtbot, window, store, secret_store, "practice", keys, key_secrets)
+    conn, _ = practice_connection(aws_emulator, "cross-account")
+    assert conn.source == "profile:practice"
+    seed(qtbot, window, store, secret_store, "partner", conn, Secrets())
+    run_test(qtbot, window, store, "partner")
+    assert stored(store)["partner"]["last_result"] == "ok"
+    assert stored(store)["partner"]["expiration"] > time.time()
+    assert table(window)["partner"][5].startswith("expires in ")
+    assert "Assumed role identity: arn:aws:sts::" in window.details.report.toPlainText()
+
+
+def test_details_name_where_the_secret_lives_and_mask_the_key(qtbot, window, stores, aws):
+    from wizard.core.redact import mask_access_key_id
+
+    store, secret_store = stores
+    seed(qtbot, window, store, secret_store, "shown", s3_connection(aws), Secrets(aws.secret))
+    select(qtbot, window, "shown")
+    rows = {
+        window.details.form.itemAt(i, QFormLayout.ItemRole.LabelRole).widget().text():
+        window.details.form.itemAt(i, QFormLayout.ItemRole.FieldRole).widget().text()
+        for i in range(window.details.form.rowCount())
+    }
+    assert rows["Access key ID:"] == mask_access_key_id(aws.key_id)
+    assert rows["Secret access key:"] == "in GNOME Keyring"
+    assert rows["Status:"] == "Untested"
+    assert aws.key_id not in "\n".join(visible_texts(window))
+
+
+def test_keyboard_shortcuts(qtbot, window, stores, aws):
+    """F2 rename, Del delete, Ctrl+N new, Enter edit, F5 test: each opens its dialog or runs; Escape backs out."""
+    store, secret_store = stores
+    seed(qtbot, window, store, secret_store, "keys", s3_connection(aws), Secrets(aws.secret))
+    select(qtbot, window, "keys")
+
+    def focus_table():
+        window.activateWindow()  # offscreen, a closed dialog does not hand activation back by itself
+        window.table.setFocus()
+        qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=TIMEOUT)
+
+    for key, modifier, kind in (
+        (Qt.Key.Key_F2, Qt.KeyboardModifier.NoModifier, QInputDialog),
+        (Qt.Key.Key_Delete, Qt.KeyboardModifier.NoModifier, QMessageBox),
+        (Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier, ConnectionWizard),
+        (Qt.Key.Key_Return, Qt.KeyboardModifier.NoModifier, ConnectionWizard),
+        (Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier, RenewTokenDialog),
+    ):
+        focus_table()
+        qtbot.keyClick(window.table, key, modifier)
+        dialog = open_dialog(qtbot, window, kind)
+        qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+        wait_idle(qtbot, window)
+    assert "keys" in stored(store), "Escape on the delete question must keep the profile"
+    focus_table()
+    qtbot.keyClick(window.table, Qt.Key.Key_F5)
+    qtbot.waitUntil(lambda: stored(store)["keys"]["last_result"] == "ok", timeout=TIMEOUT)
+
+
+def test_open_main_window_opens_the_wizard_when_there_is_no_profile(qtbot, qloop, tmp_path, monkeypatch, aws):
+    from wizard.ui.manager import open_main_window
+
+    monkeypatch.setenv("AWS_CONNECTION_WIZARD_HOME", str(tmp_path / "home"))
+    first = open_main_window()
+    qtbot.addWidget(first)
+    wizard = open_dialog(qtbot, first, ConnectionWizard)
+    wizard.reject()
+    wait_idle(qtbot, first)
+    assert first.pages.currentWidget() is first.empty
+    first.close()
+
+    store = ProfileStore(tmp_path / "home")
+    created = save_connection(store, SecretStore(), "existing", s3_connection(aws), Secrets(aws.secret), untested=True)
+    try:
+        second = open_main_window()
+        qtbot.addWidget(second)
+        qtbot.waitUntil(lambda: "existing" in table(second), timeout=TIMEOUT)
+        qtbot.wait(200)
+        assert not [w for w in second.findChildren(ConnectionWizard) if w.isVisible()]
+        assert second.isVisible() and second.pages.currentWidget() is not second.empty
+    finally:
+        SecretStore().delete(created.id)

@@ -24,9 +24,8 @@ from PySide6.QtWidgets import (
 from wizard.ui.profile_table import method_title
 
 STYLE_CHOICES = (
-    ("auto", "Automatic: let the AWS SDK assume roles itself where it can"),
-    ("process", "credential_process only: this program hands out the credentials"),
-    ("sdk", "role_arn + source_profile (roles only)"),
+    ("process", "credential_process: this program hands out the credentials (works for every connection)"),
+    ("sdk", "role_arn + source_profile: the AWS SDK assumes the role itself (it caches the role's credentials)"),
 )
 
 
@@ -100,7 +99,7 @@ class ImportDialog(QDialog):
 class ExportDialog(QDialog):
     """The AWS profile name, the kind of section, and whether a foreign section of that name may be replaced."""
 
-    def __init__(self, profile_name: str, config_path: str, parent: QWidget | None = None) -> None:
+    def __init__(self, profile_name: str, config_path: str, sdk_possible: bool, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("exportProfile")
         self.setWindowTitle(f"Export {profile_name} to the AWS config file")
@@ -116,6 +115,10 @@ class ExportDialog(QDialog):
         self.style.setObjectName("exportStyle")
         for value, text in STYLE_CHOICES:
             self.style.addItem(text, value)
+        if not sdk_possible:  # access keys, a role named without its account, or the default chain as source
+            self.style.model().item(1).setEnabled(False)
+            self.style.setItemData(1, "Only for roles the SDK can assume by itself from a saved profile's keys or the "
+                                   "instance role", Qt.ItemDataRole.ToolTipRole)
         self.replace = QCheckBox("Replace a profile of this name that was not written by this program")
         self.replace.setObjectName("replaceForeign")
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)

@@ -563,7 +563,8 @@ class ProfileManagerWindow(QMainWindow):
         if profile.practice:
             self._problem("Export", ValueError("Practice profiles talk to the local emulator; they are not exported."))
             return
-        dialog = ExportDialog(profile.name, str(awsconfig.config_path()), self)
+        dialog = ExportDialog(profile.name, str(awsconfig.config_path()),
+                              awsconfig.can_sdk_assume(profile.connection), self)
         accepted = await self._await_dialog(dialog) == QDialog.DialogCode.Accepted
         choices = dialog.choices()
         dialog.deleteLater()
