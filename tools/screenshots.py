@@ -22,6 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE_KEY_ID = "AKIAIOSFODNN7EXAMPLE"  # AWS documentation's example access key
 EXAMPLE_SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"  # AWS documentation's example secret (public)
 EXAMPLE_ROLE_ARN = "arn:aws:iam::123456789012:role/PartnerAccess"
+EXAMPLE_EXTERNAL_ID = "3f9c2a7e1b6d4058a2c9e7f1b3d5a8c0"  # shaped like a generated one; fixed so the pictures are stable
 
 
 def _loopback_only() -> None:
@@ -90,7 +91,6 @@ def take(out: Path) -> None:
 
     from wizard.app import _application
     from wizard.core.connection import Connection, Secrets
-    from wizard.core.validation import generate_external_id
     from wizard.ui.wizard import PageId
 
     app = _application(None)
@@ -125,7 +125,7 @@ def take(out: Path) -> None:
     _save(app, wizard, out, "credentials-messages")
     wizard.close()
 
-    cross = Connection(method="cross-account", role_arn=EXAMPLE_ROLE_ARN, external_id=generate_external_id(),
+    cross = Connection(method="cross-account", role_arn=EXAMPLE_ROLE_ARN, external_id=EXAMPLE_EXTERNAL_ID,
                        service="bedrock-runtime", region="us-west-2",
                        model_id="anthropic.claude-3-haiku-20240307-v1:0", invoke_model=True)
     wizard = _open(app, cross, Secrets(), saved_profiles=["build-robot"])
