@@ -21,7 +21,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from wizard.core import policies
 from wizard.core.connection import Connection
+from wizard.core.engine import role_arn_for
 from wizard.core.regions import partition_of
 
 
@@ -32,27 +34,21 @@ class PolicyDocument:
     text: str  # JSON
 
 
-def _arn_parts(arn: str) -> tuple[str, str]:
-    """(partition, account) of an ARN, or ("", "")."""
+def _partition_of_arn(arn: str) -> str:
     parts = (arn or "").split(":")
-    return (parts[1], parts[4]) if len(parts) >= 6 and parts[0] == "arn" else ("", "")
+    return parts[1] if len(parts) >= 6 and parts[0] == "arn" else ""
 
 
 def role_arn_of(conn: Connection, identity_arn: str) -> str:
     """The role the connection assumes, as an ARN (a bare role name belongs to the caller's account)."""
     role = conn.role_arn if conn.method == "cross-account" else conn.role
-    if role.startswith("arn:"):
+    if role.startswith("arn:") or not _partition_of_arn(identity_arn):
         return role
-    partition, account = _arn_parts(identity_arn)
-    if not (partition and account and role):
-        return role
-    return f"arn:{partition}:iam::{account}:role/{role}"
+    return role_arn_for(role, identity_arn)
 
 
 def policy_documents(code: str, conn: Connection, report) -> list[PolicyDocument]:
     """The policies that answer a diagnosis code (empty when none applies)."""
-    from wizard.core import policies
-
     identity_arn = getattr(report, "identity_arn", "") or ""
     if code == "assume-role-denied":
         role_arn = role_arn_of(conn, identity_arn)
@@ -70,7 +66,7 @@ def policy_documents(code: str, conn: Connection, report) -> list[PolicyDocument
             policies.to_json(policies.caller_policy(role_arn))))
         return docs
     if code == "service-denied":
-        partition = _arn_parts(identity_arn)[0] or partition_of(conn.region) or "aws"
+        partition = _partition_of_arn(identity_arn) or partition_of(conn.region) or "aws"
         permissions = policies.permissions_policy(
             conn.service, bucket=conn.bucket or None, model_id=conn.model_id or None,
             region=conn.region, partition=partition)
@@ -90,10 +86,9 @@ class PolicyDialog(QDialog):
         self.setWindowTitle("Policies for this connection")
         self.documents: list[PolicyDocument] = []
         layout = QVBoxLayout(self)
-        try:
-            self.documents = policy_documents(code, conn, report)
-        except ImportError:  # wizard.core.policies not part of this build
-            layout.addWidget(QLabel("Policy templates are not available in this version."))
+        self.documents = policy_documents(code, conn, report)
+        if not self.documents:
+            layout.addWidget(QLabel("No policy change answers this result."))
         tabs = QTabWidget()
         for document in self.documents:
             tabs.addTab(self._page(document), document.title)

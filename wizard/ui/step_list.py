@@ -55,6 +55,11 @@ def _glyph_for(look: StatusLook, label: QLabel) -> str:
     return look.glyph
 
 
+def _fix_size(label: QLabel, widest: str) -> None:
+    metrics = label.fontMetrics()
+    label.setFixedSize(metrics.horizontalAdvance(widest) + 4, metrics.height() + 2)
+
+
 def _plain_label(text: str = "") -> QLabel:
     label = QLabel(text)
     label.setTextFormat(Qt.TextFormat.PlainText)  # messages from servers must never be read as HTML
@@ -73,7 +78,6 @@ class StepRow(QFrame):
         self._frame = 0
 
         self.glyph = _plain_label()
-        self.glyph.setFixedWidth(self.glyph.fontMetrics().horizontalAdvance("🔒✓") + 4)
         self.glyph.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.title = _plain_label(step.title)
         self.word = _plain_label()
@@ -82,7 +86,11 @@ class StepRow(QFrame):
         self.word.setFont(bold)
         self.duration = _plain_label()
         self.duration.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        self.duration.setMinimumWidth(self.duration.fontMetrics().horizontalAdvance("00.0 s…") + 4)
+        # Fixed sizes: the spinner and the running time change ten times a second; a label of fixed size doesn't ask its
+        # parent for a new layout on each change (word-wrapped rows make layouts costly).
+        _fix_size(self.glyph, "🔒✓" + SPINNER_FRAMES[0])
+        _fix_size(self.word, max((look.word for look in STATUS_LOOKS.values()), key=len) + "  ")
+        _fix_size(self.duration, "00.0 s…  ")
         self.detail = _plain_label()
         self.detail.setWordWrap(True)
         self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
