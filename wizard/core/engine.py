@@ -263,7 +263,7 @@ class ConnectionTest:
                     status = "denied" if diagnosis.code in _DENIED_CODES else "failed"
                     detail = ""
                 if isinstance(detail, Diagnosis):
-                    diagnosis, detail = detail, diagnosis.summary
+                    diagnosis, detail = detail, detail.summary
                 duration = int((time.monotonic() - started) * 1000)
                 emit(StepResult(name, self._title(name), status, duration, detail, diagnosis))
                 if status in ("failed", "denied"):
@@ -383,12 +383,14 @@ class ConnectionTest:
         findings = list(getattr(found, "findings", []) or [])
         if not getattr(found, "on_ec2", False):
             return "skipped", "Not running on an EC2 instance"
-        problems = [f for f in findings if f.code in _INSTANCE_PROBLEMS]
+        problems = [f for f in findings if getattr(f, "severity", "error" if f.code in _INSTANCE_PROBLEMS else "")
+                    == "error"]
         summary = "; ".join(f.summary for f in findings) or "Instance metadata and role look right"
         if problems:
             first = problems[0]
             return "failed", Diagnosis(first.code, first.summary, tuple(f.summary for f in problems[1:]),
-                                       "See the EC2 instance check for what to change.")
+                                       "Change the instance as described, then test again; `aws-connection-wizard check-instance` shows every "
+                                       "finding.")
         return "ok", summary
 
 
