@@ -48,6 +48,7 @@ class MachineCheckPanel(QWidget):
         self.button.setAutoDefault(False)
         self.button.clicked.connect(self.start)
         self.intro = small_muted(QLabel(INTRO, self))
+        self.intro.setWordWrap(True)  # beside the button; wraps in a narrow window instead of widening it
         self.result = FieldMessage("", self)
         line = QHBoxLayout()
         line.setContentsMargins(0, 0, 0, 0)

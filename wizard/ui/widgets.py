@@ -110,10 +110,12 @@ class FieldMessage(QWidget):
         self._layout.addWidget(self._help)
         self._rows: list[MessageRow] = []
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Minimum)
+        self.setVisible(bool(help_text))  # nothing to say: take no room
 
     def set_help(self, text: str) -> None:
         self._help.setText(text)
         self._help.setVisible(bool(text) and not self._rows)
+        self.setVisible(bool(self._rows) or bool(text))
 
     def set_messages(self, messages: Iterable) -> None:
         """Show these messages (objects with .level and .text), replacing the previous ones."""
@@ -125,12 +127,13 @@ class FieldMessage(QWidget):
         for row in self._rows:
             self._layout.addWidget(row)
         self._help.setVisible(bool(self._help.text()) and not self._rows)
+        self.setVisible(bool(self._rows) or bool(self._help.text()))
 
     def text(self) -> str:
         """Everything the field's message area says, one message a line (the help when there is no message)."""
         if self._rows:
             return "\n".join(row.label.text() for row in self._rows)
-        return self._help.text() if self._help.isVisible() else ""
+        return self._help.text() if not self._help.isHidden() else ""
 
     def levels(self) -> list[str]:
         return [row.level for row in self._rows]
