@@ -64,6 +64,7 @@ class RegionPage(QWizardPage):
         search_label = QLabel(with_mnemonic("Search:", taken), self)
         self.search = QLineEdit(self)
         self.search.setObjectName("region-search")
+        self.search.setAccessibleName("Search regions")
         self.search.setPlaceholderText("a region code or a place, e.g. eu-central-1 or Frankfurt; Down moves into the list")
         self.search.setClearButtonEnabled(True)
         search_label.setBuddy(self.search)
@@ -73,6 +74,7 @@ class RegionPage(QWizardPage):
 
         self.tree = QTreeWidget(self)
         self.tree.setObjectName("regions")
+        self.tree.setAccessibleName("AWS Regions by partition")
         self.tree.setColumnCount(2)
         self.tree.setHeaderLabels(["Region", "Service availability"])
         self.tree.setUniformRowHeights(True)

@@ -53,6 +53,7 @@ class ServicePage(QWizardPage):
         heading = QLabel(with_mnemonic("AWS service:", taken), self)
         self.list = QListWidget(self)
         self.list.setObjectName("services")
+        self.list.setAccessibleName("AWS service")
         self.list.setSpacing(2)
         heading.setBuddy(self.list)
         for sid in SERVICE_IDS:
