@@ -361,6 +361,9 @@ async def start_practice(window, session) -> bool:
     manager (so it never starts one of its own) and fill the panels. False (the manager said why) when it failed."""
     import asyncio
 
+    while window.windowHandle() is None or not window.windowHandle().isExposed():  # the window first, then moto
+        await asyncio.sleep(0.01)
+    await asyncio.sleep(0.05)  # let the first paint finish before moto's imports take the interpreter
     work = getattr(window, "_work", None)
     if work is not None:  # the manager's busy state: actions disabled, progress shown, a failure explained
         from wizard.ui.manager import FAILED
