@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import secrets as _secrets
 import subprocess
 import sys
@@ -29,6 +30,7 @@ from botocore.config import Config
 from wizard.practice.trust_gate import Caller, TrustGate, decode_policy
 
 REGION = "us-east-1"
+PRACTICE_IMAGE_ID = "ami-0a1b2c3d4e5f60718"
 SEED_KEY = "testing"  # moto's own seeding credentials: accepted only until signing is enforced
 _ALL_PROBES = [
     "s3:ListAllMyBuckets",
@@ -111,6 +113,8 @@ class AwsEmulator:
         self._process = subprocess.Popen(
             [sys.executable, "-m", "wizard.practice.aws_emulator", "--serve-moto"],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+            # moto's thousands of public AMIs would take ~10 s to load into the first EC2 call of each region
+            env={**os.environ, "MOTO_EC2_LOAD_DEFAULT_AMIS": "false"},
         )
         line = self._process.stdout.readline()
         if not line.strip().isdigit():
@@ -201,9 +205,8 @@ class AwsEmulator:
         )
 
     def _seed_instance(self) -> str:
-        ec2 = self._seed_client("ec2")
-        image = ec2.describe_images(Owners=["amazon"])["Images"][0]["ImageId"]
-        found = ec2.run_instances(ImageId=image, MinCount=1, MaxCount=1, InstanceType="t3.micro")
+        ec2 = self._seed_client("ec2")  # moto doesn't validate image ids unless asked (MOTO_ENABLE_AMI_VALIDATION)
+        found = ec2.run_instances(ImageId=PRACTICE_IMAGE_ID, MinCount=1, MaxCount=1, InstanceType="t3.micro")
         return found["Instances"][0]["InstanceId"]
 
     def _enforce_signing(self) -> None:
