@@ -202,3 +202,28 @@ def test_report_json_shape(aws_emulator):
     assert data["steps"][0]["diagnosis"] is None
     assert set(data["steps"][1]["diagnosis"]) == {"code", "summary", "causes", "remedy"}
     assert data["steps"][1]["diagnosis"]["code"] == "service-denied"
+
+
+def test_bedrock_invoke_probe_with_an_enabled_model(aws_emulator):
+    p = aws_emulator.practice
+    conn, secrets = practice_connection(aws_emulator, "assume-role", "bedrock-runtime", model_id=p.model_id,
+                                        invoke_model=True)
+    report = run(conn, secrets)
+    assert report.ok, report.to_text()
+    assert "Converse" in report.steps[-1].title and "fraction of a cent" in report.steps[-1].title
+
+
+def test_bedrock_model_not_enabled_is_model_access(aws_emulator):
+    conn, secrets = practice_connection(aws_emulator, "access-key", "bedrock-runtime",
+                                        model_id="anthropic.claude-3-haiku-20240307-v1:0", invoke_model=True)
+    step = failed_step(run(conn, secrets))
+    assert (step.name, step.status, step.diagnosis.code) == ("service", "denied", "model-access")
+    assert "Model access" in step.diagnosis.remedy
+
+
+def test_bedrock_invoke_denied_by_iam(aws_emulator):
+    conn, secrets = denied_connection(aws_emulator, "bedrock-runtime", model_id=aws_emulator.practice.model_id,
+                                      invoke_model=True)
+    step = failed_step(run(conn, secrets))
+    assert (step.status, step.diagnosis.code) == ("denied", "service-denied")
+    assert step.diagnosis.refused_action.startswith("bedrock:")  # moto names it bedrock:Converse; AWS: InvokeModel

@@ -8,7 +8,10 @@ Seeded, with moto's seeding credentials, before signing is enforced:
 - PracticeRole, trusting the practice user (method assume-role),
 - PracticeCrossAccountRole, trusting the practice user only with the External ID (method cross-account),
 - UntrustingRole, trusting another account only (to practise "the trust policy doesn't trust the caller"),
-- a bucket and a stopped EC2 instance.
+- a bucket and an EC2 instance,
+- one Bedrock model "enabled" (moto has no Bedrock runtime: once moto has checked the signature and the caller's IAM
+  policy, the gate answers Converse itself, with one token for PRACTICE_MODEL_ID and AWS's model-access refusal for
+  any other model id).
 
 Nothing here ever talks to anything but 127.0.0.1.
 """
@@ -18,10 +21,13 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import secrets as _secrets
 import subprocess
 import sys
+import urllib.parse
 import urllib.request
+import uuid
 from dataclasses import dataclass
 
 import boto3
@@ -31,6 +37,7 @@ from wizard.practice.trust_gate import Caller, TrustGate, decode_policy
 
 REGION = "us-east-1"
 PRACTICE_IMAGE_ID = "ami-0a1b2c3d4e5f60718"
+PRACTICE_MODEL_ID = "amazon.nova-micro-v1:0"  # the one Bedrock model "enabled" in the practice account
 SEED_KEY = "testing"  # moto's own seeding credentials: accepted only until signing is enforced
 _ALL_PROBES = [
     "s3:ListAllMyBuckets",
@@ -58,6 +65,7 @@ class PracticeValues:
     region: str = REGION
     untrusted_role_arn: str = ""
     instance_id: str = ""
+    model_id: str = PRACTICE_MODEL_ID
 
     def __repr__(self) -> str:  # the practice secrets are still secrets in logs
         return f"PracticeValues(access_key_id={self.access_key_id!r}, account_id={self.account_id!r}, ...)"
@@ -95,7 +103,7 @@ class AwsEmulator:
     def start(self) -> AwsEmulator:
         port = self._start_moto()
         self._moto_url = f"http://127.0.0.1:{port}"
-        self._gate = TrustGate(port, self._callers.get, self._trust_policy).start()
+        self._gate = TrustGate(port, self._callers.get, self._trust_policy, unimplemented=_bedrock_converse).start()
         self.practice = self._seed()
         self._enforce_signing()
         return self
@@ -224,6 +232,23 @@ class AwsEmulator:
         if role["Arn"] != role_arn:
             return None
         return decode_policy(role["AssumeRolePolicyDocument"])
+
+
+_CONVERSE = re.compile(r"^/model/([^/?]+)/converse$")
+
+
+def _bedrock_converse(method: str, path: str, body: bytes):
+    """Bedrock runtime's Converse, which moto passes through its IAM check but does not implement."""
+    found = _CONVERSE.match(path)
+    if method != "POST" or found is None:
+        return None
+    headers = [("Content-Type", "application/json"), ("x-amzn-RequestId", str(uuid.uuid4()))]
+    if urllib.parse.unquote(found.group(1)) != PRACTICE_MODEL_ID:
+        message = {"message": "You don't have access to the model with the specified model ID."}
+        return 403, headers + [("x-amzn-ErrorType", "AccessDeniedException")], json.dumps(message).encode()
+    answer = {"output": {"message": {"role": "assistant", "content": [{"text": "Hi"}]}}, "stopReason": "max_tokens",
+              "usage": {"inputTokens": 1, "outputTokens": 1, "totalTokens": 2}, "metrics": {"latencyMs": 1}}
+    return 200, headers, json.dumps(answer).encode()
 
 
 def _serve_moto() -> None:

@@ -107,8 +107,12 @@ class TrustGate:
     `lookup_trust_policy(role_arn)` returns the role's trust policy, or None when the role does not exist.
     """
 
-    def __init__(self, upstream_port: int, lookup_caller, lookup_trust_policy, *, ssl_context=None):
+    def __init__(self, upstream_port: int, lookup_caller, lookup_trust_policy, *, ssl_context=None,
+                 unimplemented=None):
         self.upstream_port = upstream_port
+        # unimplemented(method, path, body) -> (status, headers, body) | None: answers calls moto lets through its
+        # signature and IAM checks but doesn't implement (it answers 500), e.g. Bedrock's Converse in practice mode
+        self.unimplemented = unimplemented
         self.scheme = "https" if ssl_context is not None else "http"
         self.lookup_caller = lookup_caller
         self.lookup_trust_policy = lookup_trust_policy
@@ -166,6 +170,11 @@ class TrustGate:
             self._send(handler, status, reason, headers, data)
             return
         status, reason, headers, data = self._forward(handler, body)
+        if status == 500 and self.unimplemented is not None:
+            answer = self.unimplemented(handler.command, handler.path, body)
+            if answer is not None:
+                status, headers, data = answer
+                reason = http.client.responses.get(status, "")
         denied = self._assume_role_refusal(handler, body, status, data)
         if denied is not None:
             status, reason, data = 403, "Forbidden", denied.encode()
