@@ -187,3 +187,14 @@ def test_iam_actions_follow_the_probe_table():
     narrow = probes.select("bedrock-runtime", model_id="m", invoke_model=True)
     assert narrow.may_cost and narrow.resolved_params(model_id="m")["modelId"] == "m"
     assert probes.select("bedrock-runtime", model_id="m", invoke_model=False).operation == probes.REACH_ONLY
+
+
+def test_unknown_key_in_an_opt_in_region_mentions_the_region():
+    d = diagnose(client_error("InvalidClientTokenId", status=403), step="identity",
+                 connection=Connection(region="af-south-1"))
+    assert d.code == "unknown-access-key"
+    assert "af-south-1 is an opt-in region" in d.causes[0]
+    plain = diagnose(client_error("InvalidClientTokenId", status=403), step="identity",
+                     connection=Connection(region="eu-west-1"))
+    assert not any("opt-in" in c for c in plain.causes)
+    assert not diagnoses.is_opt_in_region("us-gov-west-1") and not diagnoses.is_opt_in_region("cn-north-1")

@@ -328,6 +328,20 @@ def from_message(code: str, message: str = "") -> Diagnosis:
     return make(code, aws_error=redact(message) if message else "")
 
 
+# Regions of the aws partition enabled in every account (all launched before March 2019). Every later region is
+# opt-in: disabled until the account enables it. This list never grows, so it can be written down.
+DEFAULT_ENABLED_REGIONS = frozenset({
+    "us-east-1", "us-east-2", "us-west-1", "us-west-2", "ca-central-1", "sa-east-1", "eu-west-1", "eu-west-2",
+    "eu-west-3", "eu-central-1", "eu-north-1", "ap-northeast-1", "ap-northeast-2", "ap-northeast-3",
+    "ap-southeast-1", "ap-southeast-2", "ap-south-1",
+})
+_AWS_PARTITION_REGION = re.compile(r"^(us|ca|sa|eu|ap|af|me|il|mx)-[a-z]+-\d+$")
+
+
+def is_opt_in_region(region: str) -> bool:
+    return bool(_AWS_PARTITION_REGION.match(region or "")) and region not in DEFAULT_ENABLED_REGIONS
+
+
 def _probe_action(step: str, connection: Connection | None) -> str:
     if step != "service" or connection is None:
         return ""
@@ -383,7 +397,11 @@ def _client_error(exc, code, message, aws_error, step, connection) -> Diagnosis:
     if code in SKEWED or expired_signature or (code in BAD_SIGNATURE | {"RequestExpired"} and skewed):
         return make("clock-skew", aws_error=aws_error, summary=_skew_summary(skew) if skewed else "")
     if code in UNKNOWN_KEY:
-        return make("unknown-access-key", aws_error=aws_error)
+        extra = ()
+        if connection is not None and is_opt_in_region(connection.region):
+            extra = (f"{connection.region} is an opt-in region: until it is enabled for the account, AWS there "
+                     "rejects the account's keys as unknown (enable it under Account → AWS Regions).",)
+        return make("unknown-access-key", aws_error=aws_error, extra_causes=extra)
     if code in BAD_SIGNATURE:
         return make("wrong-secret-key", aws_error=aws_error)
     if code in EXPIRED or code == "RequestExpired":
