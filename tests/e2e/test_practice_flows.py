@@ -164,22 +164,26 @@ def test_each_method_typed_tested_saved_and_tested_again_from_the_manager(qtbot,
 
 
 MISTAKES = {
-    # method: (what is changed, the failing step, the diagnosis code)
-    "access-key": ("wrong-secret", "identity", "wrong-secret-key"),
-    "cross-account": ("wrong-external-id", "assume-role", "assume-role-denied"),
-    "assume-role": ("expired-token", "identity", "expired-token"),
+    # mistake: (method, the failing step, the diagnosis code)
+    "wrong-secret": ("access-key", "identity", "wrong-secret-key"),
+    "untrusting-role": ("assume-role", "assume-role", "assume-role-denied"),
+    "wrong-external-id": ("cross-account", "assume-role", "assume-role-denied"),
+    "expired-token": ("assume-role", "identity", "expired-token"),
 }
 
 
-@pytest.mark.parametrize("method", ["access-key", "assume-role", "cross-account"])
-def test_one_deliberate_mistake_per_method_shows_its_diagnosis(qtbot, manager, decorated, method):
-    mistake, step, code = MISTAKES[method]
+@pytest.mark.parametrize("mistake", list(MISTAKES))
+def test_the_panels_mistakes_show_their_diagnosis(qtbot, manager, decorated, mistake):
+    """One deliberate mistake per method (and the expired token when the emulator offers one)."""
+    method, step, code = MISTAKES[mistake]
     before = manager.model.rowCount()
     values = practice_values(decorated, method)
     if mistake == "wrong-secret":
         values["secret_access_key"] = decorated.wrong_secret()
     elif mistake == "wrong-external-id":
         values["external_id"] = decorated.wrong_external_id()
+    elif mistake == "untrusting-role":
+        values["role"] = decorated.untrusting_role()
     else:
         expired = decorated.expired_credentials()
         if expired is None:

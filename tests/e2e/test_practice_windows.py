@@ -42,7 +42,7 @@ def test_panel_lists_the_practice_values_and_the_three_mistakes(qtbot, qloop, pr
     assert shown["secret_access_key"] == p.secret_access_key
     assert shown["role_name"] == p.role_name and shown["role_arn"] == p.cross_role_arn
     assert shown["external_id"] == p.external_id and shown["bucket"] == p.bucket
-    assert set(panel.mistakes) == {"wrong-secret", "wrong-external-id", "expired-token"}
+    assert set(panel.mistakes) == {"wrong-secret", "wrong-external-id", "untrusting-role", "expired-token"}
     texts = " ".join(label.text() for label in panel.findChildren(type(panel.rows["bucket"].label)))
     for code in ("wrong-secret-key", "assume-role-denied", "expired-token"):
         assert code in texts

@@ -118,11 +118,15 @@ def test_every_method_passes_with_no_endpoint_in_the_connection(session, method,
 
 
 @pytest.mark.parametrize("mistake,code", [("wrong-secret", "wrong-secret-key"),
-                                          ("wrong-external-id", "assume-role-denied")])
+                                          ("wrong-external-id", "assume-role-denied"),
+                                          ("untrusting-role", "assume-role-denied")])
 def test_the_ready_made_mistakes_show_their_diagnosis(session, mistake, code):
     p = session.practice
     if mistake == "wrong-secret":
         conn, secrets = Connection(access_key_id=p.access_key_id), Secrets(session.wrong_secret())
+    elif mistake == "untrusting-role":
+        conn = Connection(method="assume-role", access_key_id=p.access_key_id, role=session.untrusting_role())
+        secrets = Secrets(p.secret_access_key)
     else:
         conn = Connection(method="cross-account", role_arn=p.cross_role_arn, external_id=session.wrong_external_id())
         secrets = Secrets()

@@ -84,6 +84,14 @@ MISTAKES = (
         "and offers the trust policy to install.",
     ),
     Mistake(
+        "untrusting-role", "A role that does not trust you", "assume-role",
+        f"Pick “{METHODS['assume-role'].title}”, paste the practice keys, and as the role the one whose trust policy "
+        "names another account.",
+        "assume-role-denied",
+        "The keys are fine, but the role's trust policy does not name their user, so AssumeRole is refused: the "
+        "role's owner must add the principal (the wizard shows the trust policy to install).",
+    ),
+    Mistake(
         "expired-token", "An expired session token", "assume-role",
         f"Pick “{METHODS['assume-role'].title}”, paste the expired temporary key ID, its secret and its session "
         "token, and the role name.",
@@ -135,6 +143,11 @@ class PracticeSession:
         secret = self.practice.secret_access_key
         last = "A" if secret[-1] != "A" else "B"
         return secret[:-1] + last
+
+    def untrusting_role(self) -> str:
+        """The name of a role whose trust policy names another account: for the untrusting-role mistake."""
+        arn = getattr(self.practice, "untrusted_role_arn", "")
+        return arn.rsplit("/", 1)[-1] if arn else ""
 
     @staticmethod
     def wrong_external_id() -> str:

@@ -188,6 +188,7 @@ class PracticePanel(QWidget):
         extra = {
             "wrong-secret": [("wrong_secret", "A wrong secret key", session.wrong_secret(), True)],
             "wrong-external-id": [("wrong_external_id", "A wrong External ID", session.wrong_external_id(), False)],
+            "untrusting-role": [("untrusting_role", "A role that does not trust you", session.untrusting_role(), False)],
         }
         expired = session.expired_credentials()
         if expired:
