@@ -7,6 +7,7 @@ After every step the test checks three places: the table, the profile file on di
 from __future__ import annotations
 
 import json
+import subprocess
 import time
 
 import keyring
@@ -245,7 +246,23 @@ def test_empty_state_create_opens_the_wizard_and_cancel_saves_nothing(qtbot, win
     assert window.pages.currentWidget() is window.empty and not store.path.exists()
 
 
-def test_try_practice_mode_saves_a_practice_profile(qtbot, qloop, stores, aws_emulator):
+def test_try_practice_mode_opens_the_program_in_practice_mode(qtbot, window, tmp_path, monkeypatch):
+    """From the empty state: the program in practice mode, as its own process (its window shows, its emulators start,
+    it quits by itself here); this window and its profiles are untouched."""
+    monkeypatch.setenv("AWS_CONNECTION_WIZARD_HOME", str(tmp_path / "real-home"))
+    monkeypatch.setenv("AWSCW_QUIT_AFTER_SHOW", "1")
+    window.practice_output = subprocess.PIPE
+    qtbot.mouseClick(window.empty.practice_button, Qt.MouseButton.LeftButton)
+    process = window.practice_process
+    assert process is not None and process.args[-1] == "--practice"
+    assert "own window" in window.status_text.text()
+    output, _ = process.communicate(timeout=150)
+    assert process.returncode == 0
+    assert output.decode().split() == ["window-shown", "practice-ready"]
+    assert window.pages.currentWidget() is window.empty and window.model.rowCount() == 0
+
+
+def test_new_in_practice_mode_saves_a_practice_profile(qtbot, qloop, stores, aws_emulator):
     store, secret_store = stores
     window = ProfileManagerWindow(store, secret_store, emulator=aws_emulator)
     qtbot.addWidget(window)
@@ -562,6 +579,27 @@ def test_cancel_a_silent_test_at_once_with_the_window_responsive(qtbot, window, 
     assert table(window)["behind-firewall"][4] == "Untested"
 
 
+def test_closing_the_window_stops_a_running_test(qtbot, qloop, stores, aws):
+    store, secret_store = stores
+    win = ProfileManagerWindow(store, secret_store)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitUntil(lambda: win._loaded, timeout=TIMEOUT)
+    with SilentEndpoint() as silent:
+        conn = s3_connection(aws)
+        conn.network.endpoint_url = silent.url
+        seed(qtbot, win, store, secret_store, "closing", conn, Secrets(aws.secret))
+        select(qtbot, win, "closing")
+        win.actions["test"].trigger()
+        (task,) = win._tasks  # the running action
+        qtbot.waitUntil(lambda: win.test_view is not None and win.test_view.is_running(), timeout=TIMEOUT)
+        win.close()
+        qtbot.waitUntil(task.done, timeout=5000)
+        assert task.cancelled() or task.exception() is None
+        assert not win.test_view.is_running()
+    assert stored(store)["closing"]["tested_at"] is None
+
+
 def test_a_failed_test_shows_its_diagnosis(qtbot, window, stores, aws_emulator):
     store, secret_store = stores
     conn, secrets = denied_connection(aws_emulator)
@@ -635,6 +673,7 @@ def test_keyboard_shortcuts(qtbot, window, stores, aws):
     focus_table()
     qtbot.keyClick(window.table, Qt.Key.Key_F5)
     qtbot.waitUntil(lambda: stored(store)["keys"]["last_result"] == "ok", timeout=TIMEOUT)
+    wait_idle(qtbot, window)
 
 
 def test_open_main_window_opens_the_wizard_when_there_is_no_profile(qtbot, qloop, tmp_path, monkeypatch, aws):

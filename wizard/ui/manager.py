@@ -11,9 +11,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
+import subprocess
 import sys
 
 import qasync
+import shiboken6
 from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
@@ -74,9 +76,10 @@ def _action(method):
         except Exception:  # a bug, not a user problem (those are shown by _work): report it like qasync does
             sys.excepthook(*sys.exc_info())
         finally:
-            self._action_running = False
-            self._update_actions()
-            self.idle.emit()
+            if shiboken6.isValid(self):  # a closed window's tasks are cancelled; it may be gone by now
+                self._action_running = False
+                self._update_actions()
+                self.idle.emit()
 
     @functools.wraps(method)
     def start(self, *args, **kwargs):
@@ -84,7 +87,7 @@ def _action(method):
             return None
         self._action_running = True
         self._update_actions()
-        return asyncio.ensure_future(run(self, *args, **kwargs))
+        return self._track(asyncio.ensure_future(run(self, *args, **kwargs)))
 
     return start
 
@@ -144,6 +147,8 @@ class ProfileManagerWindow(QMainWindow):
         self.emulator = emulator
         self._own_emulator = False
         self.endpoint_url = endpoint_url
+        self.practice_process: subprocess.Popen | None = None  # the practice-mode program "Try practice mode" started
+        self.practice_output = subprocess.DEVNULL  # where that program's output goes
         self.backend = "the OS keychain"
         self.reports: dict[str, str] = {}  # profile id -> redacted text of the last report seen in this session
         self.last_problem = None  # the last problem message box, kept for inspection
@@ -152,6 +157,7 @@ class ProfileManagerWindow(QMainWindow):
         self.test_view = None
         self._busy = 0
         self._action_running = False
+        self._tasks: set[asyncio.Task] = set()
         self._loaded = False
 
         self.setWindowTitle("AWS Connection Wizard: profiles" + (" (practice)" if self.practice else ""))
@@ -178,7 +184,7 @@ class ProfileManagerWindow(QMainWindow):
 
         self.empty = EmptyState()
         self.empty.create_button.clicked.connect(lambda: self.new_profile())
-        self.empty.practice_button.clicked.connect(lambda: self.new_profile(practice=True))
+        self.empty.practice_button.clicked.connect(self.try_practice)
         self.pages = QStackedWidget()
         self.pages.addWidget(splitter)
         self.pages.addWidget(self.empty)
@@ -368,9 +374,28 @@ class ProfileManagerWindow(QMainWindow):
     def showEvent(self, event) -> None:  # noqa: N802 (Qt override)
         super().showEvent(event)
         if not self._loaded:
-            self.reload()
+            self._track(self.reload())
 
     # --- actions -------------------------------------------------------------------------------------------------
+
+    def try_practice(self) -> None:
+        """In practice mode, a new practice connection. Otherwise open the program in practice mode, as its own process:
+        practice mode redirects every AWS call of its process to the local emulator and keeps its profiles apart, so
+        this window and the real profiles stay as they are."""
+        if self.practice:
+            self.new_profile(practice=True)
+            return
+        if self.practice_process is not None and self.practice_process.poll() is None:
+            self.status_text.setText("Practice mode is already open in its own window.")
+            return
+        try:
+            self.practice_process = subprocess.Popen(
+                practice_command(), stdin=subprocess.DEVNULL, stdout=self.practice_output, stderr=subprocess.DEVNULL
+            )
+        except OSError as exc:
+            self._problem("Could not start practice mode", exc)
+            return
+        self.status_text.setText("Practice mode opens in its own window; nothing there reaches AWS.")
 
     @_action
     async def new_profile(self, practice: bool = False) -> None:
@@ -619,7 +644,15 @@ class ProfileManagerWindow(QMainWindow):
             self.emulator, self._own_emulator = started, True
         return self.emulator
 
+    def _track(self, task: asyncio.Task) -> asyncio.Task:
+        """Remember a running task of this window, so that closing the window cancels it."""
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return task
+
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        for task in list(self._tasks):  # a running action (its dialogs, the test, the store writes) stops here
+            task.cancel()
         if self.test_view is not None:
             self.test_view.cancel()
         if self._own_emulator and self.emulator is not None:
@@ -641,6 +674,13 @@ class ProfileManagerWindow(QMainWindow):
         while candidate in taken:
             candidate, n = f"{profile.name}-copy-{n}", n + 1
         return candidate
+
+
+def practice_command() -> list[str]:
+    """This program with --practice: the bundled executable when frozen (PyInstaller), else `python -m wizard`."""
+    if getattr(sys, "frozen", False):
+        return [sys.executable, "--practice"]
+    return [sys.executable, "-m", "wizard", "--practice"]
 
 
 def open_main_window(practice: bool = False) -> QWidget:
