@@ -11,8 +11,8 @@ import pytest
 
 from tests.support import secrets_registry
 from tests.support.aws import practice_connection, practice_source
-from tests.support.responders import SilentEndpoint
-from wizard.core import engine
+from tests.support.responders import SilentEndpoint, SlowStsResponder
+from wizard.core import aws, engine
 from wizard.core.connection import Connection, NetworkSettings, Secrets
 
 pytestmark = pytest.mark.integration
@@ -85,3 +85,30 @@ def test_planned_steps_are_pending_and_named():
         ("identity", "pending"), ("assume-role", "pending"), ("assumed-identity", "pending"), ("service", "pending"),
         ("instance", "pending")]
     assert "DescribeWorkspaces" in planned[3].title
+
+
+def test_late_assume_role_answer_is_dropped_after_cancel():
+    late = {"secret_access_key": secrets_registry.fake_secret_access_key(),
+            "session_token": secrets_registry.fake_session_token()}
+    with SlowStsResponder(1.0, late) as sts:
+        conn = Connection(method="assume-role", access_key_id="AKIAIOSFODNN7EXAMPLE", role="R",
+                          network=NetworkSettings(endpoint_url=sts.url))
+        test = engine.ConnectionTest(conn, Secrets(secrets_registry.fake_secret_access_key()))
+        seen: list[tuple[str, str]] = []
+
+        async def scenario():
+            task = asyncio.ensure_future(test.run(lambda s: seen.append((s.name, s.status))))
+            while ("assume-role", "running") not in seen:
+                await asyncio.sleep(0.01)
+            task.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await task
+            await asyncio.sleep(1.5)  # the AssumeRole answer arrives in the worker thread meanwhile
+
+        asyncio.run(scenario())
+    assert [s.status for s in test.report.steps] == ["ok", "cancelled", "cancelled", "cancelled"]
+    assert test.report.expiration is None and test.report.assumed_arn == ""
+    assert test._assumed is None  # noqa: SLF001 - the late credentials were not kept
+    held = [v for values in aws._active_secrets.values() for v in values]  # noqa: SLF001
+    assert late["secret_access_key"] not in held and late["session_token"] not in held
+    assert seen[-1] == ("service", "cancelled")

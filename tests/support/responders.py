@@ -98,6 +98,53 @@ class FaultResponder(_Server):
         super().__init__(Handler)
 
 
+_IDENTITY = """<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
+  <GetCallerIdentityResult><Arn>arn:aws:iam::111122223333:user/slow</Arn><UserId>AIDAEXAMPLE</UserId>
+  <Account>111122223333</Account></GetCallerIdentityResult>
+  <ResponseMetadata><RequestId>{request_id}</RequestId></ResponseMetadata>
+</GetCallerIdentityResponse>
+"""
+_ASSUMED = """<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
+  <AssumeRoleResult>
+    <Credentials><AccessKeyId>ASIAEXAMPLESLOWROLE1</AccessKeyId><SecretAccessKey>{secret}</SecretAccessKey>
+      <SessionToken>{token}</SessionToken><Expiration>2030-01-01T00:00:00Z</Expiration></Credentials>
+    <AssumedRoleUser><Arn>arn:aws:sts::111122223333:assumed-role/R/s</Arn><AssumedRoleId>AROAEX:s</AssumedRoleId>
+    </AssumedRoleUser>
+  </AssumeRoleResult>
+  <ResponseMetadata><RequestId>{request_id}</RequestId></ResponseMetadata>
+</AssumeRoleResponse>
+"""
+
+
+class SlowStsResponder(_Server):
+    """STS that answers GetCallerIdentity at once and AssumeRole after `delay` seconds with `credentials`
+    ({secret_access_key, session_token}): for cancelling while a role is being assumed."""
+
+    def __init__(self, delay: float, credentials: dict):
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, format, *args):  # noqa: A002
+                pass
+
+            def do_POST(self):  # noqa: N802
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode()
+                if "Action=AssumeRole" in body:
+                    time.sleep(delay)
+                    text = _ASSUMED.format(secret=credentials["secret_access_key"],
+                                           token=credentials["session_token"], request_id=uuid.uuid4())
+                else:
+                    text = _IDENTITY.format(request_id=uuid.uuid4())
+                data = text.encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "text/xml")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+        super().__init__(Handler)
+
+
 class SilentEndpoint:
     """Accepts TCP connections and never answers (a firewall that swallows the traffic after the handshake)."""
 

@@ -192,6 +192,7 @@ class ConnectionTest:
         self._assumed: dict | None = None  # in memory only, for the service step
         self._identity_creds: dict | None = None
         self._session = None  # one fresh boto3 session per run, created in the worker thread
+        self._abandoned = False  # set when the run ends or is cancelled: late worker results are dropped
         self._steps: dict[str, StepResult] = {}
         self._report = TestReport(steps=[], connection=conn)
 
@@ -234,6 +235,8 @@ class ConnectionTest:
         self._steps = {s.name: s for s in plan}
         order = [s.name for s in plan]
         secret_values = self.secrets.values() + [v for v in (self.source_credentials or {}).values() if v]
+        self._report = TestReport(steps=[], connection=self.conn)
+        self._abandoned = False
         aws.register_secrets(self, secret_values)
 
         def emit(step: StepResult) -> None:
@@ -272,12 +275,14 @@ class ConnectionTest:
                     break
             return self._finish()
         except asyncio.CancelledError:
+            self._abandoned = True  # a worker still running must not write its late result anywhere
             for name in order:
                 if self._steps[name].status in ("pending", "running"):
                     emit(dataclasses.replace(self._steps[name], status="cancelled"))
             self._finish()
             raise
         finally:
+            self._abandoned = True
             aws.forget_secrets(self)
             self._assumed = self._identity_creds = self._session = None
 
@@ -325,7 +330,8 @@ class ConnectionTest:
         self._identity_creds = self._source_credentials()
         sts = self._client("sts", self._identity_creds)
         found = sts.get_caller_identity()
-        self._report.identity_arn = found["Arn"]
+        if not self._abandoned:
+            self._report.identity_arn = found["Arn"]
         return "ok", f"Signed in as {found['Arn']} (account {found['Account']})"
 
     def _step_assume_role(self):
@@ -338,6 +344,8 @@ class ConnectionTest:
             params["ExternalId"] = c.external_id
         sts = self._client("sts", self._identity_creds)
         found = sts.assume_role(**params)
+        if self._abandoned:  # cancelled meanwhile: keep nothing of the late answer
+            return "cancelled", ""
         creds = found["Credentials"]
         self._assumed = {"access_key_id": creds["AccessKeyId"], "secret_access_key": creds["SecretAccessKey"],
                          "session_token": creds["SessionToken"]}
@@ -349,7 +357,8 @@ class ConnectionTest:
     def _step_assumed_identity(self):
         sts = self._client("sts", self._assumed)
         found = sts.get_caller_identity()
-        self._report.assumed_arn = found["Arn"]
+        if not self._abandoned:
+            self._report.assumed_arn = found["Arn"]
         return "ok", f"Acting as {found['Arn']}"
 
     def _service_credentials(self) -> dict | None:
