@@ -14,6 +14,7 @@ import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QWizard, QWizardPage
+from shiboken6 import isValid
 
 from tests.support.aws import denied_connection, practice_connection, practice_source
 from tests.support.loop_probe import LoopProbe
@@ -22,7 +23,7 @@ from tests.support.secrets_registry import fake_secret_access_key
 from wizard.core.connection import NetworkSettings, Secrets
 from wizard.core.redact import mask_access_key_id
 from wizard.ui.test_page import TestPage
-from wizard.ui.test_view import CANCELLED, FINISHED, RUNNING, warm_up_in_background
+from wizard.ui.test_view import CANCELLED, FINISHED, RUNNING, ConnectionTestView, warm_up_in_background
 
 pytestmark = [pytest.mark.gui, pytest.mark.integration]
 
@@ -283,6 +284,18 @@ def test_cancel_gives_control_back_at_once_and_drops_late_results(host, aws_emul
     h.click(h.view.test_again_button)
     assert h.view.state == RUNNING
     h.click(h.view.cancel_button)
+
+
+def test_a_standalone_view_deleted_mid_test_ends_quietly(qtbot, qloop, aws_emulator, silent):
+    """The profile manager's use: a view without a wizard; its window may close while the engine still waits."""
+    view = ConnectionTestView()
+    conn, secrets = silent_connection(aws_emulator, silent, read_timeout=1.0)
+    task = view.start(conn, secrets)
+    qtbot.waitUntil(lambda: view.steps.statuses().get("identity") == "running", timeout=TIMEOUT)
+    view.deleteLater()
+    qtbot.waitUntil(lambda: not isValid(view), timeout=TIMEOUT)
+    qtbot.waitUntil(task.done, timeout=TIMEOUT)  # the engine's late result arrives after the read timeout
+    assert task.exception() is None and task.result() is None
 
 
 # --- Copy report, Save without testing -------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ import logging
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
+from shiboken6 import isValid
 
 from wizard.core import aws, engine, validation
 from wizard.core.connection import SERVICE_IDS, Connection, Secrets
@@ -138,9 +139,13 @@ class ConnectionTestView(QWidget):
     def is_running(self) -> bool:
         return self.state == RUNNING
 
+    def _is_current(self, generation: int) -> bool:
+        """True while `generation` is the run on show (and the widget still exists: a window may close mid-test)."""
+        return isValid(self) and generation == self._generation
+
     async def _run(self, test, generation: int):
         def on_step(step) -> None:
-            if generation == self._generation:
+            if self._is_current(generation):
                 self.steps.show_step(step)
 
         try:
@@ -149,11 +154,11 @@ class ConnectionTestView(QWidget):
             return None
         except Exception as exc:  # the engine turns failures into diagnoses; this is a bug, shown without details
             log.error("connection test stopped: %s", type(exc).__name__)
-            if generation == self._generation:
+            if self._is_current(generation):
                 self.steps.mark_cancelled()
                 self._set_state(ERROR, f"The test stopped unexpectedly ({type(exc).__name__}). Press Test again.")
             return None
-        if generation != self._generation:
+        if not self._is_current(generation):
             return None
         self._task = None
         self.report = report
