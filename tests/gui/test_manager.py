@@ -268,7 +268,7 @@ def test_new_in_practice_mode_saves_a_practice_profile(qtbot, qloop, stores, aws
     qtbot.addWidget(window)
     window.show()
     qtbot.waitUntil(lambda: window._loaded, timeout=TIMEOUT)
-    assert window.findChild(QLabel, "practiceBanner").isVisible()
+    assert window.empty.practice_button.text() == "Create a practice connection"
     qtbot.mouseClick(window.empty.practice_button, Qt.MouseButton.LeftButton)
     wizard = open_dialog(qtbot, window, ConnectionWizard)
     emulator = window.emulator

@@ -202,10 +202,8 @@ class ProfileManagerWindow(QMainWindow):
             action.triggered.connect(self._runner(name))
             toolbar.addAction(action)
             self.actions[name] = action
-        if self.practice:
-            banner = QLabel("Practice mode: every connection talks to a local emulator; nothing reaches AWS.")
-            banner.setObjectName("practiceBanner")
-            self.statusBar().addPermanentWidget(banner)
+        if self.practice:  # the banner saying that nothing reaches AWS comes from wizard.ui.practice_panel
+            self.empty.practice_button.setText("Create a practice connection")
 
         self.progress = QProgressBar()
         self.progress.setRange(0, 0)
@@ -683,15 +681,13 @@ def practice_command() -> list[str]:
     return [sys.executable, "-m", "wizard", "--practice"]
 
 
-def open_main_window(practice: bool = False) -> QWidget:
-    """The window the program opens on (DESIGN §8): the manager when profiles exist; when none do, the wizard, opened
-    over the manager's empty state so that Finish lands on the new profile. Call with the qasync loop installed."""
-    from wizard.core.profiles import ProfileStore
-
-    store = ProfileStore()
-    has_profiles = bool(store.list())  # a small local file, read once before the GUI is up
-    window = ProfileManagerWindow(store, practice=practice)
+def open_main_window(practice: bool = False) -> ProfileManagerWindow:
+    """The window the program opens on (DESIGN §8): the profile manager, with the wizard opened over its empty state
+    when there is no profile yet, so that Finish lands on the new profile. In practice mode the manager only: the
+    practice session starts its emulators first (`wizard.ui.practice_panel.start_practice`). Call with the qasync loop
+    set as asyncio's event loop; the wizard opens once it runs."""
+    window = ProfileManagerWindow(practice=practice)
     window.show()
-    if not has_profiles:
-        window.new_profile(practice=practice)
+    if not practice and not window.store.list():  # a small local file, read once at start
+        window.new_profile()
     return window
