@@ -11,6 +11,7 @@ import pytest
 
 from tests.support.profiles_cli import cli_env, run_cli
 from tests.support.secrets_registry import fake_secret_access_key, fake_session_token, register
+from wizard.core.connection import Secrets
 from wizard.core.keychain import SecretStore
 from wizard.core.profiles import ProfileStore
 
@@ -226,3 +227,51 @@ def test_timeout_bounds_a_test_against_a_silent_endpoint(env):
     assert json.loads(run.stdout)["ok"] is False
     assert elapsed < 45  # generous: process start-up on a loaded machine; without the bound it would be 10 s per call
     _assert_no_secret([secret], run.stdout, run.stderr)
+
+
+def _read_until(fd: int, marker: bytes, timeout: float = 60) -> bytes:
+    import select
+
+    seen = b""
+    deadline = time.monotonic() + timeout
+    while marker not in seen and time.monotonic() < deadline:
+        ready, _, _ = select.select([fd], [], [], 0.5)
+        if ready:
+            try:
+                chunk = os.read(fd, 4096)
+            except OSError:  # the child closed the terminal
+                break
+            if not chunk:
+                break
+            seen += chunk
+    return seen
+
+
+@pytest.mark.skipif(os.name != "posix", reason="needs a pseudo-terminal")
+def test_on_a_terminal_secrets_are_prompted_for_without_echo(env):
+    import pty
+    import sys
+
+    from tests.support.profiles_cli import REPO
+
+    secret, token = fake_secret_access_key(), fake_session_token()
+    args = [sys.executable, "-m", "wizard", "add", "typed", "--method", "access-key", "--region", "us-east-1",
+            "--service", "s3", "--access-key-id", "ASIAIOSFODNN7EXAMPLE"]
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: the CLI with the pseudo-terminal as its controlling terminal
+        os.chdir(REPO)
+        os.execve(sys.executable, args, env)
+    try:
+        screen = _read_until(fd, b"Secret access key: ")
+        os.write(fd, secret.encode() + b"\n")
+        screen += _read_until(fd, b"Session token")
+        os.write(fd, token.encode() + b"\n")
+        screen += _read_until(fd, b"Saved profile")
+        screen += _read_until(fd, b"\n", timeout=5)
+    finally:
+        _, status = os.waitpid(pid, 0)
+        os.close(fd)
+    assert os.waitstatus_to_exitcode(status) == 0, screen.decode(errors="replace")
+    assert b"Saved profile typed" in screen
+    assert secret.encode() not in screen and token.encode() not in screen  # no echo
+    assert SecretStore().load(_store(env).get("typed").id) == Secrets(secret, token)
