@@ -121,9 +121,8 @@ def _active_keyring(backend):
 def test_no_backend_in_process_saves_nothing(tmp_path):
     store = ProfileStore(tmp_path / "home")
     secrets = Secrets(fake_secret_access_key(), fake_session_token())
-    with _active_keyring(keyring.backends.fail.Keyring()):
-        with pytest.raises(KeychainError) as info:
-            save_connection(store, SecretStore(), "nokey", _conn(), secrets)
+    with _active_keyring(keyring.backends.fail.Keyring()), pytest.raises(KeychainError) as info:
+        save_connection(store, SecretStore(), "nokey", _conn(), secrets)
     assert info.value.code == "no-keyring"
     assert not store.path.exists()
     assert not any(f.is_file() for f in tmp_path.rglob("*"))
@@ -137,7 +136,7 @@ def test_no_backend_from_the_command_line_exits_3_and_writes_nothing(tmp_path):
         [sys.executable, "-m", "wizard", "add", "nokey", "--method", "access-key", "--region", "us-east-1",
          "--service", "s3", "--access-key-id", "ASIAIOSFODNN7EXAMPLE"],
         input=f"{secrets.secret_access_key}\n{secrets.session_token}\n", capture_output=True, text=True, env=env,
-        cwd=REPO, timeout=60,
+        cwd=REPO, timeout=60, check=False,
     )
     assert run.returncode == 3, run.stderr
     assert "no-keyring" in run.stderr
@@ -196,6 +195,5 @@ def test_locked_keychain_reports_keyring_locked_and_saves_nothing(tmp_path):
 
 def test_keyring_library_itself_raises_keyring_locked_not_a_hang():
     """What keyring does on its own (without our bounded pre-check): documents the behaviour we rely on."""
-    with _locked_keychain():
-        with pytest.raises(keyring.errors.KeyringLocked):
-            keyring.get_keyring().get_password(SERVICE, "probe/secret_access_key")
+    with _locked_keychain(), pytest.raises(keyring.errors.KeyringLocked):
+        keyring.get_keyring().get_password(SERVICE, "probe/secret_access_key")

@@ -37,9 +37,10 @@ def cli_env(tmp_path: Path, **extra: str) -> dict[str, str]:
 def run_cli(env: dict[str, str], *args: str, input: str | None = None, timeout: float = 90) -> subprocess.CompletedProcess:
     """`aws-connection-wizard ARGS` (as `python -m wizard`, the same entry point)."""
     return subprocess.run([sys.executable, "-m", "wizard", *args], input=input, capture_output=True, text=True,
-                          env=env, cwd=REPO, timeout=timeout)
+                          env=env, cwd=REPO, timeout=timeout, check=False)
 
 
 def run_aws(env: dict[str, str], *args: str, timeout: float = 90) -> subprocess.CompletedProcess:
     """The real AWS CLI (awscli from PyPI, installed by the test extra)."""
-    return subprocess.run([str(AWS_CLI), *args], capture_output=True, text=True, env=env, cwd=REPO, timeout=timeout)
+    return subprocess.run([str(AWS_CLI), *args], capture_output=True, text=True, env=env, cwd=REPO, timeout=timeout,
+                          check=False)

@@ -16,7 +16,6 @@ from wizard.core.awsconfig import (
     choose_style,
     export_profile,
     find_sections,
-    merge_sections,
     plan_import,
     read_shared_files,
 )

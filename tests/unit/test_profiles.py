@@ -193,9 +193,8 @@ def test_a_held_lock_times_out_with_a_store_error(store, monkeypatch):
     monkeypatch.setattr(profiles_mod, "LOCK_TIMEOUT", 0.2)
     store = ProfileStore(store.home)
     store.home.mkdir(parents=True)
-    with FileLock(str(store.home / "profiles.json.lock")):
-        with pytest.raises(StoreError, match="lock"):
-            store.add(Profile.new("p", _conn()))
+    with FileLock(str(store.home / "profiles.json.lock")), pytest.raises(StoreError, match="lock"):
+        store.add(Profile.new("p", _conn()))
 
 
 def test_concurrent_writers_in_separate_processes_lose_nothing(store):

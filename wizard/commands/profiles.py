@@ -367,7 +367,7 @@ def assume_role(store: ProfileStore, secret_store: SecretStore, profile: Profile
             params["ExternalId"] = conn.external_id
         step = "assume-role"
         found = aws.make_client("sts", conn.region, source, conn.network).assume_role(**params)["Credentials"]
-    except Exception as exc:  # botocore errors: explain with the engine's diagnosis (never a secret)
+    except Exception as exc:  # noqa: BLE001 - botocore errors: explained by the engine's diagnosis (no secret)
         from wizard.core.diagnoses import diagnose
 
         d = diagnose(exc, step=step, connection=conn)

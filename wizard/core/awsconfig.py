@@ -36,10 +36,10 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from wizard.core.connection import Connection, Secrets
-from wizard.core.keychain import SecretStore
 from filelock import FileLock, Timeout
 
+from wizard.core.connection import Connection, Secrets
+from wizard.core.keychain import SecretStore
 from wizard.core.profiles import (
     LOCK_TIMEOUT,
     NAME_PATTERN,

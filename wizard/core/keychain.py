@@ -74,7 +74,7 @@ def refusal_reason(backend) -> str | None:
         return f"{name} does not keep secrets safely"
     try:
         priority = backend.priority
-    except Exception as exc:  # a backend's priority raises when it cannot work here
+    except Exception as exc:  # noqa: BLE001 - a backend's priority raises anything when it cannot work here
         return f"{name} cannot be used: {type(exc).__name__}"
     if priority < 1:
         return f"{name} has priority {priority} (not a recommended keyring)"
@@ -134,7 +134,7 @@ class SecretStore:
         """The keyring backend, or KeychainError("no-keyring") when it would not keep secrets safely."""
         try:
             backend = self._backend if self._backend is not None else keyring.get_keyring()
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - backends raise anything; classify() sorts it
             raise classify(exc) from None
         reason = refusal_reason(backend)
         if reason:
@@ -161,7 +161,7 @@ class SecretStore:
     def save(self, profile_id: str, secrets: Secrets) -> None:
         """Store the profile's secrets; an empty session token removes a stored one. All or nothing."""
         values = secrets.values()
-        for _field, value in secrets.items():
+        for value in secrets.values():
             if len(value) > MAX_SECRET_LENGTH:
                 raise KeychainError("keyring-error", f"A secret is longer than {MAX_SECRET_LENGTH} characters.")
         backend = self._ready(values)
@@ -174,7 +174,7 @@ class SecretStore:
                     written.append(name)
                 else:
                     _delete_quietly(backend, self.service, name)
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - backends raise anything; classify() sorts it
             for name in written:  # all or nothing: take back what this call wrote
                 _delete_quietly(backend, self.service, name)
             raise classify(exc, values) from None
@@ -186,7 +186,7 @@ class SecretStore:
         try:
             for field in SECRET_FIELDS:
                 found[field] = backend.get_password(self.service, entry_name(profile_id, field)) or ""
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - backends raise anything; classify() sorts it
             raise classify(exc, found.values()) from None
         return Secrets(**found)
 
@@ -198,7 +198,7 @@ class SecretStore:
                 backend.delete_password(self.service, entry_name(profile_id, field))
             except keyring.errors.PasswordDeleteError:
                 pass
-            except Exception as exc:
+            except Exception as exc:  # noqa: BLE001 - backends raise anything; classify() sorts it
                 raise classify(exc) from None
 
     def has_secret(self, profile_id: str) -> bool:
@@ -234,7 +234,7 @@ def _gnome_keyring_running() -> bool:
             service = DBusAddressWrapper("/org/freedesktop/secrets", "org.freedesktop.DBus.Introspectable", conn)
             (xml,) = service.call("Introspect", "")
             return "org.gnome.keyring." in xml
-    except Exception:
+    except Exception:  # noqa: BLE001 - only a display name depends on it
         return False
 
 
@@ -265,5 +265,5 @@ def _ensure_unlocked(backend, timeout: float, secrets: Iterable[str]) -> None:
                 )
     except KeychainError:
         raise
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - backends raise anything; classify() sorts it
         raise classify(exc, secrets) from None
