@@ -109,12 +109,19 @@ class EmptyState(QWidget):
         self.create_button.setDefault(True)
         self.practice_button = QPushButton("Try practice mode")
         self.practice_button.setObjectName("tryPractice")
+        for button in (self.create_button, self.practice_button):
+            button.setMinimumHeight(40)
+        column = QWidget()
+        column.setFixedWidth(520)  # a fixed width lets the wrapped text take the height it needs
+        inner = QVBoxLayout(column)
+        inner.setSpacing(12)
+        for widget in (title, text, self.create_button, self.practice_button):
+            inner.addWidget(widget)
+        text.setMinimumHeight(text.heightForWidth(column.width() - 20))
         layout = QVBoxLayout(self)
         layout.addStretch(1)
-        for widget in (title, text, self.create_button, self.practice_button):
-            layout.addWidget(widget, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addWidget(column, 0, Qt.AlignmentFlag.AlignHCenter)
         layout.addStretch(2)
-        text.setMaximumWidth(520)
 
 
 class ProfileManagerWindow(QMainWindow):

@@ -30,6 +30,8 @@ def describe(profile, backend: str) -> list[tuple[str, str]]:
     from wizard.core.redact import mask_access_key_id
 
     conn = profile.connection
+    if backend == "none":  # SecretStore.backend_name() when no usable keychain is running now
+        backend = "the OS keychain (not available at the moment)"
     rows = [
         ("Name", profile.name + (" (practice)" if profile.practice else "")),
         ("Method", method_title(conn.method)),
