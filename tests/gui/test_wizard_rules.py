@@ -232,7 +232,8 @@ def test_bucket_name_rule(open_wizard, qapp):
 
 
 @pytest.mark.parametrize(("name", "words"), [("", "Give the connection a name"), ("my profile", "no spaces"),
-                                              ("taken", "already exists")])
+                                              ("-leading-dash", "starting with a letter or digit"),
+                                              ("n" * 65, "1-64 characters"), ("taken", "already exists")])
 def test_profile_name_rules(open_wizard, name, words):
     conn, secrets = valid_connection("access-key")
     window, kb = open_wizard(connection=conn, secrets=secrets, saved_profiles=["taken"])

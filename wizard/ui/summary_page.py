@@ -6,12 +6,10 @@ to its first and last four characters.
 
 from __future__ import annotations
 
-import re
-
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFormLayout, QFrame, QLabel, QLineEdit, QScrollArea, QVBoxLayout, QWidget, QWizardPage
 
-from wizard.core import validation
+from wizard.core import profiles, validation
 from wizard.core.connection import Connection, Secrets
 from wizard.core.methods import METHODS
 from wizard.core.redact import mask_access_key_id
@@ -20,22 +18,12 @@ from wizard.core.services import SERVICES
 from wizard.ui.credentials_page import SOURCE_CHOICES
 from wizard.ui.widgets import field_holder, field_label, fixed_font, plain_label, with_mnemonic
 
-PROFILE_NAME_MAX = 64
-PROFILE_NAME_CHARS = re.compile(r"^[A-Za-z0-9._@+=,-]+$")
-
-
 def check_profile_name(name: str, taken: set[str]) -> list[validation.Message]:
-    """Messages for a profile name: required, at most 64 characters of letters, digits and . _ - @ + = , ; unique."""
+    """Messages for a profile name: the profile store's rule (wizard.core.profiles.NAME_PATTERN), and unique."""
     if not name:
         return [validation.Message("error", "required", "Give the connection a name.")]
-    if len(name) > PROFILE_NAME_MAX:
-        return [validation.Message("error", "too-long", f"At most {PROFILE_NAME_MAX} characters ({len(name)} now).")]
-    if not PROFILE_NAME_CHARS.match(name):
-        return [
-            validation.Message(
-                "error", "bad-characters", "Use letters, digits and . _ - @ + = , only (no spaces), as AWS profile names do."
-            )
-        ]
+    if not profiles.NAME_PATTERN.match(name):
+        return [validation.Message("error", "bad-characters", f"Use {profiles.NAME_RULE}; no spaces.")]
     if name in taken:
         return [validation.Message("error", "name-taken", f"A connection named {name} already exists.")]
     return []
