@@ -128,16 +128,20 @@ def test_no_backend_in_process_saves_nothing(tmp_path):
     assert not any(f.is_file() for f in tmp_path.rglob("*"))
 
 
+def _cli_add(tmp_path, secrets: Secrets, **env) -> subprocess.CompletedProcess:
+    """`aws-connection-wizard add` of an access-key profile, secrets on stdin, profile home under tmp_path."""
+    return subprocess.run(
+        [sys.executable, "-m", "wizard", "add", "p", "--method", "access-key", "--region", "us-east-1",
+         "--service", "s3", "--access-key-id", "ASIAIOSFODNN7EXAMPLE"],
+        input=f"{secrets.secret_access_key}\n{secrets.session_token}\n", capture_output=True, text=True,
+        env=dict(os.environ, AWS_CONNECTION_WIZARD_HOME=str(tmp_path / "home"), **env), cwd=REPO, timeout=60,
+        check=False,
+    )
+
+
 def test_no_backend_from_the_command_line_exits_3_and_writes_nothing(tmp_path):
     secrets = Secrets(fake_secret_access_key(), fake_session_token())
-    env = dict(os.environ, PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring",
-               AWS_CONNECTION_WIZARD_HOME=str(tmp_path / "home"))
-    run = subprocess.run(
-        [sys.executable, "-m", "wizard", "add", "nokey", "--method", "access-key", "--region", "us-east-1",
-         "--service", "s3", "--access-key-id", "ASIAIOSFODNN7EXAMPLE"],
-        input=f"{secrets.secret_access_key}\n{secrets.session_token}\n", capture_output=True, text=True, env=env,
-        cwd=REPO, timeout=60, check=False,
-    )
+    run = _cli_add(tmp_path, secrets, PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring")
     assert run.returncode == 3, run.stderr
     assert "no-keyring" in run.stderr
     assert not (tmp_path / "home" / "profiles.json").exists()
@@ -197,3 +201,14 @@ def test_keyring_library_itself_raises_keyring_locked_not_a_hang():
     """What keyring does on its own (without our bounded pre-check): documents the behaviour we rely on."""
     with _locked_keychain(), pytest.raises(keyring.errors.KeyringLocked):
         keyring.get_keyring().get_password(SERVICE, "probe/secret_access_key")
+
+
+def test_locked_keychain_from_the_command_line_exits_3_and_writes_nothing(tmp_path):
+    secrets = Secrets(fake_secret_access_key(), fake_session_token())
+    with _locked_keychain():
+        run = _cli_add(tmp_path, secrets)
+    assert run.returncode == 3, run.stderr
+    assert "keyring-locked" in run.stderr
+    assert not (tmp_path / "home" / "profiles.json").exists()
+    for value in secrets.values():
+        assert value not in run.stdout + run.stderr

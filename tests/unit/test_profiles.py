@@ -306,6 +306,7 @@ def test_entered_session_token_time_left():
     assert fresh.describe() == "up to 11 h 55 min left (entered 5 min ago)"
     later = token_time(entered, None, now=entered + 3600)
     assert later.state == "maybe" and later.seconds_left == MAX_LIFETIME - 3600
+    assert token_time(entered, None, now=entered + 3600, last_result="expired-token").needs_renewal
     old = token_time(entered, None, now=entered + MAX_LIFETIME + 1)
     assert old.needs_renewal and old.describe().startswith("expired (entered 12 h ago)")
 

@@ -73,7 +73,7 @@ class Profile:
         return self.token_time().expires_at
 
     def token_time(self, now: float | None = None) -> TokenTime:
-        return token_time(self.connection.token_entered_at, self.expiration, now)
+        return token_time(self.connection.token_entered_at, self.expiration, now, self.last_result)
 
     def to_dict(self) -> dict:
         data = dataclasses.asdict(self)

@@ -59,15 +59,22 @@ class TokenTime:
         }
 
 
-def token_time(token_entered_at: float | None, expiration: float | None, now: float | None = None) -> TokenTime:
+EXPIRED_RESULT = "expired-token"  # the diagnosis code of a test that AWS answered with ExpiredToken
+
+
+def token_time(
+    token_entered_at: float | None, expiration: float | None, now: float | None = None, last_result: str | None = None
+) -> TokenTime:
     """Time left for a profile: its connection's `token_entered_at` and its last test's `expiration` (epoch seconds).
 
-    An entered session token wins over an assumed role's expiration: it is what the administrator must renew.
+    An entered session token wins over an assumed role's expiration: it is what the administrator must renew. A last
+    test that failed with `expired-token` means expired, whatever the clock says (the token may have been issued long
+    before it was entered).
     """
     now = time.time() if now is None else now
     if token_entered_at is not None:
         latest = token_entered_at + MAX_LIFETIME
-        if now >= latest:
+        if now >= latest or last_result == EXPIRED_RESULT:
             state = "expired"
         elif now < token_entered_at + MIN_LIFETIME:
             state = "valid"
