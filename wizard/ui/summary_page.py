@@ -18,6 +18,7 @@ from wizard.core.services import SERVICES
 from wizard.ui.credentials_page import SOURCE_CHOICES
 from wizard.ui.widgets import field_holder, field_label, fixed_font, plain_label, with_mnemonic
 
+
 def check_profile_name(name: str, taken: set[str]) -> list[validation.Message]:
     """Messages for a profile name: the profile store's rule (wizard.core.profiles.NAME_PATTERN), and unique."""
     if not name:
