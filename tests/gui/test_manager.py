@@ -434,6 +434,25 @@ def test_no_keychain_means_nothing_saved(qtbot, qloop, stores, aws):
     assert_no_secret_shown(win, aws.secret)
 
 
+def test_locked_keychain_means_nothing_saved(qtbot, qloop, stores, aws):
+    """A locked keychain whose unlock prompt cannot be shown: Save says so (keyring-locked) and writes nothing."""
+    from tests.support.keychain_lock import locked_keychain
+
+    store, _ = stores
+    win = ProfileManagerWindow(store, SecretStore(unlock_timeout=10), endpoint_url=aws.url)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitUntil(lambda: win._loaded, timeout=TIMEOUT)
+    with locked_keychain():
+        create_through_wizard(qtbot, win, "while-locked", aws.key_id, aws.secret, test=False)
+        box = open_dialog(qtbot, win, QMessageBox)
+        assert "keychain is locked" in box.text() and "Nothing was saved" in box.text()
+        wait_idle(qtbot, win)
+    assert not store.path.exists() or stored(store) == {}
+    assert win.model.rowCount() == 0
+    assert_no_secret_shown(win, aws.secret)
+
+
 def test_saved_without_testing_says_untested(qtbot, window, stores, aws):
     store, _ = stores
     create_through_wizard(qtbot, window, "offline-entry", aws.key_id, aws.secret, test=False)
