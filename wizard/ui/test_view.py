@@ -44,7 +44,8 @@ def warm_up_in_background() -> concurrent.futures.Future:
 
 def _parse_botocore_data() -> None:
     try:
-        for service in SERVICE_IDS:  # offline validation: limits from the models, regions and availability
+        validation.limits()  # offline validation: length and pattern rules from the models
+        for service in SERVICE_IDS:  # ... and regions and service availability
             validation.check_connection(Connection(service=service), Secrets())
         aws.warm_up(("sts", *SERVICE_IDS))
     except Exception as exc:  # noqa: BLE001 - only an optimisation: the test loads what it needs anyway
