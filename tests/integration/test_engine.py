@@ -227,3 +227,11 @@ def test_bedrock_invoke_denied_by_iam(aws_emulator):
     step = failed_step(run(conn, secrets))
     assert (step.status, step.diagnosis.code) == ("denied", "service-denied")
     assert step.diagnosis.refused_action.startswith("bedrock:")  # moto names it bedrock:Converse; AWS: InvokeModel
+
+
+def test_expired_temporary_keys(aws_emulator):
+    p = aws_emulator.practice
+    secrets_registry.register(p.expired_secret_access_key, p.expired_session_token)
+    conn, _ = practice_connection(aws_emulator, "access-key", "s3", access_key_id=p.expired_access_key_id)
+    step = failed_step(run(conn, Secrets(p.expired_secret_access_key, p.expired_session_token)))
+    assert (step.name, step.diagnosis.code) == ("identity", "expired-token")

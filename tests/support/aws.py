@@ -18,7 +18,8 @@ def aws_emulator():
     """One emulator for the whole session. Tests must not change its seeded users, keys or roles."""
     with AwsEmulator() as emulator:
         p = emulator.practice
-        secrets_registry.register(p.secret_access_key, p.denied_secret_access_key)
+        secrets_registry.register(p.secret_access_key, p.denied_secret_access_key, p.expired_secret_access_key,
+                                  p.expired_session_token)
         yield emulator
 
 

@@ -9,6 +9,7 @@ Seeded, with moto's seeding credentials, before signing is enforced:
 - PracticeCrossAccountRole, trusting the practice user only with the External ID (method cross-account),
 - UntrustingRole, trusting another account only (to practise "the trust policy doesn't trust the caller"),
 - a bucket and an EC2 instance,
+- temporary keys (from AssumeRole) that the gate refuses as expired, like AWS after their expiration,
 - one Bedrock model "enabled" (moto has no Bedrock runtime: once moto has checked the signature and the caller's IAM
   policy, the gate answers Converse itself, with one token for PRACTICE_MODEL_ID and AWS's model-access refusal for
   any other model id).
@@ -66,6 +67,9 @@ class PracticeValues:
     untrusted_role_arn: str = ""
     instance_id: str = ""
     model_id: str = PRACTICE_MODEL_ID
+    expired_access_key_id: str = ""  # temporary keys (from AssumeRole) that the gate treats as expired
+    expired_secret_access_key: str = ""
+    expired_session_token: str = ""
 
     def __repr__(self) -> str:  # the practice secrets are still secrets in logs
         return f"PracticeValues(access_key_id={self.access_key_id!r}, account_id={self.account_id!r}, ...)"
@@ -205,11 +209,16 @@ class AwsEmulator:
         bucket = "practice-bucket"
         self._seed_client("s3").create_bucket(Bucket=bucket)
         instance_id = self._seed_instance()
+        expired = self._seed_client("sts").assume_role(RoleArn=role_arn, RoleSessionName="expired-practice",
+                                                       DurationSeconds=900)["Credentials"]
+        self._gate.expired_keys.add(expired["AccessKeyId"])
         return PracticeValues(
             access_key_id=key_id, secret_access_key=secret, account_id=account, user_arn=user_arn,
             role_name="PracticeRole", role_arn=role_arn, cross_role_arn=cross_arn, external_id=external_id,
             bucket=bucket, denied_access_key_id=denied_id, denied_secret_access_key=denied_secret,
             untrusted_role_arn=untrusted_arn, instance_id=instance_id,
+            expired_access_key_id=expired["AccessKeyId"], expired_secret_access_key=expired["SecretAccessKey"],
+            expired_session_token=expired["SessionToken"],
         )
 
     def _seed_instance(self) -> str:

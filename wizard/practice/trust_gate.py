@@ -23,6 +23,11 @@ from dataclasses import dataclass
 _HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade", "proxy-authorization"}
 _CREDENTIAL = re.compile(r"Credential=([A-Za-z0-9_]+)/")
 
+STS_ERROR = """<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
+  <Error><Type>Sender</Type><Code>{code}</Code><Message>{message}</Message></Error>
+  <RequestId>{request_id}</RequestId>
+</ErrorResponse>
+"""
 STS_ACCESS_DENIED = """<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
   <Error>
     <Type>Sender</Type>
@@ -113,6 +118,7 @@ class TrustGate:
         # unimplemented(method, path, body) -> (status, headers, body) | None: answers calls moto lets through its
         # signature and IAM checks but doesn't implement (it answers 500), e.g. Bedrock's Converse in practice mode
         self.unimplemented = unimplemented
+        self.expired_keys: set[str] = set()  # temporary key ids to refuse as expired, as AWS does after expiration
         self.scheme = "https" if ssl_context is not None else "http"
         self.lookup_caller = lookup_caller
         self.lookup_trust_policy = lookup_trust_policy
@@ -169,6 +175,10 @@ class TrustGate:
                        ("x-amzn-RequestId", str(uuid.uuid4()))]
             self._send(handler, status, reason, headers, data)
             return
+        expired = self._expired(handler)
+        if expired is not None:
+            self._send(handler, 400, "Bad Request", *expired)
+            return
         status, reason, headers, data = self._forward(handler, body)
         if status == 500 and self.unimplemented is not None:
             answer = self.unimplemented(handler.command, handler.path, body)
@@ -186,6 +196,20 @@ class TrustGate:
                 headers = [(k, v) for k, v in headers if k.lower() != "content-type"]
                 headers += [("Content-Type", "application/x-amz-json-1.1"), ("x-amzn-ErrorType", code)]
         self._send(handler, status, reason, headers, data)
+
+    def _expired(self, handler) -> tuple[list, bytes] | None:
+        """AWS's ExpiredToken answer for a request signed with an expired temporary key, else None."""
+        match = _CREDENTIAL.search(handler.headers.get("Authorization", ""))
+        if match is None or match.group(1) not in self.expired_keys:
+            return None
+        message = "The security token included in the request is expired"
+        headers = [("x-amzn-RequestId", str(uuid.uuid4()))]
+        if _is_json_protocol(handler):
+            body = json.dumps({"__type": "ExpiredTokenException", "message": message}).encode()
+            return headers + [("Content-Type", "application/x-amz-json-1.1"),
+                              ("x-amzn-ErrorType", "ExpiredTokenException")], body
+        body = STS_ERROR.format(code="ExpiredToken", message=message, request_id=uuid.uuid4()).encode()
+        return headers + [("Content-Type", "text/xml")], body
 
     @staticmethod
     def _send(handler, status: int, reason: str, headers, data: bytes) -> None:
