@@ -198,3 +198,11 @@ def test_unknown_key_in_an_opt_in_region_mentions_the_region():
                      connection=Connection(region="eu-west-1"))
     assert not any("opt-in" in c for c in plain.causes)
     assert not diagnoses.is_opt_in_region("us-gov-west-1") and not diagnoses.is_opt_in_region("cn-north-1")
+
+
+def test_proxy_password_is_redacted():
+    d = diagnose(bx.ProxyConnectionError(proxy_url="http://admin:Pr0xyPassw0rd@127.0.0.1:3128", error="refused"),
+                 step="identity")
+    assert d.code == "proxy-error"
+    assert "Pr0xyPassw0rd" not in d.aws_error and "admin" not in d.aws_error
+    assert "http://[redacted]@127.0.0.1:3128" in d.aws_error

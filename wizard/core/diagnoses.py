@@ -75,8 +75,12 @@ except ImportError:  # pragma: no cover - TODO: remove once wizard.core.redact i
         return _KEY_ID.sub(lambda m: f"{m.group(1)[:4]}…{m.group(1)[-4:]}", text)
 
 
+_URL_USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/@\s\"']+@")
+
+
 def redact(text: str, secrets: Iterable[str] = ()) -> str:
-    return _redact_text(text, secrets)
+    """`redact_text`, and the user:password part of URLs (a proxy URL may carry them) replaced too."""
+    return _URL_USERINFO.sub(r"\1[redacted]@", _redact_text(text, secrets))
 
 
 # --- reading an exception -------------------------------------------------------------------------------------------
