@@ -183,6 +183,7 @@ def _assert_failure_shown(h: Host, code: str, failing_step: str, status: str) ->
     names = list(h.view.steps.rows)
     for later in names[names.index(failing_step) + 1:]:
         assert h.view.steps.rows[later].word.text() == "Skipped"
+        assert h.view.steps.rows[later].duration.text() == ""  # nothing ran: no duration shown
     # only this row is expanded
     assert [n for n, r in h.view.steps.rows.items() if r.diagnosis.isVisible()] == [failing_step]
 

@@ -37,6 +37,7 @@ STATUS_LOOKS = {
 }
 FINAL_STATUSES = frozenset({"ok", "failed", "denied", "skipped", "cancelled"})
 EXPANDING_STATUSES = frozenset({"failed", "denied"})
+TIMED_STATUSES = frozenset({"ok", "failed", "denied"})  # a skipped or cancelled step has no duration to show
 
 
 def format_duration(ms: float | None) -> str:
@@ -125,9 +126,9 @@ class StepRow(QFrame):
         self.glyph.setText(_glyph_for(look, self.glyph))
         self.word.setText(look.word)
         self.title.setText(step.title)
-        if step.status in FINAL_STATUSES and step.status != "cancelled":
+        if step.status in TIMED_STATUSES:
             self.duration.setText(format_duration(step.duration_ms))
-        elif step.status == "pending":
+        elif step.status != "running":
             self.duration.setText("")
         self.detail.setText(step.detail or "")
         self.detail.setVisible(bool(step.detail))
