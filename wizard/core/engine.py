@@ -234,7 +234,7 @@ class ConnectionTest:
         plan = self.planned_steps()
         self._steps = {s.name: s for s in plan}
         order = [s.name for s in plan]
-        secret_values = self.secrets.values() + [v for v in (self.source_credentials or {}).values() if v]
+        secret_values = self._secret_values()
         self._report = TestReport(steps=[], connection=self.conn)
         self._abandoned = False
         aws.register_secrets(self, secret_values)
@@ -301,6 +301,10 @@ class ConnectionTest:
 
     # --- the steps (run in worker threads) ----------------------------------------------------------------------
 
+    def _secret_values(self) -> list[str]:
+        source = self.source_credentials or {}
+        return self.secrets.values() + [source.get(k) for k in ("secret_access_key", "session_token") if source.get(k)]
+
     def _source_credentials(self) -> dict | None:
         c = self.conn
         if c.uses_keys:
@@ -349,8 +353,7 @@ class ConnectionTest:
         creds = found["Credentials"]
         self._assumed = {"access_key_id": creds["AccessKeyId"], "secret_access_key": creds["SecretAccessKey"],
                          "session_token": creds["SessionToken"]}
-        aws.register_secrets(self, self.secrets.values() + [creds["SecretAccessKey"], creds["SessionToken"]]
-                             + [v for v in (self.source_credentials or {}).values() if v])
+        aws.register_secrets(self, self._secret_values() + [creds["SecretAccessKey"], creds["SessionToken"]])
         self._report.expiration = _epoch(creds.get("Expiration"))
         return "ok", f"Assumed {arn}"
 
@@ -383,7 +386,11 @@ class ConnectionTest:
         from botocore.awsrequest import AWSRequest
 
         request = AWSRequest(method="GET", url=endpoint_url.rstrip("/") + "/").prepare()
-        response = aws.http_session(self.conn.network).send(request)
+        http = aws.http_session(self.conn.network)
+        try:
+            response = http.send(request)
+        finally:
+            http.close()
         return (f"{probes.BEDROCK_REACH_LABEL}: {endpoint_url} answered (HTTP {response.status_code}); "
                 "the credentials were proven by GetCallerIdentity.")
 
