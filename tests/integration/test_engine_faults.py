@@ -35,6 +35,7 @@ def _identity_failure(report: engine.TestReport) -> engine.StepResult:
     ("throttled", "throttled"),
     ("unavailable", "service-unavailable"),
     ("unexpected", "unexpected"),
+    ("region-disabled", "region-disabled"),
 ])
 def test_canned_aws_errors(kind, code):
     with FaultResponder(kind) as responder:

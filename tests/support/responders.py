@@ -1,7 +1,8 @@
 """Loopback endpoints for the faults moto can't produce, all on 127.0.0.1.
 
 - `FaultResponder(kind)`: answers every request with one canned AWS error: `expired-token` (STS ExpiredToken),
-  `skewed` (SignatureDoesNotMatch with a Date header 20 minutes off), `throttled`, `unavailable` (503), `unexpected`.
+  `skewed` (SignatureDoesNotMatch with a Date header 20 minutes off), `throttled`, `unavailable` (503),
+  `region-disabled` (STS not activated in the region), `unexpected`.
 - `SilentEndpoint`: accepts connections and never answers.
 - `closed_port()`: a port where nothing listens (connection refused).
 - `TlsFront(upstream_url, ca)`: HTTPS in front of the emulator with a certificate from a private trustme CA that no
@@ -33,6 +34,9 @@ _ERRORS = {
     "throttled": (400, "Throttling", "Rate exceeded"),
     "unavailable": (503, "ServiceUnavailable", "Service is unavailable, please try again later."),
     "unexpected": (400, "WeirdNewError", "Something new happened to key AKIAIOSFODNN7EXAMPLE"),
+    "region-disabled": (403, "RegionDisabledException",
+                        "STS is not activated in this region for account:111122223333. Your account administrator "
+                        "can activate STS in this region using the IAM Console."),
 }
 SKEW_SECONDS = 20 * 60
 
