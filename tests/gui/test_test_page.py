@@ -7,10 +7,12 @@ last test, which goes through the real ConnectionWizard.
 
 from __future__ import annotations
 
+import contextlib
 import secrets as _random
 import time
 
 import pytest
+import trustme
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QWizard, QWizardPage
@@ -18,9 +20,9 @@ from shiboken6 import isValid
 
 from tests.support.aws import denied_connection, practice_connection, practice_source
 from tests.support.loop_probe import LoopProbe
-from tests.support.responders import SilentEndpoint
-from tests.support.secrets_registry import fake_secret_access_key
-from wizard.core.connection import NetworkSettings, Secrets
+from tests.support.responders import FaultResponder, SilentEndpoint, TlsFront, Tinyproxy, closed_port
+from tests.support.secrets_registry import fake_secret_access_key, fake_session_token
+from wizard.core.connection import Connection, NetworkSettings, Secrets
 from wizard.core.redact import mask_access_key_id
 from wizard.ui.test_page import TestPage
 from wizard.ui.test_view import CANCELLED, FINISHED, RUNNING, ConnectionTestView, warm_up_in_background
@@ -153,6 +155,88 @@ def test_failure_shows_diagnosis_in_the_page(host, aws_emulator, make, code, fai
     conn, secrets, options = make(aws_emulator)
     h = host(conn, secrets, **options)
     h.wait_finished()
+    _assert_failure_shown(h, code, failing_step, status)
+
+
+# The rest of the list, from loopback responders (tests/support/responders.py). Each case gets an ExitStack for
+# the servers it starts and a temporary directory; it returns (connection, secrets, test options).
+
+
+def _keys_at(url: str, key: str = "AKIAIOSFODNN7EXAMPLE", token: str = "", **network):
+    conn = Connection(method="access-key", service="s3", region="us-east-1", access_key_id=key,
+                      network=NetworkSettings(endpoint_url=url, **network))
+    return conn, Secrets(fake_secret_access_key(), token), {}
+
+
+def _canned(kind: str, **keys):
+    def make(emulator, stack, tmp_path):
+        return _keys_at(stack.enter_context(FaultResponder(kind)).url, **keys)
+    return make
+
+
+def _token_with_akia(emulator, stack, tmp_path):
+    return _keys_at(emulator.url, token=fake_session_token())
+
+
+def _asia_without_token(emulator, stack, tmp_path):
+    return _keys_at(emulator.url, key="ASIAIOSFODNN7EXAMPLE")
+
+
+def _role_not_trusting(emulator, stack, tmp_path):
+    conn, secrets = practice_connection(emulator, "assume-role", role=emulator.practice.untrusted_role_arn)
+    return conn, secrets, {}
+
+
+def _endpoint_refused(emulator, stack, tmp_path):
+    return _keys_at(f"http://127.0.0.1:{closed_port()}")
+
+
+def _private_ca(tmp_path):
+    ca = trustme.CA()
+    path = tmp_path / "company-ca.pem"
+    ca.cert_pem.write_to_path(str(path))
+    return ca, str(path)
+
+
+def _untrusted_ca(emulator, stack, tmp_path):
+    ca, _ = _private_ca(tmp_path)
+    front = stack.enter_context(TlsFront(emulator.url, ca))
+    conn, secrets = practice_connection(emulator, network=NetworkSettings(endpoint_url=front.url))
+    return conn, secrets, {}
+
+
+def _proxy_refusing(emulator, stack, tmp_path):
+    ca, bundle = _private_ca(tmp_path)
+    front = stack.enter_context(TlsFront(emulator.url, ca))
+    proxy = stack.enter_context(Tinyproxy(connect_ports=(443,)))
+    conn, secrets = practice_connection(emulator, network=NetworkSettings(
+        endpoint_url=front.url, ca_bundle=bundle, proxy=proxy.url))
+    return conn, secrets, {}
+
+
+@pytest.mark.parametrize(
+    ("make", "code", "failing_step", "status"),
+    [
+        (_canned("skewed"), "clock-skew", "identity", "failed"),
+        (_canned("expired-token", key="ASIAIOSFODNN7EXAMPLE", token=fake_session_token()), "expired-token",
+         "identity", "failed"),
+        (_token_with_akia, "token-not-expected", "identity", "failed"),
+        (_asia_without_token, "token-missing", "identity", "failed"),
+        (_role_not_trusting, "assume-role-denied", "assume-role", "denied"),
+        (_endpoint_refused, "endpoint-unreachable", "identity", "failed"),
+        (_untrusted_ca, "tls-error", "identity", "failed"),
+        (_proxy_refusing, "proxy-error", "identity", "failed"),
+        (_canned("throttled"), "throttled", "identity", "failed"),
+        (_canned("unexpected"), "unexpected", "identity", "failed"),
+    ],
+    ids=["clock-skew", "expired-token", "akia-with-token", "asia-without-token", "role-not-trusting",
+         "endpoint-refused", "untrusted-ca", "proxy-refusing", "throttled", "unexpected"],
+)
+def test_fault_shows_diagnosis_in_the_page(host, aws_emulator, tmp_path, make, code, failing_step, status):
+    with contextlib.ExitStack() as stack:
+        conn, secrets, options = make(aws_emulator, stack, tmp_path)
+        h = host(conn, secrets, **options)
+        h.wait_finished()
     _assert_failure_shown(h, code, failing_step, status)
 
 
