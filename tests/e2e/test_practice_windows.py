@@ -46,6 +46,9 @@ def test_panel_lists_the_practice_values_and_the_three_mistakes(qtbot, qloop, pr
     texts = " ".join(label.text() for label in panel.findChildren(type(panel.rows["bucket"].label)))
     for code in ("wrong-secret-key", "assume-role-denied", "expired-token"):
         assert code in texts
+    assert {"expired_access_key_id", "expired_secret_access_key", "expired_session_token"} <= set(panel.rows)
+    for key in ("secret_access_key", "wrong_secret", "expired_secret_access_key", "expired_session_token"):
+        assert panel.rows[key].secret
     secret_field = panel.rows["secret_access_key"].field
     assert secret_field.echoMode() == QLineEdit.EchoMode.Password  # masked on screen
     assert p.secret_access_key not in texts

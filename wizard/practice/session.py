@@ -238,7 +238,7 @@ class PracticeSession:
             if server is not None and server is not self._given_aws:
                 try:
                     server.stop()
-                except Exception:  # noqa: BLE001 - keep stopping the rest, restore the environment
+                except Exception:  # keep stopping the rest, restore the environment
                     log.exception("could not stop a practice server")
         self.imds = self.aws = None
         self._close_placeholder()
