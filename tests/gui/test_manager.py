@@ -632,20 +632,35 @@ def test_a_failed_test_shows_its_diagnosis(qtbot, window, stores, aws_emulator):
     assert_no_secret_shown(window, secrets.secret_access_key)
 
 
-def test_cross_account_test_uses_the_saved_source_profile(qtbot, window, stores, aws_emulator):
-    """source "profile:practice": the manager reads that profile's keys from the keychain for AssumeRole; the role's
-    real expiration becomes the time left."""
+def test_cross_account_from_a_saved_profile_in_the_wizard_and_the_manager(qtbot, window, stores, aws_emulator):
+    """Source "profile:practice": its keys are read from the keychain off the GUI thread, for the wizard's test and for
+    the manager's; the role's real expiration becomes the time left."""
     store, secret_store = stores
+    p = aws_emulator.practice
     keys, key_secrets = practice_connection(aws_emulator)
     seed(qtbot, window, store, secret_store, "practice", keys, key_secrets)
-    conn, _ = practice_connection(aws_emulator, "cross-account")
-    assert conn.source == "profile:practice"
-    seed(qtbot, window, store, secret_store, "partner", conn, Secrets())
+
+    window.actions["new"].trigger()
+    wizard = open_dialog(qtbot, window, ConnectionWizard)
+    wizard.findChild(QRadioButton, "method-cross-account").click()
+    click_next(qtbot, wizard, PageId.CREDENTIALS)
+    type_into(qtbot, wizard.findChild(QLineEdit, "role_arn"), p.cross_role_arn)
+    type_into(qtbot, wizard.findChild(QLineEdit, "external_id"), p.external_id)
+    source = wizard.credentials_page.rows["source"].editor
+    source.setCurrentIndex(source.findData("profile:practice"))
+    finish_wizard(qtbot, wizard, "partner")  # the wizard's own test passes: it got the saved profile's keys
+    qtbot.waitUntil(lambda: "partner" in table(window), timeout=TIMEOUT)
+    on_disk = stored(store)["partner"]
+    assert on_disk["connection"]["source"] == "profile:practice" and on_disk["last_result"] == "ok"
+    assert keychain(on_disk["id"], "secret_access_key") is None  # a cross-account profile carries no keys
+
+    wait_idle(qtbot, window)
     run_test(qtbot, window, store, "partner")
     assert stored(store)["partner"]["last_result"] == "ok"
     assert stored(store)["partner"]["expiration"] > time.time()
     assert table(window)["partner"][5].startswith("expires in ")
     assert "Assumed role identity: arn:aws:sts::" in window.details.report.toPlainText()
+    assert_no_secret_shown(window, key_secrets.secret_access_key)
 
 
 def test_details_name_where_the_secret_lives_and_mask_the_key(qtbot, window, stores, aws):

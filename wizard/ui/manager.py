@@ -342,14 +342,55 @@ class ProfileManagerWindow(QMainWindow):
         conn = profile.connection
         if conn.method != "cross-account" or not conn.source.startswith("profile:"):
             return self._load_secrets(profile), {}
-        source = self.store.get(conn.source.removeprefix("profile:"))
+        return Secrets(), {"source_credentials": self._source_credentials(conn.source.removeprefix("profile:"))}
+
+    def _source_credentials(self, name: str) -> dict:
+        """Blocking: the keys of saved profile `name`, as the engine's `source_credentials`."""
+        source = self.store.get(name)
         secrets = self.secret_store.load(source.id)
-        credentials = {
+        return {
             "access_key_id": source.connection.access_key_id,
             "secret_access_key": secrets.secret_access_key,
             "session_token": secrets.session_token,
         }
-        return Secrets(), {"source_credentials": credentials}
+
+    def _supply_source_credentials(self, wizard) -> None:
+        """A cross-account connection assumed from a saved profile ("profile:NAME") needs that profile's keys for the
+        wizard's test. They are read from the keychain off the GUI thread as soon as the source is chosen (pages
+        before the test), and added to the wizard's `test_options` when the test starts; a test that started before
+        they arrived runs again."""
+        cache: dict[str, dict] = {}
+        combo = wizard.credentials_page.rows["source"].editor
+        base_options = wizard.test_options
+
+        async def fill(name: str) -> None:
+            try:
+                cache[name] = await self._off_thread(self._source_credentials, name)
+            except Exception as exc:  # the wizard's test then reports the missing credentials itself
+                self.status_text.setText(f"Could not read the keys of {name}: {type(exc).__name__}")
+                return
+            page = wizard.test_page
+            if page is not None and wizard.currentPage() is page and wizard.connection().source == f"profile:{name}":
+                page.start_test()  # the test started before the keys arrived: run it again with them
+
+        def chosen(*_args) -> None:
+            source = str(combo.currentData() or "")
+            name = source.removeprefix("profile:")
+            if source.startswith("profile:") and name not in cache:
+                self._track(asyncio.ensure_future(fill(name)))
+
+        def options() -> dict:
+            result = dict(base_options())
+            conn = wizard.connection()
+            if conn.method == "cross-account" and conn.source.startswith("profile:"):
+                credentials = cache.get(conn.source.removeprefix("profile:"))
+                if credentials:
+                    result["source_credentials"] = credentials
+            return result
+
+        wizard.test_options = options  # what the test page asks the wizard for (wizard.ui.test_page.test_options)
+        combo.currentIndexChanged.connect(chosen)
+        chosen()
 
     # --- loading -------------------------------------------------------------------------------------------------
 
@@ -626,16 +667,20 @@ class ProfileManagerWindow(QMainWindow):
         practice emulator could not start."""
         from wizard.ui.wizard import ConnectionWizard
 
-        names = [p.name for p in self.model.profiles()]
+        names = [p.name for p in self.model.profiles()]  # taken names, and the cross-account sources offered
         if connection is not None:
-            return ConnectionWizard(self, connection=connection, secrets=secrets, saved_profiles=names,
-                                    profile_name=name)
-        if not practice:
-            return ConnectionWizard(self, saved_profiles=names, endpoint_url=self.endpoint_url)
-        emulator = await self._practice_emulator()
-        if emulator is None:
-            return None
-        return ConnectionWizard(self, practice=emulator.practice, endpoint_url=emulator.url, saved_profiles=names)
+            wizard = ConnectionWizard(self, connection=connection, secrets=secrets, saved_profiles=names,
+                                      profile_name=name)
+        elif not practice:
+            wizard = ConnectionWizard(self, saved_profiles=names, endpoint_url=self.endpoint_url)
+        else:
+            emulator = await self._practice_emulator()
+            if emulator is None:
+                return None
+            wizard = ConnectionWizard(self, practice=emulator.practice, endpoint_url=emulator.url,
+                                      saved_profiles=names)
+        self._supply_source_credentials(wizard)
+        return wizard
 
     async def _practice_emulator(self):
         """The running practice emulator, started off the GUI thread on first need."""
