@@ -79,3 +79,22 @@ def test_manager_in_practice_has_the_banner_on_top_and_the_panel_docked(qtbot, q
     assert dock is not None and dock.isVisible() and dock.widget() is window.practice_panel
     assert ProfileStore().path.parent == decorated.store_home  # the practice store, apart from real profiles
     window.close()
+
+
+def test_a_wizard_editing_a_practice_profile_is_decorated_too(qtbot, qloop, decorated):
+    from wizard.core.connection import Connection, Secrets
+    from wizard.ui.wizard import ConnectionWizard
+
+    p = decorated.practice
+    wizard = _show(qtbot, ConnectionWizard(connection=Connection(access_key_id=p.access_key_id),
+                                           secrets=Secrets(p.secret_access_key), profile_name="practice-keys"))
+    assert wizard.practice is None  # opened for editing, without practice values
+    assert wizard.practice_banner.isVisible() and wizard.sideWidget() is wizard.practice_panel
+
+
+def test_outside_practice_mode_nothing_is_decorated(qtbot, qloop):
+    from wizard.ui.wizard import ConnectionWizard
+
+    wizard = _show(qtbot, ConnectionWizard())
+    assert wizard.sideWidget() is None and not wizard.property(practice_panel.DECORATED)
+    assert not wizard.findChildren(PracticeBanner)

@@ -1,8 +1,8 @@
 """Practice mode on screen: the banner that says nothing reaches AWS, and the panel of values to paste and mistakes to try.
 
-`install(app, session)` decorates every practice window as it is first shown, so the windows need no practice code of
-their own: a ConnectionWizard with `practice` values gets the banner and the panel as its side widget; a main window
-with `practice` set (the profile manager) gets the banner across the top and the panel in a dock on the right.
+`install(app, session)` (practice mode only) decorates every wizard and main window as it is first shown, so the
+windows need no practice code of their own: a wizard (new or editing a practice profile) gets the banner across the
+top and the panel as its side widget; the profile manager gets the banner across the top and the panel in a dock.
 
 Copying a value is always the user's click. The practice secret is a fake key for the local emulator, yet it is still
 masked on screen, copied only on request, and removed from the clipboard after CLIPBOARD_SECONDS if it is still there.
@@ -307,9 +307,12 @@ def is_practice_window(widget) -> bool:
     return isinstance(widget, QMainWindow) and bool(getattr(widget, "practice", False))
 
 
-def decorate(widget, session) -> bool:
-    """Decorate `widget` if it is an undecorated practice window; True when it was decorated now."""
-    if not is_practice_window(widget) or widget.property(DECORATED):
+def decorate(widget, session, *, every_window: bool = False) -> bool:
+    """Decorate `widget` if it is an undecorated practice window (with `every_window`: any wizard or main window);
+    True when it was decorated now."""
+    if not isinstance(widget, (QWizard, QMainWindow)) or widget.property(DECORATED):
+        return False
+    if not (every_window or is_practice_window(widget)):
         return False
     if isinstance(widget, QWizard):
         decorate_wizard(widget, session)
@@ -325,7 +328,7 @@ class _Decorator(QObject):
 
     def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt override)
         if event.type() == QEvent.Type.Polish and isinstance(watched, (QWizard, QMainWindow)):
-            decorate(watched, self.session)
+            decorate(watched, self.session, every_window=True)  # in a practice process every window is practice
         return False
 
 
