@@ -14,9 +14,8 @@ import keyring
 import keyring.backends.fail
 import pytest
 import secretstorage
-from secretstorage.util import DBusAddressWrapper
 
-from tests.run import KEYRING_PASSWORD
+from tests.support.keychain_lock import locked_keychain
 from tests.support.secrets_registry import fake_secret_access_key, fake_session_token
 from wizard.core.connection import Connection, Secrets
 from wizard.core.keychain import SERVICE, KeychainError, SecretStore
@@ -151,39 +150,13 @@ def test_no_backend_from_the_command_line_exits_3_and_writes_nothing(tmp_path):
 
 
 # -- locked keychain ---------------------------------------------------------------------------------------------------
-def _unlock_default_collection() -> None:
-    """Unlock with the harness's password through gnome-keyring's own interface (no prompt needed)."""
-    with closing(secretstorage.dbus_init()) as conn:
-        service = DBusAddressWrapper("/org/freedesktop/secrets", "org.freedesktop.Secret.Service", conn)
-        (path,) = service.call("ReadAlias", "s", "default")
-        _, session = service.call("OpenSession", "sv", "plain", ("s", ""))
-        internal = DBusAddressWrapper(
-            "/org/freedesktop/secrets", "org.gnome.keyring.InternalUnsupportedGuiltRiddenInterface", conn
-        )
-        internal.call("UnlockWithMasterPassword", "o(oayays)", path, (session, b"", KEYRING_PASSWORD.encode(), "text/plain"))
-
-
-@contextmanager
-def _locked_keychain():
-    with closing(secretstorage.dbus_init()) as conn:
-        collection = secretstorage.get_default_collection(conn)
-        collection.lock()
-        assert collection.is_locked()
-    try:
-        yield
-    finally:
-        _unlock_default_collection()
-        with closing(secretstorage.dbus_init()) as conn:
-            assert not secretstorage.get_default_collection(conn).is_locked()
-
-
 def test_locked_keychain_reports_keyring_locked_and_saves_nothing(tmp_path):
     """gnome-keyring asks its prompter to unlock; with no display the prompt fails at once and SecretStore reports
     keyring-locked. With a display the prompt would wait: `unlock_timeout` bounds that (10 s here)."""
     store = ProfileStore(tmp_path / "home")
     secrets = Secrets(fake_secret_access_key(), fake_session_token())
     entries_before = sorted(_items(""))
-    with _locked_keychain():
+    with locked_keychain():
         started = time.monotonic()
         with pytest.raises(KeychainError) as info:
             save_connection(store, SecretStore(unlock_timeout=10), "locked", _conn(), secrets)
@@ -199,13 +172,13 @@ def test_locked_keychain_reports_keyring_locked_and_saves_nothing(tmp_path):
 
 def test_keyring_library_itself_raises_keyring_locked_not_a_hang():
     """What keyring does on its own (without our bounded pre-check): documents the behaviour we rely on."""
-    with _locked_keychain(), pytest.raises(keyring.errors.KeyringLocked):
+    with locked_keychain(), pytest.raises(keyring.errors.KeyringLocked):
         keyring.get_keyring().get_password(SERVICE, "probe/secret_access_key")
 
 
 def test_locked_keychain_from_the_command_line_exits_3_and_writes_nothing(tmp_path):
     secrets = Secrets(fake_secret_access_key(), fake_session_token())
-    with _locked_keychain():
+    with locked_keychain():
         run = _cli_add(tmp_path, secrets)
     assert run.returncode == 3, run.stderr
     assert "keyring-locked" in run.stderr
