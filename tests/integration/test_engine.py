@@ -235,3 +235,40 @@ def test_expired_temporary_keys(aws_emulator):
     conn, _ = practice_connection(aws_emulator, "access-key", "s3", access_key_id=p.expired_access_key_id)
     step = failed_step(run(conn, Secrets(p.expired_secret_access_key, p.expired_session_token)))
     assert (step.name, step.diagnosis.code) == ("identity", "expired-token")
+
+
+@pytest.mark.parametrize(("minutes", "method", "service"), [(-20, "access-key", "s3"), (20, "access-key", "ec2"),
+                                                             (-20, "cross-account", "workspaces")])
+def test_a_wrong_computer_clock_is_clock_skew(aws_emulator, monkeypatch, minutes, method, service):
+    """This computer's clock is off: botocore signs with the wrong time (the trust gate checks it as AWS does)."""
+    import datetime
+
+    import botocore.auth
+
+    real = botocore.auth.get_current_datetime
+    monkeypatch.setattr(botocore.auth, "get_current_datetime",
+                        lambda *a, **kw: real(*a, **kw) + datetime.timedelta(minutes=minutes))
+    conn, secrets = practice_connection(aws_emulator, method, service)
+    step = failed_step(run(conn, secrets, source_credentials=practice_source(aws_emulator)))
+    assert (step.name, step.diagnosis.code) == ("identity", "clock-skew")
+    assert "clock" in step.diagnosis.remedy.lower()
+
+
+def test_gate_answers_skew_as_each_service_does(aws_emulator, monkeypatch):
+    import datetime
+
+    import botocore.auth
+    from botocore.exceptions import ClientError
+
+    real = botocore.auth.get_current_datetime
+    monkeypatch.setattr(botocore.auth, "get_current_datetime",
+                        lambda *a, **kw: real(*a, **kw) - datetime.timedelta(minutes=20))
+    p = aws_emulator.practice
+    codes = {}
+    for service, call in (("s3", "list_buckets"), ("ec2", "describe_instances"), ("workspaces", "describe_workspaces"),
+                          ("sts", "get_caller_identity")):
+        with pytest.raises(ClientError) as caught:
+            getattr(aws_emulator.client(service, p.access_key_id, p.secret_access_key), call)()
+        codes[service] = caught.value.response["Error"]["Code"]
+    assert codes == {"s3": "RequestTimeTooSkewed", "ec2": "RequestExpired", "workspaces": "InvalidSignatureException",
+                     "sts": "SignatureDoesNotMatch"}

@@ -397,7 +397,8 @@ def diagnose(exc: BaseException, *, step: str = "", connection: Connection | Non
 def _client_error(exc, code, message, aws_error, step, connection) -> Diagnosis:
     skew = clock_skew(exc)
     skewed = skew is not None and abs(skew) > MAX_SKEW_SECONDS
-    expired_signature = code in BAD_SIGNATURE and "signature expired" in message.lower()
+    expired_signature = code in BAD_SIGNATURE and any(w in message.lower() for w in ("signature expired",
+                                                                                     "signature not yet current"))
     if code in SKEWED or expired_signature or (code in BAD_SIGNATURE | {"RequestExpired"} and skewed):
         return make("clock-skew", aws_error=aws_error, summary=_skew_summary(skew) if skewed else "")
     if code in UNKNOWN_KEY:

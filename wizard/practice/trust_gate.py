@@ -5,16 +5,22 @@ AssumeRole the gate also evaluates the role's trust policy itself (principal and
 when the caller is not trusted, answers AWS's real AccessDenied
 ("User: ... is not authorized to perform: sts:AssumeRole on resource: ..."), whatever moto said. Moto's own answer is
 kept for everything the gate cannot judge (bad signatures, unknown keys, the caller's own policy).
+
+It also plays AWS where moto doesn't: requests signed more than 5 minutes off the real clock are refused (clock skew),
+seeded temporary keys can be marked expired, moto's XML errors are turned into JSON for JSON-protocol services, and
+calls moto authorizes but doesn't implement can be answered by a callback (Bedrock's Converse in practice mode).
 """
 
 from __future__ import annotations
 
+import datetime
 import fnmatch
 import http.client
 import http.server
 import json
 import re
 import threading
+import time
 import urllib.parse
 import uuid
 from collections.abc import Callable
@@ -179,6 +185,10 @@ class TrustGate:
         if expired is not None:
             self._send(handler, 400, "Bad Request", *expired)
             return
+        skewed = _clock_skew_refusal(handler)
+        if skewed is not None:
+            self._send(handler, *skewed)
+            return
         status, reason, headers, data = self._forward(handler, body)
         if status == 500 and self.unimplemented is not None:
             answer = self.unimplemented(handler.command, handler.path, body)
@@ -250,6 +260,44 @@ def _unsigned(handler) -> bool:
     if handler.path.startswith("/moto-api"):
         return False
     return not handler.headers.get("Authorization") and "X-Amz-Signature=" not in handler.path
+
+
+MAX_SKEW_SECONDS = 300
+_SCOPE = re.compile(r"Credential=[^/]+/\d{8}/[^/]+/([^/]+)/aws4_request")
+
+
+def _clock_skew_refusal(handler, now: float | None = None):
+    """AWS refuses requests signed more than 5 minutes away from its clock (moto doesn't check): the answer each kind
+    of service gives, as (status, reason, headers, body), or None when the request time is fine."""
+    stamp = handler.headers.get("X-Amz-Date") or ""
+    try:
+        signed = datetime.datetime.strptime(stamp, "%Y%m%dT%H%M%SZ").replace(tzinfo=datetime.timezone.utc)
+    except ValueError:
+        return None
+    now_dt = datetime.datetime.fromtimestamp(time.time() if now is None else now, datetime.timezone.utc)
+    if abs((now_dt - signed).total_seconds()) <= MAX_SKEW_SECONDS:
+        return None
+    fmt = "%Y%m%dT%H%M%SZ"
+    earliest = (now_dt - datetime.timedelta(seconds=MAX_SKEW_SECONDS)).strftime(fmt)
+    expired = (f"Signature expired: {stamp} is now earlier than {earliest} ({now_dt.strftime(fmt)} - 5 min.)"
+               if signed < now_dt else f"Signature not yet current: {stamp} is still later than "
+               f"{(now_dt + datetime.timedelta(seconds=MAX_SKEW_SECONDS)).strftime(fmt)} ({now_dt.strftime(fmt)} + 5 min.)")
+    scope = _SCOPE.search(handler.headers.get("Authorization", ""))
+    service = scope.group(1) if scope else ""
+    request_id = str(uuid.uuid4())
+    if _is_json_protocol(handler):
+        body = json.dumps({"__type": "InvalidSignatureException", "message": expired}).encode()
+        return 400, "Bad Request", [("Content-Type", "application/x-amz-json-1.1"),
+                                    ("x-amzn-ErrorType", "InvalidSignatureException")], body
+    if service == "s3":
+        code = "RequestTimeTooSkewed"
+        message = "The difference between the request time and the current time is too large."
+    elif service == "ec2":
+        code, message = "RequestExpired", "Request has expired."
+    else:
+        code, message = "SignatureDoesNotMatch", expired
+    body = STS_ERROR.format(code=code, message=message, request_id=request_id).encode()
+    return 403, "Forbidden", [("Content-Type", "text/xml"), ("x-amzn-RequestId", request_id)], body
 
 
 _XML_CODE = re.compile(rb"<Code>([^<]+)</Code>")
