@@ -662,6 +662,24 @@ def test_cross_account_from_a_saved_profile_in_the_wizard_and_the_manager(qtbot,
     assert "Assumed role identity: arn:aws:sts::" in window.details.report.toPlainText()
     assert_no_secret_shown(window, key_secrets.secret_access_key)
 
+    # renaming the source keeps the cross-account profile pointing at it; deleting it warns
+    wait_idle(qtbot, window)
+    select(qtbot, window, "practice")
+    window.actions["rename"].trigger()
+    ask = open_dialog(qtbot, window, QInputDialog)
+    ask.setTextValue("practice-keys")
+    ask.accept()
+    qtbot.waitUntil(lambda: "practice-keys" in table(window), timeout=TIMEOUT)
+    assert stored(store)["partner"]["connection"]["source"] == "profile:practice-keys"
+    wait_idle(qtbot, window)
+    select(qtbot, window, "practice-keys")
+    assert not window.test_view.isVisible(), "the live steps shown belong to another profile"
+    window.actions["delete"].trigger()
+    box = open_dialog(qtbot, window, QMessageBox)
+    assert "will stop working: partner" in box.text()
+    box.button(QMessageBox.StandardButton.Cancel).click()
+    wait_idle(qtbot, window)
+
 
 def test_details_name_where_the_secret_lives_and_mask_the_key(qtbot, window, stores, aws):
     from wizard.core.redact import mask_access_key_id

@@ -65,6 +65,11 @@ FAILED = object()  # what `_work` returns after showing a problem
 NEEDS_SELECTION = frozenset({"test", "edit", "duplicate", "rename", "delete", "renew", "export"})
 
 
+def dependents(profiles, name: str) -> list:
+    """The cross-account profiles whose source identity is saved profile `name` ("profile:NAME")."""
+    return [p for p in profiles if p.connection.method == "cross-account" and p.connection.source == f"profile:{name}"]
+
+
 def _action(method):
     """An action: one at a time, started as a task on the qasync loop. From the call on (dialogs included) the actions
     are disabled and `is_busy()` is true until the table shows the outcome; `idle` is emitted at the end. Returns the
@@ -165,6 +170,7 @@ class ProfileManagerWindow(QMainWindow):
         self._busy = 0
         self._action_running = False
         self._tasks: set[asyncio.Task] = set()
+        self._tested_id: str | None = None  # the profile the live test view shows
         self._loaded = False
 
         self.setWindowTitle("AWS Connection Wizard: profiles" + (" (practice)" if self.practice else ""))
@@ -289,6 +295,9 @@ class ProfileManagerWindow(QMainWindow):
     def _show_details(self) -> None:
         profile = self.selected_profile()
         self.details.show_profile(profile, self.reports.get(profile.id, "") if profile else "", self.backend)
+        if self.test_view is not None:  # the live steps belong to the profile they tested
+            tested = self.test_view.is_running() or (profile is not None and profile.id == self._tested_id)
+            self.test_view.setVisible(tested)
 
     def _tick(self) -> None:
         self.model.refresh_times()
@@ -499,7 +508,10 @@ class ProfileManagerWindow(QMainWindow):
             if inputs is FAILED:
                 return
             secrets, options = inputs
-            report = await self._ensure_test_view().start(profile.connection, secrets, **options)
+            view = self._ensure_test_view()
+            self._tested_id = profile.id
+            view.show()
+            report = await view.start(profile.connection, secrets, **options)
             if report is None:  # cancelled or stopped: nothing recorded
                 return
             self.reports[profile.id] = report.to_text()
@@ -537,9 +549,17 @@ class ProfileManagerWindow(QMainWindow):
         if not name or name == profile.name:
             return
         renamed = await self._work(f"Renaming {profile.name}…", "Could not rename the profile",
-                                   self.store.rename, profile.name, name)
+                                   self._rename, profile.name, name)
         if renamed is not FAILED:
             await self.reload(profile.id)
+
+    def _rename(self, old: str, new: str) -> None:
+        """Blocking: rename, and keep cross-account profiles that assume their role from it ("profile:OLD") pointing
+        at it."""
+        self.store.rename(old, new)
+        for dependent in dependents(self.store.list(), old):
+            dependent.connection.source = f"profile:{new}"
+            self.store.update(dependent)
 
     @_action
     async def delete_profile(self) -> None:
@@ -552,6 +572,9 @@ class ProfileManagerWindow(QMainWindow):
         text = f"Delete the profile “{profile.name}”?"
         if profile.connection.uses_keys:
             text += f" Its secrets are removed from {self.backend} too."
+        users = [p.name for p in dependents(self.model.profiles(), profile.name)]
+        if users:
+            text += f" These connections assume their role with its keys and will stop working: {', '.join(users)}."
         if not await manager_dialogs.confirm(self, "Delete profile", text, "Delete"):
             return
         removed = await self._work(f"Deleting {profile.name}…", "Could not delete the profile",

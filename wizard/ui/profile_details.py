@@ -15,6 +15,9 @@ from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QPlainTextEdit, QV
 from wizard.ui.profile_table import method_title, service_title, status_text, time_left
 
 
+NO_REPORT = "No test report yet: press Test (F5)."
+
+
 def _without_userinfo(url: str) -> str:
     """A proxy URL with any user:password removed."""
     parts = urlsplit(url)
@@ -78,7 +81,7 @@ class ProfileDetails(QWidget):
         self.report.setObjectName("lastReport")
         self.report.setReadOnly(True)
         self.report.setAccessibleName("Last test report")
-        self.report.setPlaceholderText("No test report yet: select the profile and press Test (F5).")
+        self.report.setPlaceholderText(NO_REPORT)
         report_box = QGroupBox("Last test report")
         QVBoxLayout(report_box).addWidget(self.report)
         layout = QVBoxLayout(self)
@@ -103,6 +106,13 @@ class ProfileDetails(QWidget):
             field.setAccessibleName(label)
             self.form.addRow(label + ":", field)
         self.report.setPlainText(report_text)
+        if not report_text and profile.tested_at is not None:
+            self.report.setPlaceholderText(
+                f"Last test: {status_text(profile)}. Full reports are kept while the program runs: press Test (F5) "
+                "for a new one."
+            )
+        else:
+            self.report.setPlaceholderText(NO_REPORT)
 
     def set_test_view(self, view: QWidget) -> None:
         """Place the live test widget between the settings and the report."""
