@@ -8,8 +8,11 @@ without sts:AssumeRole), and the offline token rules.
 from __future__ import annotations
 
 import asyncio
+import datetime
 
+import botocore.auth
 import pytest
+from botocore.exceptions import ClientError
 
 from tests.support import secrets_registry
 from tests.support.aws import denied_connection, practice_connection, practice_source
@@ -241,28 +244,21 @@ def test_expired_temporary_keys(aws_emulator):
                                                              (-20, "cross-account", "workspaces")])
 def test_a_wrong_computer_clock_is_clock_skew(aws_emulator, monkeypatch, minutes, method, service):
     """This computer's clock is off: botocore signs with the wrong time (the trust gate checks it as AWS does)."""
-    import datetime
-
-    import botocore.auth
-
-    real = botocore.auth.get_current_datetime
-    monkeypatch.setattr(botocore.auth, "get_current_datetime",
-                        lambda *a, **kw: real(*a, **kw) + datetime.timedelta(minutes=minutes))
+    _sign_with_clock_off(monkeypatch, minutes)
     conn, secrets = practice_connection(aws_emulator, method, service)
     step = failed_step(run(conn, secrets, source_credentials=practice_source(aws_emulator)))
     assert (step.name, step.diagnosis.code) == ("identity", "clock-skew")
     assert "clock" in step.diagnosis.remedy.lower()
 
 
-def test_gate_answers_skew_as_each_service_does(aws_emulator, monkeypatch):
-    import datetime
-
-    import botocore.auth
-    from botocore.exceptions import ClientError
-
+def _sign_with_clock_off(monkeypatch, minutes: int) -> None:
     real = botocore.auth.get_current_datetime
     monkeypatch.setattr(botocore.auth, "get_current_datetime",
-                        lambda *a, **kw: real(*a, **kw) - datetime.timedelta(minutes=20))
+                        lambda *a, **kw: real(*a, **kw) + datetime.timedelta(minutes=minutes))
+
+
+def test_gate_answers_skew_as_each_service_does(aws_emulator, monkeypatch):
+    _sign_with_clock_off(monkeypatch, -20)
     p = aws_emulator.practice
     codes = {}
     for service, call in (("s3", "list_buckets"), ("ec2", "describe_instances"), ("workspaces", "describe_workspaces"),
