@@ -14,6 +14,17 @@ Seeded, with moto's seeding credentials, before signing is enforced:
   policy, the gate answers Converse itself, with one token for PRACTICE_MODEL_ID and AWS's model-access refusal for
   any other model id).
 
+What moto 5.2 enforces once signing is on (checked by tests/integration/test_engine*.py):
+- SigV4 signatures: a wrong secret gives SignatureDoesNotMatch (STS, S3) or AuthFailure (EC2); an unknown key
+  InvalidClientTokenId.
+- Identity-based IAM policies (users' inline policies, assumed roles' policies) for STS, S3, EC2, WorkSpaces and
+  Bedrock runtime, including the caller's sts:AssumeRole. It names Converse's action bedrock:Converse where AWS checks
+  bedrock:InvokeModel, and its S3 refusals say only "Access Denied" (the engine names the action from its probe table).
+What it doesn't, and the trust gate does instead: role trust policies and the sts:ExternalId condition; request time
+(clock skew); expiry of temporary keys (only the seeded expired keys); JSON error bodies for JSON-protocol services;
+Bedrock runtime calls. Not emulated at all: resource policies beyond S3's own, SCPs, permission boundaries, opt-in
+regions, throttling, outages (tests use loopback responders for those).
+
 Nothing here ever talks to anything but 127.0.0.1.
 """
 
