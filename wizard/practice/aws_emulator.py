@@ -22,8 +22,8 @@ What moto 5.2 enforces once signing is on (checked by tests/integration/test_eng
   bedrock:InvokeModel, and its S3 refusals say only "Access Denied" (the engine names the action from its probe table).
 What it doesn't, and the trust gate does instead: role trust policies and the sts:ExternalId condition; request time
 (clock skew); expiry of temporary keys (only the seeded expired keys); JSON error bodies for JSON-protocol services;
-Bedrock runtime calls. Not emulated at all: resource policies beyond S3's own, SCPs, permission boundaries, opt-in
-regions, throttling, outages (tests use loopback responders for those).
+Bedrock runtime calls. Not relied on or not emulated: resource policies (bucket policies), SCPs, permission
+boundaries, opt-in regions, throttling, outages (tests use loopback responders for the faults).
 
 Nothing here ever talks to anything but 127.0.0.1.
 """
