@@ -162,6 +162,17 @@ def select(qtbot, win, name: str) -> None:
     qtbot.waitUntil(lambda: win.selected_profile() is not None and win.selected_profile().name == name)
 
 
+def rename(qtbot, win, old: str, new: str) -> None:
+    """Select `old`, press Rename, type the new name, OK, and wait for the table."""
+    select(qtbot, win, old)
+    win.actions["rename"].trigger()
+    ask = open_dialog(qtbot, win, QInputDialog)
+    assert ask.textValue() == old
+    ask.setTextValue(new)
+    ask.accept()
+    qtbot.waitUntil(lambda: new in table(win), timeout=TIMEOUT)
+
+
 def wait_idle(qtbot, win) -> None:
     qtbot.waitUntil(lambda: not win.is_busy() and win.active_dialog is None, timeout=TIMEOUT)
 
@@ -349,12 +360,7 @@ def test_create_test_edit_duplicate_rename_renew_delete(qtbot, window, stores, a
 
     # Rename (F2) the copy: same id, so the keychain entry is untouched
     wait_idle(qtbot, window)
-    select(qtbot, window, "build-robot-2")
-    window.actions["rename"].trigger()
-    ask = open_dialog(qtbot, window, QInputDialog)
-    ask.setTextValue("deploy-robot")
-    ask.accept()
-    qtbot.waitUntil(lambda: "deploy-robot" in table(window), timeout=TIMEOUT)
+    rename(qtbot, window, "build-robot-2", "deploy-robot")
     assert "build-robot-2" not in table(window)
     assert stored(store)["deploy-robot"]["id"] == copy["id"]
     assert keychain(copy["id"], "secret_access_key") == aws.secret
@@ -664,12 +670,7 @@ def test_cross_account_from_a_saved_profile_in_the_wizard_and_the_manager(qtbot,
 
     # renaming the source keeps the cross-account profile pointing at it; deleting it warns
     wait_idle(qtbot, window)
-    select(qtbot, window, "practice")
-    window.actions["rename"].trigger()
-    ask = open_dialog(qtbot, window, QInputDialog)
-    ask.setTextValue("practice-keys")
-    ask.accept()
-    qtbot.waitUntil(lambda: "practice-keys" in table(window), timeout=TIMEOUT)
+    rename(qtbot, window, "practice", "practice-keys")
     assert stored(store)["partner"]["connection"]["source"] == "profile:practice-keys"
     wait_idle(qtbot, window)
     select(qtbot, window, "practice-keys")
