@@ -14,7 +14,7 @@ import sys
 from wizard import APP_NAME, APP_TITLE, __version__
 
 APP_ID = "io.github.awsconnectionwizard.AwsConnectionWizard"
-QUIT_AFTER_SHOW = "AWSCW_QUIT_AFTER_SHOW"  # tests and bench/: print "window-shown" (and "practice-ready"), then quit
+QUIT_AFTER_SHOW = "AWSCW_QUIT_AFTER_SHOW"  # tests, bench/: print "window-shown" (and "practice-ready"), then close
 
 
 def _application(lang: str | None):
@@ -58,16 +58,17 @@ def run_gui(practice: bool = False, lang: str | None = None) -> int:
         if practice:
             ready = loop.create_task(start_practice(window, session))
         if os.environ.get(QUIT_AFTER_SHOW) == "1":
-            loop.create_task(_quit_after_show(app, window, ready))
+            loop.create_task(_quit_after_show(window, ready))
         loop.run_until_complete(closed.wait())
     return 0
 
 
-async def _quit_after_show(app, window, ready) -> None:
-    """Report on stdout when the window is on screen (and practice mode is ready), then quit."""
+async def _quit_after_show(window, ready) -> None:
+    """Report on stdout when the window is on screen (and practice mode is ready), then close it as a user would
+    (the last window closed quits the application)."""
     while window.windowHandle() is None or not window.windowHandle().isExposed():
         await asyncio.sleep(0.005)
     print("window-shown", flush=True)
     if ready is not None:
         print("practice-ready" if await ready else "practice-failed", flush=True)
-    app.quit()
+    window.close()
