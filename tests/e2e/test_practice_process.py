@@ -1,5 +1,5 @@
 """`aws-connection-wizard --practice` as a real process under offscreen Qt: the window comes up, practice mode gets
-ready, and after it quits no process and no listening port of it is left."""
+ready, its window is closed (as a user would), and then no process and no listening port of it is left."""
 
 from __future__ import annotations
 
