@@ -476,18 +476,27 @@ CONFIG_BEFORE = (
 )
 
 
-def test_import_then_export_to_the_aws_files(qtbot, window, stores, aws, tmp_path, monkeypatch):
+@pytest.fixture
+def aws_files(tmp_path, monkeypatch):
+    """A config and a credentials file of the user's, in a temporary ~/.aws; the credentials file (it holds a plain
+    secret) is removed afterwards whatever happens, so the final secret scan does not find it."""
+    config, credentials = tmp_path / "aws" / "config", tmp_path / "aws" / "credentials"
+    config.parent.mkdir()
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(credentials))
+    yield config, credentials
+    credentials.unlink(missing_ok=True)
+
+
+def test_import_then_export_to_the_aws_files(qtbot, window, stores, aws, aws_files):
     """Import a key profile from ~/.aws/credentials (secret to the keychain), then export it back into ~/.aws/config as
     a credential_process profile: the rest of the file stays byte for byte."""
     store, _ = stores
-    config, credentials = tmp_path / "aws" / "config", tmp_path / "aws" / "credentials"
-    config.parent.mkdir()
+    config, credentials = aws_files
     config.write_text(CONFIG_BEFORE, encoding="utf-8")
     credentials.write_text(
         f"[ci-user]\naws_access_key_id = {aws.key_id}\naws_secret_access_key = {aws.secret}\n", encoding="utf-8"
     )
-    monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(credentials))
 
     window.actions["import"].trigger()
     dialog = open_dialog(qtbot, window, ImportDialog)
@@ -503,6 +512,7 @@ def test_import_then_export_to_the_aws_files(qtbot, window, stores, aws, tmp_pat
     assert keychain(imported.id, "secret_access_key") == aws.secret
     assert aws.secret not in store.path.read_text(encoding="utf-8")
     assert credentials.read_text(encoding="utf-8").count(aws.secret) == 1  # import leaves the AWS files alone
+    credentials.unlink()  # the user's plaintext file, stood in for here: the final secret scan must not find it
     assert "Imported 1 profile(s)" in window.last_message.text()
 
     wait_idle(qtbot, window)
