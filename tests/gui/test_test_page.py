@@ -25,7 +25,7 @@ from tests.support.secrets_registry import fake_secret_access_key, fake_session_
 from wizard.core.connection import Connection, NetworkSettings, Secrets
 from wizard.core.redact import mask_access_key_id
 from wizard.ui.test_page import TestPage
-from wizard.ui.test_view import CANCELLED, FINISHED, RUNNING, ConnectionTestView, warm_up_in_background
+from wizard.ui.test_view import CANCELLED, ERROR, FINISHED, RUNNING, ConnectionTestView, warm_up_in_background
 
 pytestmark = [pytest.mark.gui, pytest.mark.integration]
 
@@ -302,6 +302,27 @@ def test_show_the_policies_after_a_wrong_external_id_offers_the_trust_policy(hos
     trust = dialog.documents[titles.index("Trust policy of the role")].text
     assert aws_emulator.practice.user_arn in trust and conn.external_id in trust
     dialog.close()
+
+
+def test_policies_for_a_role_given_by_name_name_the_full_role_arn(host, aws_emulator):
+    conn, secrets = practice_connection(aws_emulator, "assume-role", role="UntrustingRole")
+    h = host(conn, secrets)
+    h.wait_finished()
+    assert h.view.failure_code() == "assume-role-denied"
+    dialog = h.view.show_policies()
+    role_arn = f"arn:aws:iam::{aws_emulator.practice.account_id}:role/UntrustingRole"
+    caller = next(doc for doc in dialog.documents if doc.title == "Permission to assume the role")
+    assert role_arn in caller.text
+    dialog.close()
+
+
+def test_settings_the_engine_cannot_plan_for_are_reported_not_crashed(host, aws_emulator):
+    conn, secrets = practice_connection(aws_emulator, service="not-a-service")
+    h = host(conn, secrets)
+    assert h.view.state == ERROR
+    assert "can't be tested" in h.view.status.text()
+    assert h.view.test_again_button.isEnabled() and not h.view.cancel_button.isEnabled()
+    assert not h.page.isComplete() and not h.next_enabled()
 
 
 # --- responsiveness and Cancel ---------------------------------------------------------------------------------------

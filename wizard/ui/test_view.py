@@ -105,21 +105,32 @@ class ConnectionTestView(QWidget):
 
     # --- running -------------------------------------------------------------------------------------------------
 
-    def start(self, conn: Connection, secrets: Secrets, **test_options) -> asyncio.Task:
-        """Start a test (cancelling one that runs). Returns the task; awaiting it gives the report or None."""
+    def start(self, conn: Connection, secrets: Secrets, **test_options) -> asyncio.Future:
+        """Start a test (cancelling one that runs). Returns the task; awaiting it gives the report, or None when the
+        test was cancelled or could not run."""
         self.cancel()
         self._generation += 1
         generation = self._generation
         self._last_args = (conn, secrets, test_options)
         self.report = None
-        test = engine.ConnectionTest(conn, secrets, **test_options)
-        self.steps.set_steps(test.planned_steps())
+        try:
+            test = engine.ConnectionTest(conn, secrets, **test_options)
+            planned = test.planned_steps()
+        except Exception as exc:  # settings the engine can't plan for (e.g. a hand-edited profile): say so, don't crash
+            log.error("connection test not started: %s", type(exc).__name__)
+            self.steps.set_steps([])
+            self._set_state(ERROR, f"This connection can't be tested as it is ({type(exc).__name__}). "
+                                   "Check its method and service.")
+            nothing = asyncio.get_event_loop().create_future()
+            nothing.set_result(None)
+            return nothing
+        self.steps.set_steps(planned)
         self._set_state(RUNNING, "Testing the connection…")
         self._task = asyncio.ensure_future(self._run(test, generation))
         self.started.emit()
         return self._task
 
-    def test_again(self) -> asyncio.Task | None:
+    def test_again(self) -> asyncio.Future | None:
         if self._last_args is None:
             return None
         conn, secrets, options = self._last_args
