@@ -56,6 +56,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--skip-freeze", action="store_true", help="reuse the frozen program from a previous run")
     parser.add_argument("--out", type=Path, default=HERE / "out", help="output directory (default packaging/out)")
+    parser.add_argument("--no-checks", action="store_true", help="skip lintian and the other checkers (the tests run them)")
     args = parser.parse_args(argv)
     out_dir = args.out.resolve()
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -66,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Debian package: {deb_path} ({deb_path.stat().st_size / 1e6:.1f} MB, "
           f"installed {deb.installed_size_kib(out_dir / 'deb-root') / 1024:.1f} MiB)")
     failed = False
-    for name, result in checks(deb_path).items():
+    for name, result in ({} if args.no_checks else checks(deb_path)).items():
         errors = lintian_tags(result.stdout, "E") if name == "lintian" else []
         ok = result.returncode == 0 and not errors
         failed |= not ok
