@@ -63,6 +63,7 @@ HIDDEN_IMPORTS = (
     "keyring.backends.SecretService", "keyring.backends.kwallet", "keyring.backends.macOS",
     "keyring.backends.Windows", "keyring.backends.chainer", "keyring.backends.fail",
     "secretstorage", "jeepney", "jeepney.io.blocking",
+    "win32ctypes.pywin32.win32cred",  # keyring's Windows backend (installed with keyring on Windows only)
 )
 
 
