@@ -121,3 +121,36 @@ def test_late_assume_role_answer_is_dropped_after_cancel():
     held = [v for values in aws._active_secrets.values() for v in values]  # noqa: SLF001
     assert late["secret_access_key"] not in held and late["session_token"] not in held
     assert seen[-1] == ("service", "cancelled")
+
+
+_EXIT_SCRIPT = """
+import asyncio, sys, time
+from tests.support.responders import SilentEndpoint
+from wizard.core import engine
+from wizard.core.connection import Connection, NetworkSettings, Secrets
+silent = SilentEndpoint().start()
+conn = Connection(access_key_id="AKIAIOSFODNN7EXAMPLE", network=NetworkSettings(endpoint_url=silent.url))
+async def main():
+    task = asyncio.ensure_future(engine.ConnectionTest(conn, Secrets("x" * 40)).run())
+    await asyncio.sleep(1.0)
+    task.cancel()
+    try:
+        await task
+    except asyncio.CancelledError:
+        print("cancelled", flush=True)
+asyncio.run(main())
+sys.stdout.write("exiting\\n")
+"""
+
+
+def test_closing_the_program_mid_test_does_not_wait_for_the_stuck_call():
+    """The call waits up to the 10 s read timeout in its worker; the program still exits at once."""
+    import subprocess
+    import sys
+
+    started = time.monotonic()
+    done = subprocess.run([sys.executable, "-c", _EXIT_SCRIPT], capture_output=True, text=True, timeout=60)
+    elapsed = time.monotonic() - started
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split() == ["cancelled", "exiting"]
+    assert elapsed < 8, f"exit took {elapsed:.1f} s (the stuck call's read timeout is 10 s)"

@@ -16,11 +16,13 @@ discarded.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import dataclasses
 import datetime as _dt
+import itertools
+import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from botocore.exceptions import ClientError, NoCredentialsError
@@ -35,8 +37,34 @@ FINAL = ("ok", "failed", "denied", "skipped", "cancelled")
 _DENIED_CODES = {"assume-role-denied", "service-denied", "model-access"}
 _INSTANCE_PROBLEMS = {"no-role-attached", "role-mismatch", "imds-disabled", "imds-timeout", "hop-limit"}
 
-# Worker threads for blocking AWS calls. A cancelled call keeps its thread until its own timeout: keep some spare.
-EXECUTOR = ThreadPoolExecutor(max_workers=8, thread_name_prefix="connection-test")
+class DaemonThreadExecutor(concurrent.futures.Executor):
+    """Runs each call in its own daemon thread. A cancelled call keeps running until its own timeout; with a thread
+    pool, the interpreter would wait for it at exit (closing the program mid-test could hang for the read timeout),
+    and stuck calls could fill the pool. Calls are few (a handful per test), so a thread each is cheap."""
+
+    def __init__(self, name: str):
+        self._name = name
+        self._count = itertools.count(1)
+
+    def submit(self, fn, /, *args, **kwargs) -> concurrent.futures.Future:
+        future: concurrent.futures.Future = concurrent.futures.Future()
+
+        def work() -> None:
+            if not future.set_running_or_notify_cancel():
+                return
+            try:
+                result = fn(*args, **kwargs)
+            except BaseException as exc:  # noqa: BLE001 - handed to the awaiting side
+                future.set_exception(exc)
+            else:
+                future.set_result(result)
+
+        threading.Thread(target=work, name=f"{self._name}-{next(self._count)}", daemon=True).start()
+        return future
+
+
+# Where every blocking AWS call runs (loop.run_in_executor(EXECUTOR, ...)).
+EXECUTOR = DaemonThreadExecutor("connection-test")
 
 _SERVICE_TITLES = {"s3": "Amazon S3", "ec2": "Amazon EC2", "workspaces": "Amazon WorkSpaces",
                    "bedrock-runtime": "Amazon Bedrock runtime"}
