@@ -625,8 +625,7 @@ def test_closing_the_window_stops_a_running_test(qtbot, qloop, stores, aws):
         conn.network.endpoint_url = silent.url
         seed(qtbot, win, store, secret_store, "closing", conn, Secrets(aws.secret))
         select(qtbot, win, "closing")
-        win.actions["test"].trigger()
-        (task,) = win._tasks  # the running action
+        task = win.test_profile()  # what the Test action (F5) starts
         qtbot.waitUntil(lambda: win.test_view is not None and win.test_view.is_running(), timeout=TIMEOUT)
         win.close()
         qtbot.waitUntil(task.done, timeout=5000)
@@ -762,3 +761,15 @@ def test_open_main_window_opens_the_wizard_when_there_is_no_profile(qtbot, qloop
         assert second.isVisible() and second.pages.currentWidget() is not second.empty
     finally:
         SecretStore().delete(created.id)
+
+
+def test_profiles_added_by_another_program_appear(qtbot, window, stores, aws):
+    """The command line (or another window) saves a profile: the table follows without any action here."""
+    store, secret_store = stores
+    assert window.model.rowCount() == 0
+    save_connection(ProfileStore(store.home), secret_store, "from-cli", s3_connection(aws), Secrets(aws.secret),
+                    untested=True)
+    qtbot.waitUntil(lambda: "from-cli" in table(window), timeout=TIMEOUT)
+    assert window.pages.currentWidget() is not window.empty
+    ProfileStore(store.home).rename("from-cli", "renamed-by-cli")
+    qtbot.waitUntil(lambda: "renamed-by-cli" in table(window) and "from-cli" not in table(window), timeout=TIMEOUT)

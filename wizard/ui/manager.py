@@ -16,7 +16,7 @@ import sys
 
 import qasync
 import shiboken6
-from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
+from PySide6.QtCore import QFileSystemWatcher, QItemSelectionModel, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -172,6 +172,7 @@ class ProfileManagerWindow(QMainWindow):
         self._tasks: set[asyncio.Task] = set()
         self._tested_id: str | None = None  # the profile the live test view shows
         self._loaded = False
+        self._closed = False
 
         self.setWindowTitle("AWS Connection Wizard: profiles" + (" (practice)" if self.practice else ""))
         self.resize(980, 680)
@@ -226,6 +227,12 @@ class ProfileManagerWindow(QMainWindow):
         self.statusBar().addWidget(self.status_text, 1)
         self.statusBar().addPermanentWidget(self.progress)
 
+        self._watcher = QFileSystemWatcher(self)
+        self._watcher.directoryChanged.connect(self._store_changed)
+        self._settle = QTimer(self)
+        self._settle.setSingleShot(True)
+        self._settle.setInterval(300)
+        self._settle.timeout.connect(self._reload_when_idle)
         self._clock = QTimer(self)
         self._clock.setInterval(30_000)
         self._clock.timeout.connect(self._tick)
@@ -406,16 +413,21 @@ class ProfileManagerWindow(QMainWindow):
     @qasync.asyncSlot()
     async def reload(self, select_id: str | None = None) -> None:
         """Read the store (off the GUI thread) and show it; keep or set the selection."""
-        if select_id is None and self.selected_profile() is not None:
-            select_id = self.selected_profile().id
         try:
             if not self._loaded:
                 self.backend = await self._off_thread(self.secret_store.backend_name)
             profiles = await self._off_thread(self.store.list)
         except Exception as exc:  # an unreadable store: say so, keep the window usable
-            self._problem("Could not read the profiles", exc)
+            if not self._closed:
+                self._problem("Could not read the profiles", exc)
             return
+        if self._closed:  # closed while reading
+            return
+        if not self._loaded:
+            await self._watch_store()
         self._loaded = True
+        if select_id is None and self.selected_profile() is not None:  # the selection as it is now, after the reads
+            select_id = self.selected_profile().id
         self.model.set_profiles(profiles)
         self.pages.setCurrentIndex(1 if not profiles else 0)
         if select_id:
@@ -426,8 +438,30 @@ class ProfileManagerWindow(QMainWindow):
         self._update_actions()
         self.profiles_loaded.emit()
 
+    async def _watch_store(self) -> None:
+        """Follow changes other programs make (the command line, another window): watch the store's directory (the
+        file itself is replaced on every write) and reload shortly after it changes."""
+        try:
+            await self._off_thread(self.store.home.mkdir, mode=0o700, parents=True, exist_ok=True)
+        except OSError:
+            return  # no live refresh; the store's own errors are reported when it is used
+        self._watcher.addPath(str(self.store.home))
+
+    def _store_changed(self, *_args) -> None:
+        self._settle.start()  # several files change per write (lock, backup, file): reload once, when it settles
+
+    def _reload_when_idle(self) -> None:
+        if self._closed:
+            return
+        if self.is_busy():  # a running action reloads when it ends; look again after it
+            self._settle.start()
+        else:
+            self._track(self.reload())
+
     def showEvent(self, event) -> None:  # noqa: N802 (Qt override)
         super().showEvent(event)
+        self._closed = False
+        self._clock.start()
         if not self._loaded:
             self._track(self.reload())
 
@@ -724,6 +758,9 @@ class ProfileManagerWindow(QMainWindow):
         return task
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        self._closed = True
+        self._settle.stop()
+        self._clock.stop()
         for task in list(self._tasks):  # a running action (its dialogs, the test, the store writes) stops here
             task.cancel()
         if self.test_view is not None:
