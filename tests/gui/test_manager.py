@@ -341,6 +341,10 @@ def test_create_test_edit_duplicate_rename_renew_delete(qtbot, window, stores, a
     assert table(window)["build-robot"][4].startswith("✓ OK")
     assert stored(store)["build-robot"]["last_result"] == "ok"
     assert stored(store)["build-robot"]["untested"] is False
+    before = stored(store)["build-robot"]["tested_at"]
+    qtbot.mouseClick(window.test_view.test_again_button, Qt.MouseButton.LeftButton)  # the view's own button
+    qtbot.waitUntil(lambda: stored(store)["build-robot"]["tested_at"] > before, timeout=TIMEOUT)
+    wait_idle(qtbot, window)
     assert "✓" in window.test_view.status.text()
     assert "arn:aws:iam::" in window.details.report.toPlainText()
     assert_no_secret_shown(window, aws.secret)

@@ -375,9 +375,13 @@ class ProfileActions:
         if self.test_view is None:
             from wizard.ui.test_view import ConnectionTestView
 
-            self.test_view = ConnectionTestView()
-            self.test_view.setObjectName("liveTest")
-            self.details.set_test_view(self.test_view)
+            view = ConnectionTestView()
+            view.setObjectName("liveTest")
+            # "Test again" is the manager's Test, so that its result is recorded in the profile like F5's
+            view.test_again_button.clicked.disconnect(view.test_again)
+            view.test_again_button.clicked.connect(lambda *_: self.test_profile())
+            self.details.set_test_view(view)
+            self.test_view = view
         return self.test_view
 
     async def _make_wizard(self, *, practice: bool = False, connection=None, secrets=None, name: str = ""):
