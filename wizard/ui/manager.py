@@ -40,12 +40,11 @@ from wizard.ui.profile_table import ProfileRole, ProfileTableModel
 KEYCHAIN_ADVICE = {
     "no-keyring": (
         "No usable keychain was found (a Secret Service such as GNOME Keyring or KWallet must be running). "
-        "Nothing was saved: this program never stores secrets in plain text."
+        "This program never keeps secrets in plain text."
     ),
-    "keyring-locked": (
-        "The keychain is locked. Unlock it (usually your login keyring) and try again. Nothing was saved."
-    ),
+    "keyring-locked": "The keychain is locked. Unlock it (usually your login keyring) and try again.",
 }
+NOTHING_SAVED = "Nothing was saved: the keychain comes first, the profile file only after it."
 
 # (name, text, shortcut, tooltip)
 ACTIONS = (
@@ -281,13 +280,16 @@ class ProfileManagerWindow(ProfileActions, QMainWindow):
         """Run blocking work (keychain, files) in the default executor and await it on the loop."""
         return await asyncio.get_running_loop().run_in_executor(None, functools.partial(fn, *args, **kwargs))
 
-    def _problem(self, title: str, exc: BaseException) -> None:
-        """Tell the user what went wrong, in words; never a secret (messages are redacted)."""
+    def _problem(self, title: str, exc: BaseException, *, saves: bool = False) -> None:
+        """Tell the user what went wrong, in words; never a secret (messages are redacted). `saves`: the failed work
+        was a save, which writes the keychain first, so a keychain failure means nothing was saved."""
         from wizard.core.keychain import KeychainError
         from wizard.core.redact import redact_text
 
         if isinstance(exc, KeychainError):
             text = KEYCHAIN_ADVICE.get(exc.code, f"The keychain reported a problem ({exc.code}).")
+            if saves:
+                text += " " + NOTHING_SAVED
             details = redact_text(str(getattr(exc, "message", "") or exc))
         else:
             text = redact_text(str(exc) or type(exc).__name__)
@@ -302,15 +304,15 @@ class ProfileManagerWindow(ProfileActions, QMainWindow):
         finally:
             self.active_dialog = None
 
-    async def _work(self, busy_text: str, problem_title: str, fn, *args, **kwargs):
-        """Run blocking `fn` off the GUI thread with the actions disabled and progress shown.
+    async def _work(self, busy_text: str, problem_title: str, fn, *args, saves: bool = False, **kwargs):
+        """Run blocking `fn` off the GUI thread with the actions disabled and progress shown. `saves`: see _problem.
 
         Returns its result, or FAILED after telling the user what went wrong."""
         with self._busy_with(busy_text):
             try:
                 return await self._off_thread(fn, *args, **kwargs)
             except Exception as exc:
-                self._problem(problem_title, exc)
+                self._problem(problem_title, exc, saves=saves)
                 return FAILED
 
     @qasync.asyncSlot()

@@ -182,7 +182,7 @@ class ProfileActions:
         saved = await self._work(
             f"Saving {name}…", "Could not save the connection", save_connection, self.store, self.secret_store,
             name, conn, secrets, report=report, untested=untested, practice=practice,
-            profile_id=profile.id if profile else None,
+            profile_id=profile.id if profile else None, saves=True,
         )
         if saved is FAILED:
             return
@@ -230,7 +230,7 @@ class ProfileActions:
         if not name:
             return
         copy = await self._work(f"Duplicating {profile.name}…", "Could not duplicate the profile",
-                                duplicate_profile, self.store, self.secret_store, profile.name, name)
+                                duplicate_profile, self.store, self.secret_store, profile.name, name, saves=True)
         if copy is not FAILED:
             await self.reload(copy.id)
 
@@ -295,7 +295,8 @@ class ProfileActions:
             return
         key_id, secret, token = values
         renewed = await self._work(f"Storing the new session token of {profile.name}…",
-                                   "Could not store the session token", self._renew, profile, key_id, secret, token)
+                                   "Could not store the session token", self._renew, profile, key_id, secret, token,
+                                   saves=True)
         if renewed is FAILED:
             return
         self.status_text.setText(f"New session token stored for {profile.name}. Press Test (F5) to check it.")
