@@ -173,6 +173,16 @@ def rename(qtbot, win, old: str, new: str) -> None:
     qtbot.waitUntil(lambda: new in table(win), timeout=TIMEOUT)
 
 
+def details_rows(win) -> dict[str, str]:
+    """The details panel's label -> value texts."""
+    form = win.details.form
+    return {
+        form.itemAt(i, QFormLayout.ItemRole.LabelRole).widget().text():
+        form.itemAt(i, QFormLayout.ItemRole.FieldRole).widget().text()
+        for i in range(form.rowCount())
+    }
+
+
 def wait_idle(qtbot, win) -> None:
     qtbot.waitUntil(lambda: not win.is_busy() and win.active_dialog is None, timeout=TIMEOUT)
 
@@ -463,6 +473,26 @@ def test_locked_keychain_means_nothing_saved(qtbot, qloop, stores, aws):
     assert_no_secret_shown(win, aws.secret)
 
 
+def test_no_keychain_when_testing_says_so_and_changes_nothing(qtbot, qloop, stores, aws):
+    from keyring.backends.fail import Keyring as NoKeyring
+
+    store, secret_store = stores
+    save_connection(store, secret_store, "saved-earlier", s3_connection(aws), Secrets(aws.secret), untested=True)
+    win = ProfileManagerWindow(store, SecretStore(backend=NoKeyring()))
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitUntil(lambda: "saved-earlier" in table(win), timeout=TIMEOUT)
+    select(qtbot, win, "saved-earlier")
+    win.actions["test"].trigger()
+    box = open_dialog(qtbot, win, QMessageBox)
+    assert "No usable keychain" in box.text() and "Nothing was saved" not in box.text()
+    assert box.windowTitle() == "Could not read the profile's secrets"
+    wait_idle(qtbot, win)
+    assert stored(store)["saved-earlier"]["tested_at"] is None
+    rows = details_rows(win)
+    assert rows["Secret access key:"] == "in the OS keychain (not available at the moment)"
+
+
 def test_saved_without_testing_says_untested(qtbot, window, stores, aws):
     store, _ = stores
     create_through_wizard(qtbot, window, "offline-entry", aws.key_id, aws.secret, test=False)
@@ -701,11 +731,7 @@ def test_details_name_where_the_secret_lives_and_mask_the_key(qtbot, window, sto
     store, secret_store = stores
     seed(qtbot, window, store, secret_store, "shown", s3_connection(aws), Secrets(aws.secret))
     select(qtbot, window, "shown")
-    rows = {
-        window.details.form.itemAt(i, QFormLayout.ItemRole.LabelRole).widget().text():
-        window.details.form.itemAt(i, QFormLayout.ItemRole.FieldRole).widget().text()
-        for i in range(window.details.form.rowCount())
-    }
+    rows = details_rows(window)
     assert rows["Access key ID:"] == mask_access_key_id(aws.key_id)
     assert rows["Secret access key:"] == "in GNOME Keyring"
     assert rows["Status:"] == "Untested"
