@@ -724,6 +724,15 @@ def test_cross_account_from_a_saved_profile_in_the_wizard_and_the_manager(qtbot,
     box.button(QMessageBox.StandardButton.Cancel).click()
     wait_idle(qtbot, window)
 
+    # renaming it on the wizard's summary page (Edit) does the same
+    select(qtbot, window, "practice-keys")
+    window.actions["edit"].trigger()
+    wizard = open_dialog(qtbot, window, ConnectionWizard)
+    finish_wizard(qtbot, wizard, "practice-user")
+    qtbot.waitUntil(lambda: "practice-user" in table(window), timeout=TIMEOUT)
+    assert stored(store)["partner"]["connection"]["source"] == "profile:practice-user"
+    wait_idle(qtbot, window)
+
 
 def test_details_name_where_the_secret_lives_and_mask_the_key(qtbot, window, stores, aws):
     from wizard.core.redact import mask_access_key_id

@@ -125,9 +125,6 @@ class ProfileActions:
         combo.currentIndexChanged.connect(chosen)
         chosen()
 
-    # --- loading -------------------------------------------------------------------------------------------------
-
-
     def try_practice(self) -> None:
         """In practice mode, a new practice connection. Otherwise open the program in practice mode, as its own process:
         practice mode redirects every AWS call of its process to the local emulator and keeps its profiles apart, so
@@ -175,14 +172,11 @@ class ProfileActions:
 
     async def _save_from_wizard(self, wizard, profile, *, practice: bool) -> None:
         """Keychain first, then the profile file: a new profile, or the edited one under the same id."""
-        from wizard.core.profiles import save_connection
-
         name, conn, secrets, report, untested = self._wizard_result(wizard)
         name = name or (profile.name if profile else "")
         saved = await self._work(
-            f"Saving {name}…", "Could not save the connection", save_connection, self.store, self.secret_store,
-            name, conn, secrets, report=report, untested=untested, practice=practice,
-            profile_id=profile.id if profile else None, saves=True,
+            f"Saving {name}…", "Could not save the connection", self._save, profile, name, conn, secrets,
+            report=report, untested=untested, practice=practice, saves=True,
         )
         if saved is FAILED:
             return
@@ -190,6 +184,23 @@ class ProfileActions:
             self.reports[saved.id] = report.to_text()
         self.status_text.setText(f"Saved {saved.name}.")
         await self.reload(saved.id)
+
+    def _save(self, previous, name: str, conn, secrets, **kw):
+        """Blocking: save_connection (new, or `previous` edited under its id); an edit that renamed the profile keeps
+        the cross-account profiles that assume their role from it pointing at it."""
+        from wizard.core.profiles import save_connection
+
+        saved = save_connection(self.store, self.secret_store, name, conn, secrets,
+                                profile_id=previous.id if previous else None, **kw)
+        if previous is not None and saved.name != previous.name:
+            self._repoint(previous.name, saved.name)
+        return saved
+
+    def _repoint(self, old: str, new: str) -> None:
+        """Blocking: cross-account profiles assumed from profile `old` now name `new`."""
+        for dependent in dependents(self.store.list(), old):
+            dependent.connection.source = f"profile:{new}"
+            self.store.update(dependent)
 
     @_action
     async def test_profile(self) -> None:
@@ -252,9 +263,7 @@ class ProfileActions:
         """Blocking: rename, and keep cross-account profiles that assume their role from it ("profile:OLD") pointing
         at it."""
         self.store.rename(old, new)
-        for dependent in dependents(self.store.list(), old):
-            dependent.connection.source = f"profile:{new}"
-            self.store.update(dependent)
+        self._repoint(old, new)
 
     @_action
     async def delete_profile(self) -> None:
