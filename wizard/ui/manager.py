@@ -171,6 +171,7 @@ class ProfileManagerWindow(ProfileActions, QMainWindow):
         self.actions: dict[str, QAction] = {}
         toolbar = self.addToolBar("Profiles")
         toolbar.setObjectName("profileActions")
+        menu = self.menuBar().addMenu("&Profiles")  # the same actions, reachable with Alt+P
         for name, text, shortcut, tip in ACTIONS:
             action = QAction(text, self)
             action.setObjectName(f"action-{name}")
@@ -179,7 +180,12 @@ class ProfileManagerWindow(ProfileActions, QMainWindow):
             action.setStatusTip(tip)
             action.triggered.connect(self._runner(name))
             toolbar.addAction(action)
+            menu.addAction(action)
+            if name in ("new", "renew"):
+                menu.addSeparator()
             self.actions[name] = action
+        menu.addSeparator()
+        menu.addAction("&Close window", QKeySequence.StandardKey.Close, self.close)
         if self.practice:  # the banner saying that nothing reaches AWS comes from wizard.ui.practice_panel
             self.empty.practice_button.setText("Create a practice connection")
 
