@@ -67,6 +67,26 @@ def qloop(qapp):
     executor.shutdown(wait=True)
 
 
+@pytest.fixture(autouse=True)
+def _qt_loop_out_of_the_way(request):
+    """qasync's loop, built with already_running=True, registers itself as asyncio's running loop for the rest of the
+    session. Tests that don't drive Qt (the engine's `asyncio.run`, the CLI's `run_test`) would then fail with "cannot be
+    called from a running event loop": for them, step the Qt loop aside and put it back afterwards."""
+    if {"qloop", "qtbot"} & set(request.fixturenames):
+        yield
+        return
+    running = asyncio._get_running_loop()
+    if running is None:
+        yield
+        return
+    asyncio._set_running_loop(None)
+    try:
+        yield
+    finally:
+        asyncio._set_running_loop(running)
+        asyncio.set_event_loop(running)
+
+
 def pytest_collection_modifyitems(session, config, items):
     """The secret scan (tests/test_zz_no_secrets_left.py) runs after every other test, whatever the collection order."""
     last = [item for item in items if item.path.name == "test_zz_no_secrets_left.py"]

@@ -256,17 +256,9 @@ def test_botocore_reads_the_practice_credentials_from_the_emulator():
 # -- the connection test's "instance" step ----------------------------------------------------------------------------
 
 
-ENGINE_BUG = pytest.mark.xfail(
-    strict=True,
-    raises=AttributeError,
-    reason="engine.py run(): `diagnosis, detail = detail, diagnosis.summary` should read `detail.summary` "
-    "(a step returning a Diagnosis crashes); remove this mark when fixed",
-)
-
-
 @pytest.mark.parametrize(
     ("attached", "status", "code"),
-    [("PracticeRole", "ok", None), pytest.param("OtherRole", "failed", "role-mismatch", marks=ENGINE_BUG)],
+    [("PracticeRole", "ok", None), ("OtherRole", "failed", "role-mismatch")],
 )
 def test_instance_step_of_the_connection_test(aws_emulator, attached, status, code):
     from tests.support.aws import practice_connection
