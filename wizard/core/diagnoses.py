@@ -44,6 +44,23 @@ CODES = (
     "unexpected",
 )
 
+# A failed `instance` step (the EC2 instance check, DESIGN §4) carries the check's finding code as its diagnosis code
+# (wizard.core.imds.FINDING_CODES, listed here so that this module publishes every code a report can carry; a unit
+# test keeps the two lists equal). Only findings of severity "error" fail the step; the warnings (hop-limit,
+# imdsv1-enabled) and not-on-ec2 / imds-disabled (the step is then skipped) are listed because the check-instance
+# command reports them with the same codes.
+INSTANCE_CODES = (
+    "not-on-ec2",
+    "imds-disabled",
+    "no-role-attached",
+    "role-mismatch",
+    "imds-timeout",
+    "hop-limit",
+    "imdsv1-enabled",
+)
+
+ALL_CODES = CODES + INSTANCE_CODES  # every diagnosis code a test report, the CLI's --json or a profile can carry
+
 MAX_SKEW_SECONDS = 300  # AWS refuses signatures more than 5 minutes away from its clock
 
 
