@@ -107,6 +107,28 @@ def test_check_this_machine_against_a_local_metadata_service(open_wizard, scenar
         assert options["instance_check"]().role == panel.report.role  # the test page runs the same check
 
 
+def test_check_this_machine_reports_a_role_mismatch(open_wizard):
+    """The instance has OtherRole attached; the user typed PracticeRole: the panel says so, in the GUI."""
+    from wizard.practice.imds_emulator import ImdsEmulator
+
+    with ImdsEmulator("role", role="OtherRole", region="eu-west-1") as emulator:
+        conn, secrets = filled()
+        conn.method = "assume-role"
+        window, kb = open_wizard(connection=conn, secrets=secrets,
+                                 instance_environ={"AWS_EC2_METADATA_SERVICE_ENDPOINT": emulator.url})
+        kb.next_with_enter(PageId.CREDENTIALS)
+        page = window.credentials_page
+        kb.mnemonic(page.rows["role"].label)  # Alt+<letter> of "IAM role": the role field has the focus
+        kb.select_all_and_type("PracticeRole")
+        panel = page.machine
+        kb.mnemonic(panel.button.text())
+        kb.qtbot.waitUntil(lambda: panel.report is not None, timeout=10000)
+        shown = panel.result.text()
+        assert "Error: You entered the role 'PracticeRole', but this instance has the role 'OtherRole'" in shown, shown
+        assert "role-mismatch" in panel.report.codes()
+        assert "error" in panel.result.levels()
+
+
 def test_no_machine_check_for_other_methods(open_wizard):
     conn, secrets = filled()
     window, kb = open_wizard(connection=conn, secrets=secrets)
