@@ -787,7 +787,10 @@ def test_open_main_window_opens_the_wizard_when_there_is_no_profile(qtbot, qloop
     wizard.reject()
     wait_idle(qtbot, first)
     assert first.pages.currentWidget() is first.empty
-    first.close()
+    first.new_profile()
+    wizard = open_dialog(qtbot, first, ConnectionWizard)
+    first.close()  # closing the window closes the wizard it opened
+    qtbot.waitUntil(lambda: not wizard.isVisible(), timeout=TIMEOUT)
 
     store = ProfileStore(tmp_path / "home")
     created = save_connection(store, SecretStore(), "existing", s3_connection(aws), Secrets(aws.secret), untested=True)

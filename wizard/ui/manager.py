@@ -386,6 +386,8 @@ class ProfileManagerWindow(ProfileActions, QMainWindow):
         self._closed = True
         self._settle.stop()
         self._clock.stop()
+        if self.active_dialog is not None:  # the wizard or a question an action waits on goes with the window
+            self.active_dialog.reject()
         for task in list(self._tasks):  # a running action (its dialogs, the test, the store writes) stops here
             task.cancel()
         if self.test_view is not None:
