@@ -8,6 +8,7 @@ last test, which goes through the real ConnectionWizard.
 from __future__ import annotations
 
 import contextlib
+import json
 import secrets as _random
 import time
 
@@ -104,7 +105,7 @@ def test_successful_access_key_s3_test_shows_every_step_ok_and_enables_next(host
     assert "works" in h.view.status.text()
     assert h.page.isComplete() and h.next_enabled()
     assert h.view.test_again_button.isEnabled() and not h.view.cancel_button.isEnabled()
-    assert not h.view.policies_button.isEnabled()
+    assert h.view.policies_button.isEnabled() and not h.view.policies_highlighted()  # on demand, not urged
     assert h.wizard.property("untested") is False
     assert h.page.report() is h.view.report and h.view.report.ok
 
@@ -273,7 +274,9 @@ def _assert_failure_shown(h: Host, code: str, failing_step: str, status: str) ->
 
     assert not h.page.isComplete() and not h.next_enabled()
     assert h.view.test_again_button.isEnabled() and h.view.copy_button.isEnabled()
-    assert h.view.policies_button.isEnabled() == (code in ("assume-role-denied", "service-denied"))
+    assert h.view.policies_button.isEnabled()  # on demand after any finished test
+    assert h.view.policies_highlighted() == (code in ("assume-role-denied", "service-denied"))
+    assert h.view.policies_button.font().bold() == h.view.policies_highlighted()
 
 
 def test_show_the_policies_after_a_denied_service(host, aws_emulator):
@@ -313,6 +316,55 @@ def test_policies_for_a_role_given_by_name_name_the_full_role_arn(host, aws_emul
     role_arn = f"arn:aws:iam::{aws_emulator.practice.account_id}:role/UntrustingRole"
     caller = next(doc for doc in dialog.documents if doc.title == "Permission to assume the role")
     assert role_arn in caller.text
+    dialog.close()
+
+
+def test_policies_on_demand_after_a_successful_test(host, aws_emulator):
+    """Not only after a denial: after any finished test the button opens every policy the connection needs."""
+    conn, secrets = practice_connection(aws_emulator, "assume-role", "s3")
+    h = host(conn, secrets)
+    assert not h.view.policies_button.isEnabled()  # nothing to base them on while the test runs
+    h.wait_finished()
+    assert h.view.report.ok and h.view.policies_button.isEnabled() and not h.view.policies_highlighted()
+    h.click(h.view.policies_button)
+    dialog = h.view.policy_dialog
+    h.qtbot.waitUntil(dialog.isVisible, timeout=TIMEOUT)
+    titles = [doc.title for doc in dialog.documents]
+    assert titles == ["Trust policy of the role", "Permission to assume the role", "Permissions policy"]
+    trust = json.loads(dialog.documents[0].text)
+    assert trust["Statement"][0]["Principal"]["AWS"] == aws_emulator.practice.user_arn
+    assert json.loads(dialog.documents[2].text)["Statement"][0]["Action"] == ["s3:ListAllMyBuckets"]
+    dialog.close()
+
+
+def test_policies_copy_and_save(host, aws_emulator, tmp_path):
+    conn, secrets = denied_connection(aws_emulator, "s3")
+    h = host(conn, secrets)
+    h.wait_finished()
+    assert h.view.policies_highlighted()
+    dialog = h.view.show_policies()
+    page = dialog.pages[0]
+    clipboard = QGuiApplication.clipboard()
+    clipboard.setText("before")
+    h.click(page.copy_button)
+    assert clipboard.text() == page.document.text
+    assert "Copied" in page.status.text()
+    clipboard.clear()
+
+    h.click(page.save_button)
+    chooser = page.save_dialog
+    h.qtbot.waitUntil(chooser.isVisible, timeout=TIMEOUT)
+    assert chooser.acceptMode() == chooser.AcceptMode.AcceptSave
+    assert chooser.selectedFiles()[0].endswith("s3-permissions-policy.json")  # a suggested name
+    target = tmp_path / "permissions.json"
+    chooser.selectFile(str(target))
+    chooser.accept()
+    h.qtbot.waitUntil(target.exists, timeout=TIMEOUT)
+    assert target.read_text(encoding="utf-8") == page.document.text + "\n"
+    assert json.loads(target.read_text(encoding="utf-8")) == json.loads(page.document.text)
+    assert str(target) in page.status.text()
+    assert not page.write(str(tmp_path / "missing-dir" / "p.json"))  # a failure is said, not raised
+    assert "Could not save" in page.status.text()
     dialog.close()
 
 

@@ -1,18 +1,23 @@
-"""The IAM policies that would let a denied connection work, offered after `assume-role-denied` or `service-denied`.
+"""The IAM policies a connection needs: offered after `assume-role-denied` or `service-denied`, and on demand.
 
-The policy documents come from `wizard.core.policies`; this dialog only shows them (read-only JSON, each with a Copy
-button) with one line on where each one goes. Nothing here is secret: ARNs, actions and the External ID.
+The policy documents come from `wizard.core.policies`; this dialog only shows them (read-only JSON), with one line on
+where each one goes and Copy / Save buttons. After a denial it shows the policies that answer the denial; otherwise
+(on demand, after any finished test) every policy the connection needs. Nothing here is secret: ARNs, actions and the
+External ID. Saving writes a small local file (the JSON and a trailing newline) chosen with a file dialog.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QFontDatabase, QGuiApplication
+from PySide6.QtCore import QDir, Qt
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
+    QHBoxLayout,
     QLabel,
     QPlainTextEdit,
     QPushButton,
@@ -25,6 +30,9 @@ from wizard.core import policies
 from wizard.core.connection import Connection
 from wizard.core.engine import role_arn_for
 from wizard.core.regions import partition_of
+from wizard.ui.widgets import fixed_font, small_muted
+
+ANSWERED_CODES = frozenset({"assume-role-denied", "service-denied"})  # denials a policy change answers
 
 
 @dataclass(frozen=True)
@@ -32,6 +40,7 @@ class PolicyDocument:
     title: str
     where: str  # where the administrator installs it
     text: str  # JSON
+    filename: str = "policy.json"  # suggested when saving
 
 
 def _partition_of_arn(arn: str) -> str:
@@ -47,71 +56,158 @@ def role_arn_of(conn: Connection, identity_arn: str) -> str:
     return role_arn_for(role, identity_arn)
 
 
+def _trust_document(conn: Connection, identity_arn: str, role_arn: str) -> PolicyDocument:
+    trust = policies.trust_policy(identity_arn, external_id=conn.external_id or None)
+    return PolicyDocument(
+        "Trust policy of the role",
+        f"IAM \u2192 Roles \u2192 {role_arn.rsplit('/', 1)[-1] or 'the role'} \u2192 Trust relationships: lets "
+        f"{identity_arn} assume the role" + (" with this External ID." if conn.external_id else "."),
+        policies.to_json(trust), "trust-policy.json")
+
+
+def _caller_document(role_arn: str) -> PolicyDocument:
+    return PolicyDocument(
+        "Permission to assume the role",
+        "Attach to the calling user or role: allows sts:AssumeRole on this role.",
+        policies.to_json(policies.caller_policy(role_arn)), "assume-role-policy.json")
+
+
+def _permissions_document(conn: Connection, identity_arn: str) -> PolicyDocument:
+    partition = _partition_of_arn(identity_arn) or partition_of(conn.region) or "aws"
+    permissions = policies.permissions_policy(
+        conn.service, bucket=conn.bucket or None, model_id=conn.model_id or None,
+        region=conn.region, partition=partition)
+    target = "the role" if conn.method != "access-key" else "the IAM user"
+    return PolicyDocument(
+        "Permissions policy",
+        f"Attach to {target}: allows exactly the calls the wizard's test makes.",
+        policies.to_json(permissions), f"{conn.service}-permissions-policy.json")
+
+
+def _role_documents(conn: Connection, identity_arn: str) -> list[PolicyDocument]:
+    """The trust policy (when the test discovered who assumes the role) and the caller's sts:AssumeRole."""
+    role_arn = role_arn_of(conn, identity_arn)
+    docs = [_trust_document(conn, identity_arn, role_arn)] if identity_arn else []
+    return docs + [_caller_document(role_arn)]
+
+
 def policy_documents(code: str, conn: Connection, report) -> list[PolicyDocument]:
     """The policies that answer a diagnosis code (empty when none applies)."""
     identity_arn = getattr(report, "identity_arn", "") or ""
     if code == "assume-role-denied":
-        role_arn = role_arn_of(conn, identity_arn)
-        docs = []
-        if identity_arn:
-            trust = policies.trust_policy(identity_arn, external_id=conn.external_id or None)
-            docs.append(PolicyDocument(
-                "Trust policy of the role",
-                f"IAM → Roles → {role_arn.rsplit('/', 1)[-1] or 'the role'} → Trust relationships: lets "
-                f"{identity_arn} assume the role" + (" with this External ID." if conn.external_id else "."),
-                policies.to_json(trust)))
-        docs.append(PolicyDocument(
-            "Permission to assume the role",
-            "Attach to the calling user or role: allows sts:AssumeRole on this role.",
-            policies.to_json(policies.caller_policy(role_arn))))
-        return docs
+        return _role_documents(conn, identity_arn)
     if code == "service-denied":
-        partition = _partition_of_arn(identity_arn) or partition_of(conn.region) or "aws"
-        permissions = policies.permissions_policy(
-            conn.service, bucket=conn.bucket or None, model_id=conn.model_id or None,
-            region=conn.region, partition=partition)
-        target = "the role" if conn.method != "access-key" else "the IAM user"
-        return [PolicyDocument(
-            "Permissions policy",
-            f"Attach to {target}: allows exactly the calls the wizard's test makes.",
-            policies.to_json(permissions))]
+        return [_permissions_document(conn, identity_arn)]
     return []
 
 
+def connection_documents(conn: Connection, report) -> list[PolicyDocument]:
+    """Every policy the connection needs (on demand): for a role, its trust policy (once a test has discovered the
+    identity that assumes it) and the caller's permission; then the service's permissions policy."""
+    identity_arn = getattr(report, "identity_arn", "") or ""
+    docs = _role_documents(conn, identity_arn) if conn.method != "access-key" and role_arn_of(conn, identity_arn) \
+        else []
+    try:
+        docs.append(_permissions_document(conn, identity_arn))
+    except ValueError:  # a service the wizard doesn't know (hand-edited profile): no permissions policy to offer
+        pass
+    return docs
+
+
+class PolicyPage(QWidget):
+    """One policy: where it goes, its JSON (read-only), Copy (to the clipboard) and Save (a JSON file)."""
+
+    def __init__(self, document: PolicyDocument, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.document = document
+        self.save_dialog: QFileDialog | None = None
+        where = QLabel(document.where)
+        where.setTextFormat(Qt.TextFormat.PlainText)
+        where.setWordWrap(True)
+        self.text = QPlainTextEdit(document.text)
+        self.text.setReadOnly(True)
+        self.text.setFont(fixed_font())
+        self.copy_button = QPushButton("&Copy")
+        self.copy_button.setToolTip("Copy this policy's JSON to the clipboard.")
+        self.copy_button.clicked.connect(self.copy)
+        self.copy_button.setAutoDefault(False)
+        self.save_button = QPushButton("&Save\u2026")
+        self.save_button.setToolTip("Save this policy as a JSON file.")
+        self.save_button.clicked.connect(self.save)
+        self.save_button.setAutoDefault(False)
+        self.status = small_muted(QLabel(""))
+        self.status.setTextFormat(Qt.TextFormat.PlainText)
+        self.status.setWordWrap(True)
+        actions = QHBoxLayout()
+        actions.addWidget(self.status, 1)
+        actions.addWidget(self.copy_button)
+        actions.addWidget(self.save_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(where)
+        layout.addWidget(self.text, 1)
+        layout.addLayout(actions)
+
+    def copy(self) -> None:
+        QGuiApplication.clipboard().setText(self.document.text)
+        self.status.setText("Copied to the clipboard.")
+
+    def save(self) -> QFileDialog:
+        """Ask where to save (a window-modal file dialog, not a nested event loop); the file is written when the user
+        accepts. Returns the file dialog."""
+        dialog = QFileDialog(self, f"Save the {self.document.title.lower()}",
+                             str(Path(QDir.homePath()) / self.document.filename))
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        dialog.setFileMode(QFileDialog.FileMode.AnyFile)
+        dialog.setNameFilters(["JSON files (*.json)", "All files (*)"])
+        dialog.setDefaultSuffix("json")
+        dialog.fileSelected.connect(self.write)
+        self.save_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def write(self, path: str) -> bool:
+        """Write the policy to `path` (the JSON and a trailing newline); say where, or why not."""
+        try:
+            Path(path).write_text(self.document.text + "\n", encoding="utf-8")
+        except OSError as exc:
+            self.status.setText(f"Could not save to {path}: {exc.strerror or type(exc).__name__}")
+            return False
+        self.status.setText(f"Saved to {path}")
+        return True
+
+
 class PolicyDialog(QDialog):
-    """One tab per policy document: where it goes, the JSON, a Copy button."""
+    """One tab per policy document (see PolicyPage). After a denial a policy change answers (`code` in
+    ANSWERED_CODES), the policies that answer it; otherwise every policy the connection needs."""
 
     def __init__(self, code: str, conn: Connection, report, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Policies for this connection")
-        self.documents: list[PolicyDocument] = []
+        answers = policy_documents(code, conn, report) if code in ANSWERED_CODES else []
+        self.documents: list[PolicyDocument] = answers or connection_documents(conn, report)
         layout = QVBoxLayout(self)
-        self.documents = policy_documents(code, conn, report)
-        if not self.documents:
-            layout.addWidget(QLabel("No policy change answers this result."))
+        intro = QLabel(self._intro(code, conn, report, bool(answers)))
+        intro.setTextFormat(Qt.TextFormat.PlainText)
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        self.pages = [PolicyPage(document) for document in self.documents]
         tabs = QTabWidget()
-        for document in self.documents:
-            tabs.addTab(self._page(document), document.title)
-        if self.documents:
+        for page in self.pages:
+            tabs.addTab(page, page.document.title)
+        if self.pages:
             layout.addWidget(tabs, 1)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self.resize(640, 480)
 
-    @staticmethod
-    def _page(document: PolicyDocument) -> QWidget:
-        page = QWidget()
-        where = QLabel(document.where)
-        where.setTextFormat(Qt.TextFormat.PlainText)
-        where.setWordWrap(True)
-        text = QPlainTextEdit(document.text)
-        text.setReadOnly(True)
-        text.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
-        copy = QPushButton("Copy")
-        copy.clicked.connect(lambda: QGuiApplication.clipboard().setText(document.text))
-        layout = QVBoxLayout(page)
-        layout.addWidget(where)
-        layout.addWidget(text, 1)
-        layout.addWidget(copy, 0, Qt.AlignmentFlag.AlignRight)
-        return page
+    def _intro(self, code: str, conn: Connection, report, answered: bool) -> str:
+        if not self.documents:
+            return "No policy applies to this connection's settings."
+        if answered:
+            return "AWS refused the test. An administrator installs these policies to allow this connection:"
+        text = "The policies an administrator installs for this connection to work."
+        if conn.method != "access-key" and not getattr(report, "identity_arn", ""):
+            text += (" The role's trust policy names the identity that assumes the role, which the test discovers: "
+                     "it is shown after a test that gets past its first step.")
+        return text

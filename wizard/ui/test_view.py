@@ -18,12 +18,12 @@ from shiboken6 import isValid
 
 from wizard.core import aws, engine, validation
 from wizard.core.connection import SERVICE_IDS, Connection, Secrets
-from wizard.ui.policy_dialog import PolicyDialog
+from wizard.ui.policy_dialog import ANSWERED_CODES, PolicyDialog
 from wizard.ui.step_list import StepList
 
 log = logging.getLogger(__name__)
 
-POLICY_CODES = frozenset({"assume-role-denied", "service-denied"})
+POLICY_CODES = ANSWERED_CODES  # failures the policies answer: "Show the policies" is highlighted after them
 
 IDLE, RUNNING, FINISHED, CANCELLED, ERROR = "idle", "running", "finished", "cancelled", "error"
 
@@ -61,7 +61,7 @@ class ConnectionTestView(QWidget):
     started = Signal()
     finished = Signal(object)  # the TestReport
     cancelled = Signal()
-    policies_requested = Signal(object)  # the TestReport whose failure calls for a policy
+    policies_requested = Signal(object)  # the TestReport the policies are shown for
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -86,7 +86,7 @@ class ConnectionTestView(QWidget):
         self.copy_button = QPushButton("C&opy report")
         self.copy_button.setToolTip("Copy the test report as plain text; secrets are left out.")
         self.policies_button = QPushButton("Show the &policies")
-        self.policies_button.setToolTip("The IAM policies that would allow this connection.")
+        self.policies_button.setToolTip("The IAM policies this connection needs, ready to copy or save.")
         self.test_again_button.clicked.connect(self.test_again)
         self.cancel_button.clicked.connect(self.cancel)
         self.copy_button.clicked.connect(self.copy_report)
@@ -202,7 +202,8 @@ class ConnectionTestView(QWidget):
         return failure.diagnosis.code if failure is not None and failure.diagnosis is not None else ""
 
     def show_policies(self) -> PolicyDialog | None:
-        """Open (without blocking) the policies that answer the failure; also emitted as `policies_requested`."""
+        """Open (without blocking) the policies: after a denial, those that answer it; after any other finished test,
+        every policy the connection needs (on demand). Also emitted as `policies_requested`."""
         if self.report is None or self._last_args is None:
             return None
         self.policies_requested.emit(self.report)
@@ -220,4 +221,18 @@ class ConnectionTestView(QWidget):
         self.cancel_button.setEnabled(running)
         self.test_again_button.setEnabled(not running and self._last_args is not None)
         self.copy_button.setEnabled(self.state == FINISHED and self.report is not None)
-        self.policies_button.setEnabled(self.state == FINISHED and self.failure_code() in POLICY_CODES)
+        finished = self.state == FINISHED and self.report is not None
+        self.policies_button.setEnabled(finished)  # on demand after any finished test
+        self._highlight(self.policies_button, finished and self.failure_code() in POLICY_CODES)
+
+    def policies_highlighted(self) -> bool:
+        """True when the last test ended in a denial that the policies answer."""
+        return bool(self.policies_button.property("highlighted"))
+
+    @staticmethod
+    def _highlight(button: QPushButton, on: bool) -> None:
+        """Bold text (and a `highlighted` property for styles and tests): the button is the way forward."""
+        font = button.font()
+        font.setBold(on)
+        button.setFont(font)
+        button.setProperty("highlighted", on)
