@@ -1,7 +1,6 @@
 """Start the desktop program: one QApplication, the qasync event loop as asyncio's loop, and the main window.
 
-The main window is the profile manager (wizard.ui.manager); with no profiles yet it offers "Create your first
-connection", which opens the connection wizard. In practice mode new connections go to a local AWS emulator (moto
+The main window is the profile manager (wizard.ui.manager); with no profile yet the connection wizard opens over it. In practice mode new connections go to a local AWS emulator (moto
 behind the trust gate, on 127.0.0.1), started by the manager when first needed; nothing reaches AWS.
 """
 
@@ -38,7 +37,7 @@ def run_gui(practice: bool = False, lang: str | None = None) -> int:
     """Show the profile manager and run until its window closes. Returns the process exit code."""
     import qasync
 
-    from wizard.ui.manager import ProfileManagerWindow
+    from wizard.ui.manager import open_main_window
     from wizard.ui.wizard import app_icon
 
     app = _application(lang)
@@ -50,10 +49,9 @@ def run_gui(practice: bool = False, lang: str | None = None) -> int:
         from wizard.ui.practice_panel import prepare_practice, start_practice
 
         session = prepare_practice(app)
-    window = ProfileManagerWindow(practice=practice)
+    window = open_main_window(practice)  # the manager; with no profile yet, the wizard over it
     closed = asyncio.Event()
     app.aboutToQuit.connect(closed.set)
-    window.show()
     with loop:
         if practice:
             ready = loop.create_task(start_practice(window, session))
