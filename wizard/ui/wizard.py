@@ -8,7 +8,6 @@ connection, secrets)` and then closes the wizard (saving is done by whoever list
 from __future__ import annotations
 
 import copy
-import functools
 import os
 from collections.abc import Mapping
 from enum import IntEnum
@@ -19,9 +18,9 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QWizard
 
 from wizard import APP_TITLE
-from wizard.core import imds
 from wizard.core.connection import Connection, Secrets
 from wizard.ui.credentials_page import CredentialsPage
+from wizard.ui.engine_options import engine_options
 from wizard.ui.method_page import MethodPage
 from wizard.ui.region_page import RegionPage
 from wizard.ui.service_page import ServicePage
@@ -184,11 +183,7 @@ class ConnectionWizard(QWizard):
     def test_options(self) -> dict:
         """Extra arguments for the test page's ConnectionTest: the EC2 instance check for assume-role (DESIGN.md
         section 4). A cross-account source profile's keys are supplied by the profile manager, not here."""
-        conn = self.connection()
-        if conn.method != "assume-role":
-            return {}
-        environ = dict(self.instance_environ)
-        return {"instance_check": functools.partial(imds.check_instance, conn.role or None, environ=environ)}
+        return engine_options(self.connection(), self.instance_environ)
 
     # ---- flow ---------------------------------------------------------------------------------------------------
     def nextId(self) -> int:
