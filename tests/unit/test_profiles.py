@@ -69,7 +69,8 @@ def test_add_then_read_back_every_field(store):
     assert data["schema_version"] == 1
     assert data["profiles"][0]["id"] == added.id
     assert set(data["profiles"][0]) == {
-        "id", "name", "connection", "created_at", "tested_at", "last_result", "untested", "practice", "expiration"
+        "id", "name", "connection", "created_at", "tested_at", "last_result", "untested", "practice", "expiration",
+        "last_report", "identity_arn", "assumed_arn",
     }
 
 

@@ -6,7 +6,12 @@ File: `<home>/profiles.json`, where home is `AWS_CONNECTION_WIZARD_HOME` or plat
     {"schema_version": 1,
      "profiles": [{"id": "<uuid4>", "name": "prod-s3", "connection": {<Connection.to_dict()>},
                    "created_at": 1795000000.0, "tested_at": null, "last_result": null, "untested": true,
-                   "practice": false, "expiration": null}]}
+                   "practice": false, "expiration": null,
+                   "last_report": null, "identity_arn": null, "assumed_arn": null}]}
+
+`last_report` is the last test's redacted report (`wizard.core.last_report`: the engine's to_json shape plus step titles
+and details); `identity_arn` / `assumed_arn` are the identities that test found (not secrets): `policy NAME --trust`
+uses the first without calling AWS. Files written before these keys existed load with them as null (no version change).
 
 No secret is ever in this file (the access key id, which is not secret, may be); secrets are in the OS keychain under
 the profile's id (`wizard.core.keychain`), so renaming a profile never touches the keychain.
@@ -62,6 +67,9 @@ class Profile:
     untested: bool = True
     practice: bool = False
     expiration: float | None = None  # real expiration of the assumed role's credentials at the last test
+    last_report: dict | None = None  # the last test's redacted report (wizard.core.last_report.stored_report)
+    identity_arn: str | None = None  # who the keys or the source are, as the last test found (GetCallerIdentity)
+    assumed_arn: str | None = None  # the assumed role's identity the last test found
 
     @classmethod
     def new(cls, name: str, connection: Connection, **kw) -> Profile:
@@ -135,6 +143,9 @@ def _migrate_0_to_1(data: dict) -> dict:
                 "untested": meta.get("tested_at") is None,
                 "practice": False,
                 "expiration": None,
+                "last_report": None,
+                "identity_arn": None,
+                "assumed_arn": None,
             }
         )
     return {"schema_version": 1, "profiles": profiles}
@@ -334,11 +345,24 @@ def result_code(report) -> str:
 
 
 def record_test(profile: Profile, report, now: float | None = None) -> Profile:
-    """Copy a TestReport's outcome into the profile (not saved)."""
+    """Copy a TestReport's outcome into the profile (not saved): result, time, expiration, the redacted report and
+    the identities it found (None when the test did not get that far)."""
+    from wizard.core.last_report import stored_report
+
     profile.tested_at = time.time() if now is None else now
     profile.last_result = result_code(report)
     profile.untested = False
     profile.expiration = to_epoch(getattr(report, "expiration", None))
+    profile.last_report = stored_report(report, profile.name)
+    profile.identity_arn = getattr(report, "identity_arn", "") or None
+    profile.assumed_arn = getattr(report, "assumed_arn", "") or None
+    return profile
+
+
+def forget_test(profile: Profile) -> Profile:
+    """Mark the profile untested, with nothing kept of an earlier test (not saved)."""
+    profile.untested, profile.tested_at, profile.last_result, profile.expiration = True, None, None, None
+    profile.last_report = profile.identity_arn = profile.assumed_arn = None
     return profile
 
 
@@ -380,7 +404,7 @@ def save_connection(
     if report is not None and not untested:
         record_test(profile, report)
     else:
-        profile.untested, profile.tested_at, profile.last_result, profile.expiration = True, None, None, None
+        forget_test(profile)
     try:
         return store.update(profile) if previous is not None else store.add(profile)
     except BaseException:
@@ -417,6 +441,8 @@ def renew_session_token(
     """New temporary keys for a profile (a new key id comes with them): keychain first, then the profile."""
     profile = store.get(name)
     secrets_store.save(profile.id, secrets)
+    if access_key_id and access_key_id != profile.connection.access_key_id:  # another key: maybe another identity
+        profile.identity_arn = profile.assumed_arn = None
     if access_key_id:
         profile.connection.access_key_id = access_key_id
     profile.connection.token_entered_at = time.time() if secrets.session_token else None
