@@ -129,9 +129,55 @@ def test_check_this_machine_reports_a_role_mismatch(open_wizard):
         assert "error" in panel.result.levels()
 
 
+@pytest.mark.parametrize("scenario", ["role", "down"])
+def test_cross_account_offers_the_instance_role_as_the_source(open_wizard, scenario):
+    """Check this machine beside the source choice: an attached role is offered (and chosen) by name; off EC2 (nothing
+    answers on the metadata address) the panel says so and the choice stays."""
+    from wizard.practice.imds_emulator import ImdsEmulator
+
+    with ImdsEmulator(scenario, role="PracticeInstanceRole") as emulator:
+        conn = Connection(method="cross-account", role_arn="arn:aws:iam::210987654321:role/Partner",
+                          external_id="f3b0c44298fc1c149afbf4c8996fb924")
+        window, kb = open_wizard(connection=conn, instance_environ={"AWS_EC2_METADATA_SERVICE_ENDPOINT": emulator.url})
+        kb.next_with_enter(PageId.CREDENTIALS)
+        page = window.credentials_page
+        panel, combo = page.source_machine, page.rows["source"].editor
+        assert panel.isVisible() and not page.machine.isVisible()
+        assert combo.currentData() == "default"
+        kb.mnemonic(panel.button.text())
+        kb.qtbot.waitUntil(lambda: panel.report is not None, timeout=10000)
+        shown = panel.result.text()
+        if scenario == "role":
+            assert combo.currentText() == "EC2 instance role (PracticeInstanceRole)"
+            assert window.connection().source == "instance"
+            assert "has the role PracticeInstanceRole attached" in shown, shown
+            assert panel.result.levels() == ["info"]
+        else:
+            assert combo.currentData() == "default" and window.connection().source == "default"
+            assert combo.itemText(combo.findData("instance")) == "The IAM role of this EC2 instance (instance metadata)"
+            assert "Not on EC2" in shown and panel.result.levels()[0] == "warning", shown
+
+
+def test_the_instance_role_check_keeps_a_chosen_saved_profile(open_wizard):
+    from wizard.practice.imds_emulator import ImdsEmulator
+
+    with ImdsEmulator("role", role="PracticeInstanceRole") as emulator:
+        conn = Connection(method="cross-account", role_arn="arn:aws:iam::210987654321:role/Partner",
+                          external_id="f3b0c44298fc1c149afbf4c8996fb924", source="profile:admin")
+        window, kb = open_wizard(connection=conn, saved_profiles=["admin"],
+                                 instance_environ={"AWS_EC2_METADATA_SERVICE_ENDPOINT": emulator.url})
+        kb.next_with_enter(PageId.CREDENTIALS)
+        panel, combo = window.credentials_page.source_machine, window.credentials_page.rows["source"].editor
+        kb.mnemonic(panel.button.text())
+        kb.qtbot.waitUntil(lambda: panel.report is not None, timeout=10000)
+        assert combo.currentData() == "profile:admin"  # the user's choice stays; the instance role is offered
+        assert combo.itemText(combo.findData("instance")) == "EC2 instance role (PracticeInstanceRole)"
+
+
 def test_no_machine_check_for_other_methods(open_wizard):
     conn, secrets = filled()
     window, kb = open_wizard(connection=conn, secrets=secrets)
     kb.next_with_enter(PageId.CREDENTIALS)
     assert not window.credentials_page.machine.isVisible()
+    assert not window.credentials_page.source_machine.isVisible()
     assert window.test_options() == {}

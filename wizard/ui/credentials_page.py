@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 from wizard.core import validation
 from wizard.core.connection import DEFAULT_DURATION, DEFAULT_SESSION_NAME, Connection, Secrets
 from wizard.core.methods import METHODS, Field
-from wizard.ui.machine_check import MachineCheckPanel
+from wizard.ui.machine_check import SOURCE_INTRO, MachineCheckPanel, source_messages
 from wizard.ui.widgets import (
     FieldMessage,
     SecretLineEdit,
@@ -79,6 +79,8 @@ SOURCE_CHOICES = (
     ("default", "This computer's default AWS credentials (environment, ~/.aws, SSO)"),
     ("instance", "The IAM role of this EC2 instance (instance metadata)"),
 )
+INSTANCE_ROLE_TEXT = "EC2 instance role ({role})"  # the "instance" choice once a check found the attached role
+NO_INSTANCE_ROLE_TEXT = "EC2 instance role (none attached to this instance)"
 
 
 @dataclass
@@ -146,6 +148,11 @@ class CredentialsPage(QWizardPage):
             if f.key == "role":
                 self.machine = MachineCheckPanel(lambda: self.rows["role"].raw(), self._instance_environ, body)
                 self.form.addRow("", self.machine)
+            if f.key == "source":
+                self.source_machine = MachineCheckPanel(lambda: "", self._instance_environ, body, intro=SOURCE_INTRO,
+                                                        describe=source_messages)
+                self.source_machine.checked.connect(self._offer_instance_role)
+                self.form.addRow("", self.source_machine)
 
     def _add_advanced_toggle(self, body: QWidget) -> None:
         self.advanced = QToolButton(body)
@@ -202,6 +209,21 @@ class CredentialsPage(QWizardPage):
         wizard = self.wizard()
         return getattr(wizard, "instance_environ", None) or os.environ
 
+    def _offer_instance_role(self, report) -> None:
+        """After "Check this machine" beside the source choice: name the attached role in the "instance" choice, and
+        choose it when the choice was still the default credentials (a saved profile the user picked is kept)."""
+        row = self.rows["source"]
+        combo = row.editor
+        index = combo.findData("instance")
+        if report.on_ec2 and report.role:
+            combo.setItemText(index, INSTANCE_ROLE_TEXT.format(role=report.role))
+            if row.raw() == "default":
+                combo.setCurrentIndex(index)
+        elif report.on_ec2:
+            combo.setItemText(index, NO_INSTANCE_ROLE_TEXT)
+        else:
+            combo.setItemText(index, dict(SOURCE_CHOICES)["instance"])
+
     def set_saved_profiles(self, names) -> None:
         """Offer these saved profiles as the identity that assumes a cross-account role."""
         combo = self.rows["source"].editor
@@ -221,6 +243,7 @@ class CredentialsPage(QWizardPage):
             self.form.setRowVisible(row.holder, visible)
         self.form.setRowVisible(self.advanced, bool(shown & set(ADVANCED_KEYS)))
         self.form.setRowVisible(self.machine, method_id == "assume-role")
+        self.form.setRowVisible(self.source_machine, method_id == "cross-account")
         self._assign_mnemonics()
         method = METHODS[method_id]
         self.setTitle(method.title)
@@ -247,6 +270,8 @@ class CredentialsPage(QWizardPage):
                 self.generate.setText(with_mnemonic("Generate", taken))
             if key == "role":
                 self.machine.button.setText(with_mnemonic("Check this machine", taken))
+            if key == "source":
+                self.source_machine.button.setText(with_mnemonic("Check this machine", taken))
 
     def visible_keys(self) -> tuple[str, ...]:
         return method_keys(self._method)

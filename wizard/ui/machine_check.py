@@ -1,4 +1,7 @@
-"""The "Check this machine" panel of the assume-role credentials page: is this an EC2 instance with the role attached?
+"""The "Check this machine" panel: is this an EC2 instance with the role attached?
+
+On the credentials page twice: under the assume-role method's role (is the entered role the one attached?) and under
+the cross-account method's source choice (is there an instance role to offer as the identity that assumes the role?).
 
 The check (`wizard.core.imds.check_instance`) talks to the instance metadata service with short timeouts; it runs in a
 worker thread and is awaited on the qasync loop, so the window stays responsive. Findings are shown with their level's
@@ -13,6 +16,7 @@ import os
 from collections.abc import Callable, Mapping
 
 import shiboken6
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from wizard.core import imds
@@ -20,6 +24,7 @@ from wizard.core.validation import Message
 from wizard.ui.widgets import FieldMessage, small_muted
 
 INTRO = "Programs using this method must run on an EC2 instance with the role attached."
+SOURCE_INTRO = "On an EC2 instance, the role attached to it can be the identity that assumes the role."
 
 
 def instance_messages(report: imds.InstanceReport) -> list[Message]:
@@ -35,11 +40,33 @@ def instance_messages(report: imds.InstanceReport) -> list[Message]:
     return messages
 
 
-class MachineCheckPanel(QWidget):
-    """A button that runs the instance check for the role being entered, and the result beneath it."""
+NOT_ON_EC2_SOURCE = ("Not on EC2: this computer has no instance role to offer as the identity that assumes the role. "
+                     "Choose another source here, or check on the instance itself.")
 
-    def __init__(self, role: Callable[[], str], environ: Callable[[], Mapping[str, str]] | None = None, parent=None):
+
+def source_messages(report: imds.InstanceReport) -> list[Message]:
+    """What the cross-account source choice's panel says: the instance role on offer, or why there is none."""
+    if not report.on_ec2:
+        others = [Message(f.severity, f.code, f.summary) for f in report.findings if f.code != "not-on-ec2"]
+        return [Message("warning", "not-on-ec2", NOT_ON_EC2_SOURCE), *others]
+    if report.role:
+        offered = Message("info", "instance-role",
+                          f"EC2 instance {report.instance_id or '?'} has the role {report.role} attached: it is "
+                          "offered above as the identity that assumes the role.")
+        return [offered, *(Message(f.severity, f.code, f.summary) for f in report.findings)]
+    return instance_messages(report)
+
+
+class MachineCheckPanel(QWidget):
+    """A button that runs the instance check for the role being entered, and the result beneath it. `checked` is
+    emitted with the InstanceReport when a check finishes."""
+
+    checked = Signal(object)
+
+    def __init__(self, role: Callable[[], str], environ: Callable[[], Mapping[str, str]] | None = None, parent=None,
+                 *, intro: str = INTRO, describe: Callable[[imds.InstanceReport], list[Message]] = instance_messages):
         super().__init__(parent)
+        self._describe = describe
         self._role = role
         self._environ = environ or (lambda: os.environ)
         self.task: asyncio.Task | None = None
@@ -47,7 +74,7 @@ class MachineCheckPanel(QWidget):
         self.button = QPushButton("Check this machine", self)
         self.button.setAutoDefault(False)
         self.button.clicked.connect(self.start)
-        self.intro = small_muted(QLabel(INTRO, self))
+        self.intro = small_muted(QLabel(intro, self))
         self.intro.setWordWrap(True)  # beside the button; wraps in a narrow window instead of widening it
         self.result = FieldMessage("", self)
         line = QHBoxLayout()
@@ -76,9 +103,11 @@ class MachineCheckPanel(QWidget):
             report = None
             messages = [Message("error", "check-failed", f"The check could not run: {exc}")]
         else:
-            messages = instance_messages(report)
+            messages = self._describe(report)
         if not shiboken6.isValid(self):  # the wizard was closed meanwhile
             return
         self.report = report
         self.result.set_messages(messages)
         self.button.setEnabled(True)
+        if report is not None:
+            self.checked.emit(report)
