@@ -349,7 +349,7 @@ def record_test(profile: Profile, report, now: float | None = None) -> Profile:
     the identities it found (None when the test did not get that far)."""
     from wizard.core.last_report import stored_report
 
-    profile.tested_at = time.time() if now is None else now
+    profile.tested_at = now if now is not None else (getattr(report, "finished_at", 0.0) or time.time())
     profile.last_result = result_code(report)
     profile.untested = False
     profile.expiration = to_epoch(getattr(report, "expiration", None))

@@ -127,6 +127,7 @@ class ProfileManagerWindow(ProfileActions, QMainWindow):
         self.practice_output = subprocess.DEVNULL  # where that program's output goes
         self.backend = "the OS keychain"
         self.reports: dict[str, str] = {}  # profile id -> redacted text of the last report seen in this session
+        self.saved_reports: dict[str, str] = {}  # profile id -> text of the last report kept in the profile file
         self.last_problem = None  # the last problem message box, kept for inspection
         self.last_message = None  # the last information box (import and export results)
         self.active_dialog: QDialog | None = None  # the wizard or dialog an action is waiting on
@@ -271,7 +272,8 @@ class ProfileManagerWindow(ProfileActions, QMainWindow):
 
     def _show_details(self) -> None:
         profile = self.selected_profile()
-        self.details.show_profile(profile, self.reports.get(profile.id, "") if profile else "", self.backend)
+        text = (self.reports.get(profile.id) or self.saved_reports.get(profile.id, "")) if profile else ""
+        self.details.show_profile(profile, text, self.backend)
         if self.test_view is not None:  # the live steps belong to the profile they tested
             tested = self.test_view.is_running() or (profile is not None and profile.id == self._tested_id)
             self.test_view.setVisible(tested)
@@ -327,7 +329,7 @@ class ProfileManagerWindow(ProfileActions, QMainWindow):
         try:
             if not self._loaded:
                 self.backend = await self._off_thread(self.secret_store.backend_name)
-            profiles = await self._off_thread(self.store.list)
+            profiles, saved_reports = await self._off_thread(self._read_profiles)
         except Exception as exc:  # an unreadable store: say so, keep the window usable
             if not self._closed:
                 self._problem("Could not read the profiles", exc)
@@ -339,6 +341,7 @@ class ProfileManagerWindow(ProfileActions, QMainWindow):
         self._loaded = True
         if select_id is None and self.selected_profile() is not None:  # the selection as it is now, after the reads
             select_id = self.selected_profile().id
+        self.saved_reports = saved_reports
         self.model.set_profiles(profiles)
         self.pages.setCurrentIndex(1 if not profiles else 0)
         if select_id:
@@ -348,6 +351,14 @@ class ProfileManagerWindow(ProfileActions, QMainWindow):
         self._show_details()
         self._update_actions()
         self.profiles_loaded.emit()
+
+    def _read_profiles(self) -> tuple[list, dict[str, str]]:
+        """Blocking: the profiles, and the text of each one's last report kept in the file (rebuilt by the engine,
+        which is imported here, off the GUI thread)."""
+        from wizard.core.last_report import report_text
+
+        profiles = self.store.list()
+        return profiles, {p.id: report_text(p) for p in profiles if p.last_report}
 
     async def _watch_store(self) -> None:
         """Follow changes other programs make (the command line, another window): watch the store's directory (the

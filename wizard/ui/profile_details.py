@@ -108,8 +108,8 @@ class ProfileDetails(QWidget):
         self.report.setPlainText(report_text)
         if not report_text and profile.tested_at is not None:
             self.report.setPlaceholderText(
-                f"Last test: {status_text(profile)}. Full reports are kept while the program runs: press Test (F5) "
-                "for a new one."
+                f"Last test: {status_text(profile)}. Its full report was not kept (saved by an older version): press "
+                "Test (F5) for a new one."
             )
         else:
             self.report.setPlaceholderText(NO_REPORT)
