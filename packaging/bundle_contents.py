@@ -58,6 +58,21 @@ EXCLUDED_MODULES = (
     "pydantic", "pytest", "_pytest", "pytestqt", "awscrt", "awscli", "IPython", "parliament", "trustme",
 )
 
+# Practice mode's emulator in the frozen program (AWSCW_FROZEN_PRACTICE=1 only; see packaging/README.md for the sizes):
+# moto's core and server, the backends practice mode uses, and their web stack.
+PRACTICE_MOTO_PACKAGES = (
+    "moto.core", "moto.utilities", "moto.moto_server", "moto.moto_api", "moto.iam", "moto.sts", "moto.s3",
+    "moto.ec2", "moto.workspaces", "moto.bedrock", "moto.bedrockruntime", "moto.instance_metadata",
+)
+
+
+def excluded_modules(practice: bool) -> list[str]:
+    """EXCLUDED_MODULES; with practice mode, moto's web stack and the standard library stay in (moto uses unittest,
+    pdb, doctest... at import time)."""
+    if not practice:
+        return list(EXCLUDED_MODULES)
+    return [m for m in EXCLUDED_MODULES if m.startswith("PySide6.") or m in ("tkinter", "pytest", "_pytest", "awscli")]
+
 # Imported by name at run time (entry points, platform checks), so PyInstaller can't see them.
 HIDDEN_IMPORTS = (
     "keyring.backends.SecretService", "keyring.backends.kwallet", "keyring.backends.macOS",

@@ -84,3 +84,10 @@ def test_name_and_version_come_from_pyproject():
 
     project = bc.project()
     assert (project["name"], project["version"]) == (wizard.APP_NAME, wizard.__version__)
+
+
+def test_practice_mode_build_keeps_moto_and_the_standard_library():
+    default, practice = bc.excluded_modules(False), bc.excluded_modules(True)
+    assert {"moto", "werkzeug", "flask", "unittest", "pdb"} <= set(default)
+    assert not {"moto", "werkzeug", "flask", "unittest", "pdb"} & set(practice)
+    assert "PySide6.QtQml" in practice and "PySide6.QtQml" in default
