@@ -1,7 +1,8 @@
 """`policy [NAME] --trust|--permissions|--caller`: print the IAM policy JSON an administrator must install.
 
     policy NAME --trust          the role's trust policy; the principal is the identity of the profile's keys or
-                                 source, found with one GetCallerIdentity call (or given with --principal)
+                                 source: the one its last test found (stored in the profile, no network), else
+                                 found with one GetCallerIdentity call (or given with --principal)
     policy NAME --permissions    least privilege for the profile's service (offline)
     policy NAME --caller         the caller's own sts:AssumeRole permission on the role
 
@@ -15,6 +16,7 @@ profile file problem.
 from __future__ import annotations
 
 import sys
+import time
 
 from wizard.cli import EXIT_ENVIRONMENT, EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from wizard.core.connection import SERVICE_IDS, Connection, Secrets
@@ -107,11 +109,22 @@ def _entered_role(conn: Connection | None, args) -> str:
 
 
 def _principal(args, profile) -> str:
+    """--principal, else the identity the profile's last test found (no network), else one GetCallerIdentity call.
+    Which one was used is said on standard error."""
     if args.principal:
         return args.principal.strip()
     if profile is None:
         raise PolicyError("pass --principal ARN (or a profile NAME to find the identity from)", EXIT_USAGE)
-    return discover_identity(profile)
+    stored = (profile.identity_arn or "").strip()
+    if stored.startswith("arn:"):
+        when = time.strftime("%Y-%m-%d %H:%M", time.localtime(profile.tested_at)) if profile.tested_at else "earlier"
+        print(f"Principal {stored}: the identity the last test of {profile.name} found ({when}); AWS was not "
+              "contacted. Test again or pass --principal ARN if it changed.", file=sys.stderr)
+        return stored
+    found = discover_identity(profile)
+    print(f"Principal {found}: found now with GetCallerIdentity (the profile has no tested identity stored).",
+          file=sys.stderr)
+    return found
 
 
 def _permissions(args, conn: Connection | None) -> tuple[dict, str]:
