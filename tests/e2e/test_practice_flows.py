@@ -159,8 +159,7 @@ def test_each_method_typed_tested_saved_and_tested_again_from_the_manager(qtbot,
     assert stored(name)["last_result"] == "ok"
     live = manager.test_view.report
     assert all(s.status == "ok" for s in live.steps), live.to_text()
-    # (the manager's test runs without the EC2 instance check that the wizard adds for assume-role)
-    assert [s.name for s in live.steps] == [n for n in STEPS[method] if n != "instance"]
+    assert [s.name for s in live.steps] == STEPS[method]  # the same steps as the wizard's, instance check included
 
 
 MISTAKES = {

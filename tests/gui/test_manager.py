@@ -815,3 +815,17 @@ def test_profiles_added_by_another_program_appear(qtbot, window, stores, aws):
     assert window.pages.currentWidget() is not window.empty
     ProfileStore(store.home).rename("from-cli", "renamed-by-cli")
     qtbot.waitUntil(lambda: "renamed-by-cli" in table(window) and "from-cli" not in table(window), timeout=TIMEOUT)
+def test_retest_of_an_assume_role_profile_checks_the_instance(qtbot, window, stores, aws_emulator, monkeypatch):
+    """The manager's Test runs the same steps as the wizard's: the instance step for assume-role (DESIGN.md §4)."""
+    from wizard.practice.imds_emulator import ImdsEmulator
+
+    store, secret_store = stores
+    conn, secrets = practice_connection(aws_emulator, "assume-role", "s3")
+    with ImdsEmulator("role", role="OtherRole", account=aws_emulator.practice.account_id) as imds:
+        monkeypatch.delenv("AWS_EC2_METADATA_DISABLED", raising=False)
+        monkeypatch.setenv("AWS_EC2_METADATA_SERVICE_ENDPOINT", imds.url)
+        seed(qtbot, window, store, secret_store, "on-the-instance", conn, secrets)
+        run_test(qtbot, window, store, "on-the-instance")
+    assert window.test_view.steps.statuses()["instance"] == "failed"
+    assert stored(store)["on-the-instance"]["last_result"] == "role-mismatch"
+    assert "this instance has the role 'OtherRole'" in window.details.report.toPlainText()

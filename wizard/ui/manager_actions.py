@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QDialog
 from wizard.core.connection import Secrets
 from wizard.ui import manager_dialogs
 from wizard.ui.aws_files_dialogs import ExportDialog, ImportDialog
+from wizard.ui.engine_options import engine_options
 
 FAILED = object()  # what `_work` returns after showing a problem
 
@@ -74,7 +75,7 @@ class ProfileActions:
         ("profile:NAME"): that profile's keys call AssumeRole."""
         conn = profile.connection
         if conn.method != "cross-account" or not conn.source.startswith("profile:"):
-            return self._load_secrets(profile), {}
+            return self._load_secrets(profile), engine_options(conn)  # the instance step for assume-role
         return Secrets(), {"source_credentials": self._source_credentials(conn.source.removeprefix("profile:"))}
 
     def _source_credentials(self, name: str) -> dict:
