@@ -43,11 +43,15 @@ def extract(deb: Path, into: Path) -> Path:
 
 
 def time_to_window(display: Xvfb, cmd: list[str], env: dict[str, str]) -> float:
+    log = tempfile.TemporaryFile(mode="w+")
     started = time.monotonic()
-    process = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
         display.wait_for_window(TITLE, timeout=120, process=process)
         return time.monotonic() - started
+    except (RuntimeError, TimeoutError) as exc:
+        log.seek(0)
+        raise RuntimeError(f"{cmd[0]}: {exc}; its output:\n{log.read()[-2000:]}") from None
     finally:
         process.terminate()
         try:
