@@ -6,6 +6,7 @@ After every step the test checks three places: the table, the profile file on di
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import subprocess
 import time
@@ -37,7 +38,7 @@ from wizard.core.connection import Connection, NetworkSettings, Secrets
 from wizard.core.keychain import SERVICE, SecretStore
 from wizard.core.profiles import ProfileStore, save_connection
 from wizard.ui import profile_table
-from wizard.ui.manager import ProfileManagerWindow
+from wizard.ui.manager import PRACTICE_UNAVAILABLE, ProfileManagerWindow
 from wizard.ui.aws_files_dialogs import ExportDialog, ImportDialog
 from wizard.ui.manager_dialogs import RenewTokenDialog
 from wizard.ui.wizard import ConnectionWizard, PageId
@@ -254,6 +255,89 @@ def test_empty_state_offers_a_first_connection_and_practice_mode(window):
     # nothing is selected, so only New and Import can be used
     enabled = {name for name, action in window.actions.items() if action.isEnabled()}
     assert enabled == {"new", "import"}
+
+
+def _needed_height(label: QLabel) -> int:
+    reference = QLabel(label.text())
+    reference.setWordWrap(True)
+    reference.setFont(label.font())
+    return reference.heightForWidth(label.width())
+
+
+def _clipped_text(window) -> list[str]:
+    """What of the empty state's text is cut off, measured against plain word-wrapped labels of the same text and font
+    (an independent reference) and against the page the state is shown in."""
+    problems = []
+    page = window.empty
+    for label in page.findChildren(QLabel):
+        if not label.isVisible() or not label.wordWrap():
+            continue
+        needed = _needed_height(label)
+        if label.height() < needed:
+            problems.append(f"{label.text()[:30]!r}: {label.height()} px high, needs {needed}")
+    for widget in page.findChildren(QWidget):
+        if widget.isVisible() and widget.parentWidget() is page.column:
+            bottom = widget.mapTo(page, widget.rect().bottomLeft()).y()
+            wrapped = isinstance(widget, QLabel) and widget.wordWrap()  # measured above
+            if bottom >= page.height() or (not wrapped and widget.height() < widget.minimumSizeHint().height()):
+                problems.append(f"{type(widget).__name__} {widget.objectName()!r} cut off by the window")
+    return problems
+
+
+@pytest.mark.parametrize("point_size", [None, 15])
+def test_empty_state_text_is_not_clipped_at_the_default_and_minimum_size(qtbot, window, point_size):
+    """The description wraps and keeps the height it needs, at the default size and at the smallest the window can
+    be made, with the default font and a large one."""
+    if point_size:
+        font = window.empty.font()
+        font.setPointSize(point_size)
+        window.empty.setFont(font)
+    assert window.size().toTuple() == (980, 680)
+    qtbot.waitUntil(lambda: not _clipped_text(window), timeout=TIMEOUT)
+    window.resize(window.minimumSizeHint())  # the smallest size a user can drag the window to
+    qtbot.waitUntil(lambda: window.size() == window.minimumSizeHint() and not _clipped_text(window),
+                    timeout=TIMEOUT)
+    assert window.empty.text.width() < 400, "the minimum size wraps the description onto more lines"
+    window.resize(980, 680)
+    text = window.empty.text
+    qtbot.waitUntil(lambda: text.width() > 400 and text.height() == _needed_height(text), timeout=TIMEOUT)
+    assert not _clipped_text(window), "and no gap is left over from the narrow size"
+
+
+def test_try_practice_mode_is_disabled_with_the_reason_without_the_emulator(qtbot, qloop, stores, monkeypatch):
+    """An installed build without moto: the button can't start a practice program that would only exit; it says why."""
+    real_find_spec = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *args: None if name == "moto" else real_find_spec(name, *args))
+    window = ProfileManagerWindow(*stores)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: window._loaded, timeout=TIMEOUT)
+    button, note = window.empty.practice_button, window.empty.practice_note
+    assert not button.isEnabled() and button.text() == "Try practice mode"
+    assert button.toolTip() == PRACTICE_UNAVAILABLE
+    assert "moto" in PRACTICE_UNAVAILABLE and "./dev run --practice" in PRACTICE_UNAVAILABLE
+    assert note.isVisible() and "./dev run --practice" in note.text()
+    assert window.empty.create_button.isEnabled()
+    window._update_actions()  # the state is enabled again after every action: the button stays off
+    assert not button.isEnabled()
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert window.practice_process is None
+    qtbot.waitUntil(lambda: not _clipped_text(window), timeout=TIMEOUT)
+
+
+def test_try_practice_mode_is_enabled_when_the_emulator_is_installed(qtbot, qloop, stores, monkeypatch):
+    real_find_spec = importlib.util.find_spec
+    looked_up = []
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *args: looked_up.append(name) or real_find_spec(name, *args))
+    window = ProfileManagerWindow(*stores)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: window._loaded, timeout=TIMEOUT)
+    assert looked_up.count("moto") == 1, "decided once, when the window is made"
+    assert window.empty.practice_button.isEnabled() and not window.empty.practice_button.toolTip()
+    assert not window.empty.practice_note.isVisible()
 
 
 def test_empty_state_create_opens_the_wizard_and_cancel_saves_nothing(qtbot, window, stores):

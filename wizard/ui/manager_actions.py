@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import importlib.util
 import subprocess
 import sys
 
@@ -54,6 +55,12 @@ def _action(method):
         return self._track(asyncio.ensure_future(run(self, *args, **kwargs)))
 
     return start
+
+
+def practice_available() -> bool:
+    """Whether practice mode can run in this installation: it needs the local AWS emulator (moto), which an installed
+    (frozen) build may leave out. Only looks the module up (cheap); doesn't import it."""
+    return importlib.util.find_spec("moto") is not None
 
 
 def practice_command() -> list[str]:
