@@ -82,8 +82,49 @@ def _save(app, wizard, out: Path, name: str) -> Path:
     path = out / f"wizard-{name}.png"
     if not wizard.grab().save(str(path)):
         sys.exit(f"could not write {path}")
-    print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
+    _print_saved(path)
     return path
+
+
+def _print_saved(path: Path) -> None:
+    print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
+
+
+def take_manager_empty(app, out: Path) -> None:
+    """The profile manager's empty state (no profile yet), as a new user first sees it, at the default size."""
+    import asyncio
+    import tempfile
+
+    import qasync
+
+    from wizard.core.profiles import ProfileStore
+    from wizard.ui.manager import ProfileManagerWindow
+
+    loop = qasync.QEventLoop(app)  # the window reads its (empty) profile directory on the loop, off the GUI thread
+    asyncio.set_event_loop(loop)
+    with tempfile.TemporaryDirectory(prefix="awscw-screenshot-") as home:
+        window = ProfileManagerWindow(store=ProfileStore(Path(home) / "wizard-home"))
+        window.show()
+        window.activateWindow()
+
+        async def loaded() -> None:
+            for _ in range(500):
+                if window._loaded:
+                    break
+                await asyncio.sleep(0.02)
+            await asyncio.sleep(0.3)
+
+        loop.run_until_complete(loaded())
+        if window.pages.currentWidget() is not window.empty:
+            sys.exit("the profile manager did not show its empty state")
+        path = out / "manager-empty.png"
+        if not window.grab().save(str(path)):
+            sys.exit(f"could not write {path}")
+        _print_saved(path)
+        window.close()
+        loop.run_until_complete(asyncio.sleep(0.1))
+    loop.close()  # stops the loop's executor thread (the window read its directory there)
+    asyncio.set_event_loop(None)
 
 
 def take(out: Path) -> None:
@@ -94,7 +135,6 @@ def take(out: Path) -> None:
     from wizard.ui.wizard import PageId
 
     app = _application(None)
-    out.mkdir(parents=True, exist_ok=True)
     key = Connection(method="access-key", access_key_id=EXAMPLE_KEY_ID, service="s3", region="eu-central-1",
                      bucket="team-reports")
     secrets = Secrets(EXAMPLE_SECRET)
@@ -147,14 +187,28 @@ def take(out: Path) -> None:
     QApplication.processEvents()
 
 
+SHOTS = ("wizard", "manager-empty")
+
+
 def main(argv: list[str]) -> int:
-    out = Path(argv[1]) if len(argv) > 1 else ROOT / "docs" / "screenshots"
+    args = argv[1:]
+    out = Path(args.pop(0)) if args and args[0] not in SHOTS else ROOT / "docs" / "screenshots"
+    shots = args or list(SHOTS)
+    if unknown := set(shots) - set(SHOTS):
+        sys.exit(f"unknown shot(s): {', '.join(sorted(unknown))}; choose from {', '.join(SHOTS)}")
     _loopback_only()
     os.environ["QT_QPA_PLATFORM"] = "xcb"
     os.environ.setdefault("AWS_EC2_METADATA_DISABLED", "true")
     xvfb = _start_xvfb()
     try:
-        take(out.resolve())
+        from wizard.app import _application
+
+        out = out.resolve()
+        out.mkdir(parents=True, exist_ok=True)
+        if "wizard" in shots:
+            take(out)
+        if "manager-empty" in shots:
+            take_manager_empty(_application(None), out)
     finally:
         if xvfb is not None:
             xvfb.terminate()
