@@ -38,6 +38,7 @@ from wizard.ui import manager_dialogs
 from wizard.ui.manager_actions import FAILED, ProfileActions, practice_available
 from wizard.ui.profile_details import ProfileDetails
 from wizard.ui.profile_table import ProfileRole, ProfileTableModel
+from wizard.ui.test_view import warm_up_in_background
 
 KEYCHAIN_ADVICE = {
     "no-keyring": (
@@ -198,6 +199,8 @@ class ProfileManagerWindow(ProfileActions, QMainWindow):
         self.last_message = None  # the last information box (import and export results)
         self.active_dialog: QDialog | None = None  # the wizard or dialog an action is waiting on
         self.test_view = None
+        # botocore's data parsed in a worker as soon as the loop runs, not during the first Test (parsing holds the GIL)
+        QTimer.singleShot(0, warm_up_in_background)
         self._busy = 0
         self._action_running = False
         self._tasks: set[asyncio.Task] = set()
