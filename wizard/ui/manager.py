@@ -15,6 +15,7 @@ import functools
 import subprocess
 
 import qasync
+import shiboken6
 from PySide6.QtCore import QEvent, QFileSystemWatcher, QItemSelectionModel, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
@@ -400,10 +401,10 @@ class ProfileManagerWindow(ProfileActions, QMainWindow):
                 self.backend = await self._off_thread(self.secret_store.backend_name)
             profiles, saved_reports = await self._off_thread(self._read_profiles)
         except Exception as exc:  # an unreadable store: say so, keep the window usable
-            if not self._closed:
+            if not self._closed and shiboken6.isValid(self):
                 self._problem("Could not read the profiles", exc)
             return
-        if self._closed:  # closed while reading
+        if self._closed or not shiboken6.isValid(self.model):  # closed (or deleted) while reading
             return
         if not self._loaded:
             await self._watch_store()
