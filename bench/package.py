@@ -11,7 +11,6 @@ start until a visible window titled "AWS Connection Wizard" exists (polled every
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import subprocess
 import sys

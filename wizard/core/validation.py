@@ -353,7 +353,7 @@ def _role(value: str, values: Mapping[str, str]) -> list[Message]:
 
 def _role_arn(value: str, values: Mapping[str, str]) -> list[Message]:
     if value[:4].lower() != "arn:":
-        return [_error("bad-arn", f"Enter the full ARN of the role in the other account, e.g. "
+        return [_error("bad-arn", "Enter the full ARN of the role in the other account, e.g. "
                        "arn:aws:iam::123456789012:role/PartnerAccess (a role name alone is not enough).")]
     return _role_arn_with_region(value, values)
 
