@@ -42,7 +42,8 @@ def _start_xvfb() -> subprocess.Popen | None:
     if not shutil.which("Xvfb"):
         sys.exit("Xvfb is needed (./dev test installs it)")
     # -displayfd: Xvfb picks a free display number (from 99 up) and prints it once it accepts connections
-    xvfb = subprocess.Popen(["Xvfb", "-displayfd", "1", "-screen", "0", "1280x900x24", "-nolisten", "tcp"],
+    # -noreset: Xvfb would otherwise reset whenever its last client leaves, refusing a client that connects meanwhile
+    xvfb = subprocess.Popen(["Xvfb", "-displayfd", "1", "-screen", "0", "1280x900x24", "-nolisten", "tcp", "-noreset"],
                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     number = xvfb.stdout.readline().strip() if xvfb.stdout else ""
     if not number.isdigit():

@@ -18,7 +18,9 @@ pytestmark = pytest.mark.gui
 @pytest.fixture
 def x_display():
     assert shutil.which("Xvfb") and shutil.which("xwininfo"), "./dev installs xvfb and x11-utils"
-    xvfb = subprocess.Popen(["Xvfb", "-displayfd", "1", "-screen", "0", "1280x900x24", "-nolisten", "tcp"],
+    # -noreset: otherwise Xvfb resets when its last client (each xwininfo poll) leaves, and the program refuses to
+    # start if it connects during a reset ("could not connect to display"): a flaky failure.
+    xvfb = subprocess.Popen(["Xvfb", "-displayfd", "1", "-screen", "0", "1280x900x24", "-nolisten", "tcp", "-noreset"],
                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     number = xvfb.stdout.readline().strip()
     assert number.isdigit(), "Xvfb did not start"

@@ -11,7 +11,11 @@ from pathlib import Path
 
 
 class Xvfb:
-    """Xvfb on the first free display (it picks one and tells us through -displayfd)."""
+    """Xvfb on the first free display (it picks one and tells us through -displayfd).
+
+    -noreset: by default Xvfb resets itself each time its last client leaves; a program that connects during a
+    reset is refused ("could not connect to display", Qt aborts). Polling for the window with xdotool connects and
+    leaves every few milliseconds, so without it the program under test failed to start now and then."""
 
     def __init__(self, size: str = "1280x800x24"):
         self.size = size
@@ -22,7 +26,7 @@ class Xvfb:
         read_end, write_end = os.pipe()
         try:
             self.process = subprocess.Popen(
-                ["Xvfb", "-displayfd", str(write_end), "-screen", "0", self.size, "-nolisten", "tcp"],
+                ["Xvfb", "-displayfd", str(write_end), "-screen", "0", self.size, "-nolisten", "tcp", "-noreset"],
                 pass_fds=(write_end,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
             )
             os.close(write_end)
