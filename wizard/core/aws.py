@@ -10,13 +10,12 @@ from __future__ import annotations
 import logging
 
 import boto3
-import botocore.loaders
-import botocore.session
 from botocore.config import Config
 from botocore.credentials import InstanceMetadataFetcher, InstanceMetadataProvider
 from botocore.httpsession import URLLib3Session
 
 from wizard import __version__ as _version
+from wizard.core.botocore_data import new_botocore_session
 from wizard.core.connection import NetworkSettings
 
 USER_AGENT_EXTRA = f"aws-connection-wizard/{_version}"
@@ -40,16 +39,9 @@ def verify(network: NetworkSettings) -> str | bool:
     return network.ca_bundle or True
 
 
-# botocore's data files (endpoints, service models) parsed once per process and shared by every session: read-only
-# data, no credentials. Parsing endpoints.json holds the GIL for tens of milliseconds, which would stall a GUI's event
-# loop during every test if each test's fresh session parsed it again.
-_DATA_LOADER = botocore.loaders.create_loader()
-
-
 def new_session(region: str) -> boto3.session.Session:
     """A fresh boto3 session (its own botocore session and credential chain; the shared data loader) with STS regional."""
-    core = botocore.session.Session()
-    core.register_component("data_loader", _DATA_LOADER)
+    core = new_botocore_session()
     core.set_config_variable("sts_regional_endpoints", "regional")
     return boto3.session.Session(botocore_session=core, region_name=region)
 
@@ -101,7 +93,7 @@ def instance_credentials(network: NetworkSettings) -> dict | None:
 
     The metadata endpoint is botocore's (AWS_EC2_METADATA_SERVICE_ENDPOINT honoured; AWS_EC2_METADATA_DISABLED too).
     """
-    core = botocore.session.Session()
+    core = new_botocore_session()
     fetcher = InstanceMetadataFetcher(
         timeout=network.connect_timeout,
         num_attempts=1,

@@ -10,7 +10,7 @@ import functools
 import re
 from dataclasses import dataclass
 
-import botocore.loaders
+from wizard.core.botocore_data import LOADER
 
 
 @dataclass(frozen=True)
@@ -34,7 +34,7 @@ class Partition:
 @functools.cache
 def endpoints_data() -> dict:
     """botocore's bundled endpoints.json (loaded once)."""
-    return botocore.loaders.create_loader().load_data("endpoints")
+    return LOADER.load_data("endpoints")
 
 
 @functools.cache

@@ -67,9 +67,9 @@ class Limit:
 
 
 def _model_limit(service: str, shape: str = "", *, operation: str = "", member: str = "", pattern=...) -> Limit:
-    import botocore.session  # loading service models takes ~0.3 s: only when validation first needs them
+    from wizard.core.botocore_data import new_botocore_session  # models are parsed when validation first needs them
 
-    model = botocore.session.get_session().get_service_model(service)
+    model = new_botocore_session().get_service_model(service)
     found = model.operation_model(operation).input_shape.members[member] if operation else model.shape_for(shape)
     meta = found.metadata
     return Limit(meta.get("min"), meta.get("max"), meta.get("pattern") if pattern is ... else pattern)
