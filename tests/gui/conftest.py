@@ -81,3 +81,15 @@ def open_wizard(qtbot, qloop):
     yield factory
     for window in opened:
         window.close()
+
+
+@pytest.fixture
+def stores(tmp_path):
+    """A profile store in a temporary folder and the session's keychain, left clean for the next test."""
+    from wizard.core.keychain import SecretStore
+    from wizard.core.profiles import ProfileStore
+
+    store, secret_store = ProfileStore(tmp_path / "wizard-home"), SecretStore()
+    yield store, secret_store
+    for profile in store.list():
+        secret_store.delete(profile.id)

@@ -76,14 +76,6 @@ def aws(aws_emulator):
 
 
 @pytest.fixture
-def stores(tmp_path):
-    store, secret_store = ProfileStore(tmp_path / "wizard-home"), SecretStore()
-    yield store, secret_store
-    for profile in store.list():  # leave the session keychain clean for the next test
-        secret_store.delete(profile.id)
-
-
-@pytest.fixture
 def window(qtbot, qloop, stores, aws):
     win = ProfileManagerWindow(*stores, endpoint_url=aws.url)
     qtbot.addWidget(win)

@@ -23,14 +23,6 @@ pytestmark = [pytest.mark.gui, pytest.mark.keychain, pytest.mark.integration]
 TIMEOUT = 20_000  # ms; generous: two cores are shared by many processes
 
 
-@pytest.fixture
-def stores(tmp_path):
-    store, secret_store = ProfileStore(tmp_path / "wizard-home"), SecretStore()
-    yield store, secret_store
-    for profile in store.list():  # leave the session keychain clean for the next test
-        secret_store.delete(profile.id)
-
-
 def open_window(qtbot, store) -> ProfileManagerWindow:
     """The program started afresh on this profile home: nothing carried over in memory."""
     win = ProfileManagerWindow(ProfileStore(store.home), SecretStore())
