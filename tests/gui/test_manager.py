@@ -455,9 +455,19 @@ def test_create_test_edit_duplicate_rename_renew_delete(qtbot, window, stores, a
     assert stored(store)["deploy-robot"]["id"] == copy["id"]
     assert keychain(copy["id"], "secret_access_key") == aws.secret
 
-    # Renew token (Ctrl+R) on the original: new temporary keys, masked, into the keychain; the clock restarts
+    # Renew token (Ctrl+R) belongs to session tokens only: not offered for the original's long-term key (AKIA...)
     wait_idle(qtbot, window)
     select(qtbot, window, "build-robot")
+    assert not window.actions["renew"].isEnabled()
+    # ... the original now holds temporary keys (as the CLI's `add` saves them): new ones, masked, into the keychain;
+    # the clock restarts
+    first_key_id, first_secret, first_token = aws.temporary_credentials()
+    temporary = s3_connection(aws, bucket=aws.bucket)
+    temporary.access_key_id = first_key_id
+    save_connection(store, secret_store, "build-robot", temporary, Secrets(first_secret, first_token), untested=True,
+                    profile_id=created.id)
+    window.reload()
+    qtbot.waitUntil(lambda: window.actions["renew"].isEnabled(), timeout=TIMEOUT)
     key_id, secret, token = aws.temporary_credentials()
     before = time.time()
     window.actions["renew"].trigger()
@@ -472,6 +482,7 @@ def test_create_test_edit_duplicate_rename_renew_delete(qtbot, window, stores, a
     assert save.isEnabled(), renew.message.text()
     assert_no_secret_shown(window, aws.secret, secret, token)
     save.click()
+    qtbot.waitUntil(lambda: stored(store)["build-robot"]["connection"]["access_key_id"] == key_id, timeout=TIMEOUT)
     qtbot.waitUntil(lambda: "left" in table(window)["build-robot"][5], timeout=TIMEOUT)
     assert keychain(created.id, "session_token") == token
     assert keychain(created.id, "secret_access_key") == secret
@@ -759,7 +770,7 @@ def test_a_failed_test_shows_its_diagnosis(qtbot, window, stores, aws_emulator):
 
 def test_cross_account_from_a_saved_profile_in_the_wizard_and_the_manager(qtbot, window, stores, aws_emulator):
     """Source "profile:practice": its keys are read from the keychain off the GUI thread, for the wizard's test and for
-    the manager's; the role's real expiration becomes the time left."""
+    the manager's; the role's real expiration is kept (in the report), not shown as time left."""
     store, secret_store = stores
     p = aws_emulator.practice
     keys, key_secrets = practice_connection(aws_emulator)
@@ -783,7 +794,7 @@ def test_cross_account_from_a_saved_profile_in_the_wizard_and_the_manager(qtbot,
     run_test(qtbot, window, store, "partner")
     assert stored(store)["partner"]["last_result"] == "ok"
     assert stored(store)["partner"]["expiration"] > time.time()
-    assert table(window)["partner"][5].startswith("expires in ")
+    assert table(window)["partner"][5] == ""  # the role's credentials are fetched afresh on every use: no time left
     assert "Assumed role identity: arn:aws:sts::" in window.details.report.toPlainText()
     assert_no_secret_shown(window, key_secrets.secret_access_key)
 
@@ -839,7 +850,6 @@ def test_keyboard_shortcuts(qtbot, window, stores, aws):
         (Qt.Key.Key_Delete, Qt.KeyboardModifier.NoModifier, QMessageBox),
         (Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier, ConnectionWizard),
         (Qt.Key.Key_Return, Qt.KeyboardModifier.NoModifier, ConnectionWizard),
-        (Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier, RenewTokenDialog),
     ):
         focus_table()
         qtbot.keyClick(window.table, key, modifier)
@@ -847,6 +857,17 @@ def test_keyboard_shortcuts(qtbot, window, stores, aws):
         qtbot.keyClick(dialog, Qt.Key.Key_Escape)
         wait_idle(qtbot, window)
     assert "keys" in stored(store), "Escape on the delete question must keep the profile"
+    # Ctrl+R renews a session token: on a profile holding temporary keys (ASIA...)
+    key_id, secret, token = aws.temporary_credentials()
+    temporary = s3_connection(aws)
+    temporary.access_key_id = key_id
+    seed(qtbot, window, store, secret_store, "temporary", temporary, Secrets(secret, token))
+    select(qtbot, window, "temporary")
+    focus_table()
+    qtbot.keyClick(window.table, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(open_dialog(qtbot, window, RenewTokenDialog), Qt.Key.Key_Escape)
+    wait_idle(qtbot, window)
+    select(qtbot, window, "keys")
     focus_table()
     qtbot.keyClick(window.table, Qt.Key.Key_F5)
     qtbot.waitUntil(lambda: stored(store)["keys"]["last_result"] == "ok", timeout=TIMEOUT)

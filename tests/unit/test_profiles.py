@@ -326,7 +326,7 @@ def test_assumed_role_real_expiration_and_nothing_to_expire():
 def test_profile_token_expires_at():
     profile = Profile.new("p", _conn(token_entered_at=100.0))
     assert profile.token_expires_at() == 100.0 + MAX_LIFETIME
-    assert Profile.new("q", _conn(), expiration=555.0).token_expires_at() == 555.0
+    assert Profile.new("q", _conn(), expiration=555.0).token_expires_at() is None  # role credentials: fetched anew
     assert Profile.new("r", _conn()).token_expires_at() is None
 
 

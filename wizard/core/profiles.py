@@ -37,7 +37,7 @@ from filelock import FileLock, Timeout
 
 from wizard.core.connection import Connection, Secrets
 from wizard.core.keychain import KeychainError, SecretStore
-from wizard.core.tokens import TokenTime, to_epoch, token_time
+from wizard.core.tokens import TokenTime, profile_time_left, to_epoch
 
 APP_DIR_NAME = "aws-connection-wizard"
 HOME_ENV = "AWS_CONNECTION_WIZARD_HOME"
@@ -76,12 +76,13 @@ class Profile:
         return cls(id=str(uuid.uuid4()), name=name, connection=connection, **kw)
 
     def token_expires_at(self) -> float | None:
-        """When the temporary credentials expire: the real time for an assumed role, the latest possible time (entered
-        + 12 h) for an entered session token, None when nothing expires."""
+        """When the entered session token expires at the latest (entered + 12 h); None when the profile holds none
+        (an assumed role's credentials are fetched afresh on every use)."""
         return self.token_time().expires_at
 
     def token_time(self, now: float | None = None) -> TokenTime:
-        return token_time(self.connection.token_entered_at, self.expiration, now, self.last_result)
+        """Time left on the profile's session token (`wizard.core.tokens.profile_time_left`)."""
+        return profile_time_left(self, now)
 
     def to_dict(self) -> dict:
         data = dataclasses.asdict(self)
@@ -344,6 +345,12 @@ def result_code(report) -> str:
     return failure.diagnosis.code if failure.diagnosis is not None else failure.status
 
 
+def has_outcome(report) -> bool:
+    """Whether a TestReport says something about the connection: it passed, or a step failed or was denied (a test
+    cancelled before any step failed says nothing)."""
+    return bool(report.ok) or report.failure is not None
+
+
 def record_test(profile: Profile, report, now: float | None = None) -> Profile:
     """Copy a TestReport's outcome into the profile (not saved): result, time, expiration, the redacted report and
     the identities it found (None when the test did not get that far)."""
@@ -382,7 +389,8 @@ def save_connection(
 
     New profile unless `profile_id` names an existing one (the wizard's edit: the same id, maybe a new name). If the
     keychain fails, the KeychainError propagates and nothing is written. `report` (an engine TestReport) records the
-    test; without one, or with `untested`, the profile is marked untested. A newly entered session token stamps
+    test; without one the profile is marked untested, and so it is with `untested` ("Save without testing") unless the
+    report has an outcome: a test that failed is recorded as failed. A newly entered session token stamps
     `token_entered_at` with now.
     """
     check_name(name)
@@ -401,8 +409,8 @@ def save_connection(
 
     if conn.uses_keys or previous is not None:
         secrets_store.save(profile.id, secrets if conn.uses_keys else Secrets())
-    if report is not None and not untested:
-        record_test(profile, report)
+    if report is not None and (not untested or has_outcome(report)):
+        record_test(profile, report)  # "Save without testing" after a test that failed: it failed, not untested
     else:
         forget_test(profile)
     try:

@@ -1,10 +1,14 @@
 """How long a profile's temporary credentials have left.
 
-Two cases (DESIGN section 6, issue 4):
-- a session token the administrator entered: AWS never says when it expires, only that STS tokens last 15 minutes to
-  12 hours, so what we know is "entered N ago, at most 12 h - N left";
-- an assumed role (assume-role / cross-account): the test received the real expiration time.
-A profile with neither has nothing that expires (`kind == "none"`).
+Two cases:
+- a session token the administrator entered (temporary keys, ASIA...): AWS never says when it expires, only that STS
+  tokens last 15 minutes to 12 hours, so what we know is "entered N ago, at most 12 h - N left";
+- an assumed role's credentials (`token_time` with an `expiration`): the real expiration time a test received.
+
+A saved profile's time left is `profile_time_left`, the one function the CLI's `list`/`show` and the manager's table
+and details read, so that they agree. It counts only an entered session token: an assume-role or cross-account
+profile's role credentials are fetched afresh on every use, so the expiration of the last test's role credentials is
+not time left on the profile (it stays in the test report). Renewing belongs to session tokens only (`can_renew`).
 """
 
 from __future__ import annotations
@@ -84,6 +88,27 @@ def token_time(
     if expiration is not None:
         return TokenTime("assumed-role", "expired" if now >= expiration else "valid", expiration, None, now)
     return TokenTime("none", "none", None, None, now)
+
+
+def profile_time_left(profile, now: float | None = None) -> TokenTime:
+    """A saved profile's time left: its entered session token's, with the last test's verdict (a test that failed with
+    `expired-token` means expired); kind "none" when the profile holds no session token."""
+    conn = profile.connection
+    entered = conn.token_entered_at if has_session_token(conn) else None
+    return token_time(entered, None, now, profile.last_result)
+
+
+def has_session_token(conn) -> bool:
+    """Whether the connection's own keys are temporary (a session token was entered with them, or the key id is a
+    temporary one, ASIA...). Long-term keys (AKIA...) never expire, whatever the method does with them."""
+    if not conn.uses_keys:
+        return False
+    return conn.token_entered_at is not None or conn.access_key_id.startswith("ASIA")
+
+
+def can_renew(profile) -> bool:
+    """Whether "Renew token" applies: the profile holds temporary keys with a session token."""
+    return profile is not None and has_session_token(profile.connection)
 
 
 def to_epoch(value) -> float | None:

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from wizard.core.tokens import can_renew
 from wizard.ui import manager_dialogs
 from wizard.ui.manager_actions import FAILED, ProfileActions, practice_available
 from wizard.ui.profile_details import ProfileDetails
@@ -330,7 +331,7 @@ class ProfileManagerWindow(ProfileActions, QMainWindow):
         for name, action in self.actions.items():
             enabled = free and (profile is not None or name not in NEEDS_SELECTION)
             if name == "renew":
-                enabled = enabled and profile.connection.uses_keys
+                enabled = enabled and can_renew(profile)
             if name == "export":
                 enabled = enabled and not profile.practice
             action.setEnabled(enabled)

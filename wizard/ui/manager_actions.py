@@ -18,6 +18,7 @@ import shiboken6
 from PySide6.QtWidgets import QDialog
 
 from wizard.core.connection import Secrets
+from wizard.core.tokens import can_renew
 from wizard.ui import manager_dialogs
 from wizard.ui.aws_files_dialogs import ExportDialog, ImportDialog
 from wizard.ui.engine_options import engine_options
@@ -301,7 +302,7 @@ class ProfileActions:
     async def renew_token(self) -> None:
         """Ask for the new temporary credentials (masked), store them in the keychain and restart the token's clock."""
         profile = self.selected_profile()
-        if profile is None or not profile.connection.uses_keys:
+        if not can_renew(profile):  # session tokens only: long-term keys (AKIA...) have nothing to renew
             return
         dialog = manager_dialogs.RenewTokenDialog(profile.name, profile.connection.access_key_id, self)
         accepted = await self._await_dialog(dialog) == QDialog.DialogCode.Accepted

@@ -12,7 +12,7 @@ import time
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
 from wizard.core.methods import METHODS
-from wizard.core.tokens import TokenTime, format_duration, token_time
+from wizard.core.tokens import TokenTime, format_duration, profile_time_left
 
 COLUMNS = ("Name", "Method", "Service", "Region", "Status", "Token time left")
 NAME, METHOD, SERVICE, REGION, STATUS, TIME_LEFT = range(len(COLUMNS))
@@ -26,8 +26,8 @@ def format_ago(seconds: float) -> str:
 
 
 def time_left(profile, now: float | None = None) -> TokenTime:
-    """What expires in the profile and when: an entered session token, or the assumed role's credentials."""
-    return token_time(profile.connection.token_entered_at, profile.expiration, now)
+    """What expires in the profile and when: its entered session token (the same function the CLI's `list` reads)."""
+    return profile_time_left(profile, now)
 
 
 def status_text(profile, now: float | None = None) -> str:
