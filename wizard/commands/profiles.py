@@ -1,4 +1,4 @@
-"""Profile subcommands: list, show, add, test, remove, import, export, credential-process (DESIGN section 8).
+"""Profile subcommands: list, show, add, test, remove, rename, import, export, credential-process.
 
 No Qt. Secrets come from standard input (one per line) or a no-echo prompt, never from arguments; the only place a
 secret is ever printed is credential-process's standard output, which is where the AWS tools asked for it.
@@ -269,12 +269,25 @@ def cmd_test(args) -> int:
 
 # -- remove / import / export ----------------------------------------------------------------------------------------------
 def cmd_remove(args) -> int:
-    from wizard.core.profiles import remove_profile
+    from wizard.core import profile_service
 
     store = ProfileStore()
     _profile(store, args.name)
-    removed = remove_profile(store, SecretStore(), args.name)
-    print(f"Removed profile {removed.name} and its keychain entries.")
+    deleted = profile_service.delete(store, SecretStore(), args.name, force=args.force)
+    print(f"Removed profile {deleted.profile.name} and its keychain entries.")
+    if deleted.orphaned:
+        print(f"warning: {', '.join(deleted.orphaned)} assumed their role with its keys and will fail until their "
+              "source is changed (aws-connection-wizard show NAME)", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_rename(args) -> int:
+    from wizard.core import profile_service
+
+    store = ProfileStore()
+    _profile(store, args.old)
+    renamed = profile_service.rename(store, args.old, args.new)
+    print(f"Renamed profile {args.old} to {renamed.name} (its keychain entries and its cross-account users follow).")
     return EXIT_OK
 
 
@@ -451,8 +464,21 @@ def register(subparsers) -> None:
     p.add_argument("--json", action="store_true", help="steps and diagnosis codes as JSON")
     p.add_argument("--timeout", metavar="S", type=float, help="give up after S seconds")
 
-    p = _add_parser(subparsers, "remove", "Delete a profile and its keychain entries.", cmd_remove)
+    p = _add_parser(
+        subparsers, "remove", "Delete a profile and its keychain entries.", cmd_remove,
+        "A profile that cross-account profiles assume their role with (their source is profile:NAME) is kept, and the "
+        "command exits 2 naming them, unless --force is given.")
     p.add_argument("name", metavar="NAME")
+    p.add_argument("--force", action="store_true",
+                   help="delete even when cross-account profiles use it as their source (they then fail to test "
+                   "until their source is changed)")
+
+    p = _add_parser(
+        subparsers, "rename", "Rename a profile.", cmd_rename,
+        "Its secrets stay in the keychain under the profile's id; cross-account profiles whose source is "
+        "profile:OLD are repointed to profile:NEW.")
+    p.add_argument("old", metavar="OLD")
+    p.add_argument("new", metavar="NEW")
 
     p = _add_parser(subparsers, "import", "Import profiles from the AWS shared config and credentials files.",
                     cmd_import)

@@ -425,10 +425,16 @@ def save_connection(
 
 
 def remove_profile(store: ProfileStore, secrets_store: SecretStore, name: str) -> Profile:
-    """Delete the keychain entries, then the profile (a keychain failure keeps both)."""
-    profile = store.get(name)
-    secrets_store.delete(profile.id)
-    return store.remove(name)
+    """Remove the profile from the file, then its keychain entries: a hard stop in between never leaves a listed
+    profile without its secret (at worst an unlisted entry in the keychain). A keychain failure says the profile is
+    gone but its entries stayed. `wizard.core.profile_service.delete` checks for dependents first."""
+    removed = store.remove(name)
+    try:
+        secrets_store.delete(removed.id)
+    except KeychainError as exc:
+        raise KeychainError(exc.code, f"The profile {name} was deleted, but its keychain entries could not be "
+                                      f"removed: {exc.message}") from None
+    return removed
 
 
 def duplicate_profile(store: ProfileStore, secrets_store: SecretStore, name: str, new_name: str) -> Profile:
