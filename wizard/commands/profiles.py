@@ -62,16 +62,11 @@ def _profile(store: ProfileStore, name: str) -> Profile:
 
 # -- list / show ---------------------------------------------------------------------------------------------------------
 def summary(profile: Profile) -> dict:
-    """Everything about a profile except its secrets (the JSON of `show --json`, one item of `list --json`)."""
-    conn = profile.connection
-    data = {"name": profile.name, "id": profile.id, **{k: v for k, v in conn.to_dict().items() if k != "network"}}
-    data["network"] = conn.to_dict()["network"]
-    data.update(
-        created_at=profile.created_at, tested_at=profile.tested_at, last_result=profile.last_result,
-        untested=profile.untested, practice=profile.practice, expiration=profile.expiration,
-        token=profile.token_time().to_json(),
-    )
-    return data
+    """Everything about a profile except its secrets, redacted (the JSON of `show --json`, one item of `list --json`):
+    `wizard.core.describe.profile_json`."""
+    from wizard.core.describe import profile_json
+
+    return profile_json(profile)
 
 
 def _when(epoch: float | None) -> str:
@@ -103,32 +98,15 @@ def cmd_list(args) -> int:
     return EXIT_OK
 
 
-def _mask(key_id: str) -> str:
-    from wizard.core.redact import mask_access_key_id
-
-    return mask_access_key_id(key_id)
-
-
 def cmd_show(args) -> int:
+    from wizard.core.describe import connection_rows
+
     profile = _profile(ProfileStore(), args.name)
-    data = summary(profile)
     if args.json:
-        print(json.dumps(data, indent=2))
+        print(json.dumps(summary(profile), indent=2))
         return EXIT_OK
-    c = profile.connection
-    lines = [("Profile", profile.name), ("Id", profile.id), ("Method", c.method), ("Region", c.region),
-             ("Service", c.service)]
-    if c.uses_keys:
-        lines.append(("Access key ID", _mask(c.access_key_id)))
-        lines.append(("Secret", "in the OS keychain (never shown)"))
-    for label, value in (("Role", c.role if c.method == "assume-role" else ""), ("Role ARN", c.role_arn),
-                         ("External ID", c.external_id), ("Source", c.source if c.method == "cross-account" else ""),
-                         ("Bucket", c.bucket), ("Model", c.model_id), ("Endpoint URL", c.network.endpoint_url),
-                         ("Proxy", c.network.proxy), ("CA bundle", c.network.ca_bundle)):
-        if value:
-            lines.append((label, value))
-    if c.method != "access-key":
-        lines.append(("Session", f"{c.session_name}, {c.duration} s"))
+    rows = connection_rows(profile.connection, keychain="the OS keychain (never shown)")
+    lines = [("Profile", profile.name), ("Id", profile.id), *rows]
     lines.append(("Last test", _status(profile)))
     token = profile.token_time()
     if token.kind != "none":

@@ -112,25 +112,13 @@ class TestReport:
         return {"profile": profile, "ok": self.ok, "steps": [s.to_json() for s in self.steps]}
 
     def to_text(self) -> str:
-        """A plain-text report for copying or saving: secrets never appear, the access key id is masked."""
+        """A plain-text report for copying or saving: secrets never appear; the connection is described by
+        `wizard.core.describe` (access key id masked, a proxy without its password)."""
         lines = ["AWS Connection Wizard — connection test", ""]
-        conn = self.connection
-        if conn is not None:
-            lines.append(f"Method:   {conn.method}")
-            lines.append(f"Region:   {conn.region}")
-            lines.append(f"Service:  {conn.service}")
-            if conn.access_key_id and conn.uses_keys:
-                lines.append(f"Access key ID: {conn.access_key_id}")
-            if conn.role or conn.role_arn:
-                lines.append(f"Role:     {conn.role or conn.role_arn}")
-            if conn.method == "cross-account":
-                lines.append(f"Source:   {conn.source}")
-                lines.append(f"External ID: {'set' if conn.external_id else 'not set'}")
-            net = conn.network
-            for label, value in (("Endpoint URL", net.endpoint_url), ("Proxy", net.proxy), ("CA bundle", net.ca_bundle)):
-                if value:
-                    lines.append(f"{label}: {value}")
-            lines.append(f"Timeouts: connect {net.connect_timeout:g} s, read {net.read_timeout:g} s, one attempt")
+        if self.connection is not None:
+            from wizard.core.describe import report_header
+
+            lines += report_header(self.connection)
         if self.finished_at:
             when = _dt.datetime.fromtimestamp(self.finished_at, _dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
             lines.append(f"Tested:   {when}")

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from wizard.ui.profile_table import method_title
+from wizard.core.describe import method_title
 
 STYLE_CHOICES = (
     ("process", "credential_process: this program hands out the credentials (works for every connection)"),

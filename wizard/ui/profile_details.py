@@ -1,72 +1,25 @@
 """The selected profile's settings and its last test report, under the manager's table.
 
-Shows only non-secret values: the access key id masked, secrets named by where they live ("in GNOME Keyring"), and
-report text that the engine already redacted (redacted again here with the profile's known values as a second guard).
+Shows only non-secret values (`wizard.core.describe`: the access key id masked, secrets named by where they live, "in
+GNOME Keyring", a proxy without its password), and report text that the engine already redacted (redacted again here with the profile's known values as a second guard).
 A live test view (`ConnectionTestView`) is placed in this panel by the window while a test runs.
 """
 
 from __future__ import annotations
 
-import time
-from urllib.parse import urlsplit, urlunsplit
-
 from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
-from wizard.ui.profile_table import method_title, service_title, status_text, time_left
+from wizard.core.describe import profile_rows, status_text
 
 
 NO_REPORT = "No test report yet: press Test (F5)."
 
 
-def _without_userinfo(url: str) -> str:
-    """A proxy URL with any user:password removed."""
-    parts = urlsplit(url)
-    if not parts.username and not parts.password:
-        return url
-    host = parts.hostname or ""
-    netloc = f"{host}:{parts.port}" if parts.port else host
-    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
-
-
 def describe(profile, backend: str) -> list[tuple[str, str]]:
-    """(label, value) rows describing a profile, without any secret."""
-    from wizard.core.redact import mask_access_key_id
-
-    conn = profile.connection
+    """(label, value) rows describing a profile, without any secret (`wizard.core.describe.profile_rows`)."""
     if backend == "none":  # SecretStore.backend_name() when no usable keychain is running now
         backend = "the OS keychain (not available at the moment)"
-    rows = [
-        ("Name", profile.name + (" (practice)" if profile.practice else "")),
-        ("Method", method_title(conn.method)),
-        ("Service", service_title(conn.service)),
-        ("Region", conn.region),
-    ]
-    if conn.uses_keys:
-        rows.append(("Access key ID", mask_access_key_id(conn.access_key_id)))
-        rows.append(("Secret access key", f"in {backend}"))
-    if conn.method == "assume-role":
-        rows.append(("Role", conn.role))
-    if conn.method == "cross-account":
-        rows += [("Role ARN", conn.role_arn), ("External ID", conn.external_id or "none"), ("Source", conn.source)]
-    left = time_left(profile)
-    if left.kind == "session-token":
-        entered = time.strftime("%Y-%m-%d %H:%M", time.localtime(conn.token_entered_at))
-        rows.append(("Session token", f"in {backend}, entered {entered}: {left.describe()}"))
-    elif left.kind == "assumed-role":
-        rows.append(("Role credentials", left.describe()))
-    if conn.bucket:
-        rows.append(("Bucket", conn.bucket))
-    if conn.model_id:
-        rows.append(("Model", conn.model_id))
-    net = conn.network
-    if net.endpoint_url:
-        rows.append(("Endpoint URL", net.endpoint_url))
-    if net.proxy:
-        rows.append(("Proxy", _without_userinfo(net.proxy)))
-    if net.ca_bundle:
-        rows.append(("CA bundle", net.ca_bundle))
-    rows.append(("Status", status_text(profile)))
-    return rows
+    return profile_rows(profile, keychain=backend)
 
 
 class ProfileDetails(QWidget):

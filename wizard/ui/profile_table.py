@@ -11,8 +11,10 @@ import time
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
-from wizard.core.methods import METHODS
-from wizard.core.tokens import TokenTime, format_duration, profile_time_left
+from wizard.core.describe import method_title, service_title, status_text
+from wizard.core.tokens import TokenTime, profile_time_left
+
+__all__ = ["COLUMNS", "ProfileRole", "ProfileTableModel", "method_title", "service_title", "status_text", "time_left"]
 
 COLUMNS = ("Name", "Method", "Service", "Region", "Status", "Token time left")
 NAME, METHOD, SERVICE, REGION, STATUS, TIME_LEFT = range(len(COLUMNS))
@@ -20,36 +22,9 @@ NAME, METHOD, SERVICE, REGION, STATUS, TIME_LEFT = range(len(COLUMNS))
 ProfileRole = Qt.ItemDataRole.UserRole + 1
 
 
-def format_ago(seconds: float) -> str:
-    """'just now', '5 min ago', '3 h 10 min ago'."""
-    return "just now" if seconds < 60 else f"{format_duration(seconds)} ago"
-
-
 def time_left(profile, now: float | None = None) -> TokenTime:
     """What expires in the profile and when: its entered session token (the same function the CLI's `list` reads)."""
     return profile_time_left(profile, now)
-
-
-def status_text(profile, now: float | None = None) -> str:
-    """'✓ OK · 5 min ago', '✗ access-denied · 1 h ago', or 'Untested'."""
-    if profile.untested or profile.tested_at is None or not profile.last_result:
-        return "Untested"
-    ago = format_ago((time.time() if now is None else now) - profile.tested_at)
-    if profile.last_result == "ok":
-        return f"✓ OK · {ago}"
-    return f"✗ Failed: {profile.last_result} · {ago}"
-
-
-def method_title(method_id: str) -> str:
-    method = METHODS.get(method_id)
-    return method.title if method else method_id
-
-
-def service_title(service_id: str) -> str:
-    from wizard.core.services import SERVICES
-
-    service = SERVICES.get(service_id)
-    return service.title if service else service_id
 
 
 class ProfileTableModel(QAbstractTableModel):

@@ -1,7 +1,7 @@
 """Last page: everything entered, secrets redacted, and the name the connection will be saved under.
 
-Secret values are never put into a label: only their length and where they will be kept. The access key id is masked
-to its first and last four characters.
+The description is `wizard.core.describe.connection_rows` (the one the details pane, `show` and the report use): secret
+values are never put into a label, only their length and where they will be kept; the access key id is masked.
 """
 
 from __future__ import annotations
@@ -11,11 +11,7 @@ from PySide6.QtWidgets import QFormLayout, QFrame, QLabel, QLineEdit, QScrollAre
 
 from wizard.core import profiles, validation
 from wizard.core.connection import Connection, Secrets
-from wizard.core.methods import METHODS
-from wizard.core.redact import mask_access_key_id
-from wizard.core.regions import find_region
-from wizard.core.services import SERVICES
-from wizard.ui.credentials_page import SOURCE_CHOICES
+from wizard.core.describe import connection_rows
 from wizard.ui.widgets import field_holder, field_label, fixed_font, plain_label, with_mnemonic
 
 
@@ -30,54 +26,9 @@ def check_profile_name(name: str, taken: set[str]) -> list[validation.Message]:
     return []
 
 
-def secret_summary(value: str) -> str:
-    """What the summary says about a secret: its length and where it goes, never the value."""
-    if not value:
-        return "none"
-    return f"\u2022\u2022\u2022\u2022 ({len(value)} characters, will be stored in the keychain)"
-
-
-def source_text(source: str) -> str:
-    if source.startswith("profile:"):
-        return f"The saved connection {source.removeprefix('profile:')}"
-    return dict(SOURCE_CHOICES).get(source, source)
-
-
 def describe(conn: Connection, secrets: Secrets) -> list[tuple[str, str]]:
-    """(label, value) rows summarising a connection; secrets redacted."""
-    rows = [("Method", METHODS[conn.method].title if conn.method in METHODS else conn.method)]
-    if conn.uses_keys:
-        rows += [
-            ("Access key ID", mask_access_key_id(conn.access_key_id)),
-            ("Secret access key", secret_summary(secrets.secret_access_key)),
-            ("Session token", secret_summary(secrets.session_token)),
-        ]
-    if conn.method == "assume-role":
-        rows.append(("IAM role", conn.role))
-    if conn.method == "cross-account":
-        rows += [
-            ("IAM role ARN", conn.role_arn),
-            ("External ID", conn.external_id),
-            ("Assume the role as", source_text(conn.source)),
-        ]
-    if conn.method != "access-key":
-        rows.append(("Session", f"{conn.session_name}, {conn.duration} seconds ({conn.duration / 3600:g} h)"))
-    service = SERVICES.get(conn.service)
-    rows.append(("Service", f"{service.title} ({conn.service})" if service else conn.service))
-    if conn.service == "s3" and conn.bucket:
-        rows.append(("S3 bucket", conn.bucket))
-    if conn.service == "bedrock-runtime" and conn.model_id:
-        rows.append(("Model ID", conn.model_id))
-        rows.append(("Invoke the model", "yes, during the test (may cost a fraction of a cent)" if conn.invoke_model
-                     else "no: the test checks credentials and endpoint reach only"))
-    region = find_region(conn.region)
-    rows.append(("Region", region.label if region else conn.region))
-    if conn.network.endpoint_url:
-        rows.append(("Endpoint", conn.network.endpoint_url))
-    kept = "secret access key and session token" if secrets.session_token else "secret access key"
-    rows.append(("Stored", f"settings in the profile file; the {kept} only in the keychain" if conn.uses_keys
-                 else "settings in the profile file; this method keeps no secret on this computer"))
-    return rows
+    """(label, value) rows summarising the draft connection, secrets redacted (`wizard.core.describe`)."""
+    return connection_rows(conn, secrets)
 
 
 def test_status(untested, report) -> str:

@@ -1,0 +1,183 @@
+"""One description of a connection, for every place that shows one: the wizard's summary page, the manager's details
+pane, the CLI's `show` and `list --json`, and the header of a test report.
+
+Redaction happens here, once and one way (`public_*`): a secret value never enters a description (only where it is
+kept, or its length for a draft); an access key id is masked to its first and last four characters ("AKIA…MPLE"); a
+URL (proxy, endpoint) loses any user:password it carries. No Qt.
+"""
+
+from __future__ import annotations
+
+import time
+from urllib.parse import urlsplit, urlunsplit
+
+from wizard.core.connection import Connection, Secrets
+from wizard.core.methods import METHODS
+from wizard.core.redact import mask_access_key_id
+from wizard.core.tokens import profile_time_left
+
+Row = tuple[str, str]
+
+SOURCE_TITLES = {
+    "default": "This computer's default AWS credentials (environment, ~/.aws, SSO)",
+    "instance": "The IAM role of this EC2 instance (instance metadata)",
+}
+
+
+# --- redaction: the one place -----------------------------------------------------------------------------------------
+def public_key_id(key_id: str) -> str:
+    """An access key id as it may be shown: "AKIA…MPLE" ("" when there is none)."""
+    return mask_access_key_id(key_id) if key_id else ""
+
+
+def public_url(url: str) -> str:
+    """A URL as it may be shown: without any user:password (a proxy's credentials)."""
+    if not url:
+        return url
+    parts = urlsplit(url)
+    if not parts.username and not parts.password:
+        return url
+    host = parts.hostname or ""
+    if ":" in host:  # an IPv6 literal keeps its brackets
+        host = f"[{host}]"
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    netloc = f"{host}:{port}" if port else host
+    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+
+
+def public_settings(conn: Connection) -> dict:
+    """The connection's settings (`Connection.to_dict()`) as they may be shown or printed as JSON."""
+    data = conn.to_dict()
+    data["access_key_id"] = public_key_id(conn.access_key_id)
+    network = dict(data.get("network") or {})
+    for key in ("proxy", "endpoint_url"):
+        if network.get(key):
+            network[key] = public_url(network[key])
+    data["network"] = network
+    return data
+
+
+def secret_summary(value: str) -> str:
+    """A draft's secret (the wizard's summary): its length and where it goes, never the value."""
+    if not value:
+        return "none"
+    return f"\u2022\u2022\u2022\u2022 ({len(value)} characters, will be stored in the keychain)"
+
+
+# --- titles -----------------------------------------------------------------------------------------------------------
+def method_title(method_id: str) -> str:
+    method = METHODS.get(method_id)
+    return method.title if method else method_id
+
+
+def service_title(service_id: str) -> str:
+    from wizard.core.services import SERVICES
+
+    service = SERVICES.get(service_id)
+    return service.title if service else service_id
+
+
+def region_title(region_id: str) -> str:
+    from wizard.core.regions import find_region
+
+    region = find_region(region_id)
+    return region.label if region else region_id
+
+
+def source_title(source: str) -> str:
+    if source.startswith("profile:"):
+        return f"The saved connection {source.removeprefix('profile:')}"
+    return SOURCE_TITLES.get(source, source)
+
+
+# --- the description --------------------------------------------------------------------------------------------------
+def connection_rows(conn: Connection, secrets: Secrets | None = None, *, keychain: str = "the OS keychain") -> list[Row]:
+    """(label, value) rows describing a connection, redacted. `secrets`: a draft's secrets (the wizard), described by
+    their length; without them, a saved connection's secrets are described by where they live (`keychain`)."""
+    rows: list[Row] = [("Method", method_title(conn.method))]
+    if conn.uses_keys:
+        rows.append(("Access key ID", public_key_id(conn.access_key_id) or "none"))
+        if secrets is not None:
+            rows += [("Secret access key", secret_summary(secrets.secret_access_key)),
+                     ("Session token", secret_summary(secrets.session_token))]
+        else:
+            rows.append(("Secret access key", f"in {keychain}"))
+    if conn.method == "assume-role":
+        rows.append(("IAM role", conn.role))
+    if conn.method == "cross-account":
+        rows += [("IAM role ARN", conn.role_arn), ("External ID", conn.external_id or "none"),
+                 ("Assume the role as", source_title(conn.source))]
+    if conn.method != "access-key":
+        rows.append(("Session", f"{conn.session_name}, {conn.duration} seconds ({conn.duration / 3600:g} h)"))
+    rows.append(("Service", f"{service_title(conn.service)} ({conn.service})"))
+    if conn.service == "s3" and conn.bucket:
+        rows.append(("S3 bucket", conn.bucket))
+    if conn.service == "bedrock-runtime" and conn.model_id:
+        rows.append(("Model ID", conn.model_id))
+        rows.append(("Invoke the model", "yes, during the test (may cost a fraction of a cent)" if conn.invoke_model
+                     else "no: the test checks credentials and endpoint reach only"))
+    rows.append(("Region", region_title(conn.region)))
+    net = conn.network
+    for label, value in (("Endpoint URL", public_url(net.endpoint_url)), ("Proxy", public_url(net.proxy)),
+                         ("CA bundle", net.ca_bundle)):
+        if value:
+            rows.append((label, value))
+    if secrets is not None:
+        kept = "secret access key and session token" if secrets.session_token else "secret access key"
+        rows.append(("Stored", f"settings in the profile file; the {kept} only in the keychain" if conn.uses_keys
+                     else "settings in the profile file; this method keeps no secret on this computer"))
+    return rows
+
+
+def status_text(profile, now: float | None = None) -> str:
+    """'✓ OK · 5 min ago', '✗ Failed: access-denied · 1 h ago', or 'Untested'."""
+    from wizard.core.tokens import format_duration
+
+    if profile.untested or profile.tested_at is None or not profile.last_result:
+        return "Untested"
+    seconds = (time.time() if now is None else now) - profile.tested_at
+    ago = "just now" if seconds < 60 else f"{format_duration(seconds)} ago"
+    if profile.last_result == "ok":
+        return f"✓ OK · {ago}"
+    return f"✗ Failed: {profile.last_result} · {ago}"
+
+
+def profile_rows(profile, *, keychain: str = "the OS keychain", now: float | None = None) -> list[Row]:
+    """A saved profile: its name, its connection's rows, its session token's time left and its last test."""
+    rows = [("Name", profile.name + (" (practice)" if profile.practice else ""))]
+    rows += connection_rows(profile.connection, keychain=keychain)
+    left = profile_time_left(profile, now)
+    if left.kind != "none":
+        entered = time.strftime("%Y-%m-%d %H:%M", time.localtime(left.entered_at))
+        rows.append(("Session token", f"in {keychain}, entered {entered}: {left.describe()}"))
+    rows.append(("Status", status_text(profile, now)))
+    return rows
+
+
+def profile_json(profile) -> dict:
+    """A saved profile as JSON (`show --json`, one item of `list --json`): everything but its secrets, redacted."""
+    settings = public_settings(profile.connection)
+    network = settings.pop("network")
+    return {
+        "name": profile.name, "id": profile.id, **settings, "network": network,
+        "created_at": profile.created_at, "tested_at": profile.tested_at, "last_result": profile.last_result,
+        "untested": profile.untested, "practice": profile.practice, "expiration": profile.expiration,
+        "token": profile_time_left(profile).to_json(),
+    }
+
+
+def report_header(conn: Connection) -> list[str]:
+    """The connection lines at the top of a test report ("Label: value"), redacted, and the timeouts used."""
+    lines = []
+    for label, value in connection_rows(conn):
+        if label in ("Secret access key", "Session"):
+            continue
+        if label == "External ID":  # a report is shared (support, tickets): it says whether one is set, not which
+            value = "set" if conn.external_id else "not set"
+        lines.append(f"{label}: {value}")
+    net = conn.network
+    lines.append(f"Timeouts: connect {net.connect_timeout:g} s, read {net.read_timeout:g} s, one attempt")
+    return lines
