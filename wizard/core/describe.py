@@ -94,7 +94,8 @@ def source_title(source: str) -> str:
 
 
 # --- the description --------------------------------------------------------------------------------------------------
-def connection_rows(conn: Connection, secrets: Secrets | None = None, *, keychain: str = "the OS keychain") -> list[Row]:
+def connection_rows(conn: Connection, secrets: Secrets | None = None, *,
+                    keychain: str = "the OS keychain") -> list[Row]:
     """(label, value) rows describing a connection, redacted. `secrets`: a draft's secrets (the wizard), described by
     their length; without them, a saved connection's secrets are described by where they live (`keychain`)."""
     rows: list[Row] = [("Method", method_title(conn.method))]

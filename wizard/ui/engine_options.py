@@ -1,9 +1,9 @@
 """The extra arguments of a connection test (`engine.ConnectionTest(conn, secrets, **options)`) that depend on the
 method, shared by the wizard's test page and the profile manager's re-test so that both run the same steps.
 
-For `assume-role` that is the EC2 instance check (DESIGN.md section 4): the test's last step, `instance`, checks this
+For `assume-role` that is the EC2 instance check (docs/architecture.md): the test's last step, `instance`, checks this
 machine's instance metadata for the entered role (skipped off EC2). A cross-account source profile's keys are not
-here: only the profile manager can read them from the keychain (wizard.ui.manager_actions).
+here: only the profile manager can read them from the keychain (wizard.ui.connection_actions.test_inputs).
 """
 
 from __future__ import annotations

@@ -10,11 +10,13 @@ from __future__ import annotations
 import time
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
 from wizard.core.describe import method_title, service_title, status_text
 from wizard.core.tokens import TokenTime, profile_time_left
 
-__all__ = ["COLUMNS", "ProfileRole", "ProfileTableModel", "method_title", "service_title", "status_text", "time_left"]
+__all__ = ["COLUMNS", "ProfileRole", "ProfileTableModel", "method_title", "profile_table_view", "service_title",
+           "status_text", "time_left"]
 
 COLUMNS = ("Name", "Method", "Service", "Region", "Status", "Token time left")
 NAME, METHOD, SERVICE, REGION, STATUS, TIME_LEFT = range(len(COLUMNS))
@@ -101,3 +103,18 @@ class ProfileTableModel(QAbstractTableModel):
             prefix = "Expires at the latest " if left.kind == "session-token" else "Expires "
             return prefix + time.strftime("%Y-%m-%d %H:%M", time.localtime(left.expires_at))
         return None
+
+
+def profile_table_view(model: ProfileTableModel) -> QTableView:
+    """The manager's read-only table over `model`: whole rows, one at a time, columns sized to their contents."""
+    table = QTableView()
+    table.setObjectName("profiles")
+    table.setModel(model)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.verticalHeader().hide()
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    table.horizontalHeader().setStretchLastSection(True)
+    table.setAccessibleName("Saved profiles")
+    return table

@@ -1,0 +1,46 @@
+"""What the profile manager's actions may use of the window, named and passed explicitly.
+
+Each action (`wizard.ui.profile_actions`, `connection_actions`, `aws_files_actions`) is a small object built with one
+`ManagerContext`; it never reaches into the window. The window (`wizard.ui.manager.ProfileManagerWindow`) builds the
+context from its own parts and runs one action at a time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+FAILED = object()  # what `ManagerContext.work` returns after telling the user what went wrong
+
+
+@dataclass(frozen=True)
+class ManagerContext:
+    """The window's parts an action uses.
+
+    `store`, `secret_store`: the profile file and the keychain (only ever used through `work`, off the GUI thread).
+    `parent`: the window, parent of the dialogs. `selected()`: the selected profile or None. `profiles()`: the
+    profiles the table shows. `work(busy_text, problem_title, fn, *args, saves=False, **kwargs)`: run blocking `fn`
+    off the GUI thread with the actions disabled and progress shown; its result, or FAILED after telling the user.
+    `busy(text)`: a context manager for the same busy state around several steps. `problem(title, exc)`: tell the
+    user. `await_dialog(dialog)`: open a dialog and await its result code (closing the window rejects it).
+    `status(text)`: the status bar's text. `reload(select_id=None)`: read the store again and show it (awaitable).
+    `track(task)`: a task that closing the window cancels. `reports`: profile id -> text of the last report of this
+    session. `backend()`: the keychain's name ("GNOME Keyring"). `tell(title, text, details)`: an information box.
+    """
+
+    store: Any
+    secret_store: Any
+    parent: Any
+    selected: Callable[[], Any]
+    profiles: Callable[[], list]
+    work: Callable[..., Awaitable[Any]]
+    busy: Callable[[str], Any]
+    problem: Callable[[str, BaseException], None]
+    await_dialog: Callable[[Any], Awaitable[int]]
+    status: Callable[[str], None]
+    reload: Callable[..., Awaitable[None]]
+    track: Callable[[Any], Any]
+    reports: dict
+    backend: Callable[[], str]
+    tell: Callable[[str, str, str], Any]

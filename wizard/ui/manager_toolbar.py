@@ -1,0 +1,59 @@
+"""The profile manager's actions as the user reaches them: toolbar buttons and the Profiles menu (Alt+P), each with
+its keyboard shortcut, and when each is enabled."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtGui import QAction, QKeySequence
+
+from wizard.core.tokens import can_renew
+
+# (name, text, shortcut, tooltip)
+ACTIONS = (
+    ("new", "&New", QKeySequence.StandardKey.New, "Create a connection with the wizard"),
+    ("test", "&Test", "F5", "Test the selected profile now, live"),
+    ("edit", "&Edit", "Ctrl+E", "Open the wizard with the selected profile's settings"),
+    ("duplicate", "&Duplicate", "Ctrl+D", "Copy the selected profile (its secrets too) under a new name"),
+    ("rename", "&Rename", "F2", "Rename the selected profile"),
+    ("delete", "De&lete", QKeySequence.StandardKey.Delete, "Delete the selected profile and its keychain entries"),
+    ("renew", "Re&new token", "Ctrl+R", "Enter a new session token for the selected profile's temporary keys"),
+    ("import", "&Import", "Ctrl+I", "Import profiles from the AWS shared config and credentials files"),
+    ("export", "E&xport", "Ctrl+Shift+E", "Export the selected profile to the AWS config file (credential_process)"),
+)
+NEEDS_SELECTION = frozenset({"test", "edit", "duplicate", "rename", "delete", "renew", "export"})
+
+
+def add_actions(window, trigger: Callable[[str], None]) -> dict[str, QAction]:
+    """The actions, in a toolbar and the Profiles menu of `window` (a QMainWindow); `trigger(name)` runs one."""
+    actions: dict[str, QAction] = {}
+    toolbar = window.addToolBar("Profiles")
+    toolbar.setObjectName("profileActions")
+    menu = window.menuBar().addMenu("&Profiles")  # the same actions, reachable with Alt+P
+    for name, text, shortcut, tip in ACTIONS:
+        action = QAction(text, window)
+        action.setObjectName(f"action-{name}")
+        action.setShortcut(QKeySequence(shortcut))
+        action.setToolTip(f"{tip} ({QKeySequence(shortcut).toString(QKeySequence.SequenceFormat.NativeText)})")
+        action.setStatusTip(tip)
+        action.triggered.connect(lambda *_args, name=name: trigger(name))
+        toolbar.addAction(action)
+        menu.addAction(action)
+        if name in ("new", "renew"):
+            menu.addSeparator()
+        actions[name] = action
+    menu.addSeparator()
+    menu.addAction("&Close window", QKeySequence.StandardKey.Close, window.close)
+    return actions
+
+
+def is_enabled(name: str, profile, busy: bool) -> bool:
+    """Whether action `name` applies now: nothing while another runs; most need a selected profile; Renew only for
+    a session token (`can_renew`); Export never for a practice profile."""
+    if busy or (profile is None and name in NEEDS_SELECTION):
+        return False
+    if name == "renew":
+        return can_renew(profile)
+    if name == "export":
+        return not profile.practice
+    return True

@@ -1,0 +1,46 @@
+"""Practice mode from the profile manager: whether this installation has it, and "Try practice mode", which opens the
+program in practice mode as its own process (practice mode redirects every AWS call of its process to the local
+emulator and keeps its profiles apart, so the window that asked and the real profiles stay as they are)."""
+
+from __future__ import annotations
+
+import importlib.util
+import subprocess
+import sys
+from collections.abc import Callable
+
+
+def practice_available() -> bool:
+    """Whether practice mode can run in this installation: it needs the local AWS emulator (moto), which an installed
+    (frozen) build may leave out. Only looks the module up (cheap); doesn't import it."""
+    return importlib.util.find_spec("moto") is not None
+
+
+def practice_command() -> list[str]:
+    """This program with --practice: the bundled executable when frozen (PyInstaller), else `python -m wizard`."""
+    if getattr(sys, "frozen", False):
+        return [sys.executable, "--practice"]
+    return [sys.executable, "-m", "wizard", "--practice"]
+
+
+class PracticeLauncher:
+    """Starts the practice-mode program once at a time. `process`: the one it started (None before); `output`: where
+    that program's output goes (DEVNULL; tests read it)."""
+
+    def __init__(self, status: Callable[[str], None], problem: Callable[[str, BaseException], None]) -> None:
+        self.status, self.problem = status, problem
+        self.process: subprocess.Popen | None = None
+        self.output = subprocess.DEVNULL
+
+    def launch(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.status("Practice mode is already open in its own window.")
+            return
+        try:
+            self.process = subprocess.Popen(
+                practice_command(), stdin=subprocess.DEVNULL, stdout=self.output, stderr=subprocess.DEVNULL
+            )
+        except OSError as exc:
+            self.problem("Could not start practice mode", exc)
+            return
+        self.status("Practice mode opens in its own window; nothing there reaches AWS.")

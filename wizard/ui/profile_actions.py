@@ -1,0 +1,122 @@
+"""The manager's actions on a saved profile as a whole: Duplicate, Rename, Delete, Renew token.
+
+Each is a small object over `wizard.core.profile_service` (what the command line calls too) with its dependencies in
+one `ManagerContext`: it asks the user (dialogs awaited, never a nested exec()), runs the service off the GUI thread
+through `ctx.work`, and shows the outcome.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QDialog
+
+from wizard.core import profile_service
+from wizard.core.tokens import can_renew
+from wizard.ui import manager_dialogs
+from wizard.ui.manager_context import FAILED, ManagerContext
+
+
+class DuplicateAction:
+    """Copy the selected profile under a new name and id; its secrets are copied in the keychain."""
+
+    def __init__(self, ctx: ManagerContext) -> None:
+        self.ctx = ctx
+
+    async def run(self) -> None:
+        ctx = self.ctx
+        profile = ctx.selected()
+        if profile is None:
+            return
+        suggestion = profile_service.free_name((p.name for p in ctx.profiles()), profile.name)
+        name = await manager_dialogs.ask_text(ctx.parent, "Duplicate profile", "Name of the copy:", suggestion)
+        if not name:
+            return
+        copy = await ctx.work(f"Duplicating {profile.name}…", "Could not duplicate the profile",
+                              profile_service.duplicate, ctx.store, ctx.secret_store, profile.name, name, saves=True)
+        if copy is not FAILED:
+            await ctx.reload(copy.id)
+
+
+class RenameAction:
+    """Rename the selected profile: the id stays, so the keychain is untouched; cross-account profiles that assume
+    their role with it follow the new name."""
+
+    def __init__(self, ctx: ManagerContext) -> None:
+        self.ctx = ctx
+
+    async def run(self) -> None:
+        ctx = self.ctx
+        profile = ctx.selected()
+        if profile is None:
+            return
+        name = await manager_dialogs.ask_text(ctx.parent, "Rename profile", "New name:", profile.name)
+        if not name or name == profile.name:
+            return
+        renamed = await ctx.work(f"Renaming {profile.name}…", "Could not rename the profile",
+                                 profile_service.rename, ctx.store, profile.name, name)
+        if renamed is not FAILED:
+            await ctx.reload(profile.id)
+
+
+def delete_question(profile, backend: str, users: list[str]) -> str:
+    """The confirmation's text: what goes, and which connections stop working."""
+    text = f"Delete the profile “{profile.name}”?"
+    if profile.connection.uses_keys:
+        text += f" Its secrets are removed from {backend} too."
+    if users:
+        text += f" These connections assume their role with its keys and will stop working: {', '.join(users)}."
+    return text
+
+
+class DeleteAction:
+    """After confirmation (naming the cross-account profiles that use it), delete the profile, then its keychain
+    entries."""
+
+    def __init__(self, ctx: ManagerContext) -> None:
+        self.ctx = ctx
+
+    async def run(self) -> None:
+        ctx = self.ctx
+        profile = ctx.selected()
+        if profile is None:
+            return
+        users = [p.name for p in profile_service.dependents(ctx.profiles(), profile.name)]
+        text = delete_question(profile, ctx.backend(), users)
+        if not await manager_dialogs.confirm(ctx.parent, "Delete profile", text, "Delete"):
+            return
+        deleted = await ctx.work(f"Deleting {profile.name}…", "Could not delete the profile", profile_service.delete,
+                                 ctx.store, ctx.secret_store, profile.name, force=True)  # the user was told
+        if deleted is FAILED:
+            return
+        ctx.reports.pop(profile.id, None)
+        ctx.status(f"Deleted {profile.name}.")
+        await ctx.reload()
+
+
+class RenewAction:
+    """Ask for new temporary credentials (masked), store them in the keychain and restart the token's clock. Only for
+    profiles holding a session token (`can_renew`): long-term keys have nothing to renew."""
+
+    def __init__(self, ctx: ManagerContext) -> None:
+        self.ctx = ctx
+
+    async def run(self) -> None:
+        ctx = self.ctx
+        profile = ctx.selected()
+        if not can_renew(profile):
+            return
+        dialog = manager_dialogs.RenewTokenDialog(profile.name, profile.connection.access_key_id, ctx.parent)
+        accepted = await ctx.await_dialog(dialog) == QDialog.DialogCode.Accepted
+        values = dialog.values() if accepted else None
+        dialog.forget()
+        dialog.deleteLater()
+        if values is None:
+            return
+        key_id, secret, token = values
+        renewed = await ctx.work(f"Storing the new session token of {profile.name}…",
+                                 "Could not store the session token", profile_service.renew, ctx.store,
+                                 ctx.secret_store, profile.name, token, secret_access_key=secret,
+                                 access_key_id=key_id, saves=True)
+        if renewed is FAILED:
+            return
+        ctx.status(f"New session token stored for {profile.name}. Press Test (F5) to check it.")
+        await ctx.reload(profile.id)
