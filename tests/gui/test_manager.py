@@ -913,7 +913,7 @@ def test_profiles_added_by_another_program_appear(qtbot, window, stores, aws):
     ProfileStore(store.home).rename("from-cli", "renamed-by-cli")
     qtbot.waitUntil(lambda: "renamed-by-cli" in table(window) and "from-cli" not in table(window), timeout=TIMEOUT)
 def test_retest_of_an_assume_role_profile_checks_the_instance(qtbot, window, stores, aws_emulator, monkeypatch):
-    """The manager's Test runs the same steps as the wizard's: the instance step for assume-role (DESIGN.md §4)."""
+    """The manager's Test runs the same steps as the wizard's: the instance step for assume-role."""
     from wizard.practice.imds_emulator import ImdsEmulator
 
     store, secret_store = stores

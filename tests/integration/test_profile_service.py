@@ -51,6 +51,15 @@ def test_rename_repoints_the_cross_account_profiles_and_keeps_the_keychain(store
     assert store.get("other").connection.source == "profile:cid"  # only exact "profile:OLD"
 
 
+def test_an_edit_that_renames_repoints_too(stores):
+    store, secret_store = stores
+    secret = fake_secret_access_key()
+    source = save_connection(store, secret_store, "ci", keys(), Secrets(secret), untested=True)
+    save_connection(store, secret_store, "partner", partner("profile:ci"), Secrets(), untested=True)
+    edited = profile_service.save_edit(store, secret_store, source, "ci-eu", keys(), Secrets(secret), untested=True)
+    assert edited.id == source.id and store.get("partner").connection.source == "profile:ci-eu"
+
+
 def test_delete_refuses_with_dependents_unless_forced_and_removes_the_keychain_entries(stores):
     store, secret_store = stores
     source = save_connection(store, secret_store, "ci", keys(), Secrets(fake_secret_access_key()), untested=True)
