@@ -7,7 +7,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QDialog
 
 from wizard.ui.aws_files_dialogs import ExportDialog, ImportDialog
-from wizard.ui.manager_context import FAILED, ManagerContext
+from wizard.ui.manager_context import FAILED, ManagerContext, ProfileAction
 
 
 def _read_plans(awsconfig, paths):
@@ -50,19 +50,13 @@ class ImportAction:
         await ctx.reload(first.id if first else None)
 
 
-class ExportAction:
+class ExportAction(ProfileAction):
     """Write the selected profile into the AWS config file (credential_process; practice profiles refused)."""
 
-    def __init__(self, ctx: ManagerContext) -> None:
-        self.ctx = ctx
-
-    async def run(self) -> None:
+    async def on(self, profile) -> None:
         from wizard.core import awsconfig
 
         ctx = self.ctx
-        profile = ctx.selected()
-        if profile is None:
-            return
         if profile.practice:
             ctx.problem("Export", ValueError("Practice profiles talk to the local emulator; they are not exported."))
             return

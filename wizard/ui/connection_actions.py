@@ -18,10 +18,10 @@ from wizard.core import profile_service
 from wizard.core.connection import Secrets
 from wizard.core.profiles import record_test
 from wizard.ui.engine_options import engine_options
-from wizard.ui.manager_context import FAILED, ManagerContext
+from wizard.ui.manager_context import FAILED, ManagerContext, ProfileAction
 
 
-# --- the test's inputs: the one place the manager decides how a saved profile is tested ------------------------------
+# --- the test's inputs: the one place the manager decides how a saved profile is tested ------------------------
 def load_secrets(secret_store, profile) -> Secrets:
     """Blocking (run it off the GUI thread): the profile's secrets; none for a cross-account profile."""
     return secret_store.load(profile.id) if profile.connection.uses_keys else Secrets()
@@ -53,7 +53,7 @@ def record(store, profile, report) -> None:
     store.update(record_test(store.get_by_id(profile.id), report))
 
 
-class TestAction:
+class TestAction(ProfileAction):
     """Run the connection test live in the details area and record the result in the profile. The live view
     (`ConnectionTestView`) is made on first use and placed with `place(view)`; its "Test again" runs `again()` (the
     manager's Test, so that the result is recorded like F5's). `tested_id`: the profile the view shows."""
@@ -61,7 +61,8 @@ class TestAction:
     __test__ = False  # not a pytest test class
 
     def __init__(self, ctx: ManagerContext, place: Callable[[Any], None], again: Callable[[], Any]) -> None:
-        self.ctx, self.place, self.again = ctx, place, again
+        super().__init__(ctx)
+        self.place, self.again = place, again
         self.view = None
         self.tested_id: str | None = None
 
@@ -77,11 +78,8 @@ class TestAction:
             self.view = view
         return self.view
 
-    async def run(self) -> None:
+    async def on(self, profile) -> None:
         ctx = self.ctx
-        profile = ctx.selected()
-        if profile is None:
-            return
         with ctx.busy(f"Testing {profile.name}…"):
             inputs = await ctx.work("Reading the secrets…", "Could not read the profile's secrets",
                                     test_inputs, ctx.store, ctx.secret_store, profile)
@@ -100,7 +98,7 @@ class TestAction:
         await ctx.reload(profile.id)
 
 
-# --- the wizard ---------------------------------------------------------------------------------------------------------
+# --- the wizard -----------------------------------------------------------------------------------------------------
 @dataclass
 class WizardSettings:
     """How new connections are made: `practice` (against the local emulator), `endpoint_url` (a VPC endpoint, or an

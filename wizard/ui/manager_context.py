@@ -44,3 +44,18 @@ class ManagerContext:
     reports: dict
     backend: Callable[[], str]
     tell: Callable[[str, str, str], Any]
+
+
+class ProfileAction:
+    """An action on the selected profile: `run()` calls `on(profile)` when a profile is selected (nothing otherwise)."""
+
+    def __init__(self, ctx: ManagerContext) -> None:
+        self.ctx = ctx
+
+    async def run(self) -> None:
+        profile = self.ctx.selected()
+        if profile is not None:
+            await self.on(profile)
+
+    async def on(self, profile) -> None:
+        raise NotImplementedError

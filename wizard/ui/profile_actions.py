@@ -12,20 +12,14 @@ from PySide6.QtWidgets import QDialog
 from wizard.core import profile_service
 from wizard.core.tokens import can_renew
 from wizard.ui import manager_dialogs
-from wizard.ui.manager_context import FAILED, ManagerContext
+from wizard.ui.manager_context import FAILED, ProfileAction
 
 
-class DuplicateAction:
+class DuplicateAction(ProfileAction):
     """Copy the selected profile under a new name and id; its secrets are copied in the keychain."""
 
-    def __init__(self, ctx: ManagerContext) -> None:
-        self.ctx = ctx
-
-    async def run(self) -> None:
+    async def on(self, profile) -> None:
         ctx = self.ctx
-        profile = ctx.selected()
-        if profile is None:
-            return
         suggestion = profile_service.free_name((p.name for p in ctx.profiles()), profile.name)
         name = await manager_dialogs.ask_text(ctx.parent, "Duplicate profile", "Name of the copy:", suggestion)
         if not name:
@@ -36,18 +30,12 @@ class DuplicateAction:
             await ctx.reload(copy.id)
 
 
-class RenameAction:
+class RenameAction(ProfileAction):
     """Rename the selected profile: the id stays, so the keychain is untouched; cross-account profiles that assume
     their role with it follow the new name."""
 
-    def __init__(self, ctx: ManagerContext) -> None:
-        self.ctx = ctx
-
-    async def run(self) -> None:
+    async def on(self, profile) -> None:
         ctx = self.ctx
-        profile = ctx.selected()
-        if profile is None:
-            return
         name = await manager_dialogs.ask_text(ctx.parent, "Rename profile", "New name:", profile.name)
         if not name or name == profile.name:
             return
@@ -67,18 +55,12 @@ def delete_question(profile, backend: str, users: list[str]) -> str:
     return text
 
 
-class DeleteAction:
+class DeleteAction(ProfileAction):
     """After confirmation (naming the cross-account profiles that use it), delete the profile, then its keychain
     entries."""
 
-    def __init__(self, ctx: ManagerContext) -> None:
-        self.ctx = ctx
-
-    async def run(self) -> None:
+    async def on(self, profile) -> None:
         ctx = self.ctx
-        profile = ctx.selected()
-        if profile is None:
-            return
         users = [p.name for p in profile_service.dependents(ctx.profiles(), profile.name)]
         text = delete_question(profile, ctx.backend(), users)
         if not await manager_dialogs.confirm(ctx.parent, "Delete profile", text, "Delete"):
@@ -92,16 +74,12 @@ class DeleteAction:
         await ctx.reload()
 
 
-class RenewAction:
+class RenewAction(ProfileAction):
     """Ask for new temporary credentials (masked), store them in the keychain and restart the token's clock. Only for
     profiles holding a session token (`can_renew`): long-term keys have nothing to renew."""
 
-    def __init__(self, ctx: ManagerContext) -> None:
-        self.ctx = ctx
-
-    async def run(self) -> None:
+    async def on(self, profile) -> None:
         ctx = self.ctx
-        profile = ctx.selected()
         if not can_renew(profile):
             return
         dialog = manager_dialogs.RenewTokenDialog(profile.name, profile.connection.access_key_id, ctx.parent)
