@@ -122,3 +122,44 @@ def test_save_without_testing_before_any_outcome_stays_untested(stores):
     cancelled = TestReport(steps=[StepResult("identity", "Who am I", "cancelled", 3)], ok=False, connection=conn)
     saved = save_connection(store, secret_store, "offline", conn, Secrets("s" * 40), report=cancelled, untested=True)
     assert (saved.untested, saved.last_result, saved.last_report) == (True, None, None)
+
+
+def test_the_wizard_s_failed_test_then_save_without_testing_lists_failed(qtbot, qloop, stores, aws_emulator):
+    """The whole path: a test in the wizard fails (keys with no permissions), the user saves without testing, and the
+    manager lists the profile as failed, with the report that says why."""
+    from PySide6.QtWidgets import QLineEdit, QRadioButton
+
+    from tests.gui.test_manager import click_next, open_dialog, type_into
+    from tests.support.aws import denied_connection
+    from wizard.ui.wizard import ConnectionWizard, PageId
+
+    store, _secret_store = stores
+    conn, secrets = denied_connection(aws_emulator)
+    win = ProfileManagerWindow(*stores, endpoint_url=aws_emulator.url)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitUntil(lambda: win._loaded, timeout=TIMEOUT)
+    win.actions["new"].trigger()
+    wizard = open_dialog(qtbot, win, ConnectionWizard)
+    wizard.findChild(QRadioButton, "method-access-key").click()
+    click_next(qtbot, wizard, PageId.CREDENTIALS)
+    type_into(qtbot, wizard.findChild(QLineEdit, "access_key_id"), conn.access_key_id)
+    type_into(qtbot, wizard.findChild(QLineEdit, "secret_access_key"), secrets.secret_access_key)
+    while wizard.currentId() < PageId.TEST:
+        click_next(qtbot, wizard, PageId(wizard.currentId() + 1))
+    page = wizard.test_page
+    qtbot.waitUntil(lambda: page.view.report is not None and page.view.report.failure is not None
+                    and not page.view.is_running(), timeout=TIMEOUT)
+    code = page.view.report.code
+    page.save_untested_button.click()
+    click_next(qtbot, wizard, PageId.SUMMARY)
+    type_into(qtbot, wizard.summary_page.name, "no-permissions")
+    wizard.button(wizard.WizardButton.FinishButton).click()
+
+    qtbot.waitUntil(lambda: "no-permissions" in store.names(), timeout=TIMEOUT)
+    saved = store.get("no-permissions")
+    assert (saved.untested, saved.last_result) == (False, code)
+    row = show(qtbot, win, "no-permissions")
+    assert row[profile_table.STATUS].startswith(f"✗ Failed: {code}")
+    assert f"Diagnosis: {code}" in win.details.report.toPlainText()
+    win.close()
