@@ -253,9 +253,10 @@ _TEXT: dict[str, tuple[str, tuple[str, ...], str]] = {
         ("The caller's IAM policy does not allow sts:AssumeRole on this role.",
          "The role's trust policy does not trust the caller (its Principal names another user, role or account).",
          "The External ID is wrong or missing: the role's trust policy requires sts:ExternalId to match."),
-        "Ask the role's owner to check its trust policy (the Policies step can show the exact trust policy to "
-        "install), check that the caller's policy allows sts:AssumeRole on the role ARN, and check that the External "
-        "ID is exactly the one in the trust policy.",
+        "Ask the role's owner to check its trust policy (the test's \"Show the policies\" button, or "
+        "`aws-connection-wizard policy NAME --trust`, gives the exact trust policy to install), check that the "
+        "caller's policy allows sts:AssumeRole on the role ARN, and check that the External ID is exactly the one in "
+        "the trust policy.",
     ),
     "region-disabled": (
         "The region is not enabled for this account",
@@ -267,8 +268,8 @@ _TEXT: dict[str, tuple[str, tuple[str, ...], str]] = {
         "Signed in, but not allowed to use the service",
         ("The identity is authenticated, but no IAM policy allows the action the test needs.",
          "A permissions boundary, service control policy or resource policy (e.g. a bucket policy) denies it."),
-        "Attach a policy allowing the refused action to the user or role (the Policies step can show one), or use a "
-        "narrower probe (e.g. a named bucket) that matches the permissions you were given.",
+        "Attach a policy allowing the refused action to the user or role (the test's \"Show the policies\" button "
+        "gives one), or use a narrower probe (e.g. a named bucket) that matches the permissions you were given.",
     ),
     "model-access": (
         "The Bedrock model is not available to this account",

@@ -14,8 +14,8 @@ from wizard.core.regions import endpoints_data, partition_of
 
 # The reference guide's note, in its own words (aws-connection-guide.txt, "Add the connection", step 6).
 BEDROCK_WARNING = (
-    "If you intend to use this connection with Amazon Bedrock (for example, to invoke AI models), you must select "
-    "bedrock-runtime. Selecting a different service name will cause Bedrock requests to fail."
+    "To call Bedrock models (InvokeModel, Converse), you must select bedrock-runtime: that is the endpoint that runs "
+    "them. A connection saved for any other Bedrock name reaches the wrong endpoint, and every model call fails."
 )
 
 

@@ -42,10 +42,16 @@ def instance_messages(report: imds.InstanceReport) -> list[Message]:
 
 NOT_ON_EC2_SOURCE = ("Not on EC2: this computer has no instance role to offer as the identity that assumes the role. "
                      "Choose another source here, or check on the instance itself.")
+IMDS_DISABLED_SOURCE = ("Instance metadata is turned off here (AWS_EC2_METADATA_DISABLED=true), so this computer was not "
+                        "checked and no instance role can be offered. Choose another source, or unset the variable on "
+                        "an EC2 instance.")
 
 
 def source_messages(report: imds.InstanceReport) -> list[Message]:
     """What the cross-account source choice's panel says: the instance role on offer, or why there is none."""
+    if any(f.code == "imds-disabled" for f in report.findings):
+        # Nothing was asked, so "not on EC2" would be a guess: say only why there is no instance role to offer.
+        return [Message("warning", "imds-disabled", IMDS_DISABLED_SOURCE)]
     if not report.on_ec2:
         others = [Message(f.severity, f.code, f.summary) for f in report.findings if f.code != "not-on-ec2"]
         return [Message("warning", "not-on-ec2", NOT_ON_EC2_SOURCE), *others]

@@ -72,6 +72,15 @@ def _caller_document(role_arn: str) -> PolicyDocument:
         policies.to_json(policies.caller_policy(role_arn)), "assume-role-policy.json")
 
 
+def _permissions_intro(conn: Connection, target: str) -> str:
+    """Says what the permissions policy allows: the test's own calls, plus the everyday use it names (if any)."""
+    extra = policies.USE_CASE_ACTIONS.get(conn.service, ()) if conn.service != "s3" or conn.bucket else ()
+    text = f"Attach to {target}: allows the calls the wizard's test makes"
+    if extra:
+        return text + f", plus {', '.join(extra)} for the everyday use of {conn.service}."
+    return text + ", and nothing else."
+
+
 def _permissions_document(conn: Connection, identity_arn: str) -> PolicyDocument:
     partition = _partition_of_arn(identity_arn) or partition_of(conn.region) or "aws"
     permissions = policies.permissions_policy(
@@ -80,7 +89,7 @@ def _permissions_document(conn: Connection, identity_arn: str) -> PolicyDocument
     target = "the role" if conn.method != "access-key" else "the IAM user"
     return PolicyDocument(
         "Permissions policy",
-        f"Attach to {target}: allows exactly the calls the wizard's test makes.",
+        _permissions_intro(conn, target),
         policies.to_json(permissions), f"{conn.service}-permissions-policy.json")
 
 
