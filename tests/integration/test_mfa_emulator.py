@@ -219,3 +219,17 @@ def test_the_client_makes_one_attempt(aws, monkeypatch):
     _denied(get_session_token, access_key_id=p.access_key_id, secret_access_key=p.secret_access_key,
             serial=p.mfa_serial, code=_wrong(_code(aws, p.mfa_serial)), region=p.region, network=_network(aws))
     assert calls == [1]
+
+
+def test_a_badly_signed_request_does_not_use_up_the_code(aws, device):
+    p = aws.practice
+    code = _code(aws, device[0])
+    bad = _client(aws, "sts", {"access_key_id": p.access_key_id, "secret_access_key": "B" * 40})
+    for call, kwargs in ((bad.get_session_token, {}), (bad.assume_role, {"RoleArn": p.mfa_role_arn,
+                                                                         "RoleSessionName": "bad-signature"})):
+        error = _denied(call, SerialNumber=device[0], TokenCode=code, **kwargs)
+        assert error.response["Error"]["Code"] == "SignatureDoesNotMatch"
+    assert not [used for used in aws.gate._used_codes if used[0] == device[0]]  # the right request can still use it
+    found = get_session_token(p.access_key_id, p.secret_access_key, device[0], code, region=p.region,
+                              network=_network(aws))
+    secrets_registry.register(*found.secrets())

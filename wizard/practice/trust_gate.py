@@ -314,6 +314,8 @@ class TrustGate:
         if action == "GetSessionToken" and secret is not None and _signature_ok(handler, body, auth, secret, None):
             return context.answered(self._get_session_token(caller, auth.key, params))
         if action == "AssumeRole" and ("SerialNumber" in params or "TokenCode" in params):
+            if secret is None or not _signature_ok(handler, body, auth, secret, None):
+                return context  # AWS checks the signature first (moto answers it); a code is used up only after
             refusal = self._check_code(caller, params)
             if refusal is not None:
                 return context.answered(refusal)
