@@ -187,7 +187,8 @@ def test_the_session_is_kept_in_the_keychain_and_ends_when_it_expires(aws, devic
     sessions, profile = MfaSessions(SecretStore(unlock_timeout=10), margin=0), f"test-{uuid.uuid4()}"
     aws.gate.session_seconds = 3
     try:
-        started = sessions.start(profile, p.access_key_id, p.secret_access_key, device[0], _code(aws, device[0]), region=p.region, network=_network(aws), duration=900)
+        started = sessions.start(profile, p.access_key_id, p.secret_access_key, device[0], _code(aws, device[0]),
+                                 region=p.region, network=_network(aws), duration=900)
         secrets_registry.register(*started.secrets())
         cached = sessions.cached_session(profile)
         assert cached == started and cached.seconds_left() <= 3

@@ -456,7 +456,8 @@ def _client_error(exc, code, message, aws_error, step, connection) -> Diagnosis:
 #   (AssumeRole; a loop reusing one code within its window gets the same answer)
 # - a serial that isn't an MFA device of the caller (a user ARN, another user's device, a typo):
 #   "MultiFactorAuthentication failed, unable to validate MFA code.  Please verify your MFA serial number is valid and
-#   associated with this user."  https://github.com/aws/aws-cli/issues/6325, https://github.com/broamski/aws-mfa/issues/25
+#   associated with this user."  https://github.com/aws/aws-cli/issues/6325,
+#   https://github.com/broamski/aws-mfa/issues/25
 #   (also matched: "Cannot find device authentication information", named in this project's brief, not found in a
 #   public thread)
 # - a serial without a code or a code without a serial:

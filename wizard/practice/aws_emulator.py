@@ -10,8 +10,8 @@ Seeded, with moto's seeding credentials, before signing is enforced:
 - UntrustingRole, trusting another account only (to practise "the trust policy doesn't trust the caller"),
 - a bucket and an EC2 instance,
 - temporary keys (from AssumeRole) that the gate refuses as expired, like AWS after their expiration,
-- MFA: a virtual MFA device for the practice user (TOTP; its seed known to the gate, which checks codes), PracticeMfaRole
-  trusting the practice user only with MFA (aws:MultiFactorAuthPresent), and "mfa-user", whose identity policy denies
+- MFA: a virtual MFA device for the practice user (TOTP; its seed known to the gate, which checks codes),
+  PracticeMfaRole trusting the practice user only with MFA (aws:MultiFactorAuthPresent), and "mfa-user", whose identity policy denies
   everything but GetSessionToken until MFA is presented (the gate plays that policy: moto ignores Bool conditions),
   with its own virtual device,
 - one Bedrock model "enabled" (moto has no Bedrock runtime: once moto has checked the signature and the caller's IAM
