@@ -11,9 +11,9 @@ Seeded, with moto's seeding credentials, before signing is enforced:
 - a bucket and an EC2 instance,
 - temporary keys (from AssumeRole) that the gate refuses as expired, like AWS after their expiration,
 - MFA: a virtual MFA device for the practice user (TOTP; its seed known to the gate, which checks codes),
-  PracticeMfaRole trusting the practice user only with MFA (aws:MultiFactorAuthPresent), and "mfa-user", whose identity policy denies
-  everything but GetSessionToken until MFA is presented (the gate plays that policy: moto ignores Bool conditions),
-  with its own virtual device,
+  PracticeMfaRole trusting the practice user only with MFA (aws:MultiFactorAuthPresent), and "mfa-user", whose
+  identity policy denies everything but GetSessionToken until MFA is presented (the gate plays that policy: moto
+  ignores Bool conditions), with its own virtual device,
 - one Bedrock model "enabled" (moto has no Bedrock runtime: once moto has checked the signature and the caller's IAM
   policy, the gate answers Converse itself, with one token for PRACTICE_MODEL_ID and AWS's model-access refusal for
   any other model id).
