@@ -234,3 +234,7 @@ def test_a_badly_signed_request_does_not_use_up_the_code(aws, device):
     found = get_session_token(p.access_key_id, p.secret_access_key, device[0], code, region=p.region,
                               network=_network(aws))
     secrets_registry.register(*found.secrets())
+
+
+def test_unused_code_of_an_unknown_device_is_none(aws):
+    assert aws.gate.unused_code("arn:aws:iam::123456789012:mfa/nobody") is None

@@ -287,11 +287,13 @@ class TrustGate:
         """A code of the device that AWS would accept now and that hasn't been used (the current window first, then
         the next and the previous), or None: for practice mode's helpers and tests that need several codes at once."""
         device = self.mfa_devices.get(serial)
+        if device is None:
+            return None
         when = time.time() if now is None else now
         for offset in (0, 1, -1):
             at = when + offset * totp.STEP
             code = totp.code_at(device.secret, at)
-            if device is not None and (serial, code, totp.window(at)) not in self._used_codes \
+            if (serial, code, totp.window(at)) not in self._used_codes \
                     and totp.matching_window(device.secret, code, when) == totp.window(at):
                 return code
         return None
