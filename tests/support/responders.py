@@ -2,7 +2,8 @@
 
 - `FaultResponder(kind)`: answers every request with one canned AWS error: `expired-token` (STS ExpiredToken),
   `skewed` (SignatureDoesNotMatch with a Date header 20 minutes off), `throttled`, `unavailable` (503),
-  `region-disabled` (STS not activated in the region), `unexpected`.
+  `region-disabled` (STS not activated in the region), `unexpected`, and the MFA refusals `mfa-code-invalid`,
+  `mfa-device-unknown`, `mfa-both-needed`, `mfa-explicit-deny`, `assume-role-denied` (AWS's real texts).
 - `SilentEndpoint`: accepts connections and never answers.
 - `closed_port()`: a port where nothing listens (connection refused).
 - `TlsFront(upstream_url, ca)`: HTTPS in front of the emulator with a certificate from a private trustme CA that no
@@ -37,6 +38,17 @@ _ERRORS = {
     "region-disabled": (403, "RegionDisabledException",
                         "STS is not activated in this region for account:111122223333. Your account administrator "
                         "can activate STS in this region using the IAM Console."),
+    # MFA refusals, with AWS's real texts (sources in wizard/core/diagnoses.py's MFA block)
+    "mfa-code-invalid": (403, "AccessDenied", "MultiFactorAuthentication failed with invalid MFA one time pass code."),
+    "mfa-device-unknown": (403, "AccessDenied", "MultiFactorAuthentication failed, unable to validate MFA code.  "
+                           "Please verify your MFA serial number is valid and associated with this user."),
+    "mfa-both-needed": (403, "AccessDenied", "MultiFactorAuthentication failed, must provide both MFA serial number "
+                        "and one time pass code."),
+    "mfa-explicit-deny": (403, "AccessDenied", "User: arn:aws:iam::111122223333:user/alice is not authorized to "
+                          "perform: sts:AssumeRole on resource: arn:aws:iam::111122223333:role/Admin with an explicit "
+                          "deny in an identity-based policy"),
+    "assume-role-denied": (403, "AccessDenied", "User: arn:aws:iam::111122223333:user/alice is not authorized to "
+                           "perform: sts:AssumeRole on resource: arn:aws:iam::111122223333:role/Admin"),
 }
 SKEW_SECONDS = 20 * 60
 

@@ -447,3 +447,105 @@ def _client_error(exc, code, message, aws_error, step, connection) -> Diagnosis:
     if code in INVALID_INPUT:
         return make("invalid-input", aws_error=aws_error)
     return make("unexpected", aws_error=aws_error)
+
+
+# --- MFA ------------------------------------------------------------------------------------------------------------
+# AWS's real answers (all AccessDenied, HTTP 403), as users report them:
+# - a wrong, expired or reused code (GetSessionToken and AssumeRole alike):
+#   "MultiFactorAuthentication failed with invalid MFA one time pass code."
+#   https://github.com/lonelyplanet/aws-mfa/pull/21 (GetSessionToken), https://github.com/aws/aws-cli/issues/2279
+#   (AssumeRole; a loop reusing one code within its window gets the same answer)
+# - a serial that isn't an MFA device of the caller (a user ARN, another user's device, a typo):
+#   "MultiFactorAuthentication failed, unable to validate MFA code.  Please verify your MFA serial number is valid and
+#   associated with this user."  https://github.com/aws/aws-cli/issues/6325,
+#   https://github.com/broamski/aws-mfa/issues/25
+#   (also matched: "Cannot find device authentication information", named in this project's brief, not found in a
+#   public thread)
+# - a serial without a code or a code without a serial:
+#   "MultiFactorAuthentication failed, must provide both MFA serial number and one time pass code."
+#   https://github.com/y13i/sgviz/issues/9
+# - an identity policy denying everything without MFA (AWS's own "BlockMostAccessUnlessSignedInWithMFA" pattern,
+#   https://github.com/aquasecurity/tfsec/issues/1534): "User: ARN is not authorized to perform: ACTION on resource:
+#   RESOURCE with an explicit deny in an identity-based policy".
+# - a role whose trust policy demands MFA (aws:MultiFactorAuthPresent), assumed without it: the same answer as any
+#   untrusting role, "User: ARN is not authorized to perform: sts:AssumeRole on resource: ROLE"; nothing in it says MFA.
+
+MFA_CODES = ("mfa-required", "mfa-code-invalid", "mfa-device-unknown")
+CODES = CODES + MFA_CODES
+ALL_CODES = CODES + INSTANCE_CODES
+
+_TEXT.update({
+    "mfa-required": (
+        "AWS refused, and this profile has no MFA device: the policy probably requires MFA",
+        ("Many organisations deny IAM users everything until they sign in with MFA (a Deny on "
+         "aws:MultiFactorAuthPresent in the user's or group's policy), and protect roles with "
+         "aws:MultiFactorAuthPresent in their trust policy.",
+         "AWS only counts MFA when the call carries the device and a current code (GetSessionToken or AssumeRole "
+         "with SerialNumber and TokenCode)."),
+        "Add your MFA device to this profile: in the IAM console open your user → Security credentials → "
+        "Multi-factor authentication (MFA), copy the device's identifier (arn:aws:iam::ACCOUNT:mfa/NAME), paste it in "
+        "the profile's MFA device field, and test again with the six-digit code your authenticator shows. "
+        "If you have no device yet, assign a virtual authenticator app there first (FIDO security keys can't be used "
+        "for STS calls).",
+    ),
+    "mfa-code-invalid": (
+        "AWS refused the MFA code",
+        ("The code was mistyped, or it had already changed (a code is valid for its 30-second window).",
+         "The code was already used: AWS accepts each code once, so it can't be reused within its 30-second window "
+         "(e.g. for a second test or a second profile right after the first).",
+         "The authenticator's clock is off, or the code came from another account's entry in the app."),
+        "Wait for your authenticator to show the next code, then enter that new code. If codes keep failing, check "
+        "the device's clock and that you read the entry of this account's device.",
+    ),
+    "mfa-device-unknown": (
+        "AWS could not find this MFA device for the user signing in",
+        ("The MFA device identifier is mistyped, or it is a user's ARN (…:user/NAME) instead of the device's "
+         "(…:mfa/NAME).",
+         "The device belongs to another user or another account than the access key.",
+         "The device was removed or replaced in IAM."),
+        "Copy the identifier of the MFA device assigned to this user from the IAM console (your user → Security "
+        "credentials → Multi-factor authentication) into the profile's MFA device field, and test again with a new "
+        "code.",
+    ),
+})
+
+_INVALID_CODE = "invalid mfa one time pass code"
+_UNKNOWN_DEVICE = ("unable to validate mfa code", "cannot find device authentication information")
+_BOTH_NEEDED = "must provide both mfa serial number and one time pass code"
+_EXPLICIT_DENY = "with an explicit deny"
+
+# For the engine: a denied AssumeRole can't be told apart from an untrusting trust policy, so it stays
+# `assume-role-denied`; when the profile has no MFA device, this cause is added to it (extra_causes).
+MFA_ASSUME_ROLE_CAUSE = ("The role's trust policy may require MFA (aws:MultiFactorAuthPresent): add your MFA device to "
+                         "this profile and test again with a code.")
+
+
+def classify_mfa_error(error_code: str, message: str, has_mfa_device: bool) -> str | None:
+    """The MFA diagnosis code for an AWS error, or None when the error isn't about MFA.
+
+    `has_mfa_device`: the profile names an MFA device (`mfa_serial`). A refusal whose text shows an identity policy
+    denying without MFA (an explicit deny) is `mfa-required` only for a profile without a device; with a device, the
+    call carried MFA and the refusal is about something else. A denied AssumeRole says nothing about MFA (see
+    `MFA_ASSUME_ROLE_CAUSE`). Pure: no network, no profile store.
+    """
+    if error_code not in DENIED:
+        return None
+    text = " ".join((message or "").lower().split())
+    if _INVALID_CODE in text:
+        return "mfa-code-invalid"
+    if any(words in text for words in _UNKNOWN_DEVICE):
+        return "mfa-device-unknown"
+    if _BOTH_NEEDED in text:
+        return "mfa-code-invalid" if has_mfa_device else "mfa-required"
+    if not has_mfa_device and _EXPLICIT_DENY in text:
+        return "mfa-required"
+    return None
+
+
+def diagnose_mfa(exc: BaseException, has_mfa_device: bool, secrets: Iterable[str] = ()) -> Diagnosis | None:
+    """The MFA diagnosis of an exception raised by a step, or None (then `diagnose` applies)."""
+    code = classify_mfa_error(error_code(exc), error_message(exc), has_mfa_device)
+    if code is None:
+        return None
+    aws_error = redact(f"{error_code(exc)}: {error_message(exc)}", tuple(secrets))
+    return make(code, aws_error=aws_error, refused=refused_action(error_message(exc)))

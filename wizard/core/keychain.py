@@ -6,6 +6,7 @@ a profile never touches the keychain):
     service:  "aws-connection-wizard"
     username: "<profile-id>/secret_access_key"     the secret access key
               "<profile-id>/session_token"         the session token (absent when the profile has none)
+              "<profile-id>/mfa_session"           the MFA session from GetSessionToken, JSON (wizard.core.mfa_session)
 
 `<profile-id>` is the profile's uuid4 from the profile file (`wizard.core.profiles`). On Linux the entries appear in
 GNOME Keyring / KWallet (Secret Service) with the attributes service=aws-connection-wizard, username=<as above>.
@@ -203,6 +204,40 @@ class SecretStore:
 
     def has_secret(self, profile_id: str) -> bool:
         return bool(self.load(profile_id).secret_access_key)
+
+    # -- other entries of a profile (e.g. its MFA session, wizard.core.mfa_session) -----------------------------------
+    def set_entry(self, profile_id: str, name: str, value: str) -> None:
+        """Store one more secret of the profile under `<profile-id>/<name>` (`name` is not a SECRET_FIELDS name)."""
+        if len(value) > MAX_SECRET_LENGTH:
+            raise KeychainError("keyring-error", f"A secret is longer than {MAX_SECRET_LENGTH} characters.")
+        backend = self._ready((value,))
+        try:
+            backend.set_password(self.service, other_entry_name(profile_id, name), value)
+        except Exception as exc:  # noqa: BLE001 - backends raise anything; classify() sorts it
+            raise classify(exc, (value,)) from None
+
+    def get_entry(self, profile_id: str, name: str) -> str:
+        """The entry's value, or "" when there is none."""
+        backend = self._ready()
+        try:
+            return backend.get_password(self.service, other_entry_name(profile_id, name)) or ""
+        except Exception as exc:  # noqa: BLE001 - backends raise anything; classify() sorts it
+            raise classify(exc) from None
+
+    def delete_entry(self, profile_id: str, name: str) -> None:
+        """Remove the entry (a missing entry is fine)."""
+        backend = self._ready()
+        try:
+            _delete_quietly(backend, self.service, other_entry_name(profile_id, name))
+        except Exception as exc:  # noqa: BLE001 - backends raise anything; classify() sorts it
+            raise classify(exc) from None
+
+
+def other_entry_name(profile_id: str, name: str) -> str:
+    """The keyring "username" of a profile's entry other than its keys: lower-case letters and "_" only."""
+    if name in SECRET_FIELDS or not name or not all(c.islower() or c == "_" for c in name):
+        raise ValueError(f"not an entry name: {name!r}")
+    return f"{profile_id}/{name}"
 
 
 def _delete_quietly(backend, service: str, name: str) -> None:

@@ -639,3 +639,85 @@ def first_error(conn: Connection, secrets: Secrets) -> Message | None:
         if check.errors:
             return check.errors[0]
     return None
+
+
+# ------------------------------------------------------------------------------------------------------------- MFA
+# An MFA device named on a profile (`mfa_serial`) and the six-digit code typed for it. STS's model gives the limits of
+# SerialNumber ([\w+=/:,.@-]*, 9-256 characters) and TokenCode (6 digits); the two forms a serial takes come from
+# STS's documentation: the ARN of a virtual (or, today, any IAM-registered) device, arn:aws:iam::123456789012:mfa/NAME,
+# or a legacy hardware token's serial number such as GAHT12345678.
+
+MFA_DEVICE_NOTE = (
+    "Use a virtual authenticator app or a hardware TOTP token. FIDO security keys (passkeys, YubiKey in FIDO mode) "
+    "can't be used with STS calls such as GetSessionToken or AssumeRole, so they can't sign in here."
+)
+_MFA_ARN_EXAMPLE = "arn:aws:iam::123456789012:mfa/NAME"
+_MFA_SERIAL_CHARACTERS = "letters, digits and + = / : , . @ _ -"
+_HARDWARE_SERIAL = re.compile(r"[A-Z0-9]{9,}")  # GAHT12345678: letters and digits, no ARN
+
+
+@functools.cache
+def _mfa_limits() -> tuple[Limit, Limit]:
+    return (_model_limit("sts", operation="GetSessionToken", member="SerialNumber"),
+            _model_limit("sts", operation="GetSessionToken", member="TokenCode"))
+
+
+def check_mfa_serial(raw: str) -> Check:
+    """Clean and check an MFA device: an IAM MFA ARN of a known partition, or a legacy hardware serial. Offline."""
+    value, removed = _clean("mfa_serial", "" if raw is None else str(raw))
+    messages = [_info("whitespace-removed", f"Removed {_describe_removed(removed)} from the pasted value.")] \
+        if removed else []
+    if not value:
+        return Check(value, tuple(messages))  # optional: no device
+    messages += _mfa_serial(value)
+    return Check(value, tuple(messages))
+
+
+def _mfa_serial(value: str) -> list[Message]:
+    limit = _mfa_limits()[0]
+    if value[:4].lower() != "arn:":
+        if _HARDWARE_SERIAL.fullmatch(value) and len(value) <= limit.max:
+            return []
+        return [_error("bad-mfa-serial", f"Enter the MFA device's ARN, e.g. {_MFA_ARN_EXAMPLE} (IAM console: your "
+                       "user → Security credentials → Multi-factor authentication), or a hardware token's serial "
+                       "number such as GAHT12345678.")]
+    sized = _size(value, limit, "An MFA device ARN")
+    if sized:
+        return sized
+    bad = limit.bad_characters(value)
+    if bad:
+        return [_chars_message(bad, "an MFA device ARN", _MFA_SERIAL_CHARACTERS)]
+    m = _ARN.fullmatch(value)
+    if not m:
+        return [_error("bad-mfa-serial", f"An MFA device ARN looks like {_MFA_ARN_EXAMPLE}.")]
+    partition, service, region, account, resource = m.groups()
+    kind, _, name = resource.partition("/")
+    if service == "iam" and kind in ("user", "role"):
+        return [_error("bad-mfa-serial", f"This is the ARN of a {kind}, not of its MFA device: the device's ARN "
+                       f"has mfa/ in place of {kind}/ ({_MFA_ARN_EXAMPLE}).")]
+    if service != "iam" or kind != "mfa":
+        return [_error("bad-mfa-serial", f"This is not the ARN of an MFA device: it looks like {_MFA_ARN_EXAMPLE}.")]
+    if region:
+        return [_error("bad-mfa-serial", f'IAM ARNs have no region: remove "{region}" ({_MFA_ARN_EXAMPLE}).')]
+    if not re.fullmatch(r"[0-9]{12}", account):
+        return [_error("bad-mfa-serial", f'The account ID in an MFA device ARN is 12 digits; found "{account}".')]
+    if not name or name.endswith("/"):
+        return [_error("bad-mfa-serial", f"The device's name is missing after mfa/ ({_MFA_ARN_EXAMPLE}).")]
+    if partition not in regions.partition_ids():
+        return [_error("unknown-partition", f'Unknown partition "{partition}": most accounts use aws; China uses '
+                       "aws-cn and GovCloud aws-us-gov.")]
+    return []
+
+
+def check_mfa_code(raw: str) -> Check:
+    """Clean and check a one-time code: exactly six digits (blanks, as in "123 456", are removed)."""
+    text = "" if raw is None else str(raw)
+    value = "".join(c for c in text if not (c.isspace() or c in _INVISIBLE))
+    limit = _mfa_limits()[1]
+    if not value:
+        return Check(value, (_error("required", "Enter the six-digit code your MFA device shows now."),))
+    if not (value.isascii() and value.isdigit()):
+        return Check(value, (_error("bad-mfa-code", "The code is six digits, nothing else."),))
+    if not limit.min <= len(value) <= limit.max:
+        return Check(value, (_error("bad-mfa-code", f"The code has six digits; this has {len(value)}."),))
+    return Check(value)

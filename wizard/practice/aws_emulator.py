@@ -10,6 +10,10 @@ Seeded, with moto's seeding credentials, before signing is enforced:
 - UntrustingRole, trusting another account only (to practise "the trust policy doesn't trust the caller"),
 - a bucket and an EC2 instance,
 - temporary keys (from AssumeRole) that the gate refuses as expired, like AWS after their expiration,
+- MFA: a virtual MFA device for the practice user (TOTP; its seed known to the gate, which checks codes),
+  PracticeMfaRole trusting the practice user only with MFA (aws:MultiFactorAuthPresent), and "mfa-user", whose
+  identity policy denies everything but GetSessionToken until MFA is presented (the gate plays that policy: moto
+  ignores Bool conditions), with its own virtual device,
 - one Bedrock model "enabled" (moto has no Bedrock runtime: once moto has checked the signature and the caller's IAM
   policy, the gate answers Converse itself, with one token for PRACTICE_MODEL_ID and AWS's model-access refusal for
   any other model id).
@@ -37,6 +41,7 @@ import re
 import secrets as _secrets
 import subprocess
 import sys
+import time
 import urllib.parse
 import urllib.request
 import uuid
@@ -45,6 +50,7 @@ from dataclasses import dataclass
 import boto3
 from botocore.config import Config
 
+from wizard.core import totp
 from wizard.practice.trust_gate import Caller, TrustGate, decode_policy
 
 REGION = "us-east-1"
@@ -81,6 +87,13 @@ class PracticeValues:
     expired_access_key_id: str = ""  # temporary keys (from AssumeRole) that the gate treats as expired
     expired_secret_access_key: str = ""
     expired_session_token: str = ""
+    mfa_serial: str = ""  # the practice user's virtual MFA device
+    mfa_totp_secret: str = ""  # its TOTP seed (base32): what an authenticator app holds
+    mfa_role_arn: str = ""  # PracticeMfaRole: trusts the practice user only with MFA
+    mfa_user_access_key_id: str = ""  # mfa-user: denied everything until MFA is presented
+    mfa_user_secret_access_key: str = ""
+    mfa_user_serial: str = ""
+    mfa_user_totp_secret: str = ""
 
     def __repr__(self) -> str:  # the practice secrets are still secrets in logs
         return f"PracticeValues(access_key_id={self.access_key_id!r}, account_id={self.account_id!r}, ...)"
@@ -94,10 +107,12 @@ def _allow(actions, resource="*") -> dict:
     return {"Effect": "Allow", "Action": actions, "Resource": resource}
 
 
-def _trust(principal: str, external_id: str | None = None) -> str:
+def _trust(principal: str, external_id: str | None = None, *, mfa: bool = False) -> str:
     statement = {"Effect": "Allow", "Principal": {"AWS": principal}, "Action": "sts:AssumeRole"}
     if external_id:
         statement["Condition"] = {"StringEquals": {"sts:ExternalId": external_id}}
+    if mfa:
+        statement["Condition"] = {"Bool": {"aws:MultiFactorAuthPresent": "true"}}
     return _policy(statement)
 
 
@@ -110,6 +125,7 @@ class AwsEmulator:
         self._process: subprocess.Popen | None = None
         self._gate: TrustGate | None = None
         self._callers: dict[str, Caller] = {}
+        self._secrets: dict[str, str] = {}  # long-term key id -> secret, for the gate's MFA sessions
         self._admin: tuple[str, str] | None = None
         self.practice: PracticeValues | None = None
 
@@ -118,7 +134,8 @@ class AwsEmulator:
     def start(self) -> AwsEmulator:
         port = self._start_moto()
         self._moto_url = f"http://127.0.0.1:{port}"
-        self._gate = TrustGate(port, self._callers.get, self._trust_policy, unimplemented=_bedrock_converse).start()
+        self._gate = TrustGate(port, self._callers.get, self._trust_policy, unimplemented=_bedrock_converse,
+                               lookup_secret=self._secrets.get).start()
         self.practice = self._seed()
         self._enforce_signing()
         return self
@@ -197,6 +214,7 @@ class AwsEmulator:
             iam.put_user_policy(UserName=name, PolicyName=f"{name}-policy", PolicyDocument=policy)
         key = iam.create_access_key(UserName=name)["AccessKey"]
         self._callers[key["AccessKeyId"]] = Caller(arn, arn.split(":")[4])
+        self._secrets[key["AccessKeyId"]] = key["SecretAccessKey"]
         return key["AccessKeyId"], key["SecretAccessKey"], arn
 
     def _role(self, iam, name: str, trust: str) -> str:
@@ -223,6 +241,11 @@ class AwsEmulator:
         expired = self._seed_client("sts").assume_role(RoleArn=role_arn, RoleSessionName="expired-practice",
                                                        DurationSeconds=900)["Credentials"]
         self._gate.expired_keys.add(expired["AccessKeyId"])
+        mfa_serial, mfa_secret = self._mfa_device(iam, "practice-user", user_arn)
+        mfa_role_arn = self._role(iam, "PracticeMfaRole", _trust(user_arn, mfa=True))
+        mfa_user = self._user(iam, "mfa-user", _policy(_allow(["sts:AssumeRole"] + _ALL_PROBES)))
+        mfa_user_serial, mfa_user_secret = self._mfa_device(iam, "mfa-user", mfa_user[2])
+        self._gate.mfa_enforced.add(mfa_user[2])
         return PracticeValues(
             access_key_id=key_id, secret_access_key=secret, account_id=account, user_arn=user_arn,
             role_name="PracticeRole", role_arn=role_arn, cross_role_arn=cross_arn, external_id=external_id,
@@ -230,7 +253,37 @@ class AwsEmulator:
             untrusted_role_arn=untrusted_arn, instance_id=instance_id,
             expired_access_key_id=expired["AccessKeyId"], expired_secret_access_key=expired["SecretAccessKey"],
             expired_session_token=expired["SessionToken"],
+            mfa_serial=mfa_serial, mfa_totp_secret=mfa_secret, mfa_role_arn=mfa_role_arn,
+            mfa_user_access_key_id=mfa_user[0], mfa_user_secret_access_key=mfa_user[1],
+            mfa_user_serial=mfa_user_serial, mfa_user_totp_secret=mfa_user_secret,
         )
+
+    def new_mfa_device(self, user: str) -> tuple[str, str]:
+        """One more virtual MFA device for a seeded user (IAM allows several): (serial, TOTP seed). Tests use a fresh
+        device each so that they never wait for a code the others haven't used."""
+        iam = self.admin_client("iam")
+        arn = iam.get_user(UserName=user)["User"]["Arn"]
+        return self._mfa_device(iam, user, arn, device_name=f"{user}-{uuid.uuid4().hex[:8]}")
+
+    def _mfa_device(self, iam, user: str, user_arn: str, *, device_name: str = "") -> tuple[str, str]:
+        """A virtual MFA device enabled for `user` (as in the IAM console: create, then two consecutive codes); the
+        gate learns its seed. Returns (serial, TOTP seed)."""
+        device = iam.create_virtual_mfa_device(VirtualMFADeviceName=device_name or user)["VirtualMFADevice"]
+        seed = device.get("Base32StringSeed", b"")
+        seed = seed.decode("ascii", "replace") if isinstance(seed, bytes) else str(seed)
+        if not re.fullmatch(r"[A-Z2-7]{16,}", seed):  # moto's seed is random base32; keep ours if it isn't
+            seed = totp.new_secret()
+        now = time.time()
+        iam.enable_mfa_device(UserName=user, SerialNumber=device["SerialNumber"],
+                              AuthenticationCode1=totp.code_at(seed, now - totp.STEP),
+                              AuthenticationCode2=totp.code_at(seed, now))
+        self._gate.add_mfa_device(device["SerialNumber"], seed, user_arn)
+        return device["SerialNumber"], seed
+
+    @property
+    def gate(self) -> TrustGate:
+        """The trust gate (tests: shorten MFA sessions with `gate.session_seconds`)."""
+        return self._gate
 
     def _seed_instance(self) -> str:
         ec2 = self._seed_client("ec2")  # moto doesn't validate image ids unless asked (MOTO_ENABLE_AMI_VALIDATION)
