@@ -449,7 +449,7 @@ class SsoEmulator:
         with self._lock:
             client = self._state.clients.get(query.get("client_id", ""))
             redirect = query.get("redirect_uri", "")
-            if query.get("response_type") != "code" or client is None or redirect not in client.redirect_uris \
+            if query.get("response_type") != "code" or client is None or not _redirect_allowed(client, redirect) \
                     or query.get("code_challenge_method") != "S256" or not query.get("code_challenge"):
                 return self._page(handler, 400, "Invalid authorization request",
                                   "<p>The sign-in request is not valid (client, redirect URI or PKCE challenge).</p>")
@@ -559,6 +559,17 @@ def _json_body(body: bytes) -> dict:
 
 def _form(body: bytes) -> dict:
     return {k: v[-1] for k, v in urllib.parse.parse_qs(body.decode("utf-8", "replace")).items()}
+
+
+def _redirect_allowed(client: _Client, uri: str) -> bool:
+    """A registered loopback redirect URI without a port allows any port (RFC 8252 section 7.3), as AWS does."""
+    parts = urllib.parse.urlsplit(uri)
+    for registered in client.redirect_uris:
+        known = urllib.parse.urlsplit(registered)
+        same = (known.scheme, known.hostname, known.path) == (parts.scheme, parts.hostname, parts.path)
+        if same and (known.port is None or known.port == parts.port) and _is_loopback_redirect(uri):
+            return True
+    return False
 
 
 def _is_loopback_redirect(uri: str) -> bool:
