@@ -177,6 +177,7 @@ class SsoEmulator:
         self.page_size = page_size  # small, so pagination is exercised
         self.mint = mint
         self.user = PRACTICE_USER
+        self.practice: SsoPracticeValues | None = None  # set by wizard.practice.sso_seed.seed_practice
         self.accounts: dict[str, Account] = {}
         self.roles: dict[str, list[str]] = {}  # account id -> role names assigned to the user
         self.polls: list[float] = []  # monotonic times of device-code CreateToken polls

@@ -116,9 +116,10 @@ def seed_practice(sso: SsoEmulator, aws) -> SsoPracticeValues:
 
     sso.mint = mint
     pairs = tuple((names[where][0], permission_set) for where, permission_set in ASSIGNMENTS)
-    return SsoPracticeValues(start_url=PRACTICE_START_URL, region=sso.region,
-                             accounts=tuple(sso.accounts.values()), assignments=pairs,
-                             unassigned=(first, "PracticeBilling"))
+    sso.practice = SsoPracticeValues(start_url=PRACTICE_START_URL, region=sso.region,
+                                     accounts=tuple(sso.accounts.values()), assignments=pairs,
+                                     unassigned=(first, "PracticeBilling"))
+    return sso.practice
 
 
 def _as_account(account_id: str):
