@@ -39,7 +39,6 @@ import secrets as _secrets
 import threading
 import time
 import urllib.parse
-import urllib.request
 import uuid
 from dataclasses import dataclass, field
 
