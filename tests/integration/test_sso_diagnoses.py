@@ -89,7 +89,8 @@ def test_unknown_start_url_is_start_url_invalid(sso, kind):  # noqa: F811
 
 def test_tls_inspection_during_login_points_to_the_ca_bundle(sso, tmp_path):  # noqa: F811
     ca = trustme.CA()
-    with TlsFront(sso.url, ca) as front:  # a certificate from a CA this computer doesn't trust, like an inspecting proxy
+    # a certificate from a CA this computer doesn't trust, as an inspecting proxy presents
+    with TlsFront(sso.url, ca) as front:
         t = target(sso, endpoint_url=front.url)
         found = _diagnosis(lambda: sso_login.register_client(t, "device"), "sso-login")
         assert found.code == "tls-error"

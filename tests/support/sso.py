@@ -59,7 +59,8 @@ def approve_in_browser(url: str, decision: str = "approve") -> str:
         form.feed(page.read().decode())
         base = urllib.parse.urlsplit(page.geturl())
     data = urllib.parse.urlencode({**form.fields, "decision": decision}).encode()
-    with urllib.request.urlopen(f"{base.scheme}://{base.netloc}/authorize", data=data, timeout=10) as done:  # noqa: S310
+    action = f"{base.scheme}://{base.netloc}/authorize"
+    with urllib.request.urlopen(action, data=data, timeout=10) as done:  # noqa: S310 - loopback only
         return done.read().decode()
 
 

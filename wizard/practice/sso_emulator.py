@@ -229,7 +229,8 @@ class SsoEmulator:
 
     def assign(self, account_id: str, account_name: str, role_name: str, email: str = "") -> None:
         with self._lock:
-            self.accounts.setdefault(account_id, Account(account_id, account_name, email or f"aws+{account_id}@example.com"))
+            email = email or f"aws+{account_id}@example.com"
+            self.accounts.setdefault(account_id, Account(account_id, account_name, email))
             roles = self.roles.setdefault(account_id, [])
             if role_name not in roles:
                 roles.append(role_name)
