@@ -11,7 +11,7 @@ import pytest
 
 from tests.support.secrets_registry import fake_secret_access_key, fake_session_token
 from wizard.core import mfa_session
-from wizard.core.keychain import SecretStore, other_entry_name
+from wizard.core.keychain import SecretStore, named_entry
 from wizard.core.mfa_session import MfaSessions, SessionCredentials, assume_role_mfa_parameters, check_duration
 
 SERIAL = "arn:aws:iam::123456789012:mfa/alice"
@@ -77,10 +77,12 @@ def test_a_code_is_never_sent_unchecked():
 
 
 def test_entry_names():
-    assert other_entry_name("p1", "mfa_session") == "p1/mfa_session"
+    assert named_entry("p1", "mfa_session") == "p1/mfa_session"
     for bad in ("secret_access_key", "session_token", "", "Mfa", "a/b"):
         with pytest.raises(ValueError):
-            other_entry_name("p1", bad)
+            named_entry("p1", bad)
+    with pytest.raises(ValueError):
+        named_entry("a/b", "mfa_session")
 
 
 @pytest.mark.skipif(os.environ.get("AWSCW_TEST_SESSION") != "1", reason="needs the harness's keychain")

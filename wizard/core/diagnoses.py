@@ -549,3 +549,102 @@ def diagnose_mfa(exc: BaseException, has_mfa_device: bool, secrets: Iterable[str
         return None
     aws_error = redact(f"{error_code(exc)}: {error_message(exc)}", tuple(secrets))
     return make(code, aws_error=aws_error, refused=refused_action(error_message(exc)))
+
+
+# --- IAM Identity Center (SSO) ----------------------------------------------------------------------------------------
+# The login (sso-oidc) and the portal (sso) answer with their own error names. As AWS sends them:
+# - CreateToken while the user hasn't approved: AuthorizationPendingException {"error": "authorization_pending",
+#   "error_description": "Authorization is still pending"} (the login polls on); SlowDownException (poll slower);
+#   ExpiredTokenException (the device code expired: not approved in time); AccessDeniedException (denied);
+#   InvalidGrantException "Invalid refresh token provided" (a revoked or ended session); InvalidClientException (the
+#   client registration expired).
+# - StartDeviceAuthorization / RegisterClient with a start URL Identity Center doesn't know in that region:
+#   InvalidRequestException.
+# - GetRoleCredentials / ListAccounts / ListAccountRoles: UnauthorizedException "Session token not found or invalid"
+#   (401: the access token expired or was revoked) and ForbiddenException "No access" (403: the user is not assigned
+#   that role in that account).
+# The login's own decisions arrive as wizard.core.sso_login.SsoLoginError, whose `code` is already one of these.
+
+SSO_CODES = ("sso-login-required", "sso-authorization-timeout", "sso-access-denied", "sso-start-url-invalid")
+SSO_STEPS = ("sso-login", "sso-token", "sso-accounts", "role-credentials")
+SSO_OIDC_OPERATIONS = {"RegisterClient", "StartDeviceAuthorization", "CreateToken", "CreateTokenWithIAM"}
+SSO_PORTAL_OPERATIONS = {"GetRoleCredentials", "ListAccounts", "ListAccountRoles", "Logout"}
+
+CODES = CODES + SSO_CODES
+ALL_CODES = CODES + INSTANCE_CODES
+
+_TEXT.update({
+    "sso-login-required": (
+        "Log in to IAM Identity Center again",
+        ("The IAM Identity Center session ended: its access token expired and could not be refreshed, it was revoked, "
+         "or the user signed out.",
+         "The login was denied in the browser, or never done on this computer."),
+        "Log in again (Login in the wizard, or `login NAME` on the command line); then test again.",
+    ),
+    "sso-authorization-timeout": (
+        "The IAM Identity Center login was not approved in time",
+        ("The browser page or the device code was not confirmed before the code expired.",),
+        "Start the login again and approve it in the browser within a few minutes (with a device code: open the "
+        "verification URL and enter the code shown).",
+    ),
+    "sso-access-denied": (
+        "IAM Identity Center does not give this user that role in that account",
+        ("The user (or their group) is not assigned this permission set in this account.",
+         "The account ID or the role (permission set) name is mistyped, or the assignment was removed."),
+        "Pick an account and role from the lists the login shows, or ask the IAM Identity Center administrator to "
+        "assign the permission set to you in that account.",
+    ),
+    "sso-start-url-invalid": (
+        "IAM Identity Center does not know this start URL in this region",
+        ("The start URL is mistyped (it looks like https://NAME.awsapps.com/start or a custom domain).",
+         "The SSO region is not the region where the organisation's IAM Identity Center lives."),
+        "Copy the start URL (the \"AWS access portal URL\") and the region from the IAM Identity Center settings, "
+        "or ask the administrator for them.",
+    ),
+})
+
+_SSO_TLS_SUMMARY = ("The secure connection to IAM Identity Center could not be verified: a corporate proxy or TLS "
+                    "inspection is probably replacing AWS's certificate")
+_SSO_TLS_REMEDY = ("Ask the network team for the company CA certificate (PEM) and set it as the CA bundle in the "
+                   "network settings, then log in again. The login itself is not the problem.")
+
+
+def sso_diagnosis(exc: BaseException, step: str = "", secrets: Iterable[str] = ()) -> Diagnosis | None:
+    """The IAM Identity Center diagnosis of `exc`, or None when the general table applies."""
+    login_code = getattr(exc, "code", None)
+    if login_code in SSO_CODES:  # an SsoLoginError
+        return make(login_code, aws_error=redact(str(exc), secrets))
+    operation = getattr(exc, "operation_name", "")
+    if isinstance(exc, bx.ClientError) and (operation in SSO_OIDC_OPERATIONS | SSO_PORTAL_OPERATIONS):
+        code, message = error_code(exc), error_message(exc)
+        aws_error = redact(f"{code}: {message}", secrets)
+        if operation in SSO_PORTAL_OPERATIONS:
+            if code == "UnauthorizedException" or http_status(exc) == 401:
+                return make("sso-login-required", aws_error=aws_error)
+            if code in ("ForbiddenException", "ResourceNotFoundException") or http_status(exc) == 403:
+                return make("sso-access-denied", aws_error=aws_error)
+            return None
+        if code == "ExpiredTokenException" and operation == "CreateToken" and step == "sso-login":
+            return make("sso-authorization-timeout", aws_error=aws_error)
+        if code in ("InvalidGrantException", "ExpiredTokenException", "InvalidClientException",
+                    "UnauthorizedClientException", "AccessDeniedException"):
+            return make("sso-login-required", aws_error=aws_error)
+        if code in ("InvalidRequestException", "InvalidClientMetadataException") \
+                and operation in ("StartDeviceAuthorization", "RegisterClient"):
+            return make("sso-start-url-invalid", aws_error=aws_error)
+        return None
+    if step in SSO_STEPS and not isinstance(exc, bx.ClientError):
+        base = _general_diagnose(exc, step=step, secrets=secrets)
+        if base.code == "tls-error":
+            return Diagnosis(base.code, _SSO_TLS_SUMMARY, base.causes, _SSO_TLS_REMEDY, base.aws_error)
+    return None
+
+
+_general_diagnose = diagnose
+
+
+def diagnose(exc: BaseException, *, step: str = "", connection: Connection | None = None,  # noqa: F811
+             secrets: Iterable[str] = ()) -> Diagnosis:
+    """The diagnosis for an exception raised by a step; IAM Identity Center's errors first (see above)."""
+    return sso_diagnosis(exc, step, secrets) or _general_diagnose(exc, step=step, connection=connection,
+                                                                   secrets=secrets)

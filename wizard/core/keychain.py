@@ -6,7 +6,9 @@ a profile never touches the keychain):
     service:  "aws-connection-wizard"
     username: "<profile-id>/secret_access_key"     the secret access key
               "<profile-id>/session_token"         the session token (absent when the profile has none)
-              "<profile-id>/mfa_session"           the MFA session from GetSessionToken, JSON (wizard.core.mfa_session)
+              "<owner>/<name>"                     a named entry (`NAMED_ENTRIES`: the MFA session from
+                                                   GetSessionToken as JSON, IAM Identity Center tokens and client
+                                                   registration), `owner` a profile id or an SSO session key
 
 `<profile-id>` is the profile's uuid4 from the profile file (`wizard.core.profiles`). On Linux the entries appear in
 GNOME Keyring / KWallet (Secret Service) with the attributes service=aws-connection-wizard, username=<as above>.
@@ -30,6 +32,9 @@ SERVICE = "aws-connection-wizard"
 SECRET_FIELDS = ("secret_access_key", "session_token")
 CODES = ("no-keyring", "keyring-locked", "keyring-error")
 MAX_SECRET_LENGTH = 4096
+NAMED_ENTRIES = ("mfa_session", "sso_access_token", "sso_refresh_token", "sso_registration_device",
+                 "sso_registration_authorization_code")
+MAX_ENTRY_LENGTH = 16384  # a named entry holds a small JSON document (an SSO token and its expiry)
 DEFAULT_UNLOCK_TIMEOUT = 120.0  # seconds the user gets to answer an unlock prompt
 
 _REFUSED_CLASS_WORDS = ("fail", "null", "plaintext")
@@ -52,6 +57,15 @@ def entry_name(profile_id: str, field: str) -> str:
     if field not in SECRET_FIELDS:
         raise ValueError(f"not a secret field: {field!r}")
     return f"{profile_id}/{field}"
+
+
+def named_entry(owner: str, name: str) -> str:
+    """The keyring "username" of a named entry (see the module docstring)."""
+    if name not in NAMED_ENTRIES:
+        raise ValueError(f"not a named keychain entry: {name!r}")
+    if not owner or "/" in owner:
+        raise ValueError("a keychain entry's owner is a profile id or an SSO session key")
+    return f"{owner}/{name}"
 
 
 def refusal_reason(backend) -> str | None:
@@ -205,39 +219,38 @@ class SecretStore:
     def has_secret(self, profile_id: str) -> bool:
         return bool(self.load(profile_id).secret_access_key)
 
-    # -- other entries of a profile (e.g. its MFA session, wizard.core.mfa_session) -----------------------------------
-    def set_entry(self, profile_id: str, name: str, value: str) -> None:
-        """Store one more secret of the profile under `<profile-id>/<name>` (`name` is not a SECRET_FIELDS name)."""
-        if len(value) > MAX_SECRET_LENGTH:
-            raise KeychainError("keyring-error", f"A secret is longer than {MAX_SECRET_LENGTH} characters.")
+    # -- named entries (NAMED_ENTRIES) ---------------------------------------------------------------------------------
+    def set_entry(self, owner: str, name: str, value: str) -> None:
+        """Store one named entry of `owner`; an empty value removes it."""
+        entry = named_entry(owner, name)
+        if len(value) > MAX_ENTRY_LENGTH:
+            raise KeychainError("keyring-error", f"A keychain entry is longer than {MAX_ENTRY_LENGTH} characters.")
         backend = self._ready((value,))
         try:
-            backend.set_password(self.service, other_entry_name(profile_id, name), value)
+            if value:
+                backend.set_password(self.service, entry, value)
+            else:
+                _delete_quietly(backend, self.service, entry)
         except Exception as exc:  # noqa: BLE001 - backends raise anything; classify() sorts it
             raise classify(exc, (value,)) from None
 
-    def get_entry(self, profile_id: str, name: str) -> str:
-        """The entry's value, or "" when there is none."""
+    def get_entry(self, owner: str, name: str) -> str:
+        """One named entry of `owner`, or "" when there is none."""
+        entry = named_entry(owner, name)
         backend = self._ready()
         try:
-            return backend.get_password(self.service, other_entry_name(profile_id, name)) or ""
+            return backend.get_password(self.service, entry) or ""
         except Exception as exc:  # noqa: BLE001 - backends raise anything; classify() sorts it
             raise classify(exc) from None
 
-    def delete_entry(self, profile_id: str, name: str) -> None:
-        """Remove the entry (a missing entry is fine)."""
-        backend = self._ready()
-        try:
-            _delete_quietly(backend, self.service, other_entry_name(profile_id, name))
-        except Exception as exc:  # noqa: BLE001 - backends raise anything; classify() sorts it
-            raise classify(exc) from None
+    def delete_entries(self, owner: str) -> None:
+        """Remove every named entry of `owner` (missing ones are fine)."""
+        for name in NAMED_ENTRIES:
+            self.set_entry(owner, name, "")
 
-
-def other_entry_name(profile_id: str, name: str) -> str:
-    """The keyring "username" of a profile's entry other than its keys: lower-case letters and "_" only."""
-    if name in SECRET_FIELDS or not name or not all(c.islower() or c == "_" for c in name):
-        raise ValueError(f"not an entry name: {name!r}")
-    return f"{profile_id}/{name}"
+    def delete_entry(self, owner: str, name: str) -> None:
+        """Remove one named entry of `owner` (a missing entry is fine)."""
+        self.set_entry(owner, name, "")
 
 
 def _delete_quietly(backend, service: str, name: str) -> None:

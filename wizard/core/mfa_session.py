@@ -28,7 +28,7 @@ MIN_DURATION = 900  # GetSessionToken's DurationSeconds for IAM users: 15 minute
 MAX_DURATION = 129600  # ... to 36 hours
 DEFAULT_DURATION = 43200  # 12 hours, AWS's default
 EXPIRY_MARGIN = 60.0  # seconds before the expiration when a session no longer counts as usable
-ENTRY = "mfa_session"  # the keychain entry's name (wizard.core.keychain.other_entry_name)
+ENTRY = "mfa_session"  # the keychain entry's name (wizard.core.keychain.NAMED_ENTRIES)
 
 
 def _utc(value: datetime.datetime) -> datetime.datetime:

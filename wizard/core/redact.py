@@ -14,9 +14,10 @@ REDACTED = "[redacted]"
 _B64 = "A-Za-z0-9/+"  # base64 without the "=" padding, which only ends a value (so "token=..." keeps its name)
 
 # key = value forms (ini files, environment dumps, JSON, botocore debug output): the value goes whatever its shape.
+# IAM Identity Center's JSON names its secrets accessToken, refreshToken, clientSecret, deviceCode, codeVerifier.
 _NAMED = re.compile(
     r"(?i)((?:aws_)?(?:secret_access_key|session_token|security_token)|SecretAccessKey|SessionToken|"
-    r"X-Amz-Security-Token)(\"?\s*[:=]\s*\"?)(?!<set>|<empty>)([^\s\"',;&]+)"
+    r"X-Amz-Security-Token|accessToken|refreshToken|clientSecret|deviceCode|codeVerifier|x-amz-sso_bearer_token)(\"?\s*[:=]\s*\"?)(?!<set>|<empty>)([^\s\"',;&]+)"
 )
 _TOKEN = re.compile(rf"(?<![{_B64}])[{_B64}]{{100,}}={{0,2}}")
 _SECRET_KEY = re.compile(rf"(?<![{_B64}])(?=[{_B64}]*[a-z])(?=[{_B64}]*[A-Z])[{_B64}]{{40}}(?![{_B64}])")
