@@ -44,7 +44,7 @@ HOME_ENV = "AWS_CONNECTION_WIZARD_HOME"
 FILE_NAME = "profiles.json"
 SCHEMA_VERSION = 1
 LOCK_TIMEOUT = 10.0
-NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@+-]{0,63}$")
+NAME_PATTERN = re.compile(r"\A[A-Za-z0-9][A-Za-z0-9._@+-]{0,63}\Z")  # \Z: "$" would let a final line break in
 NAME_RULE = "1-64 characters: letters, digits and . _ @ + - (starting with a letter or digit)"
 
 
