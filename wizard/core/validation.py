@@ -665,6 +665,45 @@ def check_connection(conn: Connection, secrets: Secrets) -> dict[str, Check]:
     return {key: check_field(key, values.get(key, ""), values) for key in relevant_keys(conn)}
 
 
+def present_value_errors(conn: Connection, secrets: Secrets | None = None) -> list[tuple[str, Message]]:
+    """(field, error) for every value present in `conn` (and `secrets`, when given) that fails its check: what import
+    and export demand of a profile that came from a file (an empty field is left to the method's own rules).
+
+    A connection read from a foreign file may hold anything (a list where a name belongs); it fails here, never raises.
+    """
+    try:
+        keys = relevant_keys(conn)
+    except (ValueError, TypeError):
+        return [("method", _error("unknown-method", f"Unknown method: choose one of {', '.join(METHODS)}."))]
+    values = connection_values(conn, secrets or Secrets())
+    found = []
+    for key in keys:
+        if key in ("secret_access_key", "session_token") and secrets is None:
+            continue
+        check = check_field(key, values.get(key, ""), values)
+        found += [(key, m) for m in check.errors if m.code != "required"]
+    return found
+
+
+def cleaned(conn: Connection, secrets: Secrets) -> tuple[Connection, Secrets]:
+    """Copies of `conn` and `secrets` holding each passing field's cleaned value (surrounding blanks removed...)."""
+    conn, secrets = Connection.from_dict(conn.to_dict()), Secrets(*(v for _, v in secrets.items()))
+    values = connection_values(conn, secrets)
+    for key in relevant_keys(conn):
+        check = check_field(key, values.get(key, ""), values)
+        if check.errors:
+            continue
+        if key in ("secret_access_key", "session_token"):
+            setattr(secrets, key, check.value)
+        elif key in ("endpoint_url", "proxy", "ca_bundle"):
+            setattr(conn.network, key, check.value)
+        elif key == "duration":
+            conn.duration = int(check.value)
+        elif hasattr(conn, key):
+            setattr(conn, key, check.value)
+    return conn, secrets
+
+
 def first_error(conn: Connection, secrets: Secrets) -> Message | None:
     for check in check_connection(conn, secrets).values():
         if check.errors:
