@@ -45,6 +45,10 @@ def run_gui(practice: bool = False, lang: str | None = None) -> int:
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     ready = None
+    from wizard.core.profiles import ProfileStore
+    from wizard.core.sweep import sweep_in_background
+
+    sweep_in_background(ProfileStore())  # what a hard stop left half-done, in the real store (before practice)
     if practice:  # the practice environment first, so the window's profile store is the practice one
         from wizard.ui.practice_panel import prepare_practice, start_practice
 
