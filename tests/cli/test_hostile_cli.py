@@ -73,7 +73,8 @@ def test_import_reports_every_skipped_section_without_a_traceback(env):
     items = {item["aws_name"]: item for item in json.loads(run.stdout)}
     assert items["good"]["status"] == "imported"
     for name, words in (("cont-key", "aws_access_key_id"), ("cont-source", "source_profile"),
-                        ("square", "session duration"), ("injected", "region"), ("[sso-session corp]", "not a profile")):
+                        ("square", "session duration"), ("injected", "region"),
+                        ("[sso-session corp]", "not a profile")):
         assert items[name]["status"] == "skipped" and words in items[name]["reason"], items[name]
     assert secret not in run.stdout + run.stderr
     data = json.loads(ProfileStore(env["AWS_CONNECTION_WIZARD_HOME"]).path.read_text())

@@ -13,7 +13,8 @@ pytestmark = [pytest.mark.gui, pytest.mark.keychain, pytest.mark.integration]
 TIMEOUT = 20_000
 
 
-@pytest.mark.parametrize("text", ["[" * 100_000, '{"schema_version":1,"profiles":[{"id":"x","name":"a","created_at":1e400}]}'])
+@pytest.mark.parametrize("text", ["[" * 100_000,
+                                  '{"schema_version":1,"profiles":[{"id":"x","name":"a","created_at":1e400}]}'])
 def test_a_damaged_file_shows_a_clear_dialog_and_writes_nothing(qtbot, qloop, stores, text):
     store, secret_store = stores
     store.home.mkdir(parents=True)

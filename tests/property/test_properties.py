@@ -30,7 +30,7 @@ PROGRAM = "/opt/aws-connection-wizard/bin/aws-connection-wizard"
 pytestmark = pytest.mark.timeout(600)
 
 
-# -- every field ---------------------------------------------------------------------------------------------------------
+# -- every field -------------------------------------------------------------------------------------------------------
 @pytest.mark.parametrize("key", KEYS)
 def test_every_field_check_is_total_and_what_passes_is_one_safe_line(key):
     @settings()
@@ -46,13 +46,14 @@ def test_every_field_check_is_total_and_what_passes_is_one_safe_line(key):
     run()
 
 
-# -- ARNs ----------------------------------------------------------------------------------------------------------------
+# -- ARNs --------------------------------------------------------------------------------------------------------------
 PART = st.text(alphabet=st.sampled_from("aws-cnugov0123456789iamstsrole/:_.+=,@ \n\x00é"), max_size=20)
 ARNISH = st.builds(lambda p, s, r, a, res: f"arn:{p}:{s}:{r}:{a}:{res}",
                    st.one_of(st.sampled_from(["aws", "aws-cn", "aws-us-gov"]), PART),
                    st.one_of(st.just("iam"), PART), st.one_of(st.just(""), PART),
                    st.one_of(st.from_regex(r"\A[0-9]{12}\Z"), PART),
-                   st.one_of(st.builds(lambda n: f"role/{n}", PART), st.from_regex(r"\Arole(/[A-Za-z0-9_]{1,5})*/[A-Za-z0-9+=,.@_-]{1,64}\Z"), PART))
+                   st.one_of(st.builds(lambda n: f"role/{n}", PART),
+                             st.from_regex(r"\Arole(/[A-Za-z0-9_]{1,5})*/[A-Za-z0-9+=,.@_-]{1,64}\Z"), PART))
 
 
 def test_role_arns_that_pass_parse_as_iam_role_arns_with_botocore():
@@ -83,7 +84,7 @@ def test_botocore_and_the_role_check_agree_on_what_is_an_arn():
     run()
 
 
-# -- import of arbitrary AWS files ----------------------------------------------------------------------------------------
+# -- import of arbitrary AWS files -------------------------------------------------------------------------------------
 KEYS_IN_FILES = ["aws_access_key_id", "aws_secret_access_key", "aws_session_token", "region", "role_arn",
                  "source_profile", "external_id", "duration_seconds", "credential_source", "endpoint_url", "ca_bundle",
                  "role_session_name", "credential_process", "sso_session", "s3"]
@@ -139,7 +140,7 @@ def test_import_of_arbitrary_config_and_credentials_text():
         credentials.unlink()
 
 
-# -- loading an arbitrary profile file ------------------------------------------------------------------------------------
+# -- loading an arbitrary profile file ---------------------------------------------------------------------------------
 JSON = st.recursive(
     st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), TEXT),
     lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(
@@ -176,7 +177,7 @@ def test_loading_an_arbitrary_profile_file():
         run()
 
 
-# -- export into arbitrary config text ------------------------------------------------------------------------------------
+# -- export into arbitrary config text ---------------------------------------------------------------------------------
 EXPORT_VALUE = st.text(alphabet=st.sampled_from("abc =#;\x0c\x85\u2028\x1c\t"), max_size=10)
 EXPORT_EXTRA = st.one_of(
     st.builds(lambda v: f"    {v}", st.text(alphabet=st.sampled_from("abc=[]\x0c\x85"), max_size=10)),

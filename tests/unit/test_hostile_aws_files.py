@@ -92,7 +92,7 @@ def test_imported_values_are_the_cleaned_ones(tmp_path):
     assert conn.region == "eu-west-1" and conn.access_key_id == KEY and isinstance(conn.duration, int)
 
 
-# -- export of a profile file written by someone else ---------------------------------------------------------------------
+# -- export of a profile file written by someone else ------------------------------------------------------------------
 def _hand_edited(tmp_path, **connection) -> ProfileStore:
     store = ProfileStore(tmp_path / "home")
     store.add(Profile.new("victim", Connection(method="access-key", region="eu-west-1", access_key_id=KEY)))

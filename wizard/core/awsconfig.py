@@ -528,7 +528,8 @@ def export_profile(
     path = Path(os.path.realpath(to or config_path()))
     store.home.mkdir(mode=0o700, parents=True, exist_ok=True)
     try:
-        with FileLock(str(store.home / "awsconfig.lock"), timeout=LOCK_TIMEOUT, mode=0o600):  # our writers, one at a time
+        # our writers, one at a time
+        with FileLock(str(store.home / "awsconfig.lock"), timeout=LOCK_TIMEOUT, mode=0o600):
             return _export_locked(store, profile, path, aws_name, used, replace, program)
     except Timeout:
         raise ExportError(f"Another aws-connection-wizard is exporting into {path}; try again.") from None

@@ -11,8 +11,8 @@ id, and takes it away when both writes are done. The sweep, run when the program
 
 Both happen under the profile file's lock, taken without waiting (a busy lock means another writer is at work: the
 sweep leaves everything for the next start). Only ids this store marked are ever deleted: the keychain is shared with
-other profile homes (`AWS_CONNECTION_WIZARD_HOME`, the practice store), whose entries are not orphans. With no marker and
-no temporary file (the common case) the sweep costs one directory listing and never touches the keychain.
+other profile homes (`AWS_CONNECTION_WIZARD_HOME`, the practice store), whose entries are not orphans. With no marker
+and no temporary file (the common case) the sweep costs one directory listing and never touches the keychain.
 """
 
 from __future__ import annotations

@@ -186,9 +186,9 @@ def _clean(key: str, raw: str) -> tuple[str, str]:
 
 
 _SURROUNDING = re.compile(rf"\A[\s{_INVISIBLE}]+|[\s{_INVISIBLE}]+\Z")  # blanks and invisible characters, mixed
-# Characters no saved value may hold: control characters (line breaks, NUL, NEL U+0085, form feed...), line and paragraph
-# separators, and format characters (zero-width, bidirectional overrides). A value written into an AWS file must be a
-# single line an administrator can read.
+# Characters no saved value may hold: control characters (line breaks, NUL, NEL U+0085, form feed...), line and
+# paragraph separators, and format characters (zero-width, bidirectional overrides). A value written into an AWS file
+# must be a single line an administrator can read.
 _UNSAFE_CATEGORIES = ("Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn")
 
 
