@@ -141,13 +141,13 @@ def test_import_of_arbitrary_config_and_credentials_text():
 
 
 # -- loading an arbitrary profile file ---------------------------------------------------------------------------------
-JSON = st.recursive(
-    st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), TEXT),
-    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(
-        st.one_of(st.sampled_from(["id", "name", "connection", "network", "created_at", "tested_at", "duration",
-                                   "region", "method", "profiles", "schema_version", "last_report"]), TEXT),
-        inner, max_size=5)),
-    max_leaves=20)
+def _containers(inner):
+    keys = st.one_of(st.sampled_from(["id", "name", "connection", "network", "created_at", "tested_at", "duration",
+                                      "region", "method", "profiles", "schema_version", "last_report"]), TEXT)
+    return st.lists(inner, max_size=4) | st.dictionaries(keys, inner, max_size=5)
+
+
+JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.floats() | TEXT, _containers, max_leaves=20)
 GOOD = {"id": "x", "name": "a", "connection": {"method": "access-key"}}
 PROFILE_FILE = st.one_of(
     st.binary(max_size=200),
