@@ -18,7 +18,8 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("AWS_EC2_METADATA_DISABLED", "true")
 
-pytest_plugins = ("tests.support.aws",)  # the session fixture `aws_emulator` (moto on 127.0.0.1, signing enforced)
+# the session fixture `aws_emulator` (moto on 127.0.0.1, signing enforced); the property tests' example counts
+pytest_plugins = ("tests.support.aws", "tests.support.property_counts")
 
 _real_getaddrinfo = socket.getaddrinfo
 _LOCAL_NAMES = {"localhost", "localhost.localdomain", "ip6-localhost", ""}

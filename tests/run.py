@@ -4,7 +4,9 @@ The suite runs in a private world: a temporary HOME and XDG directories (so no k
 real home), a private D-Bus session with gnome-keyring-daemon unlocked (a real Secret Service for the keychain tests),
 offscreen Qt, no AWS variables inherited, and instance metadata disabled for child processes. Usage:
 
-    python -m tests.run [pytest arguments]
+    python -m tests.run [--long] [pytest arguments]
+
+--long runs the property tests with 10,000 examples each instead of 2,000 (AWSCW_PROPERTY_EXAMPLES sets any number).
 """
 
 from __future__ import annotations
@@ -92,6 +94,9 @@ def _inside(argv: list[str]) -> int:
 
 
 def main(argv: list[str]) -> int:
+    if "--long" in argv:
+        argv = [a for a in argv if a != "--long"]
+        os.environ["AWSCW_PROPERTY_EXAMPLES"] = "10000"
     return _inside(argv) if os.environ.get(MARKER) == "1" else _outside(argv)
 
 

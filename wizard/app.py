@@ -44,14 +44,19 @@ def run_gui(practice: bool = False, lang: str | None = None) -> int:
     app.setWindowIcon(app_icon())
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
+    closed = asyncio.Event()
+    app.aboutToQuit.connect(closed.set)
+    _end_on_signals(app, closed)  # SIGTERM (logout) and SIGHUP end the program as closing its window does
     ready = None
+    from wizard.core.profiles import ProfileStore
+    from wizard.core.sweep import sweep_in_background
+
+    sweep_in_background(ProfileStore())  # what a hard stop left half-done, in the real store (before practice)
     if practice:  # the practice environment first, so the window's profile store is the practice one
         from wizard.ui.practice_panel import prepare_practice, start_practice
 
         session = prepare_practice(app)
     window = open_main_window(practice)  # the manager; with no profile yet, the wizard over it
-    closed = asyncio.Event()
-    app.aboutToQuit.connect(closed.set)
     with loop:
         if practice:
             ready = loop.create_task(start_practice(window, session))
@@ -59,6 +64,26 @@ def run_gui(practice: bool = False, lang: str | None = None) -> int:
             loop.create_task(_quit_after_show(window, ready))
         loop.run_until_complete(closed.wait())
     return 0
+
+
+def _end_on_signals(app, closed) -> None:
+    """SIGTERM and SIGHUP quit the application the way closing the last window does: aboutToQuit runs (practice mode
+    stops its emulators and removes its profiles there; its atexit hook covers a signal before the loop runs). Qt's
+    loop gives Python a moment to run the handlers every 200 ms."""
+    import signal
+
+    from PySide6.QtCore import QTimer
+
+    def end(signum, frame) -> None:
+        app.quit()
+        closed.set()
+
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), end)
+    app._signal_tick = QTimer(app)  # kept with the application
+    app._signal_tick.timeout.connect(lambda: None)
+    app._signal_tick.start(200)
 
 
 async def _quit_after_show(window, ready) -> None:

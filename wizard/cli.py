@@ -45,7 +45,15 @@ def main(argv: list[str] | None = None) -> int:
         from wizard.app import run_gui  # Qt is imported only here
 
         return run_gui(practice=args.practice, lang=args.lang)
+    _sweep()
     return int(args.run(args))
+
+
+def _sweep() -> None:
+    """Finish what a hard stop left half-done (wizard.core.sweep): one directory listing when there is nothing to do."""
+    from wizard.core.sweep import sweep
+
+    sweep()
 
 
 if __name__ == "__main__":

@@ -185,7 +185,7 @@ def test_newer_schema_and_corrupt_files_are_refused(store):
     with pytest.raises(StoreError, match="not valid JSON"):
         store.list()
     store.path.write_text(json.dumps({"schema_version": 1, "profiles": [{"no": "id"}]}))
-    with pytest.raises(StoreError, match="unexpected layout"):
+    with pytest.raises(StoreError, match="damaged: a profile has no id"):
         store.list()
 
 

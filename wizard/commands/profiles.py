@@ -285,6 +285,9 @@ def cmd_import(args) -> int:
         items = import_profiles(ProfileStore(), SecretStore(), config, credentials)
     except (BotoCoreError, OSError, UnicodeDecodeError) as exc:
         raise CommandError(f"cannot read the AWS files: {exc}", EXIT_USAGE) from None
+    if getattr(args, "json", False):
+        print(json.dumps([item.to_json() for item in items], indent=2))
+        return EXIT_OK
     if not items:
         print(f"No profiles found in {config} or {credentials}.")
     for item in items:
@@ -463,6 +466,7 @@ def register(subparsers) -> None:
     p.add_argument("--config", metavar="PATH", help="config file (default: $AWS_CONFIG_FILE or ~/.aws/config)")
     p.add_argument("--credentials", metavar="PATH",
                    help="credentials file (default: $AWS_SHARED_CREDENTIALS_FILE or ~/.aws/credentials)")
+    p.add_argument("--json", action="store_true", help="each section imported or skipped (and why) as JSON")
 
     p = _add_parser(
         subparsers, "export", "Write the profile into the AWS config file for the AWS CLI and SDKs.", cmd_export,

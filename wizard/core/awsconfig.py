@@ -81,6 +81,17 @@ class ImportItem:
     reason: str = ""
     profile: Profile | None = None
 
+    def to_json(self) -> dict:
+        return {"aws_name": self.aws_name, "status": self.status, "reason": self.reason or None,
+                "profile": self.profile.name if self.profile else None,
+                "method": self.profile.connection.method if self.profile else None}
+
+
+# The settings import reads from a profile; a value of one of them that fails its field check skips the profile.
+_READ_KEYS = ("aws_access_key_id", "aws_secret_access_key", "aws_session_token", "region", "endpoint_url", "ca_bundle",
+              "role_session_name", "duration_seconds", "role_arn", "source_profile", "credential_source",
+              "external_id", "credential_process")
+
 
 def read_shared_files(config: Path | None = None, credentials: Path | None = None) -> dict[str, dict]:
     """AWS profile name -> its settings, the credentials file's keys merged over the config file's (as the SDKs do)."""
@@ -89,13 +100,26 @@ def read_shared_files(config: Path | None = None, credentials: Path | None = Non
     config = config or config_path()
     credentials = credentials or credentials_path()
     merged: dict[str, dict] = {}
+    # parse_subsections=False: an indented block stays the text it is (never a dict); the field checks refuse it.
     if config.is_file():
-        for name, values in build_profile_map(raw_config_parse(str(config))).get("profiles", {}).items():
+        parsed = raw_config_parse(str(config), parse_subsections=False)
+        for name, values in build_profile_map(parsed).get("profiles", {}).items():
             merged[name] = dict(values)
     if credentials.is_file():
-        for name, values in raw_config_parse(str(credentials)).items():
+        for name, values in raw_config_parse(str(credentials), parse_subsections=False).items():
             merged.setdefault(name, {}).update(values)
     return merged
+
+
+def other_sections(config: Path | None = None) -> list[str]:
+    """Section headers of the config file that are not profiles ([sso-session X], [services X], anything else)."""
+    from botocore.configloader import raw_config_parse
+
+    config = config or config_path()
+    if not config.is_file():
+        return []
+    return [name for name in raw_config_parse(str(config), parse_subsections=False)
+            if name != "default" and not name.startswith("profile")]
 
 
 def _has_keys(values: dict) -> bool:
@@ -108,9 +132,33 @@ def _base_connection(values: dict, **kw) -> Connection:
     conn.network.ca_bundle = values.get("ca_bundle", "") or ""
     if values.get("role_session_name"):
         conn.session_name = values["role_session_name"]
-    if str(values.get("duration_seconds", "")).isdigit():
-        conn.duration = int(values["duration_seconds"])
+    if values.get("duration_seconds"):
+        conn.duration = values["duration_seconds"]  # text until checked (`_checked` turns it into seconds)
     return conn
+
+
+def _checked(plan: tuple) -> tuple:
+    """The plan with every value passed through the field checks: cleaned, or the profile skipped with the reason."""
+    from wizard.core.validation import LABELS, cleaned, present_value_errors
+
+    name, conn, secrets, reason = plan
+    if conn is None:
+        return plan
+    errors = present_value_errors(conn, secrets)
+    if errors:
+        key, message = errors[0]
+        return name, None, Secrets(), f"its {LABELS.get(key, key)} is not valid: {message.text}"
+    conn, secrets = cleaned(conn, secrets)
+    return name, conn, secrets, reason
+
+
+def _multi_line(values: dict) -> str:
+    """The first setting import reads whose value continues on an indented line ("" when none does)."""
+    for key in _READ_KEYS:
+        value = values.get(key)
+        if value is not None and (not isinstance(value, str) or "\n" in value or "\r" in value):
+            return key
+    return ""
 
 
 def _keys(values: dict) -> tuple[str, Secrets]:
@@ -123,6 +171,14 @@ def plan_import(profiles: dict[str, dict]) -> list[tuple[str, Connection | None,
     """(aws name, connection or None when skipped, secrets, reason) for every profile, key profiles first."""
     plans = []
     for name, values in profiles.items():
+        key = _multi_line(values)
+        if key:
+            plans.append((name, None, Secrets(), f"its {key} continues on an indented line (one value per line)"))
+            continue
+        source = values.get("source_profile")
+        if source and _multi_line(profiles.get(source, {})):
+            plans.append((name, None, Secrets(), f"its source profile {source!r} has a value on several lines"))
+            continue
         if values.get("credential_process"):
             reason = "written by aws-connection-wizard" if "credential-process" in values["credential_process"] else \
                 "uses credential_process (another program holds its secret)"
@@ -137,6 +193,7 @@ def plan_import(profiles: dict[str, dict]) -> list[tuple[str, Connection | None,
             plans.append((name, None, Secrets(), "uses IAM Identity Center or web identity, which this wizard does not manage"))
         else:
             plans.append((name, None, Secrets(), "has no credentials"))
+    plans = [_checked(plan) for plan in plans]
     return sorted(plans, key=lambda p: (p[1] is not None and p[1].method == "cross-account", p[0]))
 
 
@@ -177,7 +234,8 @@ def import_profiles(
     credentials = credentials or credentials_path()
     entered = min(time.time(), credentials.stat().st_mtime) if credentials.is_file() else time.time()
     existing = set(store.names())
-    items: list[ImportItem] = []
+    items: list[ImportItem] = [ImportItem(f"[{header}]", "skipped", "not a profile section")
+                               for header in other_sections(config) if only is None]
     imported: set[str] = set()
     for aws_name, conn, secrets, reason in plan_import(read_shared_files(config, credentials)):
         if only is not None and aws_name not in only:
@@ -238,7 +296,32 @@ def _header(aws_name: str) -> str:
 def _render(aws_name: str, profile_name: str, settings: list[tuple[str, str]], newline: str) -> str:
     lines = [f"[{_header(aws_name)}]", f"{MARKER} (profile {profile_name}); the secret stays in the OS keychain."]
     lines += [f"{key} = {value}" for key, value in settings if value not in ("", None)]
+    for line in lines:  # the last guard: whatever the checks missed never becomes a second line in the file
+        if not isinstance(line, str) or _unsafe_line(line):
+            raise ExportError(f"Profile {profile_name!r} has a value with a line break or a control character; "
+                              "nothing was written.")
     return newline.join(lines) + newline
+
+
+def _unsafe_line(line: str) -> bool:
+    from wizard.core.validation import unsafe_characters
+
+    return bool(unsafe_characters(line)) or line[:1].isspace()
+
+
+def check_exportable(profile: Profile) -> None:
+    """Refuse a profile whose name or settings fail the field checks (a hand-edited profile file may hold anything)."""
+    from wizard.core.validation import LABELS, present_value_errors
+
+    if not isinstance(profile.name, str) or not NAME_PATTERN.match(profile.name):
+        raise ExportError(f"The profile name {profile.name!r} is not valid; nothing was written.")
+    conn = profile.connection
+    errors = present_value_errors(conn)
+    if errors:
+        key, message = errors[0]
+        detail = message.text
+        raise ExportError(f"Profile {profile.name!r} cannot be exported: its {LABELS.get(key, key)} is not valid "
+                          f"({detail}). Fix it in the wizard; nothing was written.")
 
 
 def _common(conn: Connection) -> list[tuple[str, str]]:
@@ -283,6 +366,7 @@ def plan_sections(
             f"{profile.name!r} is a practice profile (local emulator, practice keys); practice profiles are never "
             "exported to the AWS config file."
         )
+    check_exportable(profile)
     conn = profile.connection
     call = f"{program} credential-process {profile.name}"
     if style == "process":
@@ -359,13 +443,22 @@ def find_sections(lines: list[str]) -> list[_Span]:
     return spans
 
 
+def split_lines(text: str) -> list[str]:
+    """The lines of a config file as configparser reads them (ends kept): only \\n, \\r\\n and \\r end a line.
+    str.splitlines also breaks at \\x0c, \\x85, \\u2028..., which would cut a user's comment in two."""
+    return _LINE.findall(text)
+
+
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+
+
 def _newline_of(text: str) -> str:
     return "\r\n" if text.count("\r\n") * 2 > text.count("\n") else "\n"
 
 
 def merge_sections(text: str, sections: dict[str, str], *, replace: bool = False) -> str:
     """`text` with each section replaced in place (ours, or any with `replace`) or appended at the end."""
-    lines = text.splitlines(keepends=True)
+    lines = split_lines(text)
     spans = find_sections(lines)
     for name in sections:
         found = [s for s in spans if s.name == name]
@@ -435,7 +528,8 @@ def export_profile(
     path = Path(os.path.realpath(to or config_path()))
     store.home.mkdir(mode=0o700, parents=True, exist_ok=True)
     try:
-        with FileLock(str(store.home / "awsconfig.lock"), timeout=LOCK_TIMEOUT):  # our writers, one at a time
+        # our writers, one at a time
+        with FileLock(str(store.home / "awsconfig.lock"), timeout=LOCK_TIMEOUT, mode=0o600):
             return _export_locked(store, profile, path, aws_name, used, replace, program)
     except Timeout:
         raise ExportError(f"Another aws-connection-wizard is exporting into {path}; try again.") from None

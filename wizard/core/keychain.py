@@ -20,6 +20,7 @@ any backend with priority below 1 are refused with a `KeychainError("no-keyring"
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
 from contextlib import closing
 
@@ -36,6 +37,10 @@ NAMED_ENTRIES = ("mfa_session", "sso_access_token", "sso_refresh_token", "sso_re
                  "sso_registration_authorization_code")
 MAX_ENTRY_LENGTH = 16384  # a named entry holds a small JSON document (an SSO token and its expiry)
 DEFAULT_UNLOCK_TIMEOUT = 120.0  # seconds the user gets to answer an unlock prompt
+
+WRITE_TRIES = 3  # a transient Secret Service error on a write is retried this many times in all
+RETRY_PAUSES = (0.05, 0.2)  # seconds before the 2nd and 3rd try
+_FINAL_NAMES = ("LockedException", "PromptDismissedException", "SecretServiceNotAvailableException")
 
 _REFUSED_CLASS_WORDS = ("fail", "null", "plaintext")
 _REFUSED_MODULE_PARTS = ("fail", "null", "file", "plaintext")
@@ -131,6 +136,29 @@ def classify(exc: BaseException, secrets: Iterable[str] = ()) -> KeychainError:
     return KeychainError("keyring-error", f"The keychain reported an error: {detail}")
 
 
+def transient(exc: BaseException) -> bool:
+    """True for a Secret Service error worth another try: gnome-keyring answers two writers of the same entry at once
+    with `ItemNotFoundException: Item does not exist!` (one replaced the item the other was replacing), and D-Bus calls
+    can fail the same way. Locked, dismissed, missing keychains and every other backend's errors are final."""
+    if isinstance(exc, (KeychainError, keyring.errors.KeyringLocked, keyring.errors.NoKeyringError)):
+        return False
+    if type(exc).__name__ in _FINAL_NAMES:
+        return False
+    return (type(exc).__module__ or "").startswith(("secretstorage", "jeepney"))
+
+
+def _retried(call, *args):
+    """`call(*args)`, tried up to WRITE_TRIES times while it fails with a transient error."""
+    for attempt in range(WRITE_TRIES):
+        try:
+            return call(*args)
+        except Exception as exc:  # noqa: BLE001 - backends raise anything; only transient ones are retried
+            if attempt == WRITE_TRIES - 1 or not transient(exc):
+                raise
+            time.sleep(RETRY_PAUSES[min(attempt, len(RETRY_PAUSES) - 1)])
+    raise AssertionError("unreachable")
+
+
 class SecretStore:
     """Secrets of profiles in the OS keychain, keyed by profile id.
 
@@ -185,7 +213,7 @@ class SecretStore:
             for field, value in secrets.items():
                 name = entry_name(profile_id, field)
                 if value:
-                    backend.set_password(self.service, name, value)
+                    _retried(backend.set_password, self.service, name, value)
                     written.append(name)
                 else:
                     _delete_quietly(backend, self.service, name)
@@ -200,7 +228,7 @@ class SecretStore:
         found = {}
         try:
             for field in SECRET_FIELDS:
-                found[field] = backend.get_password(self.service, entry_name(profile_id, field)) or ""
+                found[field] = _retried(backend.get_password, self.service, entry_name(profile_id, field)) or ""
         except Exception as exc:  # noqa: BLE001 - backends raise anything; classify() sorts it
             raise classify(exc, found.values()) from None
         return Secrets(**found)
@@ -210,7 +238,7 @@ class SecretStore:
         backend = self._ready()
         for field in SECRET_FIELDS:
             try:
-                backend.delete_password(self.service, entry_name(profile_id, field))
+                _retried(_delete_one, backend, self.service, entry_name(profile_id, field))
             except keyring.errors.PasswordDeleteError:
                 pass
             except Exception as exc:  # noqa: BLE001 - backends raise anything; classify() sorts it
@@ -253,9 +281,19 @@ class SecretStore:
         self.set_entry(owner, name, "")
 
 
-def _delete_quietly(backend, service: str, name: str) -> None:
+def _delete_one(backend, service: str, name: str) -> None:
+    """Delete one entry; one that vanished under us (another writer deleted it) counts as deleted."""
     try:
         backend.delete_password(service, name)
+    except Exception as exc:  # noqa: BLE001 - see transient()
+        if type(exc).__name__ == "ItemNotFoundException":
+            raise keyring.errors.PasswordDeleteError("No such password!") from None
+        raise
+
+
+def _delete_quietly(backend, service: str, name: str) -> None:
+    try:
+        _retried(_delete_one, backend, service, name)
     except keyring.errors.PasswordDeleteError:
         pass
 

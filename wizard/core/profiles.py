@@ -44,12 +44,26 @@ HOME_ENV = "AWS_CONNECTION_WIZARD_HOME"
 FILE_NAME = "profiles.json"
 SCHEMA_VERSION = 1
 LOCK_TIMEOUT = 10.0
-NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@+-]{0,63}$")
+NAME_PATTERN = re.compile(r"\A[A-Za-z0-9][A-Za-z0-9._@+-]{0,63}\Z")  # \Z: "$" would let a final line break in
 NAME_RULE = "1-64 characters: letters, digits and . _ @ + - (starting with a letter or digit)"
 
 
 class StoreError(Exception):
     """The profile file cannot be read or written (an environment problem: CLI exit code 3)."""
+
+
+class DamagedStoreError(StoreError):
+    """The profile file is not a profile file this program can read (broken JSON, wrong types, impossible numbers).
+    Nothing is written over it; the message names the file and the backup to recover from."""
+
+    def __init__(self, path: Path, problem: str, backup: Path):
+        self.path, self.problem, self.backup = path, problem, backup
+        if backup.is_file():
+            advice = (f"The previous version is kept in {backup}: to go back to it, close aws-connection-wizard and "
+                      f"copy it over the damaged file (cp '{backup}' '{path}').")
+        else:
+            advice = "There is no backup (profiles.json.bak) to go back to."
+        super().__init__(f"The profile file {path} is damaged: {problem}. Nothing was changed. {advice}")
 
 
 class ProfileError(ValueError):
@@ -106,6 +120,102 @@ def default_home() -> Path:
     return Path(os.environ.get(HOME_ENV) or platformdirs.user_config_dir(APP_DIR_NAME))
 
 
+# -- reading a file another program may have written -----------------------------------------------------------------
+class _LayoutError(ValueError):
+    """A decoded profile file that is not what this program writes (the text says where)."""
+
+
+MAX_FILE_BYTES = 64 << 20  # far above any real profile file; a bigger one is not ours
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if value != value or value in (float("inf"), float("-inf")):
+        raise _LayoutError(f"the number {text[:40]} is too large")
+    return value
+
+
+def _no_constant(name: str):
+    raise _LayoutError(f"{name} is not a number JSON allows")
+
+
+def decode(raw: bytes) -> object:
+    """The file's JSON, refusing what would break later: NaN, Infinity, numbers beyond a float, absurd nesting."""
+    if len(raw) > MAX_FILE_BYTES:
+        raise _LayoutError(f"it is {len(raw)} bytes long")
+    try:
+        return json.loads(raw.decode("utf-8"), parse_float=_finite, parse_constant=_no_constant)
+    except UnicodeDecodeError:
+        raise _LayoutError("it is not UTF-8 text") from None
+    except json.JSONDecodeError as exc:
+        raise _LayoutError(f"it is not valid JSON ({exc})") from None
+    except RecursionError:
+        raise _LayoutError("it nests brackets too deeply") from None
+    except ValueError as exc:  # an integer with thousands of digits
+        if isinstance(exc, _LayoutError):
+            raise
+        raise _LayoutError("it holds a number too long to read") from None
+
+
+_TEXT, _NUMBER, _WHEN, _FLAG = (str,), "number", "time", (bool,)
+_CONNECTION_TYPES = {
+    "method": _TEXT, "region": _TEXT, "service": _TEXT, "access_key_id": _TEXT, "role": _TEXT, "role_arn": _TEXT,
+    "external_id": _TEXT, "source": _TEXT, "session_name": _TEXT, "duration": "seconds", "bucket": _TEXT,
+    "model_id": _TEXT, "invoke_model": _FLAG, "token_entered_at": _WHEN,
+}
+_NETWORK_TYPES = {"endpoint_url": _TEXT, "proxy": _TEXT, "ca_bundle": _TEXT, "connect_timeout": _NUMBER,
+                  "read_timeout": _NUMBER}
+_PROFILE_TYPES = {
+    "id": _TEXT, "name": _TEXT, "created_at": _WHEN, "tested_at": _WHEN, "last_result": _TEXT, "untested": _FLAG,
+    "practice": _FLAG, "expiration": _WHEN, "last_report": (dict,), "identity_arn": _TEXT, "assumed_arn": _TEXT,
+}
+_NULLABLE = {"tested_at", "last_result", "expiration", "last_report", "identity_arn", "assumed_arn", "token_entered_at"}
+_LAST_TIME = 253402300799.0  # 9999-12-31T23:59:59Z: the last second datetime can show
+
+
+def _check_value(where: str, key: str, value, kind) -> None:
+    if value is None and key in _NULLABLE:
+        return
+    number = isinstance(value, (int, float)) and not isinstance(value, bool)
+    if kind == _WHEN:
+        ok = number and 0 <= value <= _LAST_TIME
+    elif kind == _NUMBER:
+        ok = number and 0 < value <= 3600
+    elif kind == "seconds":
+        ok = isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 10**6
+    else:
+        ok = isinstance(value, kind)
+    if not ok:
+        raise _LayoutError(f"{where} has an impossible {key} ({type(value).__name__})")
+
+
+def checked_profile(data) -> dict:
+    """One profile of a decoded file, with every known key of the right type (unknown keys are ignored)."""
+    if not isinstance(data, dict):
+        raise _LayoutError(f"a profile is a {type(data).__name__}, not an object")
+    name = data.get("name")
+    where = f"profile {name!r}" if isinstance(name, str) else "a profile"
+    for key in ("id", "name"):
+        if not isinstance(data.get(key), str) or not data[key]:
+            raise _LayoutError(f"{where} has no {key}")
+    for key, kind in _PROFILE_TYPES.items():
+        if key in data:
+            _check_value(where, key, data[key], kind)
+    connection = {} if data.get("connection") is None else data["connection"]
+    if not isinstance(connection, dict):
+        raise _LayoutError(f"{where} has a connection that is not an object")
+    for key, kind in _CONNECTION_TYPES.items():
+        if key in connection:
+            _check_value(where, key, connection[key], kind)
+    network = {} if connection.get("network") is None else connection["network"]
+    if not isinstance(network, dict):
+        raise _LayoutError(f"{where} has network settings that are not an object")
+    for key, kind in _NETWORK_TYPES.items():
+        if key in network:
+            _check_value(where, key, network[key], kind)
+    return data
+
+
 # -- schema migration ------------------------------------------------------------------------------------------------
 def migrate(data: dict) -> dict:
     """Upgrade a decoded profile file to SCHEMA_VERSION.
@@ -116,7 +226,7 @@ def migrate(data: dict) -> dict:
     if not isinstance(data, dict):
         raise StoreError("The profile file does not hold a JSON object.")
     version = data.get("schema_version", 0)
-    if not isinstance(version, int) or version < 0:
+    if not isinstance(version, int) or isinstance(version, bool) or version < 0:
         raise StoreError(f"The profile file has an invalid schema_version {version!r}.")
     if version > SCHEMA_VERSION:
         raise StoreError(
@@ -125,12 +235,25 @@ def migrate(data: dict) -> dict:
         )
     if version == 0:
         data = _migrate_0_to_1(data)
+    if not isinstance(data.get("profiles"), list):
+        raise _LayoutError("its profiles are not a list")
     return data
 
 
 def _migrate_0_to_1(data: dict) -> dict:
     profiles = []
-    for name, flat in (data.get("profiles") or {}).items():
+    old = data.get("profiles") or {}
+    if not isinstance(old, dict):
+        raise _LayoutError("its profiles (schema version 0) are not an object")
+    for name, flat in old.items():
+        if not isinstance(flat, dict):
+            raise _LayoutError(f"profile {name!r} is a {type(flat).__name__}, not an object")
+        checked_profile({"id": "-", "name": name, "connection": flat})  # the connection's types, before converting
+        for key in ("tested_at", "created_at"):
+            if key in flat:
+                _check_value(f"profile {name!r}", key, flat[key], _WHEN)
+        if "last_result" in flat:
+            _check_value(f"profile {name!r}", "last_result", flat["last_result"], _TEXT)
         flat = dict(flat)
         meta = {k: flat.pop(k) for k in ("tested_at", "last_result", "created_at") if k in flat}
         profiles.append(
@@ -190,7 +313,7 @@ class ProfileStore:
         self.home = Path(home) if home is not None else default_home()
         self.path = self.home / FILE_NAME
         self.backup_path = self.home / (FILE_NAME + ".bak")
-        self._lock = FileLock(str(self.home / (FILE_NAME + ".lock")), timeout=LOCK_TIMEOUT)
+        self._lock = FileLock(str(self.home / (FILE_NAME + ".lock")), timeout=LOCK_TIMEOUT, mode=0o600)
 
     # reading
     def _read(self) -> dict:
@@ -201,18 +324,19 @@ class ProfileStore:
         except OSError as exc:
             raise StoreError(f"Cannot read {self.path}: {exc.strerror or exc}") from None
         try:
-            data = json.loads(raw.decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise StoreError(
-                f"{self.path} is not valid JSON ({exc}); the previous version is in {self.backup_path}."
-            ) from None
-        return migrate(data)
+            data = decode(raw)
+            data = migrate(data)
+            return {"schema_version": SCHEMA_VERSION, "profiles": [checked_profile(p) for p in data["profiles"]]}
+        except _LayoutError as exc:
+            raise DamagedStoreError(self.path, str(exc), self.backup_path) from None
+        except StoreError as exc:
+            raise DamagedStoreError(self.path, str(exc).rstrip("."), self.backup_path) from None
 
     def _profiles(self) -> list[Profile]:
         try:
             return [Profile.from_dict(p) for p in self._read()["profiles"]]
-        except (TypeError, KeyError, AttributeError) as exc:
-            raise StoreError(f"{self.path} has an unexpected layout: {exc}") from None
+        except (TypeError, KeyError, AttributeError, ValueError) as exc:  # checked_profile should have caught it
+            raise DamagedStoreError(self.path, f"unexpected layout ({type(exc).__name__})", self.backup_path) from None
 
     def list(self) -> list[Profile]:
         return self._profiles()
@@ -295,7 +419,7 @@ class ProfileStore:
 
         return self._mutate(change)
 
-    def duplicate(self, name: str, new_name: str) -> Profile:
+    def duplicate(self, name: str, new_name: str, new_id: str | None = None) -> Profile:
         """A copy of the settings under a new name and a new id. Copy the secrets with `duplicate_profile`."""
         check_name(new_name)
 
@@ -303,7 +427,7 @@ class ProfileStore:
             source = _named(profiles, name)
             _ensure_free(profiles, new_name)
             copy = Profile.from_dict(source.to_dict())
-            copy.id, copy.name, copy.created_at = str(uuid.uuid4()), new_name, time.time()
+            copy.id, copy.name, copy.created_at = new_id or str(uuid.uuid4()), new_name, time.time()
             profiles.append(copy)
             return copy
 
@@ -407,46 +531,75 @@ def save_connection(
     else:
         conn.token_entered_at = None
 
-    if conn.uses_keys or previous is not None:
-        secrets_store.save(profile.id, secrets if conn.uses_keys else Secrets())
     if report is not None and (not untested or has_outcome(report)):
         record_test(profile, report)  # "Save without testing" after a test that failed: it failed, not untested
     else:
         forget_test(profile)
-    try:
-        return store.update(profile) if previous is not None else store.add(profile)
-    except BaseException:
-        if previous is None and conn.uses_keys:
+    if previous is not None:  # the id is in the file already: its entries are never orphaned
+        secrets_store.save(profile.id, secrets if conn.uses_keys else Secrets())
+        return store.update(profile)
+    if not conn.uses_keys:
+        return store.add(profile)
+    from wizard.core import sweep
+
+    with sweep.pending(store, profile.id) as settled:  # a stop before the file names the id: the sweep deletes them
+        try:
+            secrets_store.save(profile.id, secrets)
+        except KeychainError:
+            settled()  # the keychain took back what it wrote: nothing to sweep
+            raise
+        try:
+            return store.add(profile)
+        except BaseException:
             try:
                 secrets_store.delete(profile.id)
             except KeychainError:
                 pass
-        raise
+            raise
 
 
 def remove_profile(store: ProfileStore, secrets_store: SecretStore, name: str) -> Profile:
-    """Remove the profile from the file, then its keychain entries: a hard stop in between never leaves a listed
-    profile without its secret (at worst an unlisted entry in the keychain). A keychain failure says the profile is
-    gone but its entries stayed. `wizard.core.profile_service.delete` checks for dependents first."""
-    removed = store.remove(name)
-    try:
-        secrets_store.delete(removed.id)
-    except KeychainError as exc:
-        raise KeychainError(exc.code, f"The profile {name} was deleted, but its keychain entries could not be "
-                                      f"removed: {exc.message}") from None
+    """Remove the profile from the file, then its keychain entries: a hard stop in between leaves entries no profile
+    refers to (the next start's sweep, `wizard.core.sweep`, deletes them), never a listed profile without its secret.
+    A keychain failure says the profile is gone but its entries stayed (they stay marked for the sweep).
+    `wizard.core.profile_service.delete` checks for dependents first."""
+    from wizard.core import sweep
+
+    profile = store.get(name)
+    with sweep.pending(store, profile.id):
+        removed = store.remove(name)
+        try:
+            secrets_store.delete(removed.id)
+        except KeychainError as exc:
+            raise KeychainError(exc.code, f"The profile {name} was deleted, but its keychain entries could not be "
+                                          f"removed: {exc.message}") from None
     return removed
 
 
 def duplicate_profile(store: ProfileStore, secrets_store: SecretStore, name: str, new_name: str) -> Profile:
-    """Copy a profile and its secrets under a new name (a keychain failure leaves no copy behind)."""
+    """Copy a profile and its secrets under a new name. The secrets are copied first, under a pending marker, then the
+    file names the copy: a keychain failure leaves no copy behind, and a hard stop in between leaves only entries the
+    next start's sweep (`wizard.core.sweep`) deletes, never a listed copy without its secret."""
+    from wizard.core import sweep
+
+    check_name(new_name)
     source = store.get(name)
-    copy = store.duplicate(name, new_name)
-    try:
-        secrets_store.save(copy.id, secrets_store.load(source.id))
-    except BaseException:
-        store.remove(new_name)
-        raise
-    return copy
+    _ensure_free(store.list(), new_name)
+    new_id = str(uuid.uuid4())
+    with sweep.pending(store, new_id) as settled:
+        try:
+            secrets_store.save(new_id, secrets_store.load(source.id))
+        except KeychainError:
+            settled()
+            raise
+        try:
+            return store.duplicate(name, new_name, new_id=new_id)
+        except BaseException:
+            try:
+                secrets_store.delete(new_id)
+            except KeychainError:
+                pass
+            raise
 
 
 def renew_session_token(

@@ -13,6 +13,7 @@ import ipaddress
 import os
 import re
 import secrets as _secrets
+import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -177,11 +178,23 @@ def _clean(key: str, raw: str) -> tuple[str, str]:
         value = "".join(kept)
         removed = "".join(c for c in raw if c.isspace() or c in _INVISIBLE)
         return value, removed
-    value = raw.strip().strip(_INVISIBLE).strip()
+    value = _SURROUNDING.sub("", raw)
     if value == raw:
         return value, ""
     start = raw.find(value) if value else len(raw)
     return value, raw[:start] + raw[start + len(value) :]
+
+
+_SURROUNDING = re.compile(rf"\A[\s{_INVISIBLE}]+|[\s{_INVISIBLE}]+\Z")  # blanks and invisible characters, mixed
+# Characters no saved value may hold: control characters (line breaks, NUL, NEL U+0085, form feed...), line and
+# paragraph separators, and format characters (zero-width, bidirectional overrides). A value written into an AWS file
+# must be a single line an administrator can read.
+_UNSAFE_CATEGORIES = ("Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn")
+
+
+def unsafe_characters(value: str) -> list[str]:
+    """The characters of `value` that may not be saved or written into a file (see _UNSAFE_CATEGORIES)."""
+    return [c for c in dict.fromkeys(value) if unicodedata.category(c) in _UNSAFE_CATEGORIES]
 
 
 def _other(values: Mapping[str, str] | None, key: str) -> str:
@@ -437,7 +450,7 @@ def _duration(value: str, values: Mapping[str, str]) -> list[Message]:
     limit = limits()["duration"]
     text = (f"Enter the session duration in whole seconds from {limit.min} ({limit.min // 60} minutes) to "
             f"{limit.max} ({limit.max // 3600} hours).")
-    if not value.isdigit() or not limit.min <= int(value) <= limit.max:
+    if not re.fullmatch(r"[0-9]{1,9}", value) or not limit.min <= int(value) <= limit.max:
         return [_error("duration-range", text)]
     if int(value) > 3600:
         return [_info("role-max-duration", "AWS refuses durations above the role's maximum session duration "
@@ -446,7 +459,9 @@ def _duration(value: str, values: Mapping[str, str]) -> list[Message]:
 
 
 def _source(value: str, values: Mapping[str, str]) -> list[Message]:
-    if value in ("default", "instance") or (value.startswith("profile:") and value[len("profile:") :].strip()):
+    from wizard.core.profiles import NAME_PATTERN  # the profile file's own rule for names
+
+    if value in ("default", "instance") or (value.startswith("profile:") and NAME_PATTERN.match(value[8:])):
         return []
     return [_error("unknown-source", "Choose who assumes the role: default (this machine's credentials), instance "
                    "(the EC2 instance role) or profile:NAME (a saved profile).")]
@@ -533,6 +548,8 @@ def _model_id(value: str, values: Mapping[str, str]) -> list[Message]:
 
 def _url(value: str, example: str) -> list[Message]:
     bad = _error("bad-url", f"Enter a full URL starting with https:// or http://, e.g. {example}.")
+    if not re.fullmatch(r"[\x21-\x7e]+", value):  # one line of visible ASCII: no space, control or other character
+        return [bad]
     try:
         parts = urlsplit(value)
         parts.port  # noqa: B018  (raises ValueError for a bad port)
@@ -556,14 +573,22 @@ def _proxy(value: str, values: Mapping[str, str]) -> list[Message]:
 
 
 def _ca_bundle(value: str, values: Mapping[str, str]) -> list[Message]:
-    path = Path(value).expanduser()
-    if not path.is_file():
-        return [_error("file-missing", f"There is no file at {path}. Choose the PEM file with your organisation's "
-                       "certificate authorities.")]
-    if not os.access(path, os.R_OK):
-        return [_error("file-missing", f"The file {path} cannot be read: check its permissions.")]
-    with path.open("rb") as f:
-        head = f.read(1 << 20)
+    missing = _error("file-missing", f"There is no file at {value}. Choose the PEM file with your organisation's "
+                     "certificate authorities.")
+    try:
+        path = Path(value).expanduser()
+    except RuntimeError:  # ~user of a user that does not exist
+        return [missing]
+    try:
+        if not path.is_file():
+            return [missing]
+        if not os.access(path, os.R_OK):
+            return [_error("file-missing", f"The file {path} cannot be read: check its permissions.")]
+        with path.open("rb") as f:
+            head = f.read(1 << 20)
+    except (OSError, ValueError) as exc:  # a name too long, a file that refuses reading (/proc/self/mem)...
+        reason = getattr(exc, "strerror", None) or "it cannot be read"
+        return [_error("file-missing", f"The file {path} cannot be used as a CA bundle: {reason}.")]
     if b"-----BEGIN CERTIFICATE-----" not in head:
         return [_warning("not-pem", "This file does not look like PEM certificates (no -----BEGIN CERTIFICATE-----).")]
     return []
@@ -604,6 +629,12 @@ def check_field(key: str, raw: str, values: Mapping[str, str] | None = None) -> 
         if key not in _OPTIONAL:
             messages.append(_error("required", f"Enter the {LABELS[key]}."))
         return Check(value, tuple(messages))
+    unsafe = unsafe_characters(value)
+    if unsafe:
+        shown = ", ".join(_show(c) for c in unsafe[:5])
+        messages.append(_error("bad-characters", f"The {LABELS[key]} contains {shown}: control or invisible "
+                               "characters (a line break, for one) are never allowed in it."))
+        return Check(value, tuple(messages))
     messages += _CHECKERS[key](value, values or {})
     return Check(value, tuple(messages))
 
@@ -632,6 +663,45 @@ def check_connection(conn: Connection, secrets: Secrets) -> dict[str, Check]:
     """A check of every field relevant to `conn.method`."""
     values = connection_values(conn, secrets)
     return {key: check_field(key, values.get(key, ""), values) for key in relevant_keys(conn)}
+
+
+def present_value_errors(conn: Connection, secrets: Secrets | None = None) -> list[tuple[str, Message]]:
+    """(field, error) for every value present in `conn` (and `secrets`, when given) that fails its check: what import
+    and export demand of a profile that came from a file (an empty field is left to the method's own rules).
+
+    A connection read from a foreign file may hold anything (a list where a name belongs); it fails here, never raises.
+    """
+    try:
+        keys = relevant_keys(conn)
+    except (ValueError, TypeError):
+        return [("method", _error("unknown-method", f"Unknown method: choose one of {', '.join(METHODS)}."))]
+    values = connection_values(conn, secrets or Secrets())
+    found = []
+    for key in keys:
+        if key in ("secret_access_key", "session_token") and secrets is None:
+            continue
+        check = check_field(key, values.get(key, ""), values)
+        found += [(key, m) for m in check.errors if m.code != "required"]
+    return found
+
+
+def cleaned(conn: Connection, secrets: Secrets) -> tuple[Connection, Secrets]:
+    """Copies of `conn` and `secrets` holding each passing field's cleaned value (surrounding blanks removed...)."""
+    conn, secrets = Connection.from_dict(conn.to_dict()), Secrets(*(v for _, v in secrets.items()))
+    values = connection_values(conn, secrets)
+    for key in relevant_keys(conn):
+        check = check_field(key, values.get(key, ""), values)
+        if check.errors:
+            continue
+        if key in ("secret_access_key", "session_token"):
+            setattr(secrets, key, check.value)
+        elif key in ("endpoint_url", "proxy", "ca_bundle"):
+            setattr(conn.network, key, check.value)
+        elif key == "duration":
+            conn.duration = int(check.value)
+        elif hasattr(conn, key):
+            setattr(conn, key, check.value)
+    return conn, secrets
 
 
 def first_error(conn: Connection, secrets: Secrets) -> Message | None:

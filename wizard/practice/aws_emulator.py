@@ -150,11 +150,13 @@ class AwsEmulator:
             self._moto = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
             self._moto.start()
             return self._moto.get_host_and_port()[1]
+        from wizard.practice.moto_child import PARENT_ENV
+
         self._process = subprocess.Popen(
-            [sys.executable, "-m", "wizard.practice.aws_emulator", "--serve-moto"],
+            [sys.executable, "-m", "wizard.practice.moto_child"],  # dies with this process at any moment
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
             # moto's thousands of public AMIs would take ~10 s to load into the first EC2 call of each region
-            env={**os.environ, "MOTO_EC2_LOAD_DEFAULT_AMIS": "false"},
+            env={**os.environ, "MOTO_EC2_LOAD_DEFAULT_AMIS": "false", PARENT_ENV: str(os.getpid())},
         )
         line = self._process.stdout.readline()
         if not line.strip().isdigit():

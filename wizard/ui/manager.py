@@ -351,6 +351,12 @@ def open_main_window(practice: bool = False) -> ProfileManagerWindow:
     event loop; the wizard opens once it runs."""
     window = ProfileManagerWindow(practice=practice)
     window.show()
-    if not practice and not window.store.list():  # a small local file, read once at start
+    from wizard.core.profiles import StoreError
+
+    try:
+        empty = not practice and not window.store.list()  # a small local file, read once at start
+    except StoreError:  # a damaged file: the window's reload shows why and how to recover; nothing is written
+        empty = False
+    if empty:
         window.new_profile()
     return window
