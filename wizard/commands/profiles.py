@@ -1,4 +1,4 @@
-"""Profile subcommands: list, show, add, test, remove, import, export, credential-process (DESIGN section 8).
+"""Profile subcommands: list, show, add, test, remove, import, export, credential-process.
 
 No Qt. Secrets come from standard input (one per line) or a no-echo prompt, never from arguments; the only place a
 secret is ever printed is credential-process's standard output, which is where the AWS tools asked for it.
