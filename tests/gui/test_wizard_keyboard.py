@@ -279,3 +279,21 @@ def test_method_mnemonic_then_enter_at_once(open_wizard, qtbot, letter, method, 
         assert window.connection().method == method
         assert window.method_page.method() == method
         window.close()
+
+
+def test_a_page_left_behind_cannot_change_the_connection(open_wizard):
+    """Whatever happens on the method page after Next (a late click animation ending, say), the connection tested and
+    saved is the one whose fields the user sees: the draft's."""
+    from wizard.core.connection import Connection
+
+    window, kb = open_wizard(connection=Connection(method="access-key", access_key_id=KEY_ID, role="NeverSeenRole"))
+    kb.next_with_enter(PageId.CREDENTIALS)
+    window.method_page.choices["assume-role"].radio.setChecked(True)
+    page = window.credentials_page
+    assert not page.form.isRowVisible(page.rows["role"].holder)
+    assert (window.connection().method, window.connection().role) == ("access-key", "")
+    kb.alt("b")
+    kb.wait_page(PageId.METHOD)  # going back shows the choice as it now is; Next then takes it
+    kb.next_with_enter(PageId.CREDENTIALS)
+    assert page.form.isRowVisible(page.rows["role"].holder)
+    assert (window.connection().method, window.connection().role) == ("assume-role", "NeverSeenRole")
