@@ -9,7 +9,6 @@ from PySide6.QtCore import Qt
 
 from tests.support.secrets_registry import fake_secret_access_key
 from wizard.core.connection import Connection, Secrets
-from wizard.ui import wizard as wizard_module
 from wizard.ui.wizard import FLOW, PageId
 
 pytestmark = pytest.mark.gui
@@ -34,22 +33,11 @@ def filled() -> tuple[Connection, Secrets]:
     return Connection(access_key_id="AKIAIOSFODNN7EXAMPLE"), Secrets(fake_secret_access_key())
 
 
-def test_flow_without_the_test_page(open_wizard, monkeypatch):
-    monkeypatch.setattr(wizard_module, "_test_page_class", lambda: None)
+def test_flow_goes_through_every_page(open_wizard):
     conn, secrets = filled()
     window, kb = open_wizard(connection=conn, secrets=secrets)
-    assert window.page(PageId.TEST) is None
-    assert walk(kb) == [PageId.METHOD, PageId.CREDENTIALS, PageId.SERVICE, PageId.REGION, PageId.SUMMARY]
-    assert window.summary_page.value_labels.get("Test") is None
-
-
-def test_flow_with_the_test_page_when_installed(open_wizard):
-    conn, secrets = filled()
-    window, kb = open_wizard(connection=conn, secrets=secrets)
-    expected = [p for p in FLOW if window.page(p) is not None]
-    assert walk(kb) == expected
-    if window.test_page is not None:
-        assert window.summary_page.value_labels["Test"].text() == "not tested (will be saved as untested)"
+    assert walk(kb) == list(FLOW)
+    assert window.summary_page.value_labels["Test"].text() == "not tested (will be saved as untested)"
 
 
 def test_practice_mode_prefills_and_keeps_the_endpoint(open_wizard):

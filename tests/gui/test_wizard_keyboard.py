@@ -256,3 +256,44 @@ def test_edit_existing_connection_prefills_every_page(open_wizard):
     after_region(kb)
     assert window.summary_page.profile_name() == "desktops"  # its own name is not "taken"
     assert kb.next_enabled() or window.button(window.WizardButton.FinishButton).isEnabled()
+
+
+@pytest.mark.parametrize(("letter", "method", "its_field"), [("r", "assume-role", "role"),
+                                                             ("c", "cross-account", "role_arn")])
+def test_method_mnemonic_then_enter_at_once(open_wizard, qtbot, letter, method, its_field):
+    """Alt+letter then Enter with no pause: the credentials page shows the chosen method's fields, and the connection
+    that would be tested and saved is that method (version 0.1 showed the access-key fields, then saved a role the user
+    never saw, because the radio's mnemonic checked it only after a click animation)."""
+    from wizard.core.connection import Connection
+
+    edited = Connection(method="access-key", access_key_id=KEY_ID, role="NeverSeenRole", role_arn=ROLE_ARN)
+    for _ in range(5):
+        window, kb = open_wizard(connection=edited)
+        kb.alt(letter)
+        kb.press(Key.Key_Return)
+        kb.wait_page(PageId.CREDENTIALS)
+        qtbot.wait(250)  # longer than a button's click animation (100 ms)
+        page = window.credentials_page
+        shown = {key for key, row in page.rows.items() if page.form.isRowVisible(row.holder)}
+        assert its_field in shown
+        assert window.connection().method == method
+        assert window.method_page.method() == method
+        window.close()
+
+
+def test_a_page_left_behind_cannot_change_the_connection(open_wizard):
+    """Whatever happens on the method page after Next (a late click animation ending, say), the connection tested and
+    saved is the one whose fields the user sees: the draft's."""
+    from wizard.core.connection import Connection
+
+    window, kb = open_wizard(connection=Connection(method="access-key", access_key_id=KEY_ID, role="NeverSeenRole"))
+    kb.next_with_enter(PageId.CREDENTIALS)
+    window.method_page.choices["assume-role"].radio.setChecked(True)
+    page = window.credentials_page
+    assert not page.form.isRowVisible(page.rows["role"].holder)
+    assert (window.connection().method, window.connection().role) == ("access-key", "")
+    kb.alt("b")
+    kb.wait_page(PageId.METHOD)  # going back shows the choice as it now is; Next then takes it
+    kb.next_with_enter(PageId.CREDENTIALS)
+    assert page.form.isRowVisible(page.rows["role"].holder)
+    assert (window.connection().method, window.connection().role) == ("assume-role", "NeverSeenRole")

@@ -1,4 +1,4 @@
-"""Every offline rule of DESIGN.md section 1, as the user meets it in the wizard.
+"""Every offline rule of the sign-in methods' fields (wizard/core/validation.py), as the user meets it in the wizard.
 
 Each case opens the wizard with valid values for its method, moves to the field with its Alt+letter, replaces the
 value by typing (or pasting, for values a person would paste), and checks that the validator's message for that rule

@@ -341,9 +341,8 @@ def _access_key_connection(**changes):
 def test_check_connection_covers_each_methods_fields():
     for method in METHODS.values():
         keys = list(validation.check_connection(Connection(method=method.id), Secrets()))
-        expected = [f.key for f in method.fields]
-        expected.insert(expected.index("region"), "service")
-        assert keys[: len(expected)] == expected
+        expected = ["method", *(f.key for f in method.fields if f.key != "region"), "service", "bucket", "region"]
+        assert keys[: len(expected)] == expected  # the wizard's order: method, credentials, service, region
         assert {"endpoint_url", "proxy", "ca_bundle", "bucket"} <= set(keys)  # the default service is s3
         assert ("session_name" in keys) == ("duration" in keys) == (method.id != "access-key")
 

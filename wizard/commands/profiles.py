@@ -16,7 +16,7 @@ import sys
 import time
 
 from wizard.cli import EXIT_ENVIRONMENT, EXIT_FAILED, EXIT_OK, EXIT_USAGE
-from wizard.core.connection import METHOD_IDS, SERVICE_IDS, Connection, NetworkSettings, Secrets
+from wizard.core.connection import Connection, Secrets
 from wizard.core.keychain import KeychainError, SecretStore
 from wizard.core.profiles import Profile, ProfileError, ProfileStore, StoreError
 
@@ -121,48 +121,46 @@ def cmd_show(args) -> int:
 
 # -- add -------------------------------------------------------------------------------------------------------------------
 def read_secrets(stream=None, prompt=getpass.getpass) -> Secrets:
-    """The secret access key then the optional session token: one per line from a pipe, or no-echo prompts."""
+    """The secrets of the field catalogue in order (the secret access key, then the optional session token): one per
+    line from a pipe, or no-echo prompts."""
+    from wizard.core.fields import secret_fields
+
     stream = stream or sys.stdin
+    secrets = Secrets()
     if stream.isatty():
-        return Secrets(prompt("Secret access key: "), prompt("Session token (empty if none): "))
+        for f in secret_fields():
+            setattr(secrets, f.key, prompt(f"{f.label}{' (empty if none)' if f.optional else ''}: "))
+        return secrets
     lines = [line.rstrip("\r\n") for line in stream.read().splitlines()]
-    return Secrets(lines[0] if lines else "", lines[1] if len(lines) > 1 else "")
+    for f, line in zip(secret_fields(), lines):
+        setattr(secrets, f.key, line)
+    return secrets
 
 
 def connection_from_args(args) -> Connection:
-    network = NetworkSettings(endpoint_url=args.endpoint_url or "", proxy=args.proxy or "",
-                              ca_bundle=args.ca_bundle or "")
-    conn = Connection(method=args.method, region=args.region, service=args.service, network=network)
-    for key in ("access_key_id", "role", "role_arn", "external_id", "source", "bucket", "model_id", "session_name"):
-        value = getattr(args, key, None)
+    """A connection holding what the options gave (one option per field of the catalogue that has a flag)."""
+    from wizard.core.fields import CATALOGUE, store
+
+    conn = Connection()
+    for f in CATALOGUE:
+        value = getattr(args, f.key, None) if f.cli_flag else None
         if value is not None:
-            setattr(conn, key, value)
-    if args.duration is not None:
-        conn.duration = args.duration
+            store(conn, None, f.key, value)
     return conn
 
 
 def validate(conn: Connection, secrets: Secrets) -> tuple[Connection, Secrets, list[str], list[str]]:
-    """The connection and secrets with validation's cleaned values, error lines and warning lines (label, text and code;
-    never a value)."""
-    from wizard.core.validation import LABELS, check_connection
+    """The connection and secrets with the catalogue's cleaned values, error lines and warning lines (label, text and
+    code; never a value)."""
+    from wizard.core.fields import FIELDS, cleaned, without_unused
 
+    conn, secrets, checks = cleaned(conn, secrets)
+    conn, secrets = without_unused(conn, secrets)  # an option the method doesn't use is not checked, so not kept
     errors, warnings = [], []
-    conn, secrets = Connection.from_dict(conn.to_dict()), Secrets(*(v for _, v in secrets.items()))
-    for key, check in check_connection(conn, secrets).items():
-        label = LABELS.get(key, key)
+    for key, check in checks.items():
+        label = FIELDS[key].noun
         errors += [f"{label}: {m.text} [{m.code}]" for m in check.errors]
         warnings += [f"{label}: {m.text} [{m.code}]" for m in check.warnings]
-        if check.errors:
-            continue
-        if key in ("secret_access_key", "session_token"):
-            setattr(secrets, key, check.value)
-        elif key in ("endpoint_url", "proxy", "ca_bundle"):
-            setattr(conn.network, key, check.value)
-        elif key == "duration":
-            conn.duration = int(check.value)
-        elif hasattr(conn, key):
-            setattr(conn, key, check.value)
     return conn, secrets, errors, warnings
 
 
@@ -401,14 +399,22 @@ def _add_parser(subparsers, name: str, help_text: str, fn, details: str = "") ->
     return parser
 
 
-def _field_help(key: str) -> str:
-    from wizard.core.methods import METHODS
+def _add_field_options(parser: argparse.ArgumentParser) -> None:
+    """One option per field of the catalogue that has a command-line flag (secrets have none)."""
+    from wizard.core.fields import CATALOGUE
 
-    for method in METHODS.values():
-        for f in method.fields:
-            if f.key == key:
-                return f.help
-    return ""
+    required = ("method", "region", "service")
+    for f in CATALOGUE:
+        if not f.cli_flag:
+            continue
+        options = {"dest": f.key, "help": f.help}
+        if f.choices:
+            options["choices"] = f.choices
+        if f.metavar:
+            options["metavar"] = f.metavar
+        if f.kind is int:
+            options["type"] = int
+        parser.add_argument(f.cli_flag, required=f.key in required, **options)
 
 
 def register(subparsers) -> None:
@@ -424,21 +430,7 @@ def register(subparsers) -> None:
         "line (secret access key, then the optional session token), or prompted for without echo; never from "
         "arguments.")
     p.add_argument("name", metavar="NAME")
-    p.add_argument("--method", required=True, choices=METHOD_IDS)
-    p.add_argument("--region", required=True, help=_field_help("region"))
-    p.add_argument("--service", required=True, choices=SERVICE_IDS)
-    p.add_argument("--access-key-id", metavar="ID", help=_field_help("access_key_id"))
-    p.add_argument("--role", metavar="NAME_OR_ARN", help=_field_help("role"))
-    p.add_argument("--role-arn", metavar="ARN", help=_field_help("role_arn"))
-    p.add_argument("--external-id", metavar="X", help=_field_help("external_id"))
-    p.add_argument("--source", metavar="{default,instance,profile:NAME}", help=_field_help("source"))
-    p.add_argument("--session-name", metavar="NAME", help="role session name (default aws-connection-wizard)")
-    p.add_argument("--bucket", metavar="B", help="S3: a bucket for the narrower probe")
-    p.add_argument("--model-id", metavar="M", help="Bedrock: a model id")
-    p.add_argument("--duration", metavar="S", type=int, help="role session duration in seconds (900-43200)")
-    p.add_argument("--endpoint-url", metavar="URL", help="endpoint for every service (VPC endpoint, emulator)")
-    p.add_argument("--proxy", metavar="URL", help="HTTPS proxy URL")
-    p.add_argument("--ca-bundle", metavar="PATH", help="PEM file of trusted certificate authorities")
+    _add_field_options(p)
 
     p = _add_parser(subparsers, "test", "Test a saved profile (exit 0 ok, 1 failed).", cmd_test)
     p.add_argument("name", metavar="NAME")

@@ -31,7 +31,8 @@ class NetworkSettings:
 
 @dataclass
 class Connection:
-    """The non-secret settings of one connection. Field names match the keys in `wizard.core.methods`."""
+    """The non-secret settings of one connection. Attribute names are the keys of the field catalogue
+    (`wizard.core.fields`), which says which of them a connection's method and service use."""
 
     method: str = "access-key"
     region: str = "us-east-1"
@@ -62,8 +63,10 @@ class Connection:
 
     @property
     def uses_keys(self) -> bool:
-        """True when the connection carries its own access key (access-key and assume-role methods)."""
-        return self.method in ("access-key", "assume-role")
+        """True when the connection carries its own access key (the field catalogue says for which methods)."""
+        from wizard.core.fields import FIELDS
+
+        return FIELDS["access_key_id"].applies(self)
 
 
 @dataclass

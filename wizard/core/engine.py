@@ -148,34 +148,19 @@ class TestReport:
 
 
 def _offline_problem(conn: Connection, secrets: Secrets) -> Diagnosis | None:
-    """What is wrong before any network call (token rules, empty required fields), or None."""
-    try:
-        from wizard.core.validation import first_error
-    except ImportError:  # TODO: remove this fallback once wizard.core.validation is committed
-        first_error = None
-    if first_error is not None:
-        message = first_error(conn, secrets)
-        if message is None:
-            return None
-        code = message.code if message.code in ("token-missing", "token-not-expected") else "invalid-input"
-        diagnosis = diagnoses.make(code)
-        if code == "invalid-input":
-            diagnosis = dataclasses.replace(diagnosis, summary=message.text)
-        return diagnosis
-    key = conn.access_key_id.strip()
-    if conn.uses_keys:
-        if not key or not secrets.secret_access_key:
-            return dataclasses.replace(diagnoses.make("invalid-input"),
-                                       summary="The access key ID and secret access key are required")
-        if key.startswith("AKIA") and secrets.session_token:
-            return diagnoses.make("token-not-expected")
-        if key.startswith("ASIA") and not secrets.session_token:
-            return diagnoses.make("token-missing")
-    if conn.method == "assume-role" and not conn.role.strip():
-        return dataclasses.replace(diagnoses.make("invalid-input"), summary="The IAM role is required")
-    if conn.method == "cross-account" and not conn.role_arn.strip():
-        return dataclasses.replace(diagnoses.make("invalid-input"), summary="The IAM role ARN is required")
-    return None
+    """What is wrong before any network call (token rules, empty required fields), or None: the first error of the
+    fields the field catalogue says the connection needs."""
+    from wizard.core.fields import problems
+
+    found = problems(conn, secrets)
+    if not found:
+        return None
+    message = found[0].message
+    code = message.code if message.code in ("token-missing", "token-not-expected") else "invalid-input"
+    diagnosis = diagnoses.make(code)
+    if code == "invalid-input":
+        diagnosis = dataclasses.replace(diagnosis, summary=message.text)
+    return diagnosis
 
 
 def role_arn_for(role: str, caller_arn: str) -> str:

@@ -19,9 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from wizard.core import regions, services
+from wizard.core import fields, regions, services
 from wizard.core.connection import SERVICE_IDS, Connection, Secrets
-from wizard.core.methods import METHODS
 
 
 @dataclass(frozen=True)
@@ -111,25 +110,8 @@ Checker = Callable[[str, Mapping[str, str]], list[Message]]
 
 _KEY_FIELDS = ("access_key_id", "secret_access_key", "session_token")
 _INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"  # zero-width characters web pages and chat tools slip into a paste
-_OPTIONAL = ("session_token", "bucket", "model_id", "endpoint_url", "proxy", "ca_bundle")
-LABELS = {
-    "access_key_id": "access key ID",
-    "secret_access_key": "secret access key",
-    "session_token": "session token",
-    "role": "IAM role",
-    "role_arn": "IAM role ARN",
-    "external_id": "External ID",
-    "source": "source identity",
-    "session_name": "role session name",
-    "duration": "session duration",
-    "region": "region",
-    "service": "service",
-    "bucket": "bucket name",
-    "model_id": "model ID",
-    "endpoint_url": "endpoint URL",
-    "proxy": "proxy URL",
-    "ca_bundle": "CA bundle file",
-}
+_OPTIONAL = tuple(f.key for f in fields.CATALOGUE if f.optional)  # an empty value is no error
+LABELS = {f.key: f.noun for f in fields.CATALOGUE}  # the field catalogue's labels, as they read inside a sentence
 
 
 def _error(code: str, text: str) -> Message:
@@ -641,28 +623,17 @@ def check_field(key: str, raw: str, values: Mapping[str, str] | None = None) -> 
 
 def connection_values(conn: Connection, secrets: Secrets) -> dict[str, str]:
     """Every field's value as text, keyed like `check_field`'s keys."""
-    values = {key: str(getattr(conn, key)) for key in KEYS if hasattr(conn, key)}
-    values.update({key: getattr(conn.network, key) for key in ("endpoint_url", "proxy", "ca_bundle")})
-    values.update(secrets.items())
-    return values
+    return fields.values(conn, secrets)
 
 
 def relevant_keys(conn: Connection) -> list[str]:
-    """The fields that matter for this connection, in the order the wizard asks for them."""
-    if conn.method not in METHODS:
-        raise ValueError(f"unknown method: {conn.method}")
-    keys = [f.key for f in METHODS[conn.method].fields]
-    keys.insert(keys.index("region"), "service")
-    if conn.method != "access-key":
-        keys += ["session_name", "duration"]
-    keys += {"s3": ["bucket"], "bedrock-runtime": ["model_id"]}.get(conn.service, [])
-    return keys + ["endpoint_url", "proxy", "ca_bundle"]
+    """The fields that matter for this connection, in the order the wizard asks for them (the field catalogue says)."""
+    return list(fields.keys_for(conn))
 
 
 def check_connection(conn: Connection, secrets: Secrets) -> dict[str, Check]:
-    """A check of every field relevant to `conn.method`."""
-    values = connection_values(conn, secrets)
-    return {key: check_field(key, values.get(key, ""), values) for key in relevant_keys(conn)}
+    """A check of every field that applies to the connection (its method and service)."""
+    return fields.check_connection(conn, secrets)
 
 
 def present_value_errors(conn: Connection, secrets: Secrets | None = None) -> list[tuple[str, Message]]:

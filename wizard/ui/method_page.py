@@ -5,9 +5,10 @@ Keyboard: arrow keys move between the choices (they are one exclusive radio grou
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import QButtonGroup, QFrame, QGridLayout, QLabel, QRadioButton, QVBoxLayout, QWizardPage
 
+from wizard.core import fields
 from wizard.core.connection import METHOD_IDS
 from wizard.core.methods import METHODS
 from wizard.ui.widgets import MessageRow, plain_label, small_muted
@@ -28,6 +29,20 @@ def _title_with_mnemonic(method_id: str) -> str:
     return title if i < 0 else title[:i] + "&" + title[i:]
 
 
+class MethodRadio(QRadioButton):
+    """A method's radio button that is chosen the moment its Alt+letter is pressed.
+
+    Qt's buttons answer their mnemonic with a click animated for 100 ms and are checked only at its end: Enter pressed
+    within that time took Next with the previous method while the page then switched to the new one."""
+
+    def event(self, event) -> bool:
+        if event.type() == QEvent.Type.Shortcut and not getattr(event, "isAmbiguous", lambda: False)():
+            self.setFocus(Qt.FocusReason.ShortcutFocusReason)
+            self.setChecked(True)
+            return True
+        return super().event(event)
+
+
 class MethodChoice(QFrame):
     """One method: a radio button with its title, then best for / limitations / recommended for beneath it."""
 
@@ -36,7 +51,7 @@ class MethodChoice(QFrame):
         method = METHODS[method_id]
         self.method_id = method_id
         self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.radio = QRadioButton(_title_with_mnemonic(method_id), self)
+        self.radio = MethodRadio(_title_with_mnemonic(method_id), self)
         font = self.radio.font()
         font.setBold(True)
         font.setPointSizeF(font.pointSizeF() * 1.1)
@@ -77,6 +92,7 @@ class MethodPage(QWizardPage):
         self.setTitle("How will this computer sign in to AWS?")
         self.setSubTitle("Choose an authentication method. You can change it later by editing the connection.")
         self.group = QButtonGroup(self)
+        self.setAccessibleName(fields.field("method").label)
         self.choices: dict[str, MethodChoice] = {}
         layout = QVBoxLayout(self)
         layout.setSpacing(10)
@@ -95,6 +111,13 @@ class MethodPage(QWizardPage):
 
     def set_method(self, method_id: str) -> None:
         self.choices.get(method_id, self.choices["access-key"]).radio.setChecked(True)
+
+    def values(self) -> dict[str, str]:
+        return {"method": self.method()}
+
+    def apply(self, draft) -> None:
+        """Write the chosen method into the draft (when Next is taken: the pages after follow the draft)."""
+        draft.apply(self.values())
 
     def preferred_focus(self):
         """The checked choice (the arrow keys then move from it), as in any radio group."""

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from wizard.core import validation
+from wizard.core import fields, validation
 from wizard.core.regions import find_region, partitions
 from wizard.core.services import SERVICES, availability
 from wizard.ui.widgets import FieldMessage, level_icon, plain_label, with_mnemonic
@@ -75,6 +75,7 @@ class RegionPage(QWizardPage):
         self.tree = QTreeWidget(self)
         self.tree.setObjectName("regions")
         self.tree.setAccessibleName("AWS Regions by partition")
+        self.tree.setAccessibleDescription(fields.field("region").help)
         self.tree.setColumnCount(2)
         self.tree.setHeaderLabels(["Region", "Service availability"])
         self.tree.setUniformRowHeights(True)
@@ -206,7 +207,7 @@ class RegionPage(QWizardPage):
     # ---- checking -----------------------------------------------------------------------------------------------
     def refresh(self) -> None:
         region = find_region(self._region)
-        self.selected.setText(f"Selected: {region.label if region else self._region or 'none'}")
+        self.selected.setText(f"{fields.field('region').label}: {region.label if region else self._region or 'none'}")
         check = validation.check_field("region", self._region, {"service": self._service})
         messages = list(check.messages)
         if self._role_arn.lower().startswith("arn:"):
@@ -223,6 +224,12 @@ class RegionPage(QWizardPage):
     def set_role_arn(self, role_arn: str) -> None:
         self._role_arn = role_arn
         self.refresh()
+
+    def values(self) -> dict[str, str]:
+        return {"region": self._region}
+
+    def apply(self, draft) -> None:
+        draft.apply(self.values())
 
     def initializePage(self) -> None:
         conn = self.wizard().connection()

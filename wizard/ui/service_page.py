@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from wizard.core import validation
+from wizard.core import fields, validation
 from wizard.core.connection import SERVICE_IDS, Connection
 from wizard.core.services import BEDROCK_WARNING, SERVICES
 from wizard.ui.widgets import (
@@ -50,10 +50,11 @@ class ServicePage(QWizardPage):
         layout = QVBoxLayout(self)
         layout.setSpacing(6)
 
-        heading = QLabel(with_mnemonic("AWS service:", taken), self)
+        service_field = fields.field("service")
+        heading = QLabel(with_mnemonic(service_field.label + ":", taken), self)
         self.list = QListWidget(self)
         self.list.setObjectName("services")
-        self.list.setAccessibleName("AWS service")
+        self.list.setAccessibleName(service_field.label)
         self.list.setSpacing(2)
         heading.setBuddy(self.list)
         for sid in SERVICE_IDS:
@@ -84,23 +85,10 @@ class ServicePage(QWizardPage):
         self.editors: dict[str, QLineEdit] = {}
         self.messages: dict[str, FieldMessage] = {}
         self.touched: set[str] = set()
-        self._add_optional(
-            "bucket",
-            "S3 bucket (optional):",
-            "my-team-reports",
-            "Also test reading this one bucket (ListObjectsV2, one key): for roles limited to a single bucket.",
-            taken,
-        )
-        self._add_optional(
-            "model_id",
-            "Model ID (optional):",
-            "anthropic.claude-3-haiku-20240307-v1:0",
-            "A Bedrock model the connection will use; the test only calls it if you allow it below.",
-            taken,
-        )
-        self.invoke = QCheckBox(
-            with_mnemonic("Invoke the model during the test (may cost a fraction of a cent)", taken), self
-        )
+        for key in OPTIONAL_KEYS.values():
+            self._add_optional(fields.field(key), taken)
+        self.invoke = QCheckBox(with_mnemonic(fields.field("invoke_model").label, taken), self)
+        self.invoke.setToolTip(fields.field("invoke_model").help)
         self.invoke.setObjectName("invoke_model")
         self.invoke.toggled.connect(lambda *_: self.refresh())
         self.form.addRow("", self.invoke)
@@ -113,17 +101,18 @@ class ServicePage(QWizardPage):
         row = self.list.sizeHintForRow(0) + 2 * self.list.spacing()
         self.list.setFixedHeight(row * self.list.count() + 2 * self.list.frameWidth() + 2)
 
-    def _add_optional(self, key: str, text: str, example: str, help_text: str, taken: set[str]) -> None:
+    def _add_optional(self, f: fields.Field, taken: set[str]) -> None:
         editor = QLineEdit(self)
-        editor.setObjectName(key)
+        editor.setObjectName(f.key)
         editor.setFont(fixed_font())
-        editor.setPlaceholderText(f"e.g. {example}")
-        editor.textEdited.connect(lambda _t, k=key: self._edited(k))
-        holder, _line, message = field_holder(editor, help_text, self)
-        label = field_label(with_mnemonic(text, taken), editor, self)
+        editor.setPlaceholderText(f"e.g. {f.placeholder}")
+        editor.setAccessibleName(f.label)
+        editor.textEdited.connect(lambda _t, k=f.key: self._edited(k))
+        holder, _line, message = field_holder(editor, f.help, self)
+        label = field_label(with_mnemonic(f"{f.label} (optional):", taken), editor, self)
         self.form.addRow(label, holder)
-        self.editors[key] = editor
-        self.messages[key] = message
+        self.editors[f.key] = editor
+        self.messages[f.key] = message
 
     # ---- state --------------------------------------------------------------------------------------------------
     def service(self) -> str:
@@ -145,11 +134,14 @@ class ServicePage(QWizardPage):
         self.touched.update(k for k in self.editors if self.editors[k].text())
         self.refresh()
 
-    def apply_to(self, conn: Connection) -> None:
-        conn.service = self.service()
-        conn.bucket = self._clean("bucket") if conn.service == "s3" else ""
-        conn.model_id = self._clean("model_id") if conn.service == "bedrock-runtime" else ""
-        conn.invoke_model = bool(conn.model_id) and self.invoke.isChecked()
+    def values(self) -> dict:
+        """The service and its optional fields, cleaned (fields of other services are left out by the draft)."""
+        model_id = self._clean("model_id")
+        return {"service": self.service(), "bucket": self._clean("bucket"), "model_id": model_id,
+                "invoke_model": bool(model_id) and self.invoke.isChecked()}
+
+    def apply(self, draft) -> None:
+        draft.apply(self.values())
 
     def _clean(self, key: str) -> str:
         return validation.check_field(key, self.editors[key].text(), {"service": self.service()}).value

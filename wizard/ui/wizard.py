@@ -1,8 +1,9 @@
-"""The connection wizard: method, credentials, service, region, [test], summary.
+"""The connection wizard: method, credentials, service, region, test, summary.
 
-The flow is one tuple (`FLOW`); pages only display what `wizard.core` decides. The test page is added when its module
-is installed. The result is read with `connection()` and `secrets()`; Finish emits `finished_connection(name,
-connection, secrets)` and then closes the wizard (saving is done by whoever listens).
+The flow is `wizard.core.flow`'s: each page writes into the wizard's `draft` when Next (or Back) is taken, and the next
+page is chosen from the draft, so a page always shows what the draft holds. Pages only display what `wizard.core`
+decides. The result is read with `connection()` and `secrets()`; Finish emits `finished_connection(name, connection,
+secrets)` and then closes the wizard (saving is done by whoever listens). See docs/architecture.md.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QWizard
 
 from wizard import APP_TITLE
+from wizard.core import flow
 from wizard.core.connection import Connection, Secrets
 from wizard.ui.credentials_page import CredentialsPage
 from wizard.ui.engine_options import engine_options
@@ -25,6 +27,7 @@ from wizard.ui.method_page import MethodPage
 from wizard.ui.region_page import RegionPage
 from wizard.ui.service_page import ServicePage
 from wizard.ui.summary_page import SummaryPage
+from wizard.ui.test_page import TestPage
 
 DEFAULT_SIZE = QSize(860, 640)
 ICON_NAME = "io.github.awsconnectionwizard.AwsConnectionWizard"
@@ -53,16 +56,10 @@ class PageId(IntEnum):
     SUMMARY = 5
 
 
-FLOW = (PageId.METHOD, PageId.CREDENTIALS, PageId.SERVICE, PageId.REGION, PageId.TEST, PageId.SUMMARY)
-
-
-def _test_page_class():
-    """The test page's class, or None while its module is not part of the program."""
-    try:
-        from wizard.ui.test_page import TestPage
-    except ImportError:
-        return None
-    return TestPage
+PAGE_IDS = {flow.METHOD: PageId.METHOD, flow.CREDENTIALS: PageId.CREDENTIALS, flow.SERVICE: PageId.SERVICE,
+            flow.REGION: PageId.REGION, flow.TEST: PageId.TEST, flow.SUMMARY: PageId.SUMMARY}
+PAGE_NAMES = {pid: name for name, pid in PAGE_IDS.items()}
+FLOW = tuple(PAGE_IDS[name] for name in flow.PAGES)
 
 
 def practice_connection(practice, endpoint_url: str = "") -> tuple[Connection, Secrets]:
@@ -136,10 +133,8 @@ class ConnectionWizard(QWizard):
         self.setPage(PageId.CREDENTIALS, self.credentials_page)
         self.setPage(PageId.SERVICE, self.service_page)
         self.setPage(PageId.REGION, self.region_page)
-        test_page = _test_page_class()
-        self.test_page = test_page() if test_page is not None else None
-        if self.test_page is not None:
-            self.setPage(PageId.TEST, self.test_page)
+        self.test_page = TestPage()
+        self.setPage(PageId.TEST, self.test_page)
         self.setPage(PageId.SUMMARY, self.summary_page)
         self.setStartId(PageId.METHOD)
         self.currentIdChanged.connect(self._focus_page)
@@ -147,6 +142,7 @@ class ConnectionWizard(QWizard):
         names = [n for n in saved_profiles if n != profile_name]
         self.credentials_page.set_saved_profiles(names)
         self.summary_page.taken_names = set(names)
+        self.draft = flow.Draft(copy.deepcopy(self._base), copy.deepcopy(secrets or Secrets()))
         self._load(self._base, secrets or Secrets())
         if profile_name:
             self.summary_page.set_profile_name(profile_name)
@@ -158,41 +154,57 @@ class ConnectionWizard(QWizard):
         self.region_page.set_region(conn.region)
 
     # ---- the result ---------------------------------------------------------------------------------------------
+    def _live_draft(self) -> flow.Draft:
+        """The draft with the current page's values applied (what Next would give now)."""
+        draft = self.draft.copy()
+        page = self.currentPage()
+        if page is not None and hasattr(page, "apply"):
+            page.apply(draft)
+        return draft
+
     def connection(self) -> Connection:
-        """The connection as entered so far (non-secret settings; network settings kept from the one being edited)."""
-        conn = copy.deepcopy(self._base)
-        secrets = Secrets()
-        conn.method = self.method_page.method()
-        for key in ("access_key_id", "role", "role_arn", "external_id"):
-            setattr(conn, key, "")
-        conn.source = "default"
-        self.credentials_page.apply_to(conn, secrets)
-        self.service_page.apply_to(conn)
-        conn.region = self.region_page.region()
-        return conn
+        """The connection as entered so far (non-secret settings; network settings kept from the one being edited;
+        fields the chosen method and service don't use left out)."""
+        return self._live_draft().result()[0]
 
     def secrets(self) -> Secrets:
         """The secrets as entered (empty for a cross-account connection, which carries no keys)."""
-        conn, secrets = Connection(method=self.method_page.method()), Secrets()
-        self.credentials_page.apply_to(conn, secrets)
-        return secrets
+        return self._live_draft().result()[1]
 
     def profile_name(self) -> str:
         return self.summary_page.profile_name()
 
     def test_options(self) -> dict:
-        """Extra arguments for the test page's ConnectionTest: the EC2 instance check for assume-role (DESIGN.md
-        section 4). A cross-account source profile's keys are supplied by the profile manager, not here."""
+        """Extra arguments for the test page's ConnectionTest: the EC2 instance check for assume-role. A cross-account
+        source profile's keys are supplied by the profile manager, not here."""
         return engine_options(self.connection(), self.instance_environ)
 
     # ---- flow ---------------------------------------------------------------------------------------------------
+    def _present(self) -> tuple[str, ...]:
+        return tuple(name for name, pid in PAGE_IDS.items() if self.page(pid) is not None)
+
     def nextId(self) -> int:
-        present = [pid for pid in FLOW if self.page(pid) is not None]
-        current = self.currentId()
-        if current not in present:
+        name = PAGE_NAMES.get(self.currentId())
+        if name is None:
             return -1
-        i = present.index(current)
-        return int(present[i + 1]) if i + 1 < len(present) else -1
+        following = flow.next_page(name, self._live_draft(), self._present())
+        return int(PAGE_IDS[following]) if following is not None else -1
+
+    def validateCurrentPage(self) -> bool:
+        """Next or Finish: the page's values go into the draft before the next page is chosen and shown."""
+        if not super().validateCurrentPage():
+            return False
+        page = self.currentPage()
+        if hasattr(page, "apply"):
+            page.apply(self.draft)
+        return True
+
+    def cleanupPage(self, page_id: int) -> None:
+        """Back: what was entered on the page is kept in the draft too."""
+        page = self.page(page_id)
+        if hasattr(page, "apply"):
+            page.apply(self.draft)
+        super().cleanupPage(page_id)
 
     def _focus_page(self, _page_id: int) -> None:
         """QWizard gives the focus to the page's first focusable child, even a hidden one (a field of another method)
