@@ -128,7 +128,7 @@ class ProfileManagerWindow(QMainWindow):
         )
         self._wizard = WizardAction(ctx, WizardSettings(self.practice, endpoint_url, self._practice_emulator))
         self._test = TestAction(ctx, self._place_test_view, self.test_profile)
-        self._practice_launcher = PracticeLauncher(self.status_text.setText, self.worker.problem)
+        self._practice_launcher = PracticeLauncher(self.status_text.setText, self.worker.problem, self)
         self._runs = {
             "new": self._wizard.run, "edit": self._wizard.edit, "test": self._test.run,
             "duplicate": DuplicateAction(ctx).run, "rename": RenameAction(ctx).run, "delete": DeleteAction(ctx).run,
@@ -358,8 +358,9 @@ class ProfileManagerWindow(QMainWindow):
         self._closed = True
         self._store_watch.stop()
         self._clock.stop()
+        self._practice_launcher.stop_watching()
         if self.active_dialog is not None:  # the wizard or a question an action waits on goes with the window
-            self.active_dialog.reject()
+            getattr(self.active_dialog, "discard", self.active_dialog.reject)()  # no question: the window goes
         for task in list(self._tasks):  # a running action (its dialogs, the test, the store writes) stops here
             task.cancel()
         if self.test_view is not None:
