@@ -122,6 +122,9 @@ class ServicePage(QWizardPage):
         holder, _line, message = field_holder(editor, help_text, self)
         label = field_label(with_mnemonic(text, taken), editor, self)
         self.form.addRow(label, holder)
+        label.setBuddy(editor)  # addRow made the holder its buddy (Alt+letter must reach the field itself)
+        editor.setAccessibleName(text.rstrip(":"))  # the label is not its sibling: Qt would not find it for a reader
+        editor.setAccessibleDescription(help_text)
         self.editors[key] = editor
         self.messages[key] = message
 
