@@ -115,7 +115,7 @@ class ProfileDetails(QTabWidget):
     def set_test_view(self, view: QWidget) -> None:
         """Place the live test widget in the Test tab (instead of the note shown before the first test)."""
         self.no_test.hide()
-        self.test_area.setContentsMargins(0, 0, 0, 0)
+        self.test_area.setContentsMargins(6, 6, 6, 0)
         self.test_area.addWidget(view, 1)
 
     def show_test_view(self, shown: bool) -> None:
