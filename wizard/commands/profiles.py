@@ -61,9 +61,10 @@ def _profile(store: ProfileStore, name: str) -> Profile:
         raise CommandError(f"no profile named {name!r} (see: aws-connection-wizard list)", EXIT_USAGE) from None
 
 
-# -- practice mode's profiles: `--practice list` and `--practice show NAME` read them -----------------------------------
+# -- practice mode's profiles: `--practice list` and `--practice show NAME` read them ---------------------------------
 def practice_home() -> Path:
-    """Where the practice window keeps its profiles while it is open (`wizard.practice.session`): under the real store."""
+    """Where the practice window keeps its profiles while it is open (`wizard.practice.session`): under the real
+    store's home."""
     from wizard.practice.session import PRACTICE_DIR
 
     return default_home() / PRACTICE_DIR
