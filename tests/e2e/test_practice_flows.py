@@ -200,6 +200,9 @@ def test_the_panels_mistakes_show_their_diagnosis(qtbot, manager, decorated, mis
     assert len(shown) == 1 and shown[0].code == code  # the failing step expands to its diagnosis
     assert report.failure.diagnosis.summary in shown[0].text()
     assert not wizard.button(QWizard.WizardButton.NextButton).isEnabled()  # a failed test is not saved
-    wizard.reject()
+    wizard.reject()  # after a test the manager's wizard asks first
+    question = wizard.discard_question
+    assert question is not None and question.text() == "Discard this connection?"
+    next(b for b in question.buttons() if "Discard" in b.text()).click()
     qtbot.waitUntil(lambda: not manager.is_busy(), timeout=TIMEOUT)
     assert manager.model.rowCount() == before

@@ -353,9 +353,12 @@ def test_try_practice_mode_opens_the_program_in_practice_mode(qtbot, window, tmp
     process = window.practice_process
     assert process is not None and process.args[-1] == "--practice"
     assert "own window" in window.status_text.text()
+    assert not window.isVisible(), "two windows, one real and one practice, side by side"
     output, _ = process.communicate(timeout=150)
     assert process.returncode == 0
     assert output.decode().split() == ["window-shown", "practice-ready"]
+    qtbot.waitUntil(window.isVisible, timeout=TIMEOUT)  # back when practice mode ends
+    assert "practice profiles were deleted" in window.status_text.text()
     assert window.pages.currentWidget() is window.empty and window.model.rowCount() == 0
 
 

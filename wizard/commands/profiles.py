@@ -14,11 +14,12 @@ import json
 import os
 import sys
 import time
+from pathlib import Path
 
 from wizard.cli import EXIT_ENVIRONMENT, EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from wizard.core.connection import Connection, Secrets
 from wizard.core.keychain import KeychainError, SecretStore
-from wizard.core.profiles import Profile, ProfileError, ProfileStore, StoreError
+from wizard.core.profiles import Profile, ProfileError, ProfileStore, StoreError, default_home
 
 RECURSION_GUARD = "AWSCW_IN_CREDENTIAL_PROCESS"
 
@@ -60,6 +61,44 @@ def _profile(store: ProfileStore, name: str) -> Profile:
         raise CommandError(f"no profile named {name!r} (see: aws-connection-wizard list)", EXIT_USAGE) from None
 
 
+# -- practice mode's profiles: `--practice list` and `--practice show NAME` read them ---------------------------------
+def practice_home() -> Path:
+    """Where the practice window keeps its profiles while it is open (`wizard.practice.session`): under the real
+    store's home."""
+    from wizard.practice.session import PRACTICE_DIR
+
+    return default_home() / PRACTICE_DIR
+
+
+PRACTICE_WHERE = ("Practice profiles exist only while the practice window is open (aws-connection-wizard --practice), "
+                  "in {home}; they are deleted when practice mode ends.")
+
+
+def _listed_store(args) -> ProfileStore:
+    """The store `list` and `show` read: the practice window's with --practice, else the real one."""
+    return ProfileStore(practice_home()) if getattr(args, "practice", False) else ProfileStore()
+
+
+def _shown_profile(args) -> Profile:
+    """`show`'s profile; when it is missing, say whether it is (or would be) a practice profile and where those are."""
+    practice = bool(getattr(args, "practice", False))
+    store = _listed_store(args)
+    try:
+        return store.get(args.name)
+    except KeyError:
+        pass
+    where = PRACTICE_WHERE.format(home=practice_home())
+    if practice:
+        raise CommandError(f"no practice profile named {args.name!r}. {where}", EXIT_USAGE)
+    try:
+        ProfileStore(practice_home()).get(args.name)
+    except Exception:  # noqa: BLE001 - not there, or no readable practice store: the usual message and where
+        raise CommandError(f"no profile named {args.name!r} (see: aws-connection-wizard list). {where} See them "
+                           "with: aws-connection-wizard --practice list", EXIT_USAGE) from None
+    raise CommandError(f"{args.name!r} is a practice profile: aws-connection-wizard --practice show {args.name}. "
+                       f"{where}", EXIT_USAGE)
+
+
 # -- list / show ---------------------------------------------------------------------------------------------------------
 def summary(profile: Profile) -> dict:
     """Everything about a profile except its secrets, redacted (the JSON of `show --json`, one item of `list --json`):
@@ -80,9 +119,12 @@ def _status(profile: Profile) -> str:
 
 
 def cmd_list(args) -> int:
-    profiles = ProfileStore().list()
+    profiles = _listed_store(args).list()
     if args.json:
         print(json.dumps([summary(p) for p in profiles], indent=2))
+        return EXIT_OK
+    if not profiles and getattr(args, "practice", False):
+        print("No practice profiles now. " + PRACTICE_WHERE.format(home=practice_home()))
         return EXIT_OK
     if not profiles:
         print("No profiles yet. Create one with the wizard, or: aws-connection-wizard add NAME --method ...")
@@ -101,7 +143,7 @@ def cmd_list(args) -> int:
 def cmd_show(args) -> int:
     from wizard.core.describe import connection_rows
 
-    profile = _profile(ProfileStore(), args.name)
+    profile = _shown_profile(args)
     if args.json:
         print(json.dumps(summary(profile), indent=2))
         return EXIT_OK

@@ -133,14 +133,20 @@ def connection_rows(conn: Connection, secrets: Secrets | None = None, *,
     return rows
 
 
-def status_text(profile, now: float | None = None) -> str:
-    """'✓ OK · 5 min ago', '✗ Failed: access-denied · 1 h ago', or 'Untested'."""
+def when_text(epoch: float, now: float | None = None) -> str:
+    """How long ago `epoch` was, as the table and the details both say it: 'just now', '5 min ago', '2 h 5 min ago'.
+    Both compute it with this function on the same clock (the manager's timer refreshes both)."""
     from wizard.core.tokens import format_duration
 
+    seconds = (time.time() if now is None else now) - epoch
+    return "just now" if seconds < 60 else f"{format_duration(seconds)} ago"
+
+
+def status_text(profile, now: float | None = None) -> str:
+    """'✓ OK · 5 min ago', '✗ Failed: access-denied · 1 h ago', or 'Untested'."""
     if profile.untested or profile.tested_at is None or not profile.last_result:
         return "Untested"
-    seconds = (time.time() if now is None else now) - profile.tested_at
-    ago = "just now" if seconds < 60 else f"{format_duration(seconds)} ago"
+    ago = when_text(profile.tested_at, now)
     if profile.last_result == "ok":
         return f"✓ OK · {ago}"
     return f"✗ Failed: {profile.last_result} · {ago}"

@@ -91,11 +91,24 @@ class TestAction(ProfileAction):
             view.show()
             report = await view.start(profile.connection, secrets, **options)
             if report is None:  # cancelled or stopped: nothing recorded
+                ctx.status(f"{profile.name}: {view.status.text()}")
                 return
             ctx.reports[profile.id] = report.to_text()
             await ctx.work("Recording the result…", "Could not record the test result", record, ctx.store, profile,
                            report)
+        ctx.status(test_outcome(profile.name, report))
         await ctx.reload(profile.id)
+
+
+def test_outcome(name: str, report) -> str:
+    """The status bar after a test: 'NAME: ✓ the connection works.' or 'NAME: ✗ wrong-secret-key: summary'."""
+    if report.ok:
+        return f"{name}: ✓ the connection works (tested just now)."
+    failure = report.failure
+    diagnosis = failure.diagnosis if failure is not None else None
+    if diagnosis is None:
+        return f"{name}: ✗ the test failed."
+    return f"{name}: ✗ {diagnosis.code}: {diagnosis.summary}"
 
 
 # --- the wizard -----------------------------------------------------------------------------------------------------
@@ -144,6 +157,7 @@ class WizardAction:
         if secrets is FAILED:
             return
         wizard = await self._make_wizard(connection=profile.connection, secrets=secrets, name=profile.name)
+        wizard.setWindowTitle(f"Edit connection — {profile.name}")
         if await ctx.await_dialog(wizard) == QDialog.DialogCode.Accepted:
             await self._save(wizard, profile, practice=profile.practice)
         wizard.deleteLater()
@@ -167,8 +181,10 @@ class WizardAction:
     async def _make_wizard(self, *, practice: bool = False, connection=None, secrets=None, name: str = ""):
         """A wizard for a new connection (practice values when `practice`) or pre-filled to edit one; None when the
         practice emulator could not start."""
-        from wizard.ui.wizard import ConnectionWizard
+        from wizard.ui.discard_guard import guarded
+        from wizard.ui.wizard import ConnectionWizard as Plain
 
+        ConnectionWizard = guarded(Plain)  # noqa: N806 - Escape after work asks "Discard this connection?"
         parent = self.ctx.parent
         names = [p.name for p in self.ctx.profiles()]  # taken names, and the cross-account sources offered
         if connection is not None:
@@ -183,6 +199,7 @@ class WizardAction:
             wizard = ConnectionWizard(parent, practice=emulator.practice, endpoint_url=emulator.url,
                                       saved_profiles=names)
         supply_source_credentials(self.ctx, wizard)
+        wizard.remember_start()
         return wizard
 
 

@@ -5,7 +5,7 @@ Displays a `wizard.core.diagnoses.Diagnosis`; every text is shown as plain text 
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 
 
@@ -42,6 +42,14 @@ class DiagnosisView(QFrame):
         for widget in (self.summary, self.causes_heading, self.causes, self.remedy_heading, self.remedy,
                        self.refused_action, self.aws_error):
             layout.addWidget(widget)
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt override)
+        """Once shown wider than Qt's guess for wrapped text, the height the text needs at the width it has (Qt's own
+        hint is for a narrow column, several times taller than the diagnosis needs in a wide window)."""
+        hint = super().sizeHint()
+        if self.isVisible() and self.width() > hint.width():
+            return QSize(hint.width(), self.heightForWidth(self.width()))
+        return hint
 
     def show_diagnosis(self, diagnosis) -> None:
         self.code = diagnosis.code

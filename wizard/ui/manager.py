@@ -43,7 +43,16 @@ from wizard.ui.profile_table import ProfileRole, ProfileTableModel, profile_tabl
 from wizard.ui.store_watch import StoreWatch
 from wizard.ui.test_view import warm_up_in_background
 
-__all__ = ["FAILED", "PRACTICE_UNAVAILABLE", "ProfileManagerWindow", "open_main_window"]
+__all__ = ["FAILED", "PRACTICE_UNAVAILABLE", "TABLE_ROWS", "ProfileManagerWindow", "open_main_window", "table_height"]
+
+TABLE_ROWS = 8  # rows of profiles the table always has room for, whatever the details below need
+
+
+def table_height(table, rows: int) -> int:
+    """The height a table needs to show its header and `rows` rows, from its own row height and font."""
+    header = table.horizontalHeader().sizeHint().height()
+    return header + rows * table.verticalHeader().defaultSectionSize() + 2 * table.frameWidth()
+
 
 class ProfileManagerWindow(QMainWindow):
     """The main window: profiles, their actions, details and last test report."""
@@ -81,10 +90,16 @@ class ProfileManagerWindow(QMainWindow):
         self.table.activated.connect(lambda _index: self.actions["edit"].trigger())
 
         self.details = ProfileDetails()
-        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter = QSplitter(Qt.Orientation.Vertical)  # the table keeps room for its rows, the tabs get the rest
+        splitter.setObjectName("managerSplitter")
+        splitter.setChildrenCollapsible(False)
         splitter.addWidget(self.table)
         splitter.addWidget(self.details)
+        splitter.setStretchFactor(0, 0)
         splitter.setStretchFactor(1, 1)
+        self.table.setMinimumHeight(table_height(self.table, TABLE_ROWS))
+        self.details.setMinimumHeight(table_height(self.table, 4))
+        splitter.setSizes([table_height(self.table, TABLE_ROWS + 1), 10_000])
         self.empty = EmptyState(practice_available=self.practice or practice_available())
         self.empty.create_button.clicked.connect(lambda: self.new_profile())
         self.empty.practice_button.clicked.connect(self.try_practice)
@@ -112,8 +127,8 @@ class ProfileManagerWindow(QMainWindow):
             track=self._track, reports=self.reports, backend=lambda: self.backend, tell=self.worker.tell,
         )
         self._wizard = WizardAction(ctx, WizardSettings(self.practice, endpoint_url, self._practice_emulator))
-        self._test = TestAction(ctx, self.details.set_test_view, self.test_profile)
-        self._practice_launcher = PracticeLauncher(self.status_text.setText, self.worker.problem)
+        self._test = TestAction(ctx, self._place_test_view, self.test_profile)
+        self._practice_launcher = PracticeLauncher(self.status_text.setText, self.worker.problem, self)
         self._runs = {
             "new": self._wizard.run, "edit": self._wizard.edit, "test": self._test.run,
             "duplicate": DuplicateAction(ctx).run, "rename": RenameAction(ctx).run, "delete": DeleteAction(ctx).run,
@@ -124,6 +139,7 @@ class ProfileManagerWindow(QMainWindow):
         self._store_watch = StoreWatch(self, self._reload_when_idle)
         self._clock = QTimer(self, interval=30_000)
         self._clock.timeout.connect(self.model.refresh_times)
+        self._clock.timeout.connect(self.details.refresh_times)  # the same clock: the table and details agree
         self._clock.start()
         self._update_actions()
         self.pages.setCurrentWidget(self.empty)
@@ -246,7 +262,17 @@ class ProfileManagerWindow(QMainWindow):
         self.details.show_profile(profile, text, self.backend)
         if self.test_view is not None:  # the live steps belong to the profile they tested
             tested = self.test_view.is_running() or (profile is not None and profile.id == self._test.tested_id)
-            self.test_view.setVisible(tested)
+            self.details.show_test_view(tested)
+
+    def _place_test_view(self, view) -> None:
+        """The live test view goes in the details' Test tab, which comes forward when a test starts or ends."""
+        self.details.set_test_view(view)
+        def reveal(*_args) -> None:
+            self.details.show_test_view(True)
+            self.details.show_test_tab()
+
+        view.started.connect(reveal)
+        view.finished.connect(reveal)
 
     @property
     def test_view(self):
@@ -332,8 +358,9 @@ class ProfileManagerWindow(QMainWindow):
         self._closed = True
         self._store_watch.stop()
         self._clock.stop()
+        self._practice_launcher.stop_watching()
         if self.active_dialog is not None:  # the wizard or a question an action waits on goes with the window
-            self.active_dialog.reject()
+            getattr(self.active_dialog, "discard", self.active_dialog.reject)()  # no question: the window goes
         for task in list(self._tasks):  # a running action (its dialogs, the test, the store writes) stops here
             task.cancel()
         if self.test_view is not None:

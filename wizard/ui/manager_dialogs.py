@@ -37,17 +37,45 @@ async def run_dialog(dialog: QDialog) -> int:
         dialog.finished.disconnect(done)
 
 
-async def ask_text(parent: QWidget, title: str, label: str, text: str = "") -> str | None:
-    """A one-line text question; None when cancelled."""
+def name_problem(name: str, taken) -> str:
+    """Why `name` can't be a profile's name (empty, invalid characters, taken), or "" when it can."""
+    from wizard.ui.summary_page import check_profile_name
+
+    messages = check_profile_name(name.strip(), set(taken))
+    return messages[0].text if messages else ""
+
+
+async def ask_name(parent: QWidget, title: str, label: str, text: str, taken) -> str | None:
+    """A profile name, checked as it is typed: while it can't be saved, OK is disabled and the reason is shown below
+    the field ("Error: ..."); None when cancelled. `taken`: the names of the other profiles."""
     dialog = QInputDialog(parent)
-    dialog.setObjectName("askText")
+    dialog.setObjectName("askName")
     dialog.setWindowTitle(title)
     dialog.setLabelText(label)
     dialog.setTextValue(text)
+    message = QLabel(dialog)
+    message.setObjectName("nameProblem")
+    message.setWordWrap(True)
+    message.setAccessibleName("Problem with the name")
+    dialog.sizeHint()  # QInputDialog lays itself out on first need: now, so that the message can join its layout
+    dialog.layout().insertWidget(dialog.layout().count() - 1, message)  # below the field, above the buttons
+    editor = dialog.findChild(QLineEdit)
+    editor.setAccessibleName(label.rstrip(":"))
+    ok = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok)
+
+    def check(value: str) -> None:
+        problem = name_problem(value, taken)
+        message.setText(f"Error: {problem}" if problem else "")
+        message.setVisible(bool(problem))
+        editor.setAccessibleDescription(problem)
+        ok.setEnabled(not problem)
+
+    dialog.textValueChanged.connect(check)
+    check(text)
     accepted = await run_dialog(dialog) == QDialog.DialogCode.Accepted
-    text = dialog.textValue().strip()
+    value = dialog.textValue().strip()
     dialog.deleteLater()
-    return text if accepted else None
+    return value if accepted and not name_problem(value, taken) else None
 
 
 async def confirm(parent: QWidget, title: str, text: str, action: str) -> bool:

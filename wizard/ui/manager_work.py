@@ -58,7 +58,10 @@ class ManagerWork:
 
     @contextlib.contextmanager
     def busy(self, text: str):
+        """The status bar says `text` while the work runs; nested work ("Reading the secrets…" inside "Testing
+        NAME…") says its own text, then gives the outer text back."""
         self.count += 1
+        outer = self.status.text()
         self.status.setText(text)
         self.progress.show()
         self.changed()
@@ -68,7 +71,10 @@ class ManagerWork:
             self.count -= 1
             if not self.count:
                 self.progress.hide()
-                self.status.setText("")
+                if self.status.text() == text:  # an outcome said meanwhile stays
+                    self.status.setText("")
+            elif self.status.text() == text:
+                self.status.setText(outer)
             self.changed()
 
     async def work(self, busy_text: str, problem_title: str, fn, *args, saves: bool = False, **kwargs):

@@ -1,6 +1,10 @@
 """Practice mode from the profile manager: whether this installation has it, and "Try practice mode", which opens the
 program in practice mode as its own process (practice mode redirects every AWS call of its process to the local
-emulator and keeps its profiles apart, so the window that asked and the real profiles stay as they are)."""
+emulator and keeps its profiles apart, so the window that asked and the real profiles stay as they are).
+
+One window at a time: while the practice window is open, the window that opened it steps aside (hidden), and comes
+back when practice mode ends, saying that the practice profiles went with it. Two windows side by side, one real and
+one practice, looked alike and invited typing a real key into the practice one or the other way round."""
 
 from __future__ import annotations
 
@@ -8,6 +12,10 @@ import importlib.util
 import subprocess
 import sys
 from collections.abc import Callable
+
+from PySide6.QtCore import QTimer
+
+ENDED = "Practice mode ended; its practice profiles were deleted with it. Your own profiles are as they were."
 
 
 def practice_available() -> bool:
@@ -27,10 +35,14 @@ class PracticeLauncher:
     """Starts the practice-mode program once at a time. `process`: the one it started (None before); `output`: where
     that program's output goes (DEVNULL; tests read it)."""
 
-    def __init__(self, status: Callable[[str], None], problem: Callable[[str, BaseException], None]) -> None:
-        self.status, self.problem = status, problem
+    def __init__(self, status: Callable[[str], None], problem: Callable[[str, BaseException], None],
+                 window=None) -> None:
+        """`window`: the window that steps aside while practice mode runs (None: it stays)."""
+        self.status, self.problem, self.window = status, problem, window
         self.process: subprocess.Popen | None = None
         self.output = subprocess.DEVNULL
+        self._watch = QTimer(window, interval=300) if window is not None else QTimer(interval=300)
+        self._watch.timeout.connect(self._check_ended)
 
     def launch(self) -> None:
         if self.process is not None and self.process.poll() is None:
@@ -43,4 +55,21 @@ class PracticeLauncher:
         except OSError as exc:
             self.problem("Could not start practice mode", exc)
             return
-        self.status("Practice mode opens in its own window; nothing there reaches AWS.")
+        self.status("Practice mode opens in its own window; nothing there reaches AWS. This window comes back when "
+                    "you close it.")
+        if self.window is not None:
+            self.window.hide()
+        self._watch.start()
+
+    def _check_ended(self) -> None:
+        if self.process is None or self.process.poll() is None:
+            return
+        self._watch.stop()
+        self.status(ENDED)
+        if self.window is not None:
+            self.window.show()
+            self.window.raise_()
+            self.window.activateWindow()
+
+    def stop_watching(self) -> None:
+        self._watch.stop()

@@ -144,6 +144,9 @@ class PracticePanel(QWidget):
         self.scroll.setWidgetResizable(True)
         self.scroll.setFrameShape(QFrame.Shape.NoFrame)
         self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll.setAccessibleName("Practice mode")
+        self.scroll.setAccessibleDescription("What practice mode offers: its profiles, ready-made mistakes to try, and "
+                                             "the values to type.")
         self.scroll.setWidget(_note("Starting the local emulator on 127.0.0.1…"))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

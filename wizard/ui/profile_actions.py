@@ -21,7 +21,8 @@ class DuplicateAction(ProfileAction):
     async def on(self, profile) -> None:
         ctx = self.ctx
         suggestion = profile_service.free_name((p.name for p in ctx.profiles()), profile.name)
-        name = await manager_dialogs.ask_text(ctx.parent, "Duplicate profile", "Name of the copy:", suggestion)
+        taken = [p.name for p in ctx.profiles()]
+        name = await manager_dialogs.ask_name(ctx.parent, "Duplicate profile", "Name of the copy:", suggestion, taken)
         if not name:
             return
         copy = await ctx.work(f"Duplicating {profile.name}…", "Could not duplicate the profile",
@@ -36,7 +37,8 @@ class RenameAction(ProfileAction):
 
     async def on(self, profile) -> None:
         ctx = self.ctx
-        name = await manager_dialogs.ask_text(ctx.parent, "Rename profile", "New name:", profile.name)
+        taken = [p.name for p in ctx.profiles() if p.id != profile.id]
+        name = await manager_dialogs.ask_name(ctx.parent, "Rename profile", "New name:", profile.name, taken)
         if not name or name == profile.name:
             return
         renamed = await ctx.work(f"Renaming {profile.name}…", "Could not rename the profile",

@@ -1,63 +1,90 @@
-"""The selected profile's settings and its last test report, under the manager's table.
+"""The selected profile, under the manager's table: its settings, its live or last test, and its last report, in tabs.
 
 Shows only non-secret values (`wizard.core.describe`: the access key id masked, secrets named by where they live, "in
-GNOME Keyring", a proxy without its password), and report text that the engine already redacted (redacted again here with the profile's known values as a second guard).
-A live test view (`ConnectionTestView`) is placed in this panel by the window while a test runs.
+GNOME Keyring", a proxy without its password), and report text that the engine already redacted (redacted again here
+with the profile's known values as a second guard). The live test view (`ConnectionTestView`) gets a tab of its own,
+placed there by the window, so that a failed step's diagnosis has the whole height of the tabs, not a share of a column.
 """
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QPlainTextEdit, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QFrame,
+    QLabel,
+    QPlainTextEdit,
+    QScrollArea,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from wizard.core.describe import profile_rows, status_text
 
-
 NO_REPORT = "No test report yet: press Test (F5)."
+NO_TEST = "No test in this window yet: select a profile and press Test (F5) to watch its steps here."
+SETTINGS_TAB, TEST_TAB, REPORT_TAB = range(3)
 
 
-def describe(profile, backend: str) -> list[tuple[str, str]]:
+def describe(profile, backend: str, now: float | None = None) -> list[tuple[str, str]]:
     """(label, value) rows describing a profile, without any secret (`wizard.core.describe.profile_rows`)."""
     if backend == "none":  # SecretStore.backend_name() when no usable keychain is running now
         backend = "the OS keychain (not available at the moment)"
-    return profile_rows(profile, keychain=backend)
+    return profile_rows(profile, keychain=backend, now=now)
 
 
-class ProfileDetails(QWidget):
-    """Settings of one profile, the live test area, and the last report."""
+class ProfileDetails(QTabWidget):
+    """Tabs: "Details" (the settings) of one profile, "Test" (the live test view, or a note before the first test),
+    "Last report"."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.settings_box = QGroupBox("Profile")
+        self.setObjectName("profileDetails")
+        self.setAccessibleName("Selected profile")
+        self.setDocumentMode(True)
+        self._profile, self._backend = None, "the OS keychain"
+
+        self.settings_box = QWidget()  # the form, scrolled when the window is small
+        self.settings_box.setObjectName("profileSettings")
         self.form = QFormLayout(self.settings_box)
-        self.test_area = QVBoxLayout()
+        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        settings = QScrollArea()
+        settings.setObjectName("settingsScroll")
+        settings.setWidgetResizable(True)
+        settings.setFrameShape(QFrame.Shape.NoFrame)
+        settings.setWidget(self.settings_box)
+        settings.setAccessibleName("Profile settings")
+        settings.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # nothing in it to type into; its labels are read in order
+
+        self.test_page = QWidget()
+        self.test_page.setObjectName("testTab")
+        self.test_area = QVBoxLayout(self.test_page)
+        self.no_test = QLabel(NO_TEST)
+        self.no_test.setWordWrap(True)
+        self.no_test.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.test_area.addWidget(self.no_test, 1)
+
         self.report = QPlainTextEdit()
         self.report.setObjectName("lastReport")
         self.report.setReadOnly(True)
         self.report.setAccessibleName("Last test report")
+        self.report.setAccessibleDescription("The text of the profile's last test, without secrets.")
         self.report.setPlaceholderText(NO_REPORT)
-        report_box = QGroupBox("Last test report")
-        QVBoxLayout(report_box).addWidget(self.report)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.settings_box)
-        layout.addLayout(self.test_area)
-        layout.addWidget(report_box, 1)
+
+        self.addTab(settings, "&Details")
+        self.addTab(self.test_page, "Te&st")
+        self.addTab(self.report, "Last &report")
         self.show_profile(None)
 
     def show_profile(self, profile, report_text: str = "", backend: str = "the OS keychain") -> None:
-        while self.form.rowCount():
-            self.form.removeRow(0)
+        self._profile, self._backend = profile, backend
+        self._fill_form()
         if profile is None:
-            self.settings_box.setTitle("Profile")
-            self.form.addRow(QLabel("Select a profile to see its settings."))
+            self.setTabText(SETTINGS_TAB, "&Details")
             self.report.setPlainText("")
             return
-        self.settings_box.setTitle(f"Profile: {profile.name}")
-        for label, value in describe(profile, backend):
-            field = QLabel(value)
-            field.setWordWrap(True)
-            field.setAccessibleName(label)
-            self.form.addRow(label + ":", field)
+        self.setTabText(SETTINGS_TAB, "&Details of " + profile.name.replace("&", "&&"))
         self.report.setPlainText(report_text)
         if not report_text and profile.tested_at is not None:
             self.report.setPlaceholderText(
@@ -67,6 +94,38 @@ class ProfileDetails(QWidget):
         else:
             self.report.setPlaceholderText(NO_REPORT)
 
+    def refresh_times(self, now: float | None = None) -> None:
+        """Recompute the rows that depend on the time ("tested 5 min ago"), as the table does on the same clock."""
+        if self._profile is not None:
+            self._fill_form(now)
+
+    def _fill_form(self, now: float | None = None) -> None:
+        while self.form.rowCount():
+            self.form.removeRow(0)
+        if self._profile is None:
+            self.form.addRow(QLabel("Select a profile to see its settings."))
+            return
+        for label, value in describe(self._profile, self._backend, now):
+            field = QLabel(value)
+            field.setWordWrap(True)
+            field.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            field.setAccessibleName(label)
+            self.form.addRow(label + ":", field)
+
     def set_test_view(self, view: QWidget) -> None:
-        """Place the live test widget between the settings and the report."""
-        self.test_area.addWidget(view)
+        """Place the live test widget in the Test tab (instead of the note shown before the first test)."""
+        self.no_test.hide()
+        self.test_area.setContentsMargins(6, 6, 6, 0)
+        self.test_area.addWidget(view, 1)
+
+    def show_test_view(self, shown: bool) -> None:
+        """Show the live test view (it belongs to the profile it tested) or, for another profile, the note."""
+        views = [self.test_area.itemAt(i).widget() for i in range(self.test_area.count())]
+        views = [view for view in views if view is not None and view is not self.no_test]
+        for view in views:
+            view.setVisible(shown)
+        self.no_test.setVisible(not shown or not views)
+
+    def show_test_tab(self) -> None:
+        """Bring the Test tab forward (a test started or finished)."""
+        self.setCurrentIndex(TEST_TAB)

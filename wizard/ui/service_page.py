@@ -111,6 +111,8 @@ class ServicePage(QWizardPage):
         holder, _line, message = field_holder(editor, f.help, self)
         label = field_label(with_mnemonic(f"{f.label} (optional):", taken), editor, self)
         self.form.addRow(label, holder)
+        label.setBuddy(editor)  # addRow made the holder its buddy (Alt+letter must reach the field itself)
+        editor.setAccessibleDescription(f.help)  # the label is not its sibling: Qt would not find it for a reader
         self.editors[f.key] = editor
         self.messages[f.key] = message
 

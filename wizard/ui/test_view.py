@@ -80,6 +80,10 @@ class ConnectionTestView(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scroll.setWidget(self.steps)
+        scroll.setAccessibleName("Test steps")
+        scroll.setAccessibleDescription("Each step of the connection test with its status; a failed step's diagnosis "
+                                        "below it.")
+        self.status.setAccessibleName("Test status")
 
         self.test_again_button = QPushButton("&Test again")
         self.cancel_button = QPushButton("&Cancel test")

@@ -1,0 +1,150 @@
+"""Screenshots of the profile manager with a failed test's diagnosis, at 1366x768, in a real X window under Xvfb:
+docs/screenshots/manager-diagnosis-1366x768.png, and with `--dark` manager-diagnosis-dark.png (a dark palette, as a
+desktop in dark mode gives the program).
+
+    .venv/bin/python tools/manager_screenshots.py [--dark] [OUTPUT_DIR]
+
+A private world like the tests': a temporary HOME, its own D-Bus session with a throwaway gnome-keyring, Xvfb when no
+DISPLAY is set, name lookups other than localhost refused. The profiles talk to practice mode's local AWS emulator on
+127.0.0.1; the failing one has a wrong secret (the diagnosis wrong-secret-key). Nothing contacts AWS.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+MARKER = "AWSCW_MANAGER_SCREENSHOTS"
+
+
+def _outside(argv: list[str]) -> int:
+    """Re-run this script with a temporary home in its own D-Bus session."""
+    if not shutil.which("dbus-run-session") or not shutil.which("gnome-keyring-daemon"):
+        sys.exit("needs dbus-run-session and gnome-keyring-daemon (./dev test installs them)")
+    root = tempfile.mkdtemp(prefix="awscw-shots-")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "DBUS_", "GNOME_KEYRING", "XDG_"))}
+    for name in ("HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_RUNTIME_DIR"):
+        path = os.path.join(root, name.lower())
+        os.makedirs(path, mode=0o700)
+        env[name] = path
+    env.update({MARKER: "1", "PYTHONDONTWRITEBYTECODE": "1"})
+    try:
+        return subprocess.call(["dbus-run-session", "--", sys.executable, __file__, *argv[1:]], env=env)
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def dark_palette():
+    """A dark palette like a desktop's dark mode (window, base and text roles; highlight kept blue)."""
+    from PySide6.QtGui import QColor, QPalette
+
+    palette = QPalette()
+    roles = QPalette.ColorRole
+    for role, colour in ((roles.Window, "#2b2b2b"), (roles.WindowText, "#e6e6e6"), (roles.Base, "#1e1e1e"),
+                         (roles.AlternateBase, "#333333"), (roles.Text, "#e6e6e6"), (roles.Button, "#3a3a3a"),
+                         (roles.ButtonText, "#e6e6e6"), (roles.ToolTipBase, "#3a3a3a"), (roles.ToolTipText, "#e6e6e6"),
+                         (roles.PlaceholderText, "#9a9a9a"), (roles.Highlight, "#2f65ca"),
+                         (roles.HighlightedText, "#ffffff"), (roles.Link, "#8ab4f8"), (roles.Mid, "#444444"),
+                         (roles.Dark, "#202020"), (roles.Light, "#505050"), (roles.Midlight, "#454545")):
+        palette.setColor(role, QColor(colour))
+    palette.setColor(QPalette.ColorGroup.Disabled, roles.WindowText, QColor("#808080"))
+    palette.setColor(QPalette.ColorGroup.Disabled, roles.Text, QColor("#808080"))
+    palette.setColor(QPalette.ColorGroup.Disabled, roles.ButtonText, QColor("#808080"))
+    return palette
+
+
+async def run(app, out: Path, dark: bool) -> Path:
+    from wizard.core.connection import Connection, NetworkSettings, Secrets
+    from wizard.core.keychain import SecretStore
+    from wizard.core.profiles import ProfileStore, save_connection
+    from wizard.practice.aws_emulator import AwsEmulator
+    from wizard.ui.manager import ProfileManagerWindow
+
+    loop = asyncio.get_running_loop()
+    emulator = await loop.run_in_executor(None, lambda: AwsEmulator().start())
+    try:
+        p = emulator.practice
+        store, secrets = ProfileStore(), SecretStore()
+        examples = [("billing-reader", "s3"), ("ci-deploy", "s3"), ("ml-inference", "bedrock-runtime"),
+                    ("partner-access", "s3"), ("reports-bucket", "s3"), ("sandbox", "s3"), ("staging-web", "s3")]
+        for name, service in examples:
+            conn = Connection(method="access-key", region=p.region, service=service, access_key_id=p.access_key_id,
+                              network=NetworkSettings(endpoint_url=emulator.url))
+            save_connection(store, secrets, name, conn, Secrets(p.secret_access_key), untested=True)
+        conn = Connection(method="access-key", region=p.region, service="s3", access_key_id=p.access_key_id,
+                          network=NetworkSettings(endpoint_url=emulator.url))
+        save_connection(store, secrets, "prod-backup", conn, Secrets("w" * 40), untested=True)  # a mistyped secret
+
+        window = ProfileManagerWindow(store, secrets)
+        window.resize(1366, 768)
+        window.show()
+        while not window._loaded:
+            await asyncio.sleep(0.05)
+        window.select_profile(store.get("prod-backup").id)
+        await asyncio.sleep(0.2)
+        task = window.test_profile()
+        await task
+        while window.is_busy():
+            await asyncio.sleep(0.05)
+        await asyncio.sleep(0.6)
+        path = out / ("manager-diagnosis-dark.png" if dark else "manager-diagnosis-1366x768.png")
+        if not window.grab().save(str(path)):
+            raise SystemExit(f"could not write {path}")
+        print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path, flush=True)
+        window.close()
+        await asyncio.sleep(0.1)
+        return path
+    finally:
+        emulator.stop()
+
+
+def main(argv: list[str]) -> int:
+    if os.environ.get(MARKER) != "1":
+        return _outside(argv)
+    sys.path.insert(0, str(ROOT))
+    sys.path.insert(0, str(ROOT / "tools"))
+    from screenshots import _loopback_only, _start_xvfb
+
+    from tests.run import _start_keyring
+
+    args = argv[1:]
+    dark = "--dark" in args
+    args = [a for a in args if a != "--dark"]
+    out = (Path(args[0]) if args else ROOT / "docs" / "screenshots").resolve()
+    out.mkdir(parents=True, exist_ok=True)
+    _loopback_only()
+    os.environ["QT_QPA_PLATFORM"] = "xcb"
+    os.environ["AWS_CONNECTION_WIZARD_HOME"] = os.path.join(os.environ["HOME"], "wizard-home")
+    keyring_daemon = _start_keyring()
+    xvfb = _start_xvfb()
+    try:
+        import qasync
+
+        from wizard.app import _application
+
+        app = _application(None)
+        app.setQuitOnLastWindowClosed(False)  # the loop ends the run, not the window's closing
+        if dark:
+            app.setPalette(dark_palette())
+        loop = qasync.QEventLoop(app)
+        asyncio.set_event_loop(loop)
+        with loop:
+            loop.run_until_complete(run(app, out, dark))
+    finally:
+        if xvfb is not None:
+            xvfb.terminate()
+            xvfb.wait(timeout=10)
+        keyring_daemon.terminate()
+        keyring_daemon.wait(timeout=10)
+    sys.stdout.flush()
+    os._exit(0)  # everything is stopped; skip PySide's teardown at interpreter exit
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
