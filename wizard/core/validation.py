@@ -646,32 +646,21 @@ def present_value_errors(conn: Connection, secrets: Secrets | None = None) -> li
         keys = relevant_keys(conn)
     except (ValueError, TypeError):
         return [("method", _error("unknown-method", f"Unknown method: choose one of {', '.join(METHODS)}."))]
-    values = connection_values(conn, secrets or Secrets())
+    texts = fields.values(conn, secrets)
     found = []
     for key in keys:
-        if key in ("secret_access_key", "session_token") and secrets is None:
+        f = fields.field(key)
+        if f.secret and secrets is None:
             continue
-        check = check_field(key, values.get(key, ""), values)
+        check = f.check(texts.get(key, ""), texts)
         found += [(key, m) for m in check.errors if m.code != "required"]
     return found
 
 
 def cleaned(conn: Connection, secrets: Secrets) -> tuple[Connection, Secrets]:
-    """Copies of `conn` and `secrets` holding each passing field's cleaned value (surrounding blanks removed...)."""
-    conn, secrets = Connection.from_dict(conn.to_dict()), Secrets(*(v for _, v in secrets.items()))
-    values = connection_values(conn, secrets)
-    for key in relevant_keys(conn):
-        check = check_field(key, values.get(key, ""), values)
-        if check.errors:
-            continue
-        if key in ("secret_access_key", "session_token"):
-            setattr(secrets, key, check.value)
-        elif key in ("endpoint_url", "proxy", "ca_bundle"):
-            setattr(conn.network, key, check.value)
-        elif key == "duration":
-            conn.duration = int(check.value)
-        elif hasattr(conn, key):
-            setattr(conn, key, check.value)
+    """Copies of `conn` and `secrets` holding each passing field's cleaned value (surrounding blanks removed...):
+    the field catalogue's `cleaned`, without its checks."""
+    conn, secrets, _checks = fields.cleaned(conn, secrets)
     return conn, secrets
 
 
