@@ -19,6 +19,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from wizard.core import regions, services
+from wizard.core import arn as arns
 from wizard.core.connection import SERVICE_IDS, Connection, Secrets
 from wizard.core.methods import METHODS
 
@@ -309,7 +310,7 @@ def _role_arn_parts(value: str) -> tuple[list[Message], str]:
         return [_error("bad-arn", f"A role ARN looks like {_ARN_EXAMPLE}.")], ""
     partition, service, region, account, resource = m.groups()
     if service == "sts" and resource.startswith("assumed-role/"):
-        role = resource.split("/")[1]
+        role = arns.parse(value).role_name
         return [_error("bad-arn", "This is the ARN of a session of an assumed role. Use the role's own ARN: "
                        f"arn:{partition}:iam::{account}:role/{role} (add the role's path if it has one).")], ""
     if service != "iam":
