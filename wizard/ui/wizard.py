@@ -1,8 +1,8 @@
 """The connection wizard: method, credentials, service, region, [test], summary.
 
-The flow is one tuple (`FLOW`); pages only display what `wizard.core` decides. The test page is added when its module
-is installed. The result is read with `connection()` and `secrets()`; Finish emits `finished_connection(name,
-connection, secrets)` and then closes the wizard (saving is done by whoever listens).
+The flow is one tuple (`FLOW`); pages only display what `wizard.core` decides. The result is read with `connection()`
+and `secrets()`; Finish emits `finished_connection(name, connection, secrets)` and then closes the wizard (saving is
+done by whoever listens).
 """
 
 from __future__ import annotations
@@ -20,11 +20,11 @@ from PySide6.QtWidgets import QWizard
 from wizard import APP_TITLE
 from wizard.core.connection import Connection, Secrets
 from wizard.ui.credentials_page import CredentialsPage
-from wizard.ui.engine_options import engine_options
 from wizard.ui.method_page import MethodPage
 from wizard.ui.region_page import RegionPage
 from wizard.ui.service_page import ServicePage
 from wizard.ui.summary_page import SummaryPage
+from wizard.ui.test_page import TestPage
 
 DEFAULT_SIZE = QSize(860, 640)
 ICON_NAME = "io.github.awsconnectionwizard.AwsConnectionWizard"
@@ -56,15 +56,6 @@ class PageId(IntEnum):
 FLOW = (PageId.METHOD, PageId.CREDENTIALS, PageId.SERVICE, PageId.REGION, PageId.TEST, PageId.SUMMARY)
 
 
-def _test_page_class():
-    """The test page's class, or None while its module is not part of the program."""
-    try:
-        from wizard.ui.test_page import TestPage
-    except ImportError:
-        return None
-    return TestPage
-
-
 def practice_connection(practice, endpoint_url: str = "") -> tuple[Connection, Secrets]:
     """A connection pre-filled from practice mode's values (the local emulator's user, role and bucket)."""
     conn = Connection(
@@ -88,7 +79,8 @@ class ConnectionWizard(QWizard):
     given. `saved_profiles`: names of saved connections (offered as a cross-account source; a new name must differ).
     `profile_name`: the name being edited (kept unless the user changes it). `endpoint_url`: given to the connection
     (a VPC endpoint, or practice mode's emulator). `instance_environ`: where the EC2 instance check looks (tests point
-    it at a local metadata emulator).
+    it at a local metadata emulator). `profile_store`, `secret_store`: where the test finds a cross-account source
+    profile's keys (the default stores when not given).
     """
 
     finished_connection = Signal(str, object, object)  # profile name, Connection, Secrets
@@ -104,10 +96,14 @@ class ConnectionWizard(QWizard):
         profile_name: str = "",
         endpoint_url: str = "",
         instance_environ: Mapping[str, str] | None = None,
+        profile_store=None,
+        secret_store=None,
     ):
         super().__init__(parent)
         self.practice = practice
         self.instance_environ = instance_environ if instance_environ is not None else os.environ
+        self.stores = {k: v for k, v in (("profile_store", profile_store), ("secret_store", secret_store))
+                       if v is not None}
         if connection is None and practice is not None:
             connection, secrets = practice_connection(practice, endpoint_url)
         self._base = copy.deepcopy(connection) if connection is not None else Connection()
@@ -136,10 +132,8 @@ class ConnectionWizard(QWizard):
         self.setPage(PageId.CREDENTIALS, self.credentials_page)
         self.setPage(PageId.SERVICE, self.service_page)
         self.setPage(PageId.REGION, self.region_page)
-        test_page = _test_page_class()
-        self.test_page = test_page() if test_page is not None else None
-        if self.test_page is not None:
-            self.setPage(PageId.TEST, self.test_page)
+        self.test_page = TestPage()
+        self.setPage(PageId.TEST, self.test_page)
         self.setPage(PageId.SUMMARY, self.summary_page)
         self.setStartId(PageId.METHOD)
         self.currentIdChanged.connect(self._focus_page)
@@ -181,9 +175,9 @@ class ConnectionWizard(QWizard):
         return self.summary_page.profile_name()
 
     def test_options(self) -> dict:
-        """Extra arguments for the test page's ConnectionTest: the EC2 instance check for assume-role (DESIGN.md
-        section 4). A cross-account source profile's keys are supplied by the profile manager, not here."""
-        return engine_options(self.connection(), self.instance_environ)
+        """`wizard.core.credentials.plan_test`'s options for the test page: where the EC2 checks look and where a
+        cross-account source profile's keys are (read by the test itself, off the GUI thread)."""
+        return {"environ": self.instance_environ, **self.stores}
 
     # ---- flow ---------------------------------------------------------------------------------------------------
     def nextId(self) -> int:
