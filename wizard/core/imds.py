@@ -96,7 +96,7 @@ class InstanceReport:
         return [f.code for f in self.findings]
 
     def to_json(self) -> dict:
-        """The `check-instance --json` shape (DESIGN.md section 8)."""
+        """The `check-instance --json` shape (a stable contract: scripts read it)."""
         return {
             "on_ec2": self.on_ec2,
             "imds_version": self.imds_version,
