@@ -1,8 +1,8 @@
 """The command line: `aws-connection-wizard [SUBCOMMAND]`. Never imports Qt; with no subcommand it starts the GUI.
 
-Subcommands live in `wizard/commands/<topic>.py`. Each such module defines `register(subparsers)`, which adds its
+Subcommands live in `wizard/commands/<topic>.py`. Each such module (but `common.py`) defines `register(subparsers)`, which adds its
 subcommands with `parser.set_defaults(run=<function taking args, returning an exit code>)`.
-Exit codes (DESIGN.md section 8): 0 ok, 1 the check failed, 2 bad input or usage, 3 environment problem.
+Exit codes (`wizard.commands.common.ExitCode`): 0 ok, 1 the check failed, 2 bad input or usage, 3 environment problem.
 """
 
 from __future__ import annotations
@@ -13,8 +13,7 @@ import pkgutil
 import sys
 
 from wizard import APP_NAME, __version__
-
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_ENVIRONMENT = 0, 1, 2, 3
+from wizard.commands.common import EXIT_ENVIRONMENT, EXIT_FAILED, EXIT_OK, EXIT_USAGE  # noqa: F401 - kept names
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -30,7 +29,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="with --self-test: an endpoint (e.g. a local emulator) to run the test engine against")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for info in sorted(pkgutil.iter_modules(wizard.commands.__path__), key=lambda m: m.name):
-        importlib.import_module(f"wizard.commands.{info.name}").register(subparsers)
+        register = getattr(importlib.import_module(f"wizard.commands.{info.name}"), "register", None)
+        if register is not None:  # wizard.commands.common holds what the subcommands share, and registers none
+            register(subparsers)
     return parser
 
 

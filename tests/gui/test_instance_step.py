@@ -1,5 +1,6 @@
-"""The `instance` step wherever an assume-role test runs: the options `wizard.ui.engine_options` builds for the wizard's
-test page and the profile manager's re-test, shown live in a standalone ConnectionTestView (as the manager hosts it).
+"""The `instance` step wherever an assume-role test runs: `wizard.core.credentials.plan_test` adds it for the wizard's
+test page, the profile manager's re-test and the CLI's `test`; shown live here in a standalone ConnectionTestView (as the
+manager hosts it).
 
 Real parts: the AWS emulator (moto on 127.0.0.1, signing enforced) and the IMDS emulator on 127.0.0.1.
 """
@@ -10,7 +11,7 @@ import pytest
 
 from tests.support.aws import practice_connection
 from wizard.practice.imds_emulator import ImdsEmulator
-from wizard.ui.engine_options import engine_options
+from wizard.core.credentials import plan_test
 from wizard.ui.test_view import FINISHED, ConnectionTestView
 
 pytestmark = [pytest.mark.gui, pytest.mark.integration]
@@ -20,10 +21,13 @@ TIMEOUT = 30_000  # ms
 
 def test_only_assume_role_gets_the_instance_check(aws_emulator):
     for method in ("access-key", "cross-account"):
-        conn, _ = practice_connection(aws_emulator, method)
-        assert engine_options(conn, {}) == {}
-    conn, _ = practice_connection(aws_emulator, "assume-role")
-    assert set(engine_options(conn, {"AWS_EC2_METADATA_DISABLED": "true"})) == {"instance_check"}
+        conn, secrets = practice_connection(aws_emulator, method)
+        test = plan_test(conn, secrets, environ={})
+        assert test.instance_check is None and "instance" not in [s.name for s in test.planned_steps()]
+    conn, secrets = practice_connection(aws_emulator, "assume-role")
+    test = plan_test(conn, secrets, environ={"AWS_EC2_METADATA_DISABLED": "true"})
+    assert [s.name for s in test.planned_steps()][-1] == "instance"
+    assert test.instance_check().codes() == ["imds-disabled"]  # it looks where `environ` says
 
 
 @pytest.mark.parametrize(("attached", "status", "code"), [
@@ -36,7 +40,7 @@ def test_a_standalone_view_runs_the_instance_step(qtbot, qloop, aws_emulator, at
     with ImdsEmulator("role", role=role, account=aws_emulator.practice.account_id) as imds:
         view = ConnectionTestView()
         qtbot.addWidget(view)
-        view.start(conn, secrets, **engine_options(conn, {"AWS_EC2_METADATA_SERVICE_ENDPOINT": imds.url}))
+        view.start(conn, secrets, environ={"AWS_EC2_METADATA_SERVICE_ENDPOINT": imds.url})
         assert "instance" in view.steps.rows  # planned from the start, shown pending
         qtbot.waitUntil(lambda: view.state == FINISHED, timeout=TIMEOUT)
         assert view.steps.statuses()["instance"] == status, view.report.to_text()

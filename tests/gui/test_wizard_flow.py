@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 
 from tests.support.secrets_registry import fake_secret_access_key
 from wizard.core.connection import Connection, Secrets
+from wizard.core.credentials import plan_test
 from wizard.ui.wizard import FLOW, PageId
 
 pytestmark = pytest.mark.gui
@@ -91,8 +92,8 @@ def test_check_this_machine_against_a_local_metadata_service(open_wizard, scenar
         assert panel.report.on_ec2 and (panel.report.role == "ReadOnlyRobot") is (scenario == "role")
         assert [r for r in emulator.requests if r[1] == "/latest/api/token"], "the check used IMDSv2"
         assert panel.button.isEnabled()
-        options = window.test_options()
-        assert options["instance_check"]().role == panel.report.role  # the test page runs the same check
+        test = plan_test(window.connection(), window.secrets(), **window.test_options())  # what the test page runs
+        assert test.instance_check().role == panel.report.role  # the test page runs the same check
 
 
 def test_check_this_machine_reports_a_role_mismatch(open_wizard):
@@ -168,4 +169,4 @@ def test_no_machine_check_for_other_methods(open_wizard):
     kb.next_with_enter(PageId.CREDENTIALS)
     assert not window.credentials_page.machine.isVisible()
     assert not window.credentials_page.source_machine.isVisible()
-    assert window.test_options() == {}
+    assert plan_test(window.connection(), window.secrets(), **window.test_options()).instance_check is None

@@ -8,8 +8,10 @@ import urllib.parse
 
 import pytest
 
-from wizard.core import aws, engine
+from wizard.core import arn as arn_module
+from wizard.core import aws
 from wizard.core.connection import NetworkSettings
+from wizard.core.credentials import Credentials
 
 
 @pytest.mark.parametrize(("region", "url"), [
@@ -19,8 +21,7 @@ from wizard.core.connection import NetworkSettings
     ("us-gov-west-1", "https://sts.us-gov-west-1.amazonaws.com"),
 ])
 def test_sts_is_called_at_the_regional_endpoint(region, url):
-    client = aws.make_client("sts", region, {"access_key_id": "AKIAIOSFODNN7EXAMPLE",
-                                             "secret_access_key": "x" * 40}, NetworkSettings())
+    client = aws.make_client("sts", region, Credentials("AKIAIOSFODNN7EXAMPLE", "x" * 40), NetworkSettings())
     assert client.meta.endpoint_url == url
     # No request is made; and even if one were, the test guard refuses to resolve any AWS name (loopback only).
     with pytest.raises(socket.gaierror):
@@ -54,4 +55,4 @@ def test_ca_bundle_is_used_for_verification(tmp_path):
      "arn:aws:iam::444455556666:role/path/X"),
 ])
 def test_role_name_becomes_an_arn_in_the_callers_partition_and_account(role, caller, arn):
-    assert engine.role_arn_for(role, caller) == arn
+    assert arn_module.role_arn(role, caller) == arn

@@ -15,7 +15,9 @@ pytestmark = pytest.mark.integration
 
 @pytest.fixture
 def instance(aws_emulator, monkeypatch):
-    with ImdsEmulator("role", credentials=practice_source(aws_emulator)) as metadata:
+    source = practice_source(aws_emulator)  # the emulator's role document, as the metadata service hands it out
+    keys = {"access_key_id": source.access_key_id, "secret_access_key": source.secret_access_key}
+    with ImdsEmulator("role", credentials=keys) as metadata:
         monkeypatch.setenv("AWS_EC2_METADATA_SERVICE_ENDPOINT", metadata.url)
         monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "false")
         yield metadata

@@ -42,7 +42,8 @@ def test_no_secret_in_reports_logs_or_exceptions(aws_emulator, caplog, monkeypat
 
     def run(conn, secrets, **kw):
         used.update(secrets.values())
-        used.update(v for v in (kw.get("source_credentials") or {}).values() if v)
+        if kw.get("source_credentials") is not None:
+            used.update(kw["source_credentials"].secret_values())
         try:
             report = engine.run_test(conn, secrets, **kw)
         except Exception as exc:  # noqa: BLE001 - an exception's text is scanned too

@@ -15,6 +15,7 @@ from botocore.exceptions import ClientError
 from tests.support import secrets_registry
 from wizard.core import engine, policies
 from wizard.core.connection import Connection, NetworkSettings, Secrets
+from wizard.core.credentials import Credentials
 from wizard.practice.aws_emulator import AwsEmulator
 
 pytestmark = pytest.mark.integration
@@ -82,8 +83,7 @@ def _cross_account_test(emulator, role_arn: str, external_id: str) -> engine.Tes
         source="profile:practice",
         network=NetworkSettings(endpoint_url=emulator.url),
     )
-    source = {"access_key_id": p.access_key_id, "secret_access_key": p.secret_access_key, "session_token": ""}
-    return engine.run_test(conn, Secrets(), source_credentials=source)
+    return engine.run_test(conn, Secrets(), source_credentials=Credentials(p.access_key_id, p.secret_access_key))
 
 
 def test_policies_after_denied_cross_account_tests(emulator):

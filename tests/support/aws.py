@@ -10,6 +10,7 @@ import pytest
 
 from tests.support import secrets_registry
 from wizard.core.connection import Connection, NetworkSettings, Secrets
+from wizard.core.credentials import Credentials
 from wizard.practice.aws_emulator import AwsEmulator
 
 
@@ -39,10 +40,10 @@ def practice_connection(emulator: AwsEmulator, method: str = "access-key", servi
     return Connection(**values), Secrets(p.secret_access_key)
 
 
-def practice_source(emulator: AwsEmulator) -> dict:
+def practice_source(emulator: AwsEmulator) -> Credentials:
     """source_credentials for a cross-account test whose source is the saved practice profile."""
     p = emulator.practice
-    return {"access_key_id": p.access_key_id, "secret_access_key": p.secret_access_key, "session_token": ""}
+    return Credentials(p.access_key_id, p.secret_access_key)
 
 
 def denied_connection(emulator: AwsEmulator, service: str = "s3", **overrides) -> tuple[Connection, Secrets]:

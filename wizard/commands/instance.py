@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 
-from wizard.cli import EXIT_ENVIRONMENT, EXIT_FAILED, EXIT_OK
+from wizard.commands.common import EXIT_ENVIRONMENT, EXIT_FAILED, EXIT_OK
 
 
 def exit_code(report) -> int:

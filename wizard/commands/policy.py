@@ -18,14 +18,9 @@ from __future__ import annotations
 import sys
 import time
 
-from wizard.cli import EXIT_ENVIRONMENT, EXIT_FAILED, EXIT_OK, EXIT_USAGE
-from wizard.core.connection import SERVICE_IDS, Connection, Secrets
-
-
-class PolicyError(Exception):
-    def __init__(self, message: str, code: int):
-        super().__init__(message)
-        self.code = code
+from wizard.commands.common import EXIT_ENVIRONMENT, EXIT_FAILED, EXIT_OK, EXIT_USAGE, CommandError, guarded
+from wizard.core import arn
+from wizard.core.connection import SERVICE_IDS, Connection
 
 
 def _load_profile(name: str):
@@ -34,58 +29,24 @@ def _load_profile(name: str):
     try:
         return ProfileStore().get(name)
     except KeyError:
-        raise PolicyError(f"no profile named {name!r} (see: aws-connection-wizard list)", EXIT_USAGE) from None
+        raise CommandError(f"no profile named {name!r} (see: aws-connection-wizard list)", EXIT_USAGE) from None
     except StoreError as exc:
-        raise PolicyError(f"profile file problem: {exc}", EXIT_ENVIRONMENT) from None
-
-
-def _keys_of(profile) -> dict:
-    """A profile's own access key, its secret from the keychain."""
-    from wizard.core.keychain import KeychainError, SecretStore
-
-    try:
-        secrets: Secrets = SecretStore().load(profile.id)
-    except KeychainError as exc:
-        raise PolicyError(f"keychain problem ({exc.code}): {exc.message}", EXIT_ENVIRONMENT) from None
-    if not secrets.secret_access_key:
-        raise PolicyError(f"the keychain has no secret access key for profile {profile.name!r}", EXIT_ENVIRONMENT)
-    return {
-        "access_key_id": profile.connection.access_key_id.strip(),
-        "secret_access_key": secrets.secret_access_key,
-        "session_token": secrets.session_token,
-    }
-
-
-def _caller_credentials(profile) -> dict | None:
-    """Credentials of the identity that will call AssumeRole (None: boto3's default chain)."""
-    from wizard.core import aws
-
-    conn: Connection = profile.connection
-    if conn.uses_keys:
-        return _keys_of(profile)
-    if conn.source.startswith("profile:"):
-        return _keys_of(_load_profile(conn.source[len("profile:"):]))
-    if conn.source == "instance":
-        found = aws.instance_credentials(conn.network)
-        if found is None:
-            raise PolicyError("no instance role credentials here (see: check-instance)", EXIT_FAILED)
-        return found
-    return None
+        raise CommandError(f"profile file problem: {exc}", EXIT_ENVIRONMENT) from None
 
 
 def discover_identity(profile) -> str:
     """The ARN of the identity that calls AssumeRole for this profile: one GetCallerIdentity call."""
-    from wizard.core import aws, diagnoses
+    from wizard.core import aws, credentials, diagnoses
 
-    credentials = _caller_credentials(profile)
+    caller = credentials.profile_source(profile).resolve()  # None: boto3's default chain
     conn = profile.connection
     try:
-        sts = aws.make_client("sts", conn.region, credentials, conn.network)
+        sts = aws.make_client("sts", conn.region, caller, conn.network)
         return sts.get_caller_identity()["Arn"]
     except Exception as exc:  # noqa: BLE001 - any failure: say why, suggest --principal
-        values = [v for v in (credentials or {}).values() if v]
-        found = diagnoses.diagnose(exc, step="identity", connection=conn, secrets=values)
-        raise PolicyError(
+        found = diagnoses.diagnose(exc, step="identity", connection=conn,
+                                   secrets=caller.secret_values() if caller else ())
+        raise CommandError(
             f"could not find the identity ({found.code}: {found.summary}); pass --principal ARN instead", EXIT_FAILED
         ) from None
 
@@ -93,9 +54,9 @@ def discover_identity(profile) -> str:
 def _partition(region: str, *arns: str) -> str:
     from wizard.core.regions import partition_of
 
-    for arn in arns:
-        if arn and arn.startswith("arn:"):
-            return arn.split(":")[1]
+    for text in arns:
+        if arn.partition(text):
+            return arn.partition(text)
     return partition_of(region) or "aws"
 
 
@@ -114,7 +75,7 @@ def _principal(args, profile) -> str:
     if args.principal:
         return args.principal.strip()
     if profile is None:
-        raise PolicyError("pass --principal ARN (or a profile NAME to find the identity from)", EXIT_USAGE)
+        raise CommandError("pass --principal ARN (or a profile NAME to find the identity from)", EXIT_USAGE)
     stored = (profile.identity_arn or "").strip()
     if stored.startswith("arn:"):
         when = time.strftime("%Y-%m-%d %H:%M", time.localtime(profile.tested_at)) if profile.tested_at else "earlier"
@@ -133,7 +94,7 @@ def _permissions(args, conn: Connection | None) -> tuple[dict, str]:
     service = args.service or (conn.service if conn else "")
     region = args.region or (conn.region if conn else "")
     if service not in SERVICE_IDS or not region:
-        raise PolicyError(f"--permissions needs --service {{{','.join(SERVICE_IDS)}}} and --region R", EXIT_USAGE)
+        raise CommandError(f"--permissions needs --service {{{','.join(SERVICE_IDS)}}} and --region R", EXIT_USAGE)
     bucket = args.bucket if args.bucket is not None else (conn.bucket if conn else "")
     model_id = args.model_id if args.model_id is not None else (conn.model_id if conn else "")
     partition = _partition(region, _entered_role(conn, args), args.principal or "")
@@ -153,7 +114,7 @@ def _trust(args, profile) -> tuple[dict, str]:
     try:
         policy = policies.trust_policy(principal, external_id=external_id or None)
     except ValueError as exc:
-        raise PolicyError(str(exc), EXIT_USAGE) from None
+        raise CommandError(str(exc), EXIT_USAGE) from None
     role = _entered_role(conn, args) or "the role"
     return policy, f"Install as the trust policy of {role} (IAM > Roles > the role > Trust relationships)."
 
@@ -163,12 +124,12 @@ def _caller(args, profile) -> tuple[dict, str]:
 
     role = _entered_role(profile.connection if profile else None, args)
     if not role:
-        raise PolicyError("the role is unknown: pass --role-arn ARN", EXIT_USAGE)
+        raise CommandError("the role is unknown: pass --role-arn ARN", EXIT_USAGE)
     if not role.startswith("arn:"):  # a role name: it lives in the caller's account
-        parts = _principal(args, profile).split(":")
-        if len(parts) < 6:
-            raise PolicyError(f"role {role!r} is a name: pass --role-arn ARN", EXIT_USAGE)
-        role = f"arn:{parts[1]}:iam::{parts[4]}:role/{role}"
+        try:
+            role = arn.role_arn(role, _principal(args, profile))
+        except ValueError:
+            raise CommandError(f"role {role!r} is a name: pass --role-arn ARN", EXIT_USAGE) from None
     return policies.caller_policy(role), "Attach to the user or role that calls AssumeRole."
 
 
@@ -182,14 +143,11 @@ def build(args) -> tuple[dict, str]:
     return _caller(args, profile)
 
 
+@guarded
 def cmd_policy(args) -> int:
     from wizard.core import policies
 
-    try:
-        policy, where = build(args)
-    except PolicyError as exc:
-        print(f"aws-connection-wizard: {exc}", file=sys.stderr)
-        return exc.code
+    policy, where = build(args)
     print(policies.to_json(policy))
     print(where, file=sys.stderr)
     return EXIT_OK

@@ -2,7 +2,8 @@
 
 No Qt. Secrets come from standard input (one per line) or a no-echo prompt, never from arguments; the only place a
 secret is ever printed is credential-process's standard output, which is where the AWS tools asked for it.
-Exit codes: 0 ok, 1 the check failed, 2 bad input, 3 environment problem (keychain, unreadable profile file).
+Exit codes (`wizard.commands.common.ExitCode`): 0 ok, 1 the check failed, 2 bad input, 3 environment problem (keychain,
+unreadable profile file).
 """
 
 from __future__ import annotations
@@ -16,42 +17,13 @@ import sys
 import time
 from pathlib import Path
 
-from wizard.cli import EXIT_ENVIRONMENT, EXIT_FAILED, EXIT_OK, EXIT_USAGE
+from wizard.commands.common import EXIT_ENVIRONMENT, EXIT_FAILED, EXIT_OK, EXIT_USAGE, CommandError
+from wizard.commands.common import guarded as _guarded
 from wizard.core.connection import Connection, Secrets
-from wizard.core.keychain import KeychainError, SecretStore
-from wizard.core.profiles import Profile, ProfileError, ProfileStore, StoreError, default_home
+from wizard.core.keychain import SecretStore
+from wizard.core.profiles import Profile, ProfileStore, StoreError, default_home
 
 RECURSION_GUARD = "AWSCW_IN_CREDENTIAL_PROCESS"
-
-
-class CommandError(Exception):
-    """A message for standard error and the exit code to return."""
-
-    def __init__(self, message: str, code: int):
-        super().__init__(message)
-        self.code = code
-
-
-def _guarded(fn):
-    """Turn the known failures into a message on standard error and the right exit code."""
-
-    def run(args) -> int:
-        try:
-            return fn(args)
-        except CommandError as exc:
-            print(f"aws-connection-wizard: {exc}", file=sys.stderr)
-            return exc.code
-        except KeychainError as exc:
-            print(f"aws-connection-wizard: keychain problem ({exc.code}): {exc.message}", file=sys.stderr)
-            return EXIT_ENVIRONMENT
-        except StoreError as exc:
-            print(f"aws-connection-wizard: profile file problem: {exc}", file=sys.stderr)
-            return EXIT_ENVIRONMENT
-        except ProfileError as exc:
-            print(f"aws-connection-wizard: {exc}", file=sys.stderr)
-            return EXIT_USAGE
-
-    return run
 
 
 def _profile(store: ProfileStore, name: str) -> Profile:
@@ -229,50 +201,18 @@ def cmd_add(args) -> int:
 
 
 # -- test ------------------------------------------------------------------------------------------------------------------
-def own_credentials(store: ProfileStore, secret_store: SecretStore, profile: Profile) -> dict:
-    """The profile's own access key (access-key / assume-role methods) from the profile file and the keychain."""
-    if not profile.connection.uses_keys:
-        raise CommandError(f"profile {profile.name!r} has no access key of its own", EXIT_USAGE)
-    secrets = secret_store.load(profile.id)
-    if not secrets.secret_access_key:
-        raise CommandError(
-            f"the keychain has no secret access key for profile {profile.name!r}; enter it again in the wizard",
-            EXIT_ENVIRONMENT,
-        )
-    return {"access_key_id": profile.connection.access_key_id, "secret_access_key": secrets.secret_access_key,
-            "session_token": secrets.session_token}
-
-
-def source_credentials(store: ProfileStore, secret_store: SecretStore, conn: Connection) -> dict | None:
-    """For a cross-account profile with source "profile:NAME": that profile's keys; otherwise None."""
-    if conn.method == "cross-account" and conn.source.startswith("profile:"):
-        return own_credentials(store, secret_store, _profile(store, conn.source[len("profile:"):]))
-    return None
-
-
 def cmd_test(args) -> int:
-    from wizard.core.engine import ConnectionTest
+    from wizard.core.credentials import plan_test
     from wizard.core.profiles import record_test
 
     store, secret_store = ProfileStore(), SecretStore()
     profile = _profile(store, args.name)
-    conn = profile.connection
-    if args.timeout is not None:
-        if args.timeout <= 0:
-            raise CommandError("--timeout must be positive", EXIT_USAGE)
-        conn.network.connect_timeout = min(conn.network.connect_timeout, args.timeout)
-        conn.network.read_timeout = min(conn.network.read_timeout, args.timeout)
-    secrets = secret_store.load(profile.id) if conn.uses_keys else Secrets()
-    test = ConnectionTest(conn, secrets, source_credentials=source_credentials(store, secret_store, conn))
-
-    async def run():
-        try:
-            return await asyncio.wait_for(test.run(), args.timeout)
-        except asyncio.TimeoutError:
-            print(f"aws-connection-wizard: the test did not finish within {args.timeout:g} s", file=sys.stderr)
-            return test.report
-
-    report = asyncio.run(run())
+    if args.timeout is not None and args.timeout <= 0:
+        raise CommandError("--timeout must be positive", EXIT_USAGE)
+    test = plan_test(profile, secret_store=secret_store, profile_store=store, timeout=args.timeout)
+    report = asyncio.run(test.run())
+    if report.code == "timeout" and args.timeout is not None:
+        print(f"aws-connection-wizard: the test did not finish within {args.timeout:g} s", file=sys.stderr)
     if report.ok or report.failure is not None:
         try:
             store.update(record_test(store.get_by_id(profile.id), report))
@@ -361,57 +301,38 @@ def cmd_export(args) -> int:
 
 
 # -- credential-process ------------------------------------------------------------------------------------------------------
-def credential_process_output(credentials: dict, expiration: float | None) -> dict:
-    """credential_process Version 1 JSON (https://docs.aws.amazon.com/cli/latest/topic/config-vars.html)."""
+def credential_process_output(credentials, expiration: float | None) -> dict:
+    """credential_process Version 1 JSON (https://docs.aws.amazon.com/cli/latest/topic/config-vars.html) for
+    `credentials` (`wizard.core.credentials.Credentials`)."""
     from wizard.core.tokens import to_iso
 
-    out = {"Version": 1, "AccessKeyId": credentials["access_key_id"],
-           "SecretAccessKey": credentials["secret_access_key"]}
-    if credentials.get("session_token"):
-        out["SessionToken"] = credentials["session_token"]
+    out = {"Version": 1, "AccessKeyId": credentials.access_key_id, "SecretAccessKey": credentials.secret_access_key}
+    if credentials.session_token:
+        out["SessionToken"] = credentials.session_token
     if expiration is not None:
         out["Expiration"] = to_iso(expiration)
     return out
 
 
-def assume_role(store: ProfileStore, secret_store: SecretStore, profile: Profile) -> tuple[dict, float | None]:
-    """Run AssumeRole for an assume-role / cross-account profile; the temporary credentials and their expiration."""
-    from wizard.core import aws
-    from wizard.core.engine import role_arn_for
-    from wizard.core.tokens import to_epoch
+def assume_role(store: ProfileStore, secret_store: SecretStore, profile: Profile):
+    """Run AssumeRole for an assume-role / cross-account profile: the role's temporary credentials (with their
+    expiration), through the same `wizard.core.credentials.assume_role` as the test's assume-role step."""
+    from wizard.core import credentials
+    from wizard.core.diagnoses import diagnose
 
     conn = profile.connection
-    if conn.uses_keys:
-        source = own_credentials(store, secret_store, profile)
-    elif conn.source == "instance":
-        source = aws.instance_credentials(conn.network)
-        if source is None:
-            raise CommandError("no instance role credentials (not on EC2, or no role attached)", EXIT_FAILED)
-    else:
-        source = source_credentials(store, secret_store, conn)  # None: boto3's default chain
-    step = "identity"
+    caller = credentials.profile_source(profile, profile_store=store, secret_store=secret_store).resolve()
     try:
-        role = conn.role.strip() if conn.method == "assume-role" else conn.role_arn.strip()
-        if not role.startswith("arn:"):
-            caller = aws.make_client("sts", conn.region, source, conn.network).get_caller_identity()["Arn"]
-            role = role_arn_for(role, caller)
-        params = {"RoleArn": role, "RoleSessionName": conn.session_name or "aws-connection-wizard",
-                  "DurationSeconds": int(conn.duration)}
-        if conn.method == "cross-account" and conn.external_id:
-            params["ExternalId"] = conn.external_id
-        step = "assume-role"
-        found = aws.make_client("sts", conn.region, source, conn.network).assume_role(**params)["Credentials"]
+        return credentials.assume_role(conn, caller).credentials
     except Exception as exc:  # noqa: BLE001 - botocore errors: explained by the engine's diagnosis (no secret)
-        from wizard.core.diagnoses import diagnose
-
-        d = diagnose(exc, step=step, connection=conn)
+        d = diagnose(exc, step=getattr(exc, "step", "assume-role"), connection=conn,
+                     secrets=caller.secret_values() if caller else ())
         raise CommandError(f"{d.code}: {d.summary}. {d.remedy}", EXIT_FAILED) from None
-    creds = {"access_key_id": found["AccessKeyId"], "secret_access_key": found["SecretAccessKey"],
-             "session_token": found["SessionToken"]}
-    return creds, to_epoch(found.get("Expiration"))
 
 
 def cmd_credential_process(args) -> int:
+    from wizard.core.credentials import own_credentials
+
     if os.environ.get(RECURSION_GUARD) == args.name:
         raise CommandError(f"credential-process {args.name} called itself (its source resolves back to it)",
                            EXIT_ENVIRONMENT)
@@ -420,15 +341,16 @@ def cmd_credential_process(args) -> int:
     profile = _profile(store, args.name)
     conn = profile.connection
     if args.source_keys or conn.method == "access-key":
-        credentials = own_credentials(store, secret_store, profile)
+        credentials = own_credentials(profile, secret_store)
         token = profile.token_time()
-        if credentials["session_token"] and token.needs_renewal:
+        if credentials.session_token and token.needs_renewal:
             raise CommandError(
                 f"the session token of {profile.name!r} was entered {_when(conn.token_entered_at)} and has expired "
                 "(at most 12 h); renew it in the profile manager", EXIT_FAILED)
-        expiration = token.expires_at if credentials["session_token"] else None
+        expiration = token.expires_at if credentials.session_token else None
     else:
-        credentials, expiration = assume_role(store, secret_store, profile)
+        credentials = assume_role(store, secret_store, profile)
+        expiration = credentials.expiration
     sys.stdout.write(json.dumps(credential_process_output(credentials, expiration)) + "\n")
     sys.stdout.flush()
     return EXIT_OK

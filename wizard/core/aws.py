@@ -8,15 +8,18 @@ All functions here block (loading botocore's data files): call them from an exec
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 import boto3
 from botocore.config import Config
-from botocore.credentials import InstanceMetadataFetcher, InstanceMetadataProvider
 from botocore.httpsession import URLLib3Session
 
 from wizard import __version__ as _version
 from wizard.core.botocore_data import new_botocore_session
 from wizard.core.connection import NetworkSettings
+
+if TYPE_CHECKING:
+    from wizard.core.credentials import Credentials
 
 USER_AGENT_EXTRA = f"aws-connection-wizard/{_version}"
 
@@ -53,11 +56,11 @@ def warm_up(services=("sts",), region: str = "us-east-1") -> None:
         session.client(service, region_name=region, aws_access_key_id="warm-up", aws_secret_access_key="warm-up")
 
 
-def make_client(service: str, region: str, credentials: dict | None, network: NetworkSettings, *,
+def make_client(service: str, region: str, credentials: Credentials | None, network: NetworkSettings, *,
                 session: boto3.session.Session | None = None):
     """A boto3 client for `service` in `region` with the connection's network settings.
 
-    `credentials` is {access_key_id, secret_access_key, session_token} or None for boto3's default chain. STS is
+    `credentials` (`wizard.core.credentials.Credentials`) or None for boto3's default chain. STS is
     reached at the regional endpoint of `region` (botocore's resolver, forced to "regional"), unless the connection
     overrides the endpoint URL. `session` (from `new_session`) may be reused by the steps of one test to save loading
     botocore's data again; credentials are always given per client, never stored on the session.
@@ -66,9 +69,9 @@ def make_client(service: str, region: str, credentials: dict | None, network: Ne
     keys = {}
     if credentials is not None:
         keys = dict(
-            aws_access_key_id=credentials.get("access_key_id") or None,
-            aws_secret_access_key=credentials.get("secret_access_key") or None,
-            aws_session_token=credentials.get("session_token") or None,
+            aws_access_key_id=credentials.access_key_id or None,
+            aws_secret_access_key=credentials.secret_access_key or None,
+            aws_session_token=credentials.session_token or None,
         )
     return session.client(
         service,
@@ -86,31 +89,6 @@ def http_session(network: NetworkSettings) -> URLLib3Session:
     return URLLib3Session(
         verify=verify(network), proxies=proxies, timeout=(network.connect_timeout, network.read_timeout)
     )
-
-
-def instance_credentials(network: NetworkSettings) -> dict | None:
-    """The instance role's credentials from the instance metadata service (IMDSv2), or None when there are none.
-
-    The metadata endpoint is botocore's (AWS_EC2_METADATA_SERVICE_ENDPOINT honoured; AWS_EC2_METADATA_DISABLED too).
-    """
-    core = new_botocore_session()
-    fetcher = InstanceMetadataFetcher(
-        timeout=network.connect_timeout,
-        num_attempts=1,
-        config={
-            "ec2_metadata_service_endpoint": core.get_config_variable("ec2_metadata_service_endpoint"),
-            "ec2_metadata_service_endpoint_mode": core.get_config_variable("ec2_metadata_service_endpoint_mode"),
-        },
-    )
-    found = InstanceMetadataProvider(iam_role_fetcher=fetcher).load()
-    if found is None:
-        return None
-    frozen = found.get_frozen_credentials()
-    return {
-        "access_key_id": frozen.access_key,
-        "secret_access_key": frozen.secret_key,
-        "session_token": frozen.token or "",
-    }
 
 
 # --- keeping secrets out of botocore's debug logs ---------------------------------------------------------------------

@@ -1,9 +1,9 @@
 """Turning a failed step into a diagnosis an administrator can act on.
 
-`diagnose(exc, step=..., connection=...)` maps botocore's exceptions and AWS's error codes to the stable codes of
-DESIGN §3, each with a one-line summary, the likely causes, and what to do. Nothing secret ever enters a diagnosis: the
-raw AWS error kept in `aws_error` is redacted (secret values, anything shaped like a secret key or token, and access key
-ids shown as AKIA…WXYZ).
+`diagnose(exc, step=..., connection=...)` maps botocore's exceptions and AWS's error codes to the stable codes in
+`CODES` (what `test --json` and reports carry), each with a one-line summary, the likely causes, and what to do.
+Nothing secret ever enters a diagnosis: the raw AWS error kept in `aws_error` is redacted (secret values, anything
+shaped like a secret key or token, and access key ids shown as AKIA…WXYZ).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from botocore import exceptions as bx
 
 from wizard.core import probes
 from wizard.core.connection import Connection
+from wizard.core.redact import redact_text as _redact_text
 
 CODES = (
     "invalid-input",
@@ -44,9 +45,9 @@ CODES = (
     "unexpected",
 )
 
-# A failed `instance` step (the EC2 instance check, DESIGN §4) carries the check's finding code as its diagnosis code
-# (wizard.core.imds.FINDING_CODES, listed here so that this module publishes every code a report can carry; a unit
-# test keeps the two lists equal). Only findings of severity "error" fail the step; the warnings (hop-limit,
+# A failed `instance` step (the EC2 instance check of an assume-role test) carries the check's finding code as its
+# diagnosis code (wizard.core.imds.FINDING_CODES, listed here so that this module publishes every code a report can
+# carry; a unit test keeps the two lists equal). Only findings of severity "error" fail the step; the warnings (hop-limit,
 # imdsv1-enabled) and not-on-ec2 / imds-disabled (the step is then skipped) are listed because the check-instance
 # command reports them with the same codes.
 INSTANCE_CODES = (
@@ -78,19 +79,6 @@ class Diagnosis:
 
 
 # --- redaction ------------------------------------------------------------------------------------------------------
-
-try:  # the shared redactor (owner: core-validation)
-    from wizard.core.redact import redact_text as _redact_text
-except ImportError:  # pragma: no cover - TODO: remove once wizard.core.redact is committed
-    _KEY_ID = re.compile(r"\b((?:AKIA|ASIA|AIDA|AROA)[A-Z0-9]{4,})\b")
-    _SECRETISH = re.compile(r"(?<![A-Za-z0-9/+=])[A-Za-z0-9/+=]{40}(?![A-Za-z0-9/+=])|[A-Za-z0-9/+=]{100,}")
-
-    def _redact_text(text: str, secrets: Iterable[str] = ()) -> str:
-        for value in sorted((s for s in secrets if s), key=len, reverse=True):
-            text = text.replace(value, "[redacted]")
-        text = _SECRETISH.sub("[redacted]", text)
-        return _KEY_ID.sub(lambda m: f"{m.group(1)[:4]}…{m.group(1)[-4:]}", text)
-
 
 _URL_USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/@\s\"']+@")
 
@@ -407,6 +395,9 @@ def diagnose(exc: BaseException, *, step: str = "", connection: Connection | Non
         return make("invalid-input", aws_error=aws_error, summary="No credentials were found for the source identity",
                     extra_causes=("The default credential chain (environment, ~/.aws files, SSO, instance role) "
                                   "has no credentials on this computer.",))
+    if type(exc).__name__ == "CredentialsError":  # wizard.core.credentials: a source profile or instance role missing
+        text = redact(str(exc), secrets)
+        return make("invalid-input", summary="No credentials were found for the source identity: " + text)
     if isinstance(exc, (bx.ParamValidationError, bx.NoRegionError, ValueError)):
         return make("invalid-input", aws_error=aws_error)
     return make("unexpected", aws_error=aws_error)

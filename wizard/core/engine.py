@@ -11,6 +11,10 @@ discarded.
 | access-key    | identity → service                                                            |
 | assume-role   | identity → assume-role → assumed-identity → service [→ instance]              |
 | cross-account | identity (of the source) → assume-role (External ID) → assumed-identity → service |
+
+Which credentials the identity step signs with, AssumeRole's parameters and whether the instance step runs are decided
+in `wizard.core.credentials` (`plan_test()` builds the test every front end runs). With a `timeout`, the whole test has
+that many seconds: the step running when they run out fails with the `timeout` diagnosis and the rest are skipped.
 """
 
 from __future__ import annotations
@@ -25,10 +29,11 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from botocore.exceptions import ClientError, NoCredentialsError
+from botocore.exceptions import ClientError
 
-from wizard.core import aws, diagnoses, probes
+from wizard.core import aws, credentials, diagnoses, probes
 from wizard.core.connection import SERVICE_IDS, Connection, Secrets
+from wizard.core.credentials import CredentialSource, Credentials
 from wizard.core.diagnoses import Diagnosis
 
 STEP_NAMES = ("identity", "assume-role", "assumed-identity", "service", "instance")
@@ -163,35 +168,26 @@ def _offline_problem(conn: Connection, secrets: Secrets) -> Diagnosis | None:
     return diagnosis
 
 
-def role_arn_for(role: str, caller_arn: str) -> str:
-    """A role name becomes arn:<partition>:iam::<caller's account>:role/<name>; a full ARN is kept."""
-    role = role.strip()
-    if role.startswith("arn:"):
-        return role
-    parts = caller_arn.split(":")
-    partition, account = parts[1], parts[4]
-    return f"arn:{partition}:iam::{account}:role/{role.lstrip('/')}"
-
-
-def _epoch(value) -> float | None:
-    if value is None:
-        return None
-    if isinstance(value, _dt.datetime):
-        return value.timestamp()
-    return float(value)
-
-
 class ConnectionTest:
     """One run of the connection test for `conn` with `secrets` (see the module docstring for the steps)."""
 
-    def __init__(self, conn: Connection, secrets: Secrets, *, source_credentials: dict | None = None,
-                 instance_check: Callable[[], object] | None = None):
+    def __init__(self, conn: Connection, secrets: Secrets, *, caller: CredentialSource | None = None,
+                 source_credentials: Credentials | None = None, instance_check: Callable[[], object] | None = None,
+                 timeout: float | None = None):
+        """`caller`: where the calling credentials come from (`wizard.core.credentials.calling_source`, the default);
+        `source_credentials`: calling credentials already at hand, for a connection without keys of its own;
+        `instance_check`: the `instance` step's check (None: no such step); `timeout`: seconds for the whole test.
+        Front ends don't build this themselves: they call `wizard.core.credentials.plan_test`."""
         self.conn = conn
         self.secrets = secrets
-        self.source_credentials = source_credentials
+        if caller is None:
+            caller = (credentials.Given(source_credentials) if source_credentials is not None and not conn.uses_keys
+                      else credentials.calling_source(conn, secrets))
+        self.caller = caller
         self.instance_check = instance_check
-        self._assumed: dict | None = None  # in memory only, for the service step
-        self._identity_creds: dict | None = None
+        self.timeout = timeout
+        self._assumed: Credentials | None = None  # in memory only, for the service step
+        self._identity_creds: Credentials | None = None
         self._session = None  # one fresh boto3 session per run, created in the worker thread
         self._abandoned = False  # set when the run ends or is cancelled: late worker results are dropped
         self._steps: dict[str, StepResult] = {}
@@ -245,9 +241,23 @@ class ConnectionTest:
             if on_step is not None:
                 on_step(step)
 
+        deadline = None if self.timeout is None else time.monotonic() + self.timeout
+
+        async def within_deadline(fn, *args):
+            call = loop.run_in_executor(EXECUTOR, fn, *args)
+            if deadline is None:
+                return await call
+            try:
+                return await asyncio.wait_for(call, max(deadline - time.monotonic(), 0.0))
+            except asyncio.TimeoutError:
+                raise TimeoutError(f"the test's time limit of {self.timeout:g} s ran out during this step") from None
+
         try:
             # validation loads botocore's models the first time: off the loop's thread too
-            problem = await loop.run_in_executor(EXECUTOR, _offline_problem, self.conn, self.secrets)
+            try:
+                problem = await within_deadline(_offline_problem, self.conn, self.secrets)
+            except TimeoutError as exc:
+                problem = diagnoses.diagnose(exc, step="identity", connection=self.conn)
             if problem is not None:
                 emit(StepResult("identity", self._title("identity"), "failed", 0, "Checked before contacting AWS",
                                 problem))
@@ -258,12 +268,13 @@ class ConnectionTest:
                 emit(dataclasses.replace(self._steps[name], status="running"))
                 started = time.monotonic()
                 try:
-                    status, detail = await loop.run_in_executor(EXECUTOR, getattr(self, "_step_" + name.replace("-", "_")))
+                    status, detail = await within_deadline(getattr(self, "_step_" + name.replace("-", "_")))
                     diagnosis = None
                 except asyncio.CancelledError:
                     raise
                 except Exception as exc:  # noqa: BLE001 - every failure becomes a diagnosis
-                    diagnosis = diagnoses.diagnose(exc, step=name, connection=self.conn, secrets=secret_values)
+                    diagnosis = diagnoses.diagnose(exc, step=name, connection=self.conn,
+                                                   secrets=secret_values + self._resolved_secret_values())
                     status = "denied" if diagnosis.code in _DENIED_CODES else "failed"
                     detail = ""
                 if isinstance(detail, Diagnosis):
@@ -303,36 +314,24 @@ class ConnectionTest:
     # --- the steps (run in worker threads) ----------------------------------------------------------------------
 
     def _secret_values(self) -> list[str]:
-        source = self.source_credentials or {}
-        return self.secrets.values() + [source.get(k) for k in ("secret_access_key", "session_token") if source.get(k)]
+        given = self.caller.credentials.secret_values() if isinstance(self.caller, credentials.Given) else []
+        return self.secrets.values() + given
 
-    def _source_credentials(self) -> dict | None:
-        c = self.conn
-        if c.uses_keys:
-            return {"access_key_id": c.access_key_id.strip(), "secret_access_key": self.secrets.secret_access_key,
-                    "session_token": self.secrets.session_token}
-        if c.source.startswith("profile:"):
-            if not self.source_credentials:
-                raise NoCredentialsError()
-            return dict(self.source_credentials)
-        if c.source == "instance":
-            found = aws.instance_credentials(c.network)
-            if found is None:
-                raise NoCredentialsError()
-            return found
-        if self.source_credentials:  # a caller may resolve the default chain itself
-            return dict(self.source_credentials)
-        return None  # boto3's default chain
+    def _resolved_secret_values(self) -> list[str]:
+        """The secrets of the credentials found so far (source, assumed role): redacted from every diagnosis."""
+        found = (self._identity_creds, self._assumed)
+        return [v for c in found if c is not None for v in c.secret_values()]
 
-    def _client(self, service: str, credentials: dict | None):
+    def _client(self, service: str, keys: Credentials | None):
         if self._session is None:
             self._session = aws.new_session(self.conn.region)
-        client = aws.make_client(service, self.conn.region, credentials, self.conn.network, session=self._session)
+        client = aws.make_client(service, self.conn.region, keys, self.conn.network, session=self._session)
         aws.install_log_redaction()
         return client
 
     def _step_identity(self):
-        self._identity_creds = self._source_credentials()
+        self._identity_creds = self.caller.resolve()  # None: boto3's default chain
+        aws.register_secrets(self, self._secret_values() + self._resolved_secret_values())
         sts = self._client("sts", self._identity_creds)
         found = sts.get_caller_identity()
         if not self._abandoned:
@@ -340,23 +339,15 @@ class ConnectionTest:
         return "ok", f"Signed in as {found['Arn']} (account {found['Account']})"
 
     def _step_assume_role(self):
-        c = self.conn
-        role = c.role_arn if c.method == "cross-account" else c.role
-        arn = role_arn_for(role, self._report.identity_arn)
-        params = {"RoleArn": arn, "RoleSessionName": c.session_name or "aws-connection-wizard",
-                  "DurationSeconds": int(c.duration)}
-        if c.method == "cross-account" and c.external_id:
-            params["ExternalId"] = c.external_id
         sts = self._client("sts", self._identity_creds)
-        found = sts.assume_role(**params)
+        found = credentials.assume_role(self.conn, self._identity_creds, caller_arn=self._report.identity_arn,
+                                        client=sts)
         if self._abandoned:  # cancelled meanwhile: keep nothing of the late answer
             return "cancelled", ""
-        creds = found["Credentials"]
-        self._assumed = {"access_key_id": creds["AccessKeyId"], "secret_access_key": creds["SecretAccessKey"],
-                         "session_token": creds["SessionToken"]}
-        aws.register_secrets(self, self._secret_values() + [creds["SecretAccessKey"], creds["SessionToken"]])
-        self._report.expiration = _epoch(creds.get("Expiration"))
-        return "ok", f"Assumed {arn}"
+        self._assumed = found.credentials
+        aws.register_secrets(self, self._secret_values() + self._resolved_secret_values())
+        self._report.expiration = found.credentials.expiration
+        return "ok", f"Assumed {found.role_arn}"
 
     def _step_assumed_identity(self):
         sts = self._client("sts", self._assumed)
@@ -365,7 +356,7 @@ class ConnectionTest:
             self._report.assumed_arn = found["Arn"]
         return "ok", f"Acting as {found['Arn']}"
 
-    def _service_credentials(self) -> dict | None:
+    def _service_credentials(self) -> Credentials | None:
         return self._assumed if self.conn.method in ("assume-role", "cross-account") else self._identity_creds
 
     def _step_service(self):

@@ -24,6 +24,8 @@ import urllib.parse
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from wizard.core import arn as arns
+
 IPV4_ENDPOINT = "http://169.254.169.254"
 IPV6_ENDPOINT = "http://[fd00:ec2::254]"
 TOKEN_PATH = "/latest/api/token"
@@ -94,7 +96,7 @@ class InstanceReport:
         return [f.code for f in self.findings]
 
     def to_json(self) -> dict:
-        """The `check-instance --json` shape (DESIGN.md section 8)."""
+        """The `check-instance --json` shape (a stable contract: scripts read it)."""
         return {
             "on_ec2": self.on_ec2,
             "imds_version": self.imds_version,
@@ -197,10 +199,9 @@ class _Client:
 def _role_name(entered: str) -> tuple[str, str | None]:
     """The role name and (for an ARN) the account in what the user entered: a role name or a role ARN."""
     entered = entered.strip()
-    if entered.startswith("arn:"):
-        parts = entered.split(":", 5)
-        account = parts[4] if len(parts) == 6 else None
-        return entered.rsplit("/", 1)[-1], account or None
+    found = arns.try_parse(entered)
+    if found is not None:
+        return found.role_name or found.resource_name, found.account or None
     return entered, None
 
 

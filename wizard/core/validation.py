@@ -19,8 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from wizard.core import arn as arns
 from wizard.core import fields, regions, services
-from wizard.core.connection import SERVICE_IDS, Connection, Secrets
+from wizard.core.connection import METHOD_IDS, SERVICE_IDS, Connection, Secrets
 
 
 @dataclass(frozen=True)
@@ -304,7 +305,7 @@ def _role_arn_parts(value: str) -> tuple[list[Message], str]:
         return [_error("bad-arn", f"A role ARN looks like {_ARN_EXAMPLE}.")], ""
     partition, service, region, account, resource = m.groups()
     if service == "sts" and resource.startswith("assumed-role/"):
-        role = resource.split("/")[1]
+        role = arns.parse(value).role_name
         return [_error("bad-arn", "This is the ARN of a session of an assumed role. Use the role's own ARN: "
                        f"arn:{partition}:iam::{account}:role/{role} (add the role's path if it has one).")], ""
     if service != "iam":
@@ -645,7 +646,7 @@ def present_value_errors(conn: Connection, secrets: Secrets | None = None) -> li
     try:
         keys = relevant_keys(conn)
     except (ValueError, TypeError):
-        return [("method", _error("unknown-method", f"Unknown method: choose one of {', '.join(METHODS)}."))]
+        return [("method", _error("unknown-method", f"Unknown method: choose one of {', '.join(METHOD_IDS)}."))]
     texts = fields.values(conn, secrets)
     found = []
     for key in keys:

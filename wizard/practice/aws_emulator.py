@@ -50,6 +50,7 @@ from dataclasses import dataclass
 import boto3
 from botocore.config import Config
 
+from wizard.core import arn as arns
 from wizard.core import totp
 from wizard.practice.trust_gate import Caller, TrustGate, decode_policy
 
@@ -215,7 +216,7 @@ class AwsEmulator:
         if policy:
             iam.put_user_policy(UserName=name, PolicyName=f"{name}-policy", PolicyDocument=policy)
         key = iam.create_access_key(UserName=name)["AccessKey"]
-        self._callers[key["AccessKeyId"]] = Caller(arn, arn.split(":")[4])
+        self._callers[key["AccessKeyId"]] = Caller(arn, arns.account(arn))
         self._secrets[key["AccessKeyId"]] = key["SecretAccessKey"]
         return key["AccessKeyId"], key["SecretAccessKey"], arn
 
@@ -232,7 +233,7 @@ class AwsEmulator:
         self._iam = self.client("iam", admin_id, admin_secret, endpoint_url=self._moto_url)
         key_id, secret, user_arn = self._user(iam, "practice-user", _policy(_allow(["sts:AssumeRole"] + _ALL_PROBES)))
         denied_id, denied_secret, _ = self._user(iam, "denied-user", None)
-        account = user_arn.split(":")[4]
+        account = arns.account(user_arn)
         external_id = _secrets.token_urlsafe(24)
         role_arn = self._role(iam, "PracticeRole", _trust(user_arn))
         cross_arn = self._role(iam, "PracticeCrossAccountRole", _trust(user_arn, external_id))
@@ -299,7 +300,7 @@ class AwsEmulator:
             response.read()
 
     def _trust_policy(self, role_arn: str) -> dict | None:
-        name = role_arn.rsplit("/", 1)[-1]
+        name = arns.role_name(role_arn)
         try:
             role = self._iam.get_role(RoleName=name)["Role"]
         except Exception:  # noqa: BLE001 - no such role (or a malformed ARN): the gate refuses

@@ -32,6 +32,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+from wizard.core import arn as arns
 from wizard.core.methods import METHODS
 
 log = logging.getLogger(__name__)
@@ -147,7 +148,7 @@ class PracticeSession:
     def untrusting_role(self) -> str:
         """The name of a role whose trust policy names another account: for the untrusting-role mistake."""
         arn = getattr(self.practice, "untrusted_role_arn", "")
-        return arn.rsplit("/", 1)[-1] if arn else ""
+        return arns.role_name(arn) if arn else ""
 
     @staticmethod
     def wrong_external_id() -> str:

@@ -43,6 +43,8 @@ from botocore.credentials import Credentials
 
 from wizard.core import totp
 
+from wizard.core import arn as arns
+
 _HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade", "proxy-authorization"}
 _CREDENTIAL = re.compile(r"Credential=([A-Za-z0-9_]+)/")
 
@@ -82,7 +84,7 @@ def _principal_matches(principal, caller: Caller) -> bool:
     for entry in _as_list(principal.get("AWS")):
         if entry in ("*", caller.arn, caller.account_id, f"arn:aws:iam::{caller.account_id}:root"):
             return True
-        if entry.endswith(":root") and entry.split(":")[4] == caller.account_id:
+        if entry.endswith(":root") and arns.account(entry) == caller.account_id:
             return True
     return False
 

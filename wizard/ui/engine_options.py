@@ -1,25 +1,19 @@
-"""The extra arguments of a connection test (`engine.ConnectionTest(conn, secrets, **options)`) that depend on the
-method, shared by the wizard's test page and the profile manager's re-test so that both run the same steps.
+"""The test options the profile manager passes to `ConnectionTestView.start` (and so to
+`wizard.core.credentials.plan_test`), kept as a thin call until the manager calls `plan_test` itself.
 
-For `assume-role` that is the EC2 instance check (docs/architecture.md): the test's last step, `instance`, checks this
-machine's instance metadata for the entered role (skipped off EC2). A cross-account source profile's keys are not
-here: only the profile manager can read them from the keychain (wizard.ui.connection_actions.test_inputs).
+Which steps a test runs (the EC2 instance step of assume-role, the calling credentials) is decided in
+`wizard.core.credentials`, not here.
 """
 
 from __future__ import annotations
 
-import functools
-import os
 from collections.abc import Mapping
 
-from wizard.core import imds
 from wizard.core.connection import Connection
 
 
 def engine_options(conn: Connection, environ: Mapping[str, str] | None = None) -> dict:
-    """`instance_check` for an assume-role connection (looking where `environ` says: os.environ unless a test points
-    it at a local metadata emulator); nothing for the other methods."""
-    if conn.method != "assume-role":
-        return {}
-    where = dict(environ if environ is not None else os.environ)  # as it is now: the check runs later, in a thread
-    return {"instance_check": functools.partial(imds.check_instance, conn.role or None, environ=where)}
+    """`plan_test`'s options for testing `conn`: where the EC2 instance checks look (`environ`; os.environ when not
+    given). The connection itself no longer changes them."""
+    del conn  # kept in the signature for the callers; plan_test reads the connection
+    return {} if environ is None else {"environ": environ}

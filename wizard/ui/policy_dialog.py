@@ -26,9 +26,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from wizard.core import arn as arns
 from wizard.core import policies
 from wizard.core.connection import Connection
-from wizard.core.engine import role_arn_for
 from wizard.core.regions import partition_of
 from wizard.ui.widgets import fixed_font, small_muted
 
@@ -43,17 +43,12 @@ class PolicyDocument:
     filename: str = "policy.json"  # suggested when saving
 
 
-def _partition_of_arn(arn: str) -> str:
-    parts = (arn or "").split(":")
-    return parts[1] if len(parts) >= 6 and parts[0] == "arn" else ""
-
-
 def role_arn_of(conn: Connection, identity_arn: str) -> str:
     """The role the connection assumes, as an ARN (a bare role name belongs to the caller's account)."""
     role = conn.role_arn if conn.method == "cross-account" else conn.role
-    if role.startswith("arn:") or not _partition_of_arn(identity_arn):
+    if role.startswith("arn:") or not arns.is_arn(identity_arn):
         return role
-    return role_arn_for(role, identity_arn)
+    return arns.role_arn(role, identity_arn)
 
 
 def _trust_document(conn: Connection, identity_arn: str, role_arn: str) -> PolicyDocument:
@@ -82,7 +77,7 @@ def _permissions_intro(conn: Connection, target: str) -> str:
 
 
 def _permissions_document(conn: Connection, identity_arn: str) -> PolicyDocument:
-    partition = _partition_of_arn(identity_arn) or partition_of(conn.region) or "aws"
+    partition = arns.partition(identity_arn) or partition_of(conn.region) or "aws"
     permissions = policies.permissions_policy(
         conn.service, bucket=conn.bucket or None, model_id=conn.model_id or None,
         region=conn.region, partition=partition)

@@ -96,7 +96,8 @@ class TestPage(QWizardPage):
         return self._get_secrets() if self._get_secrets else self.wizard().secrets()
 
     def test_options(self) -> dict:
-        """Extra ConnectionTest arguments (source_credentials, instance_check), if the wizard provides them."""
+        """`wizard.core.credentials.plan_test`'s options (environ, stores, source_credentials), if the wizard provides
+        them."""
         if self._get_test_options:
             return dict(self._get_test_options())
         provider = getattr(self.wizard(), "test_options", None)

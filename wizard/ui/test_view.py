@@ -1,6 +1,7 @@
 """Run a connection test and show it live: the reusable part of the wizard's test page (the profile manager uses it too).
 
-The test is `engine.ConnectionTest.run()`, awaited in an asyncio task on the qasync loop; the engine runs each blocking
+The test is the one `wizard.core.credentials.plan_test()` builds (the same for the wizard, the manager and the CLI),
+its `run()` awaited in an asyncio task on the qasync loop; the engine runs each blocking
 boto3 call in an executor, so the GUI thread never waits. Cancel cancels the task and updates the view at once, without
 waiting for the engine: every run has a generation number, and results from a run that is no longer current are dropped.
 """
@@ -10,13 +11,14 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import logging
+from collections.abc import Mapping
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 from shiboken6 import isValid
 
-from wizard.core import aws, engine, validation
+from wizard.core import aws, credentials, engine, validation
 from wizard.core.connection import SERVICE_IDS, Connection, Secrets
 from wizard.ui.policy_dialog import ANSWERED_CODES, PolicyDialog
 from wizard.ui.step_list import StepList
@@ -110,15 +112,20 @@ class ConnectionTestView(QWidget):
     # --- running -------------------------------------------------------------------------------------------------
 
     def start(self, conn: Connection, secrets: Secrets, **test_options) -> asyncio.Future:
-        """Start a test (cancelling one that runs). Returns the task; awaiting it gives the report, or None when the
-        test was cancelled or could not run."""
+        """Start a test (cancelling one that runs) of `conn` with `secrets`; `test_options` are `plan_test`'s
+        (profile_store, secret_store, environ, timeout, source_credentials). Returns the task; awaiting it gives the
+        report, or None when the test was cancelled or could not run. Doesn't block: a source profile's keys are read
+        by the test, in its worker thread."""
         self.cancel()
         self._generation += 1
         generation = self._generation
         self._last_args = (conn, secrets, test_options)
         self.report = None
         try:
-            test = engine.ConnectionTest(conn, secrets, **test_options)
+            given = test_options.get("source_credentials")
+            if isinstance(given, Mapping):  # the profile manager's keys of a source profile, until it calls plan_test
+                test_options = {**test_options, "source_credentials": credentials.Credentials(**given)}
+            test = credentials.plan_test(conn, secrets, **test_options)
             planned = test.planned_steps()
         except Exception as exc:  # settings the engine can't plan for (e.g. a hand-edited profile): say so, don't crash
             log.error("connection test not started: %s", type(exc).__name__)

@@ -22,7 +22,6 @@ from wizard import APP_TITLE
 from wizard.core import flow
 from wizard.core.connection import Connection, Secrets
 from wizard.ui.credentials_page import CredentialsPage
-from wizard.ui.engine_options import engine_options
 from wizard.ui.method_page import MethodPage
 from wizard.ui.region_page import RegionPage
 from wizard.ui.service_page import ServicePage
@@ -85,7 +84,8 @@ class ConnectionWizard(QWizard):
     given. `saved_profiles`: names of saved connections (offered as a cross-account source; a new name must differ).
     `profile_name`: the name being edited (kept unless the user changes it). `endpoint_url`: given to the connection
     (a VPC endpoint, or practice mode's emulator). `instance_environ`: where the EC2 instance check looks (tests point
-    it at a local metadata emulator).
+    it at a local metadata emulator). `profile_store`, `secret_store`: where the test finds a cross-account source
+    profile's keys (the default stores when not given).
     """
 
     finished_connection = Signal(str, object, object)  # profile name, Connection, Secrets
@@ -101,10 +101,14 @@ class ConnectionWizard(QWizard):
         profile_name: str = "",
         endpoint_url: str = "",
         instance_environ: Mapping[str, str] | None = None,
+        profile_store=None,
+        secret_store=None,
     ):
         super().__init__(parent)
         self.practice = practice
         self.instance_environ = instance_environ if instance_environ is not None else os.environ
+        self.stores = {k: v for k, v in (("profile_store", profile_store), ("secret_store", secret_store))
+                       if v is not None}
         if connection is None and practice is not None:
             connection, secrets = practice_connection(practice, endpoint_url)
         self._base = copy.deepcopy(connection) if connection is not None else Connection()
@@ -175,9 +179,9 @@ class ConnectionWizard(QWizard):
         return self.summary_page.profile_name()
 
     def test_options(self) -> dict:
-        """Extra arguments for the test page's ConnectionTest: the EC2 instance check for assume-role. A cross-account
-        source profile's keys are supplied by the profile manager, not here."""
-        return engine_options(self.connection(), self.instance_environ)
+        """`wizard.core.credentials.plan_test`'s options for the test page: where the EC2 checks look and where a
+        cross-account source profile's keys are (read by the test itself, off the GUI thread)."""
+        return {"environ": self.instance_environ, **self.stores}
 
     # ---- flow ---------------------------------------------------------------------------------------------------
     def _present(self) -> tuple[str, ...]:

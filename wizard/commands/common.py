@@ -1,0 +1,75 @@
+"""What every subcommand shares: its exit codes, the one error it raises, and the guard that turns known failures into a
+message on standard error and the right exit code.
+
+No Qt, and nothing here imports `wizard.cli` (the CLI imports the commands, never the other way round).
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from enum import IntEnum
+
+PROGRAM = "aws-connection-wizard"
+
+
+class ExitCode(IntEnum):
+    OK = 0  # done, or the check passed
+    FAILED = 1  # the check ran and failed (a test, an identity that could not be found)
+    USAGE = 2  # bad input or usage
+    ENVIRONMENT = 3  # the environment is in the way: keychain, unreadable profile file, metadata disabled
+
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_ENVIRONMENT = ExitCode.OK, ExitCode.FAILED, ExitCode.USAGE, ExitCode.ENVIRONMENT
+
+
+class CommandError(Exception):
+    """A message for standard error and the exit code to return."""
+
+    def __init__(self, message: str, code: int):
+        super().__init__(message)
+        self.code = ExitCode(code)
+
+
+def fail(message: str) -> None:
+    print(f"{PROGRAM}: {message}", file=sys.stderr)
+
+
+def guarded(fn):
+    """Run a subcommand (`fn(args) -> exit code`), turning the known failures into a message on standard error and
+    their exit code: CommandError its own; keychain and profile-file problems 3; an invalid profile 2; a credential
+    that could not be found as `wizard.core.credentials.CredentialsError` says."""
+
+    @functools.wraps(fn)
+    def run(args) -> int:
+        from wizard.core.credentials import CredentialsError
+        from wizard.core.keychain import KeychainError
+        from wizard.core.profiles import ProfileError, StoreError
+
+        try:
+            return fn(args)
+        except CommandError as exc:
+            fail(str(exc))
+            return exc.code
+        except CredentialsError as exc:
+            fail(str(exc))
+            return credentials_exit_code(exc)
+        except KeychainError as exc:
+            fail(f"keychain problem ({exc.code}): {exc.message}")
+            return ExitCode.ENVIRONMENT
+        except StoreError as exc:
+            fail(f"profile file problem: {exc}")
+            return ExitCode.ENVIRONMENT
+        except ProfileError as exc:
+            fail(str(exc))
+            return ExitCode.USAGE
+
+    return run
+
+
+def credentials_exit_code(exc) -> ExitCode:
+    """The exit code for a `CredentialsError`: a profile name that doesn't exist or has no keys is bad input; a secret
+    missing from the keychain or a loop of source profiles is the environment; no instance role here is a failed
+    check."""
+    return {"unknown-profile": ExitCode.USAGE, "no-own-keys": ExitCode.USAGE, "no-instance-role": ExitCode.FAILED
+            }.get(exc.reason, ExitCode.ENVIRONMENT)

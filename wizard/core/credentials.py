@@ -1,0 +1,403 @@
+"""From a profile to the credentials that call AWS, and from a profile to its connection test: the one path every
+front end (the wizard's test page, the profile manager's Test, the CLI's `test`, `credential-process` and `policy`)
+takes, so that they all choose the same credentials and run the same steps.
+
+Which credentials call AWS first (the *calling* credentials) depends on the method:
+
+| method / source              | calling credentials                                            | source class    |
+|------------------------------|----------------------------------------------------------------|-----------------|
+| access-key, assume-role      | the profile's own access key (secret from the keychain)         | `OwnKeys`       |
+| cross-account, profile:NAME  | what saved profile NAME signs in with (resolved recursively)    | `SavedProfile`  |
+| cross-account, instance      | the EC2 instance role, from the instance metadata (IMDSv2)      | `InstanceRole`  |
+| cross-account, default       | boto3's default chain (environment, ~/.aws files, SSO...)       | `DefaultChain`  |
+
+assume-role and cross-account then call AssumeRole with those credentials: `assume_role()` is the only place its
+parameters are built (the engine's assume-role step and `credential-process` both call it).
+
+A source is resolved only when the test (or command) needs it, in the thread that makes the AWS calls: reading the
+keychain or the instance metadata never happens on a GUI thread. Credentials travel as `Credentials`, a frozen type
+whose repr/str never show the secret or the token (and mask the key id), never as plain dicts.
+
+Adding a way to sign in (an MFA session, an IAM Identity Center role...) happens here, once:
+1. write a class with `describe()` and `resolve() -> Credentials | None` (see `CredentialSource`); `resolve()` may
+   block (network, keychain) and raises `CredentialsError` with a `reason` when it can't find credentials;
+2. return it from `calling_source()` for the connections that use it (a new `source` value or method);
+3. anything the AssumeRole call itself needs (SerialNumber + TokenCode for MFA) goes into `role_parameters()`.
+The engine, the wizard, the manager and the CLI then use it without change: they only call `plan_test()`,
+`calling_source()` and `assume_role()`.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as _dt
+import functools
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Protocol
+
+from wizard.core import arn as arns
+from wizard.core.connection import DEFAULT_SESSION_NAME, Connection, NetworkSettings, Secrets
+from wizard.core.redact import mask_access_key_id
+from wizard.core.tokens import to_epoch
+
+if TYPE_CHECKING:  # only for annotations: the stores and the engine are imported where they are used
+    from wizard.core.engine import ConnectionTest
+    from wizard.core.keychain import SecretStore
+    from wizard.core.profiles import Profile, ProfileStore
+
+PROFILE_PREFIX = "profile:"
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """Keys that sign AWS requests. repr/str show the masked key id and whether a secret and token are set, never their
+    values, so a Credentials is safe in a log line or an exception message."""
+
+    access_key_id: str
+    secret_access_key: str = field(repr=False)
+    session_token: str = field(default="", repr=False)
+    expiration: float | None = None  # epoch seconds (temporary credentials), None when unknown or long-term
+
+    def __repr__(self) -> str:
+        when = ""
+        if self.expiration is not None:
+            stamp = _dt.datetime.fromtimestamp(self.expiration, _dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
+            when = f", expiration={stamp}"
+        return (f"Credentials(access_key_id={mask_access_key_id(self.access_key_id)}, "
+                f"secret_access_key={'<set>' if self.secret_access_key else '<empty>'}, "
+                f"session_token={'<set>' if self.session_token else '<empty>'}{when})")
+
+    __str__ = __repr__
+
+    def secret_values(self) -> list[str]:
+        """The values to redact wherever text about a request could show them."""
+        return [v for v in (self.secret_access_key, self.session_token) if v]
+
+    @property
+    def temporary(self) -> bool:
+        return bool(self.session_token)
+
+    @classmethod
+    def from_sts(cls, found: Mapping) -> Credentials:
+        """From the `Credentials` element of an STS answer (AssumeRole, GetSessionToken, GetRoleCredentials...)."""
+        return cls(found["AccessKeyId"], found["SecretAccessKey"], found.get("SessionToken") or "",
+                   to_epoch(found.get("Expiration")))
+
+    @classmethod
+    def from_keys(cls, access_key_id: str, secrets: Secrets) -> Credentials:
+        return cls(access_key_id.strip(), secrets.secret_access_key, secrets.session_token)
+
+
+class CredentialsError(Exception):
+    """The calling credentials could not be found. `reason`: unknown-profile, no-own-keys, no-secret,
+    no-instance-role or source-loop. The message names profiles, never a secret."""
+
+    def __init__(self, reason: str, message: str):
+        super().__init__(message)
+        self.reason = reason
+
+
+class CredentialSource(Protocol):
+    """Where a connection's calling credentials come from (the extension point: see the module docstring)."""
+
+    def describe(self) -> str:
+        """A few words for a report or an error ("the access key of the profile", "the EC2 instance role"...)."""
+
+    def resolve(self) -> Credentials | None:
+        """The credentials (None: let boto3's default chain find them). Blocking; CredentialsError when missing."""
+
+
+@dataclass(frozen=True)
+class OwnKeys:
+    """The connection's own access key (access-key and assume-role), its secret already read."""
+
+    credentials: Credentials
+
+    def describe(self) -> str:
+        return "the connection's access key"
+
+    def resolve(self) -> Credentials:
+        if not self.credentials.access_key_id or not self.credentials.secret_access_key:
+            raise CredentialsError("no-secret", "the access key ID and secret access key are required")
+        return self.credentials
+
+
+@dataclass(frozen=True)
+class Given:
+    """Credentials the caller already holds (a test handing the practice user's keys, for instance)."""
+
+    credentials: Credentials
+    what: str = "the given credentials"
+
+    def describe(self) -> str:
+        return self.what
+
+    def resolve(self) -> Credentials:
+        return self.credentials
+
+
+@dataclass(frozen=True)
+class DefaultChain:
+    """boto3's default chain: environment variables, the ~/.aws files, SSO, container or instance role."""
+
+    def describe(self) -> str:
+        return "this computer's default AWS credentials"
+
+    def resolve(self) -> None:
+        return None
+
+
+@dataclass(frozen=True)
+class InstanceRole:
+    """The EC2 instance role's credentials from the instance metadata service (IMDSv2), looking where `environ` says
+    (AWS_EC2_METADATA_SERVICE_ENDPOINT, AWS_EC2_METADATA_DISABLED)."""
+
+    network: NetworkSettings
+    environ: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
+
+    def describe(self) -> str:
+        return "the EC2 instance role"
+
+    def resolve(self) -> Credentials:
+        found = instance_role_credentials(self.network, self.environ)
+        if found is None:
+            raise CredentialsError("no-instance-role",
+                                   "no instance role credentials here (not on EC2, or no role attached; see: "
+                                   "aws-connection-wizard check-instance)")
+        return found
+
+
+@dataclass(frozen=True)
+class SavedProfile:
+    """A saved profile lends the identity it signs in with: its access key (access-key, assume-role) or, for a
+    cross-account profile, the role it assumes, its own source resolved through `profile_credentials` in turn. A chain
+    that comes back to a profile already on it is refused (`source-loop`)."""
+
+    name: str
+    profile_store: ProfileStore | None = None  # None: the default store, opened when resolving
+    secret_store: SecretStore | None = None
+    environ: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
+    seen: tuple[str, ...] = ()  # the profiles already on the chain (names), for the loop guard
+
+    def describe(self) -> str:
+        return f"saved profile {self.name}"
+
+    def resolve(self) -> Credentials:
+        store, secret_store = _stores(self.profile_store, self.secret_store)
+        try:
+            profile = store.get(self.name)
+        except KeyError:
+            raise CredentialsError("unknown-profile",
+                                   f"no profile named {self.name!r} (see: aws-connection-wizard list)") from None
+        return profile_credentials(profile, profile_store=store, secret_store=secret_store, environ=self.environ,
+                                   seen=self.seen)
+
+
+@dataclass(frozen=True)
+class ProfileKeys:
+    """A saved profile's own access key, its secret read from the keychain when resolved."""
+
+    profile: Profile
+    secret_store: SecretStore | None = None
+
+    def describe(self) -> str:
+        return f"the access key of profile {self.profile.name}"
+
+    def resolve(self) -> Credentials:
+        secret_store = self.secret_store
+        if secret_store is None:
+            from wizard.core.keychain import SecretStore
+
+            secret_store = SecretStore()
+        return own_credentials(self.profile, secret_store)
+
+
+def _stores(profile_store, secret_store):
+    if profile_store is None:
+        from wizard.core.profiles import ProfileStore
+
+        profile_store = ProfileStore()
+    if secret_store is None:
+        from wizard.core.keychain import SecretStore
+
+        secret_store = SecretStore()
+    return profile_store, secret_store
+
+
+# --- choosing ---------------------------------------------------------------------------------------------------------
+
+def calling_source(conn: Connection, secrets: Secrets | None = None, *, profile_store: ProfileStore | None = None,
+                   secret_store: SecretStore | None = None, environ: Mapping[str, str] | None = None,
+                   seen: tuple[str, ...] = ()) -> CredentialSource:
+    """Where `conn`'s calling credentials come from (see the table in the module docstring). Doesn't block: nothing
+    is read until `resolve()`."""
+    environ = dict(os.environ if environ is None else environ)
+    if conn.uses_keys:
+        return OwnKeys(Credentials.from_keys(conn.access_key_id, secrets or Secrets()))
+    if conn.source.startswith(PROFILE_PREFIX):
+        return SavedProfile(conn.source[len(PROFILE_PREFIX):], profile_store, secret_store, environ, seen)
+    if conn.source == "instance":
+        return InstanceRole(conn.network, environ)
+    return DefaultChain()
+
+
+def profile_source(profile: Profile, *, profile_store: ProfileStore | None = None,
+                   secret_store: SecretStore | None = None,
+                   environ: Mapping[str, str] | None = None) -> CredentialSource:
+    """Where saved profile `profile`'s calling credentials come from: its own keys (read from the keychain when
+    resolved), or its source (`calling_source`). Doesn't block."""
+    if profile.connection.uses_keys:
+        return ProfileKeys(profile, secret_store)
+    return calling_source(profile.connection, profile_store=profile_store, secret_store=secret_store, environ=environ,
+                          seen=(profile.name,))
+
+
+def own_credentials(profile: Profile, secret_store: SecretStore) -> Credentials:
+    """Blocking: the profile's own access key, its secret (and token) from the keychain."""
+    if not profile.connection.uses_keys:
+        raise CredentialsError("no-own-keys", f"profile {profile.name!r} has no access key of its own")
+    secrets = secret_store.load(profile.id)
+    if not secrets.secret_access_key:
+        raise CredentialsError("no-secret", f"the keychain has no secret access key for profile {profile.name!r}; "
+                               "enter it again in the wizard")
+    return Credentials.from_keys(profile.connection.access_key_id, secrets)
+
+
+def profile_credentials(profile: Profile, *, profile_store: ProfileStore | None = None,
+                        secret_store: SecretStore | None = None, environ: Mapping[str, str] | None = None,
+                        seen: tuple[str, ...] = ()) -> Credentials:
+    """Blocking: what saved profile `profile` signs in with when another profile names it as its source (see
+    `SavedProfile`)."""
+    if profile.name in seen:
+        chain = " -> ".join((*seen, profile.name))
+        raise CredentialsError("source-loop", f"the source profiles go round in a circle ({chain})")
+    profile_store, secret_store = _stores(profile_store, secret_store)
+    if profile.connection.uses_keys:
+        return own_credentials(profile, secret_store)
+    source = calling_source(profile.connection, profile_store=profile_store, secret_store=secret_store,
+                            environ=environ, seen=(*seen, profile.name))
+    return assume_role(profile.connection, source.resolve()).credentials
+
+
+# --- AssumeRole -------------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class AssumedRole:
+    credentials: Credentials
+    role_arn: str  # the role assumed (a role name completed from the caller's ARN)
+
+
+def entered_role(conn: Connection) -> str:
+    """The role as the connection holds it: assume-role's `role` (a name or an ARN), cross-account's `role_arn`."""
+    return (conn.role_arn if conn.method == "cross-account" else conn.role).strip()
+
+
+def role_parameters(conn: Connection, role_arn: str) -> dict:
+    """AssumeRole's parameters for `conn` (the one place they are built). MFA adds SerialNumber and TokenCode here."""
+    params = {"RoleArn": role_arn, "RoleSessionName": conn.session_name or DEFAULT_SESSION_NAME,
+              "DurationSeconds": int(conn.duration)}
+    if conn.method == "cross-account" and conn.external_id:
+        params["ExternalId"] = conn.external_id
+    return params
+
+
+def assume_role(conn: Connection, caller: Credentials | None, *, caller_arn: str = "", client=None) -> AssumedRole:
+    """Blocking: AssumeRole for `conn` as `caller` (None: boto3's default chain). A role entered by name belongs to
+    the caller's account: `caller_arn` when known (the engine's identity step found it), else one GetCallerIdentity
+    call finds it. `client`: an STS client for `caller` to reuse (the engine's, on its session); else one is made.
+    botocore's exceptions propagate (the caller diagnoses them: `wizard.core.diagnoses.diagnose`); a failure of the
+    GetCallerIdentity call carries `step = "identity"`."""
+    if client is None:
+        from wizard.core import aws
+
+        client = aws.make_client("sts", conn.region, caller, conn.network)
+    role = entered_role(conn)
+    if not role.startswith("arn:"):
+        if not arns.is_arn(caller_arn):
+            try:
+                caller_arn = client.get_caller_identity()["Arn"]
+            except Exception as exc:
+                exc.step = "identity"
+                raise
+        role = arns.role_arn(role, caller_arn)
+    found = client.assume_role(**role_parameters(conn, role))
+    return AssumedRole(Credentials.from_sts(found["Credentials"]), role)
+
+
+# --- the instance role ------------------------------------------------------------------------------------------------
+
+def instance_role_credentials(network: NetworkSettings, environ: Mapping[str, str] | None = None) -> Credentials | None:
+    """Blocking: the instance role's credentials from the instance metadata service (IMDSv2, one attempt), or None
+    when there are none (not on EC2, no role, metadata disabled). The endpoint and the disabling switch are read from
+    `environ` as botocore reads them from the environment."""
+    from botocore.credentials import InstanceMetadataFetcher, InstanceMetadataProvider
+
+    from wizard.core import imds
+
+    environ = dict(os.environ if environ is None else environ)
+    if imds.is_disabled(environ):
+        return None
+    fetcher = InstanceMetadataFetcher(
+        timeout=network.connect_timeout, num_attempts=1, env=environ,
+        config={"ec2_metadata_service_endpoint": imds.endpoint(environ),
+                "ec2_metadata_service_endpoint_mode": environ.get("AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE")},
+    )
+    found = InstanceMetadataProvider(iam_role_fetcher=fetcher).load()
+    if found is None:
+        return None
+    frozen = found.get_frozen_credentials()
+    return Credentials(frozen.access_key, frozen.secret_key, frozen.token or "")
+
+
+# --- the test ---------------------------------------------------------------------------------------------------------
+
+def instance_check(conn: Connection, environ: Mapping[str, str] | None = None):
+    """The engine's `instance` step for `conn`, or None. An assume-role connection is meant for a program on an EC2
+    instance with the role attached: its test ends by checking this machine's instance metadata for the entered role
+    (the step is skipped off EC2). The other methods have no such step."""
+    if conn.method != "assume-role":
+        return None
+    from wizard.core import imds
+
+    where = dict(os.environ if environ is None else environ)  # as it is now: the check runs later, in a thread
+    return functools.partial(imds.check_instance, conn.role or None, environ=where)
+
+
+def plan_test(target: Profile | Connection, secrets: Secrets | None = None, *,
+              secret_store: SecretStore | None = None, profile_store: ProfileStore | None = None,
+              environ: Mapping[str, str] | None = None, timeout: float | None = None,
+              source_credentials: Credentials | None = None) -> ConnectionTest:
+    """The connection test of a saved profile or of a connection being entered; the wizard's test page, the profile
+    manager's Test and the CLI's `test` all build their test here, so they run the same steps.
+
+    `secrets`: the connection's own secrets when the caller holds them (the wizard); for a saved profile they are read
+    from `secret_store` when not given, which blocks (call it off a GUI thread). A source profile's keys and the
+    instance role are read later, by the test's identity step, in its worker thread. `environ`: where the EC2 checks
+    look (os.environ unless a test points them at a local metadata emulator). `timeout`: seconds for the whole test;
+    the step running when it runs out fails with the `timeout` diagnosis. `source_credentials`: calling credentials
+    the caller already holds (replaces the lookup for a cross-account source)."""
+    from wizard.core.engine import ConnectionTest
+    from wizard.core.profiles import Profile
+
+    if isinstance(target, Profile):
+        conn = copy.deepcopy(target.connection)
+        if secrets is None and conn.uses_keys:
+            secret_store = _stores(profile_store, secret_store)[1]
+            secrets = secret_store.load(target.id)
+        seen = (target.name,)
+    else:
+        conn, seen = copy.deepcopy(target), ()
+    secrets = secrets if secrets is not None else Secrets()
+    if timeout is not None:
+        if timeout <= 0:
+            raise ValueError("the timeout must be positive")
+        conn.network.connect_timeout = min(conn.network.connect_timeout, timeout)
+        conn.network.read_timeout = min(conn.network.read_timeout, timeout)
+    if source_credentials is not None and not conn.uses_keys:
+        source: CredentialSource = Given(source_credentials)
+    else:
+        source = calling_source(conn, secrets, profile_store=profile_store, secret_store=secret_store,
+                                environ=environ, seen=seen)
+    return ConnectionTest(conn, secrets, caller=source, instance_check=instance_check(conn, environ), timeout=timeout)
