@@ -7,7 +7,6 @@ then the file; an edit that renamed the profile repoints its cross-account users
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -17,7 +16,6 @@ from PySide6.QtWidgets import QDialog
 from wizard.core import profile_service
 from wizard.core.connection import Secrets
 from wizard.core.profiles import record_test
-from wizard.ui.engine_options import engine_options
 from wizard.ui.manager_context import FAILED, ManagerContext, ProfileAction
 
 
@@ -25,27 +23,6 @@ from wizard.ui.manager_context import FAILED, ManagerContext, ProfileAction
 def load_secrets(secret_store, profile) -> Secrets:
     """Blocking (run it off the GUI thread): the profile's secrets; none for a cross-account profile."""
     return secret_store.load(profile.id) if profile.connection.uses_keys else Secrets()
-
-
-def source_credentials(store, secret_store, name: str) -> dict:
-    """Blocking: the keys of saved profile `name`, as the engine's `source_credentials`."""
-    source = store.get(name)
-    secrets = secret_store.load(source.id)
-    return {
-        "access_key_id": source.connection.access_key_id,
-        "secret_access_key": secrets.secret_access_key,
-        "session_token": secrets.session_token,
-    }
-
-
-def test_inputs(store, secret_store, profile) -> tuple[Secrets, dict]:
-    """Blocking: the secrets and extra engine arguments for testing `profile` (`ConnectionTest(conn, secrets,
-    **options)`). Cross-account from a saved profile ("profile:NAME"): that profile's keys call AssumeRole; otherwise
-    the profile's own secrets and `engine_options` (the EC2 instance step for assume-role)."""
-    source = profile_service.source_name(profile.connection)
-    if source is None:
-        return load_secrets(secret_store, profile), engine_options(profile.connection)
-    return Secrets(), {"source_credentials": source_credentials(store, secret_store, source)}
 
 
 def record(store, profile, report) -> None:
@@ -81,15 +58,18 @@ class TestAction(ProfileAction):
     async def on(self, profile) -> None:
         ctx = self.ctx
         with ctx.busy(f"Testing {profile.name}…"):
-            inputs = await ctx.work("Reading the secrets…", "Could not read the profile's secrets",
-                                    test_inputs, ctx.store, ctx.secret_store, profile)
-            if inputs is FAILED:
+            secrets = await ctx.work("Reading the secrets…", "Could not read the profile's secrets",
+                                     load_secrets, ctx.secret_store, profile)
+            if secrets is FAILED:
                 return
-            secrets, options = inputs
+            ctx.status(f"Testing {profile.name}…")
             view = self.ensure_view()
             self.tested_id = profile.id
             view.show()
-            report = await view.start(profile.connection, secrets, **options)
+            # the same path as the wizard and the CLI: wizard.core.credentials.plan_test (a source profile's keys
+            # and the instance role are read by the test's own worker thread)
+            report = await view.start(profile.connection, secrets, profile_store=ctx.store,
+                                      secret_store=ctx.secret_store)
             if report is None:  # cancelled or stopped: nothing recorded
                 ctx.status(f"{profile.name}: {view.status.text()}")
                 return
@@ -187,55 +167,18 @@ class WizardAction:
         ConnectionWizard = guarded(Plain)  # noqa: N806 - Escape after work asks "Discard this connection?"
         parent = self.ctx.parent
         names = [p.name for p in self.ctx.profiles()]  # taken names, and the cross-account sources offered
+        # the stores let the wizard's test read a saved source profile's keys itself (wizard.core.credentials)
+        stores = {"profile_store": self.ctx.store, "secret_store": self.ctx.secret_store}
         if connection is not None:
             wizard = ConnectionWizard(parent, connection=connection, secrets=secrets, saved_profiles=names,
-                                      profile_name=name)
+                                      profile_name=name, **stores)
         elif not practice:
-            wizard = ConnectionWizard(parent, saved_profiles=names, endpoint_url=self.settings.endpoint_url)
+            wizard = ConnectionWizard(parent, saved_profiles=names, endpoint_url=self.settings.endpoint_url, **stores)
         else:
             emulator = await self.settings.practice_emulator()
             if emulator is None:
                 return None
             wizard = ConnectionWizard(parent, practice=emulator.practice, endpoint_url=emulator.url,
-                                      saved_profiles=names)
-        supply_source_credentials(self.ctx, wizard)
+                                      saved_profiles=names, **stores)
         wizard.remember_start()
         return wizard
-
-
-def supply_source_credentials(ctx: ManagerContext, wizard) -> None:
-    """A cross-account connection assumed from a saved profile ("profile:NAME") needs that profile's keys for the
-    wizard's test. They are read from the keychain off the GUI thread as soon as the source is chosen (pages before
-    the test), and added to the wizard's `test_options` when the test starts; a test that started before they arrived
-    runs again."""
-    cache: dict[str, dict] = {}
-    combo = wizard.credentials_page.rows["source"].editor
-    base_options = wizard.test_options
-
-    async def fill(name: str) -> None:
-        try:
-            cache[name] = await asyncio.get_running_loop().run_in_executor(
-                None, source_credentials, ctx.store, ctx.secret_store, name)
-        except Exception as exc:  # the wizard's test then reports the missing credentials itself
-            ctx.status(f"Could not read the keys of {name}: {type(exc).__name__}")
-            return
-        page = wizard.test_page
-        if page is not None and wizard.currentPage() is page and wizard.connection().source == f"profile:{name}":
-            page.start_test()  # the test started before the keys arrived: run it again with them
-
-    def chosen(*_args) -> None:
-        source = str(combo.currentData() or "")
-        name = source.removeprefix("profile:")
-        if source.startswith("profile:") and name not in cache:
-            ctx.track(asyncio.ensure_future(fill(name)))
-
-    def options() -> dict:
-        result = dict(base_options())
-        name = profile_service.source_name(wizard.connection())
-        if name is not None and cache.get(name):
-            result["source_credentials"] = cache[name]
-        return result
-
-    wizard.test_options = options  # what the test page asks the wizard for (wizard.ui.test_page.test_options)
-    combo.currentIndexChanged.connect(chosen)
-    chosen()

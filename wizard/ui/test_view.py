@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import logging
-from collections.abc import Mapping
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QGuiApplication
@@ -122,9 +121,6 @@ class ConnectionTestView(QWidget):
         self._last_args = (conn, secrets, test_options)
         self.report = None
         try:
-            given = test_options.get("source_credentials")
-            if isinstance(given, Mapping):  # the profile manager's keys of a source profile, until it calls plan_test
-                test_options = {**test_options, "source_credentials": credentials.Credentials(**given)}
             test = credentials.plan_test(conn, secrets, **test_options)
             planned = test.planned_steps()
         except Exception as exc:  # settings the engine can't plan for (e.g. a hand-edited profile): say so, don't crash
