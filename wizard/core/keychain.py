@@ -10,6 +10,12 @@ a profile never touches the keychain):
 `<profile-id>` is the profile's uuid4 from the profile file (`wizard.core.profiles`). On Linux the entries appear in
 GNOME Keyring / KWallet (Secret Service) with the attributes service=aws-connection-wizard, username=<as above>.
 
+The backend is chosen without keyring's discovery, which imports every backend it knows (macOS's asks
+`ctypes.util.find_library`, which runs `ldconfig` and a compiler on Linux): an explicit choice (PYTHON_KEYRING_BACKEND,
+keyringrc.cfg, or `keyring.set_keyring` in this process) wins; otherwise the platform's own backend is taken directly
+(`platform_backend()`): Secret Service or KWallet on Linux and the BSDs, Windows Credential Manager, macOS Keychain.
+`keyring` itself is imported on first use, so reading the profile file never loads it.
+
 No plaintext fallback, ever: a backend that stores secrets in a file (keyrings.alt), the "fail" and "null" backends, and
 any backend with priority below 1 are refused with a `KeychainError("no-keyring")`. Every failure becomes a
 `KeychainError` whose code is one of `CODES`; its message never contains a secret value.
@@ -20,8 +26,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from contextlib import closing
 
-import keyring
-import keyring.errors
+import sys
 
 from wizard.core.connection import Secrets
 
@@ -30,6 +35,27 @@ SECRET_FIELDS = ("secret_access_key", "session_token")
 CODES = ("no-keyring", "keyring-locked", "keyring-error")
 MAX_SECRET_LENGTH = 4096
 DEFAULT_UNLOCK_TIMEOUT = 120.0  # seconds the user gets to answer an unlock prompt
+
+
+class _LazyKeyring:
+    """The `keyring` package, imported when first used (`keyring.errors`, `keyring.core`, ...)."""
+
+    def __getattr__(self, name: str):
+        import keyring
+        import keyring.core
+        import keyring.errors
+
+        return getattr(keyring, name)
+
+
+keyring = _LazyKeyring()
+
+# The platform's own backends, best first ("module:class"); each one's priority says whether it works here.
+PLATFORM_BACKENDS = {
+    "win32": ("keyring.backends.Windows:WinVaultKeyring",),
+    "darwin": ("keyring.backends.macOS:Keyring",),
+    "other": ("keyring.backends.SecretService:Keyring", "keyring.backends.kwallet:DBusKeyring"),
+}
 
 _REFUSED_CLASS_WORDS = ("fail", "null", "plaintext")
 _REFUSED_MODULE_PARTS = ("fail", "null", "file", "plaintext")
@@ -81,6 +107,33 @@ def refusal_reason(backend) -> str | None:
     return None
 
 
+def platform_backend():
+    """The keyring backend to use: an explicit choice (PYTHON_KEYRING_BACKEND, keyringrc.cfg, `keyring.set_keyring`),
+    else the best working backend of this platform (PLATFORM_BACKENDS), else keyring's "fail" backend, which
+    `refusal_reason` refuses. Probing a candidate talks to D-Bus or the OS API; it never starts a process."""
+    import importlib
+
+    core = keyring.core
+    chosen = getattr(core, "_keyring_backend", None) or core.load_env() or core.load_config()
+    if chosen is not None:
+        return chosen
+    best, best_priority = None, 0.0
+    for spec in PLATFORM_BACKENDS.get(sys.platform, PLATFORM_BACKENDS["other"]):
+        module_name, _, class_name = spec.partition(":")
+        try:
+            cls = getattr(importlib.import_module(module_name), class_name)
+            priority = cls.priority
+        except Exception:  # noqa: BLE001 - a backend that cannot work here raises anything (ImportError, RuntimeError)
+            continue
+        if best is None or priority > best_priority:
+            best, best_priority = cls, priority
+    if best is None:
+        return keyring.backends.fail.Keyring()  # not remembered: a keychain started later is found on the next call
+    chosen = best()
+    core.set_keyring(chosen)  # keyring's own functions (and later calls) use the same backend
+    return chosen
+
+
 def _chained(backend) -> list:
     if type(backend).__module__.startswith("keyring.backends.chainer"):
         return list(backend.backends)
@@ -119,7 +172,7 @@ def classify(exc: BaseException, secrets: Iterable[str] = ()) -> KeychainError:
 class SecretStore:
     """Secrets of profiles in the OS keychain, keyed by profile id.
 
-    `backend` defaults to keyring's active backend (honours PYTHON_KEYRING_BACKEND and keyringrc). When the backend is
+    `backend` defaults to `platform_backend()` (honours PYTHON_KEYRING_BACKEND and keyringrc). When the backend is
     the Secret Service and its collection is locked, an unlock prompt gets `unlock_timeout` seconds; a dismissed or
     unanswered prompt is `keyring-locked`.
     """
@@ -133,7 +186,7 @@ class SecretStore:
     def backend(self):
         """The keyring backend, or KeychainError("no-keyring") when it would not keep secrets safely."""
         try:
-            backend = self._backend if self._backend is not None else keyring.get_keyring()
+            backend = self._backend if self._backend is not None else platform_backend()
         except Exception as exc:  # noqa: BLE001 - backends raise anything; classify() sorts it
             raise classify(exc) from None
         reason = refusal_reason(backend)
