@@ -8,8 +8,6 @@ Exit codes (DESIGN.md section 8): 0 ok, 1 the check failed, 2 bad input or usage
 from __future__ import annotations
 
 import argparse
-import importlib
-import pkgutil
 import sys
 
 from wizard import APP_NAME, __version__
@@ -18,6 +16,9 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_ENVIRONMENT = 0, 1, 2, 3
 
 
 def build_parser() -> argparse.ArgumentParser:
+    import importlib
+    import pkgutil
+
     import wizard.commands
 
     parser = argparse.ArgumentParser(prog=APP_NAME, description="Set up a working, tested connection to AWS.")
@@ -35,6 +36,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    if (sys.argv[1:] if argv is None else argv) == ["--version"]:  # answered before the subcommands are loaded
+        print(f"{APP_NAME} {__version__}")
+        return EXIT_OK
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.self_test:

@@ -176,10 +176,16 @@ def import_profiles(
     """
     credentials = credentials or credentials_path()
     entered = min(time.time(), credentials.stat().st_mtime) if credentials.is_file() else time.time()
+    # The profile file is written once, at the end (or at a keychain failure: what was saved); one keychain connection.
+    with store.batch(), secret_store.batch():
+        return _import_planned(store, secret_store, plan_import(read_shared_files(config, credentials)), only, entered)
+
+
+def _import_planned(store, secret_store, plans, only, entered) -> list[ImportItem]:
     existing = set(store.names())
     items: list[ImportItem] = []
     imported: set[str] = set()
-    for aws_name, conn, secrets, reason in plan_import(read_shared_files(config, credentials)):
+    for aws_name, conn, secrets, reason in plans:
         if only is not None and aws_name not in only:
             continue
         if conn is None:

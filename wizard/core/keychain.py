@@ -23,10 +23,10 @@ any backend with priority below 1 are refused with a `KeychainError("no-keyring"
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from contextlib import closing
-
 import sys
+import threading
+from collections.abc import Iterable
+from contextlib import closing, contextmanager
 
 from wizard.core.connection import Secrets
 
@@ -181,10 +181,14 @@ class SecretStore:
         self.service = service
         self._backend = backend
         self.unlock_timeout = unlock_timeout
+        self._batch_backend = None  # during batch(): the backend on one connection, for the batch's thread only
+        self._batch_thread: int | None = None
 
     # -- backend -----------------------------------------------------------------------------------------------------
     def backend(self):
         """The keyring backend, or KeychainError("no-keyring") when it would not keep secrets safely."""
+        if self._batch_backend is not None and self._batch_thread == threading.get_ident():
+            return self._batch_backend
         try:
             backend = self._backend if self._backend is not None else platform_backend()
         except Exception as exc:  # noqa: BLE001 - backends raise anything; classify() sorts it
@@ -254,8 +258,77 @@ class SecretStore:
             except Exception as exc:  # noqa: BLE001 - backends raise anything; classify() sorts it
                 raise classify(exc) from None
 
+    @contextmanager
+    def batch(self):
+        """Many operations on one keychain connection (an import of a thousand profiles): with the Secret Service, one
+        D-Bus connection and one encrypted session for this thread's calls inside the block, instead of a new
+        connection, session and unlock check per secret (about 50 ms each). The entries are the same as keyring's.
+        Other backends are used as they are; nested batches join the outer one."""
+        if self._batch_backend is not None and self._batch_thread == threading.get_ident():
+            yield self
+            return
+        backend = self._ready()
+        if not _is_secret_service(backend):
+            yield self
+            return
+        try:
+            shared = _SharedSecretService(backend)
+        except Exception as exc:  # noqa: BLE001 - backends raise anything; classify() sorts it
+            raise classify(exc) from None
+        self._batch_backend, self._batch_thread = shared, threading.get_ident()
+        try:
+            yield self
+        finally:
+            self._batch_backend, self._batch_thread = None, None
+            shared.close()
+
     def has_secret(self, profile_id: str) -> bool:
         return bool(self.load(profile_id).secret_access_key)
+
+
+def _shared_secret_service_class():
+    from keyring.backends.SecretService import Keyring as SecretServiceKeyring
+
+    class SharedSecretService(SecretServiceKeyring):
+        """keyring's Secret Service backend (same attributes, labels, scheme) on one D-Bus connection whose encrypted
+        session is opened once; closed by `close()`. The collection was unlocked when it was opened."""
+
+        priority = 5  # the Secret Service it wraps was already chosen and checked
+
+        def __init__(self, chosen):
+            super().__init__()
+            for name in ("preferred_collection", "scheme", "appid"):
+                if name in vars(chosen):
+                    setattr(self, name, getattr(chosen, name))
+            self._collection = SecretServiceKeyring.get_preferred_collection(self)
+
+        def get_preferred_collection(self):
+            return self._collection
+
+        def get_password(self, service, username):
+            for item in self._collection.search_items(self._query(service, username)):
+                self.unlock(item)
+                return item.get_secret().decode("utf-8")
+            return None
+
+        def set_password(self, service, username, password):
+            attributes = self._query(service, username, application=self.appid)
+            label = f"Password for '{username}' on '{service}'"
+            self._collection.create_item(label, attributes, password, replace=True)
+
+        def delete_password(self, service, username):
+            for item in self._collection.search_items(self._query(service, username)):
+                return item.delete()
+            raise keyring.errors.PasswordDeleteError("No such password!")
+
+        def close(self):
+            self._collection.connection.close()
+
+    return SharedSecretService
+
+
+def _SharedSecretService(chosen):  # noqa: N802 - builds the class above on first use (keyring is imported lazily)
+    return _shared_secret_service_class()(chosen)
 
 
 def _delete_quietly(backend, service: str, name: str) -> None:

@@ -18,6 +18,8 @@ the profile's id (`wizard.core.keychain`), so renaming a profile never touches t
 Writes are atomic (temp file in the same directory, fsync, os.replace, fsync of the directory), the file is mode 0600
 in a 0700 directory, writers hold an inter-process lock (filelock), and the previous version is kept as profiles.json.bak.
 Older files are upgraded by `migrate()` when read; a newer schema than this program knows is refused.
+Many changes in one write: `with store.batch():` (the import of a thousand profiles writes the file once).
+Reading imports neither filelock nor keyring (`list --json` stays fast); they load on the first write.
 """
 
 from __future__ import annotations
@@ -27,13 +29,11 @@ import json
 import os
 import re
 import tempfile
+import threading
 import time
-import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import platformdirs
-from filelock import FileLock, Timeout
 
 from wizard.core.connection import Connection, Secrets
 from wizard.core.keychain import KeychainError, SecretStore
@@ -73,7 +73,7 @@ class Profile:
 
     @classmethod
     def new(cls, name: str, connection: Connection, **kw) -> Profile:
-        return cls(id=str(uuid.uuid4()), name=name, connection=connection, **kw)
+        return cls(id=new_id(), name=name, connection=connection, **kw)
 
     def token_expires_at(self) -> float | None:
         """When the temporary credentials expire: the real time for an assumed role, the latest possible time (entered
@@ -101,8 +101,19 @@ def check_name(name: str) -> str:
     return name
 
 
+def new_id() -> str:
+    """A new profile id (uuid4); uuid is imported here, not when the file is only read."""
+    import uuid
+
+    return str(uuid.uuid4())
+
+
 def default_home() -> Path:
-    return Path(os.environ.get(HOME_ENV) or platformdirs.user_config_dir(APP_DIR_NAME))
+    if os.environ.get(HOME_ENV):
+        return Path(os.environ[HOME_ENV])
+    import platformdirs
+
+    return Path(platformdirs.user_config_dir(APP_DIR_NAME))
 
 
 # -- schema migration ------------------------------------------------------------------------------------------------
@@ -134,7 +145,7 @@ def _migrate_0_to_1(data: dict) -> dict:
         meta = {k: flat.pop(k) for k in ("tested_at", "last_result", "created_at") if k in flat}
         profiles.append(
             {
-                "id": str(uuid.uuid4()),
+                "id": new_id(),
                 "name": name,
                 "connection": Connection.from_dict(flat).to_dict(),
                 "created_at": meta.get("created_at", time.time()),
@@ -189,7 +200,21 @@ class ProfileStore:
         self.home = Path(home) if home is not None else default_home()
         self.path = self.home / FILE_NAME
         self.backup_path = self.home / (FILE_NAME + ".bak")
-        self._lock = FileLock(str(self.home / (FILE_NAME + ".lock")), timeout=LOCK_TIMEOUT)
+        self._file_lock = None
+        self._pending: list[Profile] | None = None  # the profiles of an open batch() (its thread's view)
+        self._pending_thread: int | None = None
+
+    @property
+    def _lock(self):
+        """The inter-process lock on the file (filelock is imported on the first write)."""
+        if self._file_lock is None:
+            from filelock import FileLock
+
+            self._file_lock = FileLock(str(self.home / (FILE_NAME + ".lock")), timeout=LOCK_TIMEOUT)
+        return self._file_lock
+
+    def _batching(self) -> bool:
+        return self._pending is not None and self._pending_thread == threading.get_ident()
 
     # reading
     def _read(self) -> dict:
@@ -208,6 +233,8 @@ class ProfileStore:
         return migrate(data)
 
     def _profiles(self) -> list[Profile]:
+        if self._batching():
+            return list(self._pending)
         try:
             return [Profile.from_dict(p) for p in self._read()["profiles"]]
         except (TypeError, KeyError, AttributeError) as exc:
@@ -236,7 +263,11 @@ class ProfileStore:
             raise StoreError(f"Cannot create {self.home}: {exc.strerror or exc}") from None
 
     def _mutate(self, change) -> object:
-        """Run change(profiles) -> result under the lock and write the changed list."""
+        """Run change(profiles) -> result under the lock and write the changed list (in a batch: written at its end)."""
+        if self._batching():
+            return change(self._pending)
+        from filelock import Timeout
+
         self._ensure_home()
         try:
             with self._lock:
@@ -244,6 +275,31 @@ class ProfileStore:
                 result = change(profiles)
                 self._write(profiles)
                 return result
+        except Timeout:
+            raise StoreError(f"Another program holds the lock on {self.path} (waited {LOCK_TIMEOUT:g} s).") from None
+
+    @contextmanager
+    def batch(self):
+        """Many changes, one write: inside the block this thread's changes (add, update, ... and save_connection) go to
+        a list in memory, read back by this thread's list/get; the file is written once when the block ends, under the
+        inter-process lock held throughout. If the block raises, what was changed before is still written (as one
+        change at a time would have), then the exception goes on. Nested batches join the outer one."""
+        if self._batching():
+            yield self
+            return
+        from filelock import Timeout
+
+        self._ensure_home()
+        try:
+            with self._lock:
+                self._pending, self._pending_thread = self._profiles(), threading.get_ident()
+                before = [p.to_dict() for p in self._pending]
+                try:
+                    yield self
+                finally:
+                    profiles, self._pending, self._pending_thread = self._pending, None, None
+                    if [p.to_dict() for p in profiles] != before:
+                        self._write(profiles)
         except Timeout:
             raise StoreError(f"Another program holds the lock on {self.path} (waited {LOCK_TIMEOUT:g} s).") from None
 
@@ -302,7 +358,7 @@ class ProfileStore:
             source = _named(profiles, name)
             _ensure_free(profiles, new_name)
             copy = Profile.from_dict(source.to_dict())
-            copy.id, copy.name, copy.created_at = str(uuid.uuid4()), new_name, time.time()
+            copy.id, copy.name, copy.created_at = new_id(), new_name, time.time()
             profiles.append(copy)
             return copy
 
