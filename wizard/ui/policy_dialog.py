@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
 
 from wizard.core import policies
 from wizard.core.connection import Connection
-from wizard.core.engine import role_arn_for
 from wizard.core.regions import partition_of
 from wizard.ui.widgets import fixed_font, small_muted
 
@@ -53,6 +52,8 @@ def role_arn_of(conn: Connection, identity_arn: str) -> str:
     role = conn.role_arn if conn.method == "cross-account" else conn.role
     if role.startswith("arn:") or not _partition_of_arn(identity_arn):
         return role
+    from wizard.core.engine import role_arn_for  # the engine (botocore) is loaded when a policy is first shown
+
     return role_arn_for(role, identity_arn)
 
 
