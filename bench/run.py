@@ -136,8 +136,8 @@ def version_and_list(runs: int, home: Path, count: int) -> None:
     record(f"list --json, {count} profiles", ms(li), f"--version: {ms(v)}", f"{li / v:.2f}x")
     out = subprocess.run([PY, "-X", "importtime", "-m", "wizard", "list", "--json"], env=env, cwd=ROOT,
                          capture_output=True, text=True, timeout=60).stderr
-    heavy = [m for m in ("boto3", "botocore", "keyring", "asyncio", "filelock") if f"| {m}\n" in out + "\n" or
-             any(line.rstrip().endswith(f"| {m}") or line.rstrip().endswith(f" {m}") for line in out.splitlines())]
+    names = {line.split("|")[2].strip() for line in out.splitlines() if line.count("|") == 2}
+    heavy = [m for m in ("boto3", "botocore", "keyring", "asyncio", "filelock") if m in names]
     record("  list --json imports of boto3/botocore/keyring/asyncio/filelock", ", ".join(heavy) or "none")
 
 
