@@ -14,6 +14,9 @@ from wizard import APP_NAME, APP_TITLE, __version__
 
 APP_ID = "io.github.awsconnectionwizard.AwsConnectionWizard"
 QUIT_AFTER_SHOW = "AWSCW_QUIT_AFTER_SHOW"  # tests, bench/: print "window-shown" (and "practice-ready"), then close
+# tests, bench/: at the first Expose (paint) of a window print "first-expose <epoch seconds> <WATCHED modules loaded>"
+REPORT_FIRST_EXPOSE = "AWSCW_REPORT_FIRST_EXPOSE"
+WATCHED = ("boto3", "botocore", "keyring", "moto", "qasync", "wizard.practice", "wizard.core.engine")
 
 
 def _application(lang: str | None):
@@ -41,6 +44,8 @@ def run_gui(practice: bool = False, lang: str | None = None) -> int:
     from wizard.ui.wizard import app_icon
 
     app = _application(lang)
+    if os.environ.get(REPORT_FIRST_EXPOSE) == "1":
+        _report_first_expose(app)
     app.setWindowIcon(app_icon())
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
@@ -95,3 +100,23 @@ async def _quit_after_show(window, ready) -> None:
     if ready is not None:
         print("practice-ready" if await ready else "practice-failed", flush=True)
     window.close()
+
+
+def _report_first_expose(app) -> None:
+    """The benchmarks' and tests' hook: when a window is first exposed, print the time and which WATCHED modules are
+    loaded (before anything started after the paint, such as the botocore warm-up, can load more)."""
+    import time
+
+    from PySide6.QtCore import QEvent, QObject
+
+    class FirstExpose(QObject):
+        def eventFilter(self, _watched, event) -> bool:  # noqa: N802 (Qt override)
+            if event.type() == QEvent.Type.Expose:
+                now = time.time()
+                loaded = [m for m in WATCHED if m in sys.modules]
+                app.removeEventFilter(self)
+                print(f"first-expose {now:.6f} {','.join(loaded) or '-'}", flush=True)
+            return False
+
+    app._first_expose = FirstExpose(app)  # kept alive with the application
+    app.installEventFilter(app._first_expose)

@@ -8,8 +8,6 @@ Exit codes (`wizard.commands.common.ExitCode`): 0 ok, 1 the check failed, 2 bad 
 from __future__ import annotations
 
 import argparse
-import importlib
-import pkgutil
 import sys
 
 from wizard import APP_NAME, __version__
@@ -17,6 +15,9 @@ from wizard.commands.common import EXIT_ENVIRONMENT, EXIT_FAILED, EXIT_OK, EXIT_
 
 
 def build_parser() -> argparse.ArgumentParser:
+    import importlib
+    import pkgutil
+
     import wizard.commands
 
     parser = argparse.ArgumentParser(prog=APP_NAME, description="Set up a working, tested connection to AWS.")
@@ -36,6 +37,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    if (sys.argv[1:] if argv is None else argv) == ["--version"]:  # answered before the subcommands are loaded
+        print(f"{APP_NAME} {__version__}")
+        return EXIT_OK
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.self_test:

@@ -10,9 +10,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from botocore.utils import ArnParser, InvalidArnException
+import functools
 
-_PARSER = ArnParser()
+
+@functools.cache
+def _parser():
+    """botocore's parser, imported on first use: botocore.utils is heavy, and the window paints before it is needed."""
+    from botocore.utils import ArnParser, InvalidArnException
+
+    return ArnParser(), InvalidArnException
 
 
 @dataclass(frozen=True)
@@ -52,9 +58,10 @@ def parse(text: str) -> Arn:
     text = (text or "").strip()
     if not text.startswith("arn:"):
         raise ValueError("not an ARN: it starts with 'arn:'")
+    parser, invalid = _parser()
     try:
-        parts = _PARSER.parse_arn(text)
-    except InvalidArnException:
+        parts = parser.parse_arn(text)
+    except invalid:
         raise ValueError("not an ARN: arn:partition:service:region:account:resource") from None
     return Arn(**parts)
 

@@ -233,11 +233,18 @@ def import_profiles(
     """
     credentials = credentials or credentials_path()
     entered = min(time.time(), credentials.stat().st_mtime) if credentials.is_file() else time.time()
+    # The profile file is written once, at the end (or at a keychain failure: what was saved); one keychain connection.
+    with store.batch(), secret_store.batch():
+        plans = plan_import(read_shared_files(config, credentials))
+        others = other_sections(config) if only is None else []
+        return _import_planned(store, secret_store, plans, others, only, entered)
+
+
+def _import_planned(store, secret_store, plans, others, only, entered) -> list[ImportItem]:
     existing = set(store.names())
-    items: list[ImportItem] = [ImportItem(f"[{header}]", "skipped", "not a profile section")
-                               for header in other_sections(config) if only is None]
+    items: list[ImportItem] = [ImportItem(f"[{header}]", "skipped", "not a profile section") for header in others]
     imported: set[str] = set()
-    for aws_name, conn, secrets, reason in plan_import(read_shared_files(config, credentials)):
+    for aws_name, conn, secrets, reason in plans:
         if only is not None and aws_name not in only:
             continue
         if conn is None:

@@ -18,6 +18,8 @@ the profile's id (`wizard.core.keychain`), so renaming a profile never touches t
 Writes are atomic (temp file in the same directory, fsync, os.replace, fsync of the directory), the file is mode 0600
 in a 0700 directory, writers hold an inter-process lock (filelock), and the previous version is kept as profiles.json.bak.
 Older files are upgraded by `migrate()` when read; a newer schema than this program knows is refused.
+Many changes in one write: `with store.batch():` (the import of a thousand profiles writes the file once).
+Reading imports neither filelock nor keyring (`list --json` stays fast); they load on the first write.
 """
 
 from __future__ import annotations
@@ -27,13 +29,11 @@ import json
 import os
 import re
 import tempfile
+import threading
 import time
-import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import platformdirs
-from filelock import FileLock, Timeout
 
 from wizard.core.connection import Connection, Secrets
 from wizard.core.keychain import KeychainError, SecretStore
@@ -87,7 +87,7 @@ class Profile:
 
     @classmethod
     def new(cls, name: str, connection: Connection, **kw) -> Profile:
-        return cls(id=str(uuid.uuid4()), name=name, connection=connection, **kw)
+        return cls(id=new_id(), name=name, connection=connection, **kw)
 
     def token_expires_at(self) -> float | None:
         """When the entered session token expires at the latest (entered + 12 h); None when the profile holds none
@@ -116,8 +116,19 @@ def check_name(name: str) -> str:
     return name
 
 
+def new_id() -> str:
+    """A new profile id (uuid4); uuid is imported here, not when the file is only read."""
+    import uuid
+
+    return str(uuid.uuid4())
+
+
 def default_home() -> Path:
-    return Path(os.environ.get(HOME_ENV) or platformdirs.user_config_dir(APP_DIR_NAME))
+    if os.environ.get(HOME_ENV):
+        return Path(os.environ[HOME_ENV])
+    import platformdirs
+
+    return Path(platformdirs.user_config_dir(APP_DIR_NAME))
 
 
 # -- reading a file another program may have written -----------------------------------------------------------------
@@ -258,7 +269,7 @@ def _migrate_0_to_1(data: dict) -> dict:
         meta = {k: flat.pop(k) for k in ("tested_at", "last_result", "created_at") if k in flat}
         profiles.append(
             {
-                "id": str(uuid.uuid4()),
+                "id": new_id(),
                 "name": name,
                 "connection": Connection.from_dict(flat).to_dict(),
                 "created_at": meta.get("created_at", time.time()),
@@ -313,7 +324,21 @@ class ProfileStore:
         self.home = Path(home) if home is not None else default_home()
         self.path = self.home / FILE_NAME
         self.backup_path = self.home / (FILE_NAME + ".bak")
-        self._lock = FileLock(str(self.home / (FILE_NAME + ".lock")), timeout=LOCK_TIMEOUT, mode=0o600)
+        self._file_lock = None
+        self._pending: list[Profile] | None = None  # the profiles of an open batch() (its thread's view)
+        self._pending_thread: int | None = None
+
+    @property
+    def _lock(self):
+        """The inter-process lock on the file (filelock is imported on the first write)."""
+        if self._file_lock is None:
+            from filelock import FileLock
+
+            self._file_lock = FileLock(str(self.home / (FILE_NAME + ".lock")), timeout=LOCK_TIMEOUT, mode=0o600)
+        return self._file_lock
+
+    def _batching(self) -> bool:
+        return self._pending is not None and self._pending_thread == threading.get_ident()
 
     # reading
     def _read(self) -> dict:
@@ -333,6 +358,8 @@ class ProfileStore:
             raise DamagedStoreError(self.path, str(exc).rstrip("."), self.backup_path) from None
 
     def _profiles(self) -> list[Profile]:
+        if self._batching():
+            return list(self._pending)
         try:
             return [Profile.from_dict(p) for p in self._read()["profiles"]]
         except (TypeError, KeyError, AttributeError, ValueError) as exc:  # checked_profile should have caught it
@@ -361,7 +388,11 @@ class ProfileStore:
             raise StoreError(f"Cannot create {self.home}: {exc.strerror or exc}") from None
 
     def _mutate(self, change) -> object:
-        """Run change(profiles) -> result under the lock and write the changed list."""
+        """Run change(profiles) -> result under the lock and write the changed list (in a batch: written at its end)."""
+        if self._batching():
+            return change(self._pending)
+        from filelock import Timeout
+
         self._ensure_home()
         try:
             with self._lock:
@@ -369,6 +400,31 @@ class ProfileStore:
                 result = change(profiles)
                 self._write(profiles)
                 return result
+        except Timeout:
+            raise StoreError(f"Another program holds the lock on {self.path} (waited {LOCK_TIMEOUT:g} s).") from None
+
+    @contextmanager
+    def batch(self):
+        """Many changes, one write: inside the block this thread's changes (add, update, ... and save_connection) go to
+        a list in memory, read back by this thread's list/get; the file is written once when the block ends, under the
+        inter-process lock held throughout. If the block raises, what was changed before is still written (as one
+        change at a time would have), then the exception goes on. Nested batches join the outer one."""
+        if self._batching():
+            yield self
+            return
+        from filelock import Timeout
+
+        self._ensure_home()
+        try:
+            with self._lock:
+                self._pending, self._pending_thread = self._profiles(), threading.get_ident()
+                before = [p.to_dict() for p in self._pending]
+                try:
+                    yield self
+                finally:
+                    profiles, self._pending, self._pending_thread = self._pending, None, None
+                    if [p.to_dict() for p in profiles] != before:
+                        self._write(profiles)
         except Timeout:
             raise StoreError(f"Another program holds the lock on {self.path} (waited {LOCK_TIMEOUT:g} s).") from None
 
@@ -419,7 +475,7 @@ class ProfileStore:
 
         return self._mutate(change)
 
-    def duplicate(self, name: str, new_name: str, new_id: str | None = None) -> Profile:
+    def duplicate(self, name: str, new_name: str, profile_id: str | None = None) -> Profile:
         """A copy of the settings under a new name and a new id. Copy the secrets with `duplicate_profile`."""
         check_name(new_name)
 
@@ -427,7 +483,7 @@ class ProfileStore:
             source = _named(profiles, name)
             _ensure_free(profiles, new_name)
             copy = Profile.from_dict(source.to_dict())
-            copy.id, copy.name, copy.created_at = new_id or str(uuid.uuid4()), new_name, time.time()
+            copy.id, copy.name, copy.created_at = profile_id or new_id(), new_name, time.time()
             profiles.append(copy)
             return copy
 
@@ -585,18 +641,18 @@ def duplicate_profile(store: ProfileStore, secrets_store: SecretStore, name: str
     check_name(new_name)
     source = store.get(name)
     _ensure_free(store.list(), new_name)
-    new_id = str(uuid.uuid4())
-    with sweep.pending(store, new_id) as settled:
+    copy_id = new_id()
+    with sweep.pending(store, copy_id) as settled:
         try:
-            secrets_store.save(new_id, secrets_store.load(source.id))
+            secrets_store.save(copy_id, secrets_store.load(source.id))
         except KeychainError:
             settled()
             raise
         try:
-            return store.duplicate(name, new_name, new_id=new_id)
+            return store.duplicate(name, new_name, profile_id=copy_id)
         except BaseException:
             try:
-                secrets_store.delete(new_id)
+                secrets_store.delete(copy_id)
             except KeychainError:
                 pass
             raise

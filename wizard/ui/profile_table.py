@@ -3,6 +3,11 @@
 The model only presents `wizard.core.profiles.Profile` objects; the window decides when to reload them. Status is an
 icon and a word (never colour alone), with when the profile was last tested; time-sensitive cells are recomputed by
 `refresh_times()`, which the window calls on a timer.
+
+Rows reach the view in batches of FETCH_BATCH (Qt's canFetchMore/fetchMore, asked for as the list scrolls): a view that
+sizes its columns to their contents measures the rows it has, not a thousand, so a long list shows as fast as a short
+one. `profiles()`, `profile_at()` and `row_of()` still cover every profile (row_of fetches up to the row it names).
+Nothing here reads the keychain.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ COLUMNS = ("Name", "Method", "Service", "Region", "Status", "Token time left")
 NAME, METHOD, SERVICE, REGION, STATUS, TIME_LEFT = range(len(COLUMNS))
 
 ProfileRole = Qt.ItemDataRole.UserRole + 1
+FETCH_BATCH = 100
 
 
 def time_left(profile, now: float | None = None) -> TokenTime:
@@ -35,11 +41,13 @@ class ProfileTableModel(QAbstractTableModel):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self._profiles: list = []
+        self._fetched = 0  # rows the views have (the first _fetched profiles)
 
     # --- data access -------------------------------------------------------------------------------------------------
     def set_profiles(self, profiles) -> None:
         self.beginResetModel()
         self._profiles = sorted(profiles, key=lambda p: p.name.lower())
+        self._fetched = min(len(self._profiles), max(self._fetched, FETCH_BATCH))
         self.endResetModel()
 
     def profiles(self) -> list:
@@ -49,17 +57,34 @@ class ProfileTableModel(QAbstractTableModel):
         return self._profiles[row] if 0 <= row < len(self._profiles) else None
 
     def row_of(self, profile_id: str) -> int:
-        """The row of the profile with this id, or -1."""
-        return next((i for i, p in enumerate(self._profiles) if p.id == profile_id), -1)
+        """The row of the profile with this id (fetched into the views if it was not yet), or -1."""
+        row = next((i for i, p in enumerate(self._profiles) if p.id == profile_id), -1)
+        if row >= self._fetched:
+            self._fetch_to(row + 1)
+        return row
 
     def refresh_times(self) -> None:
         """Recompute the 'ago' and 'time left' cells (called on a timer)."""
-        if self._profiles:
-            self.dataChanged.emit(self.index(0, STATUS), self.index(len(self._profiles) - 1, TIME_LEFT))
+        if self._fetched:
+            self.dataChanged.emit(self.index(0, STATUS), self.index(self._fetched - 1, TIME_LEFT))
+
+    def _fetch_to(self, rows: int) -> None:
+        rows = min(rows, len(self._profiles))
+        if rows > self._fetched:
+            self.beginInsertRows(QModelIndex(), self._fetched, rows - 1)
+            self._fetched = rows
+            self.endInsertRows()
+
+    def canFetchMore(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> bool:  # noqa: B008, N802
+        return not parent.isValid() and self._fetched < len(self._profiles)
+
+    def fetchMore(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> None:  # noqa: B008, N802
+        if not parent.isValid():
+            self._fetch_to(self._fetched + FETCH_BATCH)
 
     # --- Qt model ----------------------------------------------------------------------------------------------------
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self._profiles)
+        return 0 if parent.isValid() else self._fetched
 
     def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
         return 0 if parent.isValid() else len(COLUMNS)

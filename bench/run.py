@@ -1,0 +1,254 @@
+"""Every benchmark in one run, each figure against a baseline measured in the same run (medians of alternating runs).
+
+    python -m bench.run [--runs 7] [--profiles 1000] [--skip-slow]        (or: ./dev bench [ARGS])
+
+Runs inside a private world (bench/session.py: temporary HOME, private D-Bus session with an unlocked gnome-keyring,
+offscreen Qt). Nothing leaves 127.0.0.1: the AWS endpoint is the local emulator (moto behind the trust gate, signing
+enforced) and the silent endpoint is a loopback socket. Figures:
+
+- start-up: process start to the first Expose of the program's first window (the manager on a profile file with one
+  profile) vs a bare PySide6 QWizard with the same number of empty pages; and which heavy modules were loaded then;
+- CLI test: `test NAME --json` (keychain, identity, probe) vs the AWS CLI's `aws sts get-caller-identity`, same
+  endpoint; and the peak RSS of each (getrusage of a small launcher's children);
+- `--version` vs `python -c pass`; `list --json` with N profiles vs `--version`;
+- N profiles: import from an AWS credentials file (one file write, one keychain connection); the manager's rows on screen
+  (show to the first paint with rows) and the secrets it read, vs a bare QTableView of N rows;
+- GUI RSS after a full test vs a bare QWizard; silent endpoint (bench/timeout.py); event-loop stall
+  (bench/gui_responsiveness.py).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench.session import in_private_session
+
+ROOT = Path(__file__).resolve().parents[1]
+PY = sys.executable
+RESULTS: list[tuple[str, str, str, str]] = []  # (what, figure, baseline, ratio)
+# Runs a command as its child and reports the child's peak RSS. Needed because Linux counts the RSS a process had when
+# it was forked into its children's ru_maxrss: forked from this (large) process, every child would seem as large.
+PEAK_RSS = ("import resource, subprocess, sys; code = subprocess.call(sys.argv[1:]); "
+            "print('peak-rss-kb', resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr); "
+            "sys.exit(code)")
+
+
+def record(what: str, figure: str, baseline: str = "", ratio: str = "") -> None:
+    RESULTS.append((what, figure, baseline, ratio))
+    print(f"  {what}: {figure}" + (f"  vs {baseline}" if baseline else "") + (f"  -> {ratio}" if ratio else ""),
+          flush=True)
+
+
+def run_timed(cmd: list[str], env: dict[str, str] | None = None, stdin: str | None = None,
+              rss: bool = False) -> tuple[float, int, str]:
+    """Wall seconds, peak RSS in kB (with `rss`: through the PEAK_RSS launcher, so the time then includes its start;
+    else 0) and stdout of one run."""
+    with tempfile.TemporaryFile(mode="w+") as errors:
+        started = time.perf_counter()
+        child = subprocess.Popen([PY, "-c", PEAK_RSS, *cmd] if rss else cmd, env=env, cwd=ROOT, stdin=subprocess.PIPE if stdin is not None else
+                                 subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=errors, text=True)
+        if stdin is not None:
+            child.stdin.write(stdin)
+            child.stdin.close()
+        out = child.stdout.read()
+        child.wait()
+        elapsed = time.perf_counter() - started
+        child.stdout.close()
+        errors.seek(0)
+        err = errors.read()
+    peak = next((int(line.split()[1]) for line in err.splitlines() if line.startswith("peak-rss-kb ")), 0)
+    if child.returncode not in (0, 1):
+        raise SystemExit(f"{' '.join(cmd[:4])} failed ({child.returncode}): {err[-1500:]}")
+    return elapsed, peak, out
+
+
+def alternate(a, b, runs: int) -> tuple[list, list]:
+    """Run the callables a and b alternately `runs` times each (after one warm-up each); their results."""
+    a(), b()
+    first, second = [], []
+    for _ in range(runs):
+        first.append(a())
+        second.append(b())
+    return first, second
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:.0f} ms"
+
+
+# -- start-up ------------------------------------------------------------------------------------------------------------
+def _first_expose(cmd: list[str], env: dict[str, str]) -> tuple[float, str]:
+    started = time.time()
+    _elapsed, _rss, out = run_timed(cmd, env)
+    line = next(line for line in out.splitlines() if line.startswith("first-expose "))
+    parts = line.split()
+    return float(parts[1]) - started, parts[2] if len(parts) > 2 else ""
+
+
+def startup(runs: int, work: Path) -> None:
+    from wizard.core.connection import Connection
+    from wizard.core.profiles import Profile, ProfileStore
+    from wizard.ui.wizard import PageId
+
+    home = work / "startup-home"
+    ProfileStore(home).add(Profile.new("one", Connection(method="access-key", access_key_id="AKIAIOSFODNN7EXAMPLE")))
+    env = dict(os.environ, AWS_CONNECTION_WIZARD_HOME=str(home), AWSCW_QUIT_AFTER_SHOW="1",
+               AWSCW_REPORT_FIRST_EXPOSE="1", QT_QPA_PLATFORM="offscreen")
+    pages = len(PageId)
+    program, bare = alternate(lambda: _first_expose([PY, "-m", "wizard"], env),
+                              lambda: _first_expose([PY, "-m", "bench.gui_probes", "bare-wizard", str(pages)], env),
+                              runs)
+    p, b = statistics.median(t for t, _ in program), statistics.median(t for t, _ in bare)
+    loaded = sorted({m for _, mods in program for m in mods.split(",") if m and m != "-"})
+    record("start-up to first window (manager)", ms(p), f"bare QWizard, {pages} pages: {ms(b)}", f"{p / b:.2f}x")
+    record("  modules loaded at first paint (any run)", ", ".join(loaded) or "none of the watched ones")
+    # the remaining import profile, for the note: the largest imports of the program before its first paint
+    out = subprocess.run([PY, "-X", "importtime", "-m", "wizard"], env=env, cwd=ROOT, capture_output=True, text=True,
+                         timeout=120).stderr
+    top = []
+    for line in out.splitlines():
+        if line.startswith("import time:") and line.count("|") == 2 and "cumulative" not in line:
+            _self, cumulative, name = line[len("import time:"):].split("|")
+            if not name[1:].startswith(" "):  # top-level imports only
+                top.append((int(cumulative), name.strip()))
+    print("    largest top-level imports (cumulative): " +
+          ", ".join(f"{n} {c / 1000:.0f} ms" for c, n in sorted(top, reverse=True)[:8]), flush=True)
+
+
+# -- CLI ---------------------------------------------------------------------------------------------------------------
+def version_and_list(runs: int, home: Path, count: int) -> None:
+    env = dict(os.environ, AWS_CONNECTION_WIZARD_HOME=str(home))
+    interpreter, version = alternate(lambda: run_timed([PY, "-c", "pass"], env)[0],
+                                     lambda: run_timed([PY, "-m", "wizard", "--version"], env)[0], runs)
+    i, v = statistics.median(interpreter), statistics.median(version)
+    record("--version", ms(v), f"python -c pass: {ms(i)}", f"{v / i:.2f}x")
+    version, listing = alternate(lambda: run_timed([PY, "-m", "wizard", "--version"], env)[0],
+                                 lambda: run_timed([PY, "-m", "wizard", "list", "--json"], env)[0], runs)
+    v, li = statistics.median(version), statistics.median(listing)
+    record(f"list --json, {count} profiles", ms(li), f"--version: {ms(v)}", f"{li / v:.2f}x")
+    out = subprocess.run([PY, "-X", "importtime", "-m", "wizard", "list", "--json"], env=env, cwd=ROOT,
+                         capture_output=True, text=True, timeout=60).stderr
+    names = {line.split("|")[2].strip() for line in out.splitlines() if line.count("|") == 2}
+    heavy = [m for m in ("boto3", "botocore", "keyring", "asyncio", "filelock") if m in names]
+    record("  list --json imports of boto3/botocore/keyring/asyncio/filelock", ", ".join(heavy) or "none")
+
+
+def cli_test(runs: int, work: Path) -> None:
+    from wizard.practice.aws_emulator import AwsEmulator
+
+    with AwsEmulator() as emulator:
+        p = emulator.practice
+        home, aws_dir = work / "cli-home", work / "aws"
+        aws_dir.mkdir()
+        (aws_dir / "credentials").write_text(  # the emulator's practice keys, in the private root only
+            f"[bench]\naws_access_key_id = {p.access_key_id}\naws_secret_access_key = {p.secret_access_key}\n")
+        (aws_dir / "config").write_text(f"[profile bench]\nregion = {p.region}\n")
+        env = dict(os.environ, AWS_CONNECTION_WIZARD_HOME=str(home), AWS_CONFIG_FILE=str(aws_dir / "config"),
+                   AWS_SHARED_CREDENTIALS_FILE=str(aws_dir / "credentials"), AWS_EC2_METADATA_DISABLED="true",
+                   NO_PROXY="127.0.0.1", no_proxy="127.0.0.1")
+        for name in ("HTTPS_PROXY", "HTTP_PROXY", "https_proxy", "http_proxy"):
+            env.pop(name, None)
+        add = [PY, "-m", "wizard", "add", "bench", "--method", "access-key", "--region", p.region, "--service", "s3",
+               "--access-key-id", p.access_key_id, "--endpoint-url", emulator.url]
+        run_timed(add, env, stdin=f"{p.secret_access_key}\n\n")
+        aws_cli = str(Path(PY).with_name("aws"))
+        ours, theirs = alternate(
+            lambda: run_timed([PY, "-m", "wizard", "test", "bench", "--json"], env),
+            lambda: run_timed([aws_cli, "sts", "get-caller-identity", "--profile", "bench", "--endpoint-url",
+                               emulator.url], env), runs)
+        result = json.loads(ours[-1][2])
+        assert result.get("ok") or result.get("code") == "ok" or result.get("result") == "ok", result
+        o, t = statistics.median(r[0] for r in ours), statistics.median(r[0] for r in theirs)
+        record("CLI test NAME --json", ms(o), f"aws sts get-caller-identity: {ms(t)}", f"{o / t:.2f}x")
+        ours, theirs = alternate(
+            lambda: run_timed([PY, "-m", "wizard", "test", "bench", "--json"], env, rss=True),
+            lambda: run_timed([aws_cli, "sts", "get-caller-identity", "--profile", "bench", "--endpoint-url",
+                               emulator.url], env, rss=True), 3)
+        orss, trss = statistics.median(r[1] for r in ours) / 1024, statistics.median(r[1] for r in theirs) / 1024
+        record("CLI test peak RSS", f"{orss:.0f} MB", f"AWS CLI: {trss:.0f} MB", f"{orss / trss:.2f}x")
+        gui = [run_timed([PY, "-m", "bench.gui_probes", "test-rss", emulator.url], env,
+                         stdin=f"{p.access_key_id}\n{p.secret_access_key}\n")[2].split() for _ in range(3)]
+        bare = [float(run_timed([PY, "-m", "bench.gui_probes", "bare-rss"], env)[2].split()[1]) for _ in range(3)]
+        rss = statistics.median(float(g[1]) for g in gui)
+        record(f"GUI RSS after a full test ({gui[-1][2]})", f"{rss:.0f} MB", f"bare QWizard: {statistics.median(bare):.0f} MB",
+               "target 150 MB")
+
+
+# -- many profiles -------------------------------------------------------------------------------------------------------
+def many_profiles(runs: int, work: Path, count: int) -> Path:
+    import secrets as random
+
+    from wizard.core.awsconfig import import_profiles
+    from wizard.core.keychain import SecretStore
+    from wizard.core.profiles import ProfileStore
+
+    home = work / "many-home"
+    credentials = work / "many-credentials"
+    credentials.write_text("".join(  # made-up secrets for the private keyring, thrown away with it
+        f"[p{i:04d}]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = {random.token_urlsafe(30)}\n"
+        for i in range(count)))
+    started = time.perf_counter()
+    items = import_profiles(ProfileStore(home), SecretStore(), work / "no-config", credentials)
+    took = time.perf_counter() - started
+    credentials.unlink()
+    imported = sum(1 for i in items if i.status == "imported")
+    record(f"import of {count} profiles", f"{took:.1f} s ({took / count * 1000:.1f} ms a profile, {imported} imported)",
+           "target 10 s")
+    env = dict(os.environ, AWS_CONNECTION_WIZARD_HOME=str(home), QT_QPA_PLATFORM="offscreen")
+    rows, _ = alternate(lambda: run_timed([PY, "-m", "bench.gui_probes", "manager-rows"], env)[2].split(),
+                        lambda: None, runs)
+    shown = statistics.median(float(r[1]) for r in rows)
+    record(f"manager: {count} rows on screen after show", ms(shown), "target 300 ms",
+           f"{max(int(r[3]) for r in rows)} secrets read")
+    return home
+
+
+def sub_benchmark(module: str, *args: str) -> None:
+    print(f"\n== {module} {' '.join(args)}", flush=True)
+    started = time.perf_counter()
+    out = subprocess.run([PY, "-m", module, *args], cwd=ROOT, capture_output=True, text=True, timeout=900)
+    print(out.stdout.rstrip(), flush=True)
+    if out.returncode != 0:
+        print(out.stderr[-2000:], flush=True)
+    key = [line for line in out.stdout.splitlines() if "ratio" in line or "worst" in line or "reported" in line]
+    record(module, "; ".join(line.strip() for line in key[-2:]) or f"exit {out.returncode}",
+           ratio=f"{time.perf_counter() - started:.0f} s to run")
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=7, help="alternating runs per figure (median)")
+    parser.add_argument("--profiles", type=int, default=1000)
+    parser.add_argument("--skip-slow", action="store_true", help="leave out bench.timeout and bench.gui_responsiveness")
+    args = parser.parse_args(argv)
+    rc = in_private_session("bench.run", argv)
+    if rc is not None:
+        return rc
+    with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
+        work = Path(tmp)
+        print("== start-up", flush=True)
+        startup(args.runs, work)
+        print(f"== {args.profiles} profiles", flush=True)
+        home = many_profiles(args.runs, work, args.profiles)
+        print("== command line", flush=True)
+        version_and_list(args.runs, home, args.profiles)
+        cli_test(args.runs, work)
+    if not args.skip_slow:
+        sub_benchmark("bench.timeout", "--cap", "5")
+        sub_benchmark("bench.gui_responsiveness", "--runs", "3")
+    print("\n| what | figure | baseline (same run) | ratio / note |\n|---|---|---|---|")
+    for row in RESULTS:
+        print("| " + " | ".join(row) + " |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,65 @@
+"""Using the keychain starts no process: the backend is the platform's own, picked without keyring's discovery (which
+runs `ldconfig -p` and a compiler through `ctypes.util.find_library` on Linux).
+
+A real subprocess with an audit hook records every process-starting event (subprocess.Popen, os.exec*, os.posix_spawn,
+os.system, os.fork) while `credential-process NAME` reads the secret from the harness's gnome-keyring.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from tests.support.profiles_cli import REPO, cli_env
+from tests.support.secrets_registry import fake_secret_access_key
+from wizard.core.connection import Connection, Secrets
+from wizard.core.keychain import SecretStore
+from wizard.core.profiles import ProfileStore, save_connection
+
+pytestmark = [
+    pytest.mark.keychain,
+    pytest.mark.skipif(os.environ.get("AWSCW_TEST_SESSION") != "1", reason="needs the harness's keychain: ./dev test"),
+    pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the process check is for Linux"),
+]
+
+AUDITED = textwrap.dedent(
+    """
+    import contextlib, io, json, sys
+    events = []
+    def hook(event, args):
+        if event in ("subprocess.Popen", "os.exec", "os.posix_spawn", "os.spawn", "os.system", "os.fork", "os.forkpty"):
+            events.append([event, repr(args)[:300]])
+    sys.addaudithook(hook)
+    from wizard.cli import main
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):  # the credentials JSON holds the secret: never printed here
+        code = main(["credential-process", sys.argv[1]])
+    got = json.loads(out.getvalue()) if code == 0 else {}
+    from wizard.core.keychain import SecretStore
+    backend = type(SecretStore().backend())
+    print(json.dumps({"code": code, "events": events, "secret_read": bool(got.get("SecretAccessKey")),
+                      "backend": f"{backend.__module__}.{backend.__name__}"}))
+    """
+)
+
+
+def test_a_command_reading_the_keychain_starts_no_process(tmp_path):
+    env = cli_env(tmp_path)
+    store = ProfileStore(env["AWS_CONNECTION_WIZARD_HOME"])
+    conn = Connection(method="access-key", access_key_id="AKIAIOSFODNN7EXAMPLE", region="eu-west-1", service="s3")
+    save_connection(store, SecretStore(), "reader", conn, Secrets(fake_secret_access_key()), untested=True)
+    try:
+        run = subprocess.run([sys.executable, "-c", AUDITED, "reader"], capture_output=True, text=True, env=env,
+                             cwd=REPO, timeout=60, check=False)
+        assert run.returncode == 0, run.stderr[-2000:]
+        result = json.loads(run.stdout.strip().splitlines()[-1])
+        assert result["code"] == 0 and result["secret_read"], result
+        assert result["backend"] == "keyring.backends.SecretService.Keyring"
+        assert result["events"] == [], f"processes started while reading the keychain: {result['events']}"
+    finally:
+        SecretStore().delete(store.get("reader").id)
