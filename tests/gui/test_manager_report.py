@@ -1,4 +1,4 @@
-"""The profile manager shows the selected profile's last test report after a restart (DESIGN §11): the report is kept
+"""The profile manager shows the selected profile's last test report after a restart: the report is kept
 in the profile file (redacted) and rebuilt into the same text. Real keychain, real profile file, the real engine
 against the local AWS emulator (moto on 127.0.0.1, signing enforced), offscreen Qt.
 

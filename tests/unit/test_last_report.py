@@ -55,7 +55,7 @@ def test_record_test_keeps_the_report_and_the_identities(store):
     again = ProfileStore(store.home).get("robot")  # a new program reading the file
     assert (again.identity_arn, again.assumed_arn, again.last_result) == (USER_ARN, ASSUMED_ARN, "service-denied")
     data = again.last_report
-    # the engine's to_json (DESIGN §8 shape, what `test --json` prints) is all there ...
+    # the engine's to_json (what `test --json` prints) is all there ...
     expected = report.to_json("robot")
     assert (data["profile"], data["ok"], len(data["steps"])) == ("robot", False, len(expected["steps"]))
     for kept, wanted in zip(data["steps"], expected["steps"]):

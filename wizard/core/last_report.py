@@ -1,12 +1,12 @@
 """A profile's last test report, kept in the profile file so that it outlives the program.
 
-Stored form (`Profile.last_report`): the engine's `TestReport.to_json(profile name)` (DESIGN §8: {"profile", "ok",
-"steps": [{"name", "status", "duration_ms", "diagnosis": null or {"code", "summary", "causes", "remedy"}}]}) with a
-few additive keys the plain-text report needs: each step's "title" and, when not empty, "detail"; each diagnosis's
-"aws_error" and "refused_action" when not empty. Every string is redacted (`diagnoses.redact`) before it is stored:
-the engine already redacts, this is a second guard. The plain text is not stored: `report_text(profile)` rebuilds it
-with the engine's own `TestReport.to_text()` from this dict and the profile's connection, identity ARNs, expiration
-and test time. No Qt; the engine (boto3) is imported only when a report is stored or rebuilt.
+Stored form (`Profile.last_report`): the engine's `TestReport.to_json(profile name)` (the `test --json` shape:
+{"profile", "ok", "steps": [{"name", "status", "duration_ms", "diagnosis": null or {"code", "summary", "causes",
+"remedy"}}]}) with a few additive keys the plain-text report needs: each step's "title" and, when not empty, "detail";
+each diagnosis's "aws_error" and "refused_action" when not empty. Every string is redacted (`diagnoses.redact`) before
+it is stored: the engine already redacts, this is a second guard. The plain text is not stored: `report_text(profile)`
+rebuilds it with the engine's own `TestReport.to_text()` from this dict and the profile's connection, identity ARNs,
+expiration and test time. No Qt; the engine (boto3) is imported only when a report is stored or rebuilt.
 """
 
 from __future__ import annotations

@@ -128,8 +128,9 @@ def get_session_token(access_key_id: str, secret_access_key: str, serial: str, c
     `wizard.core.aws.make_client`). Raises botocore's errors as they are (see `diagnoses.diagnose_mfa`)."""
     serial, code = _checked(serial, code)
     check_duration(duration)
-    keys = {"access_key_id": access_key_id, "secret_access_key": secret_access_key, "session_token": ""}
-    client = aws.make_client("sts", region, keys, network, session=session)
+    from wizard.core.credentials import Credentials
+
+    client = aws.make_client("sts", region, Credentials(access_key_id, secret_access_key), network, session=session)
     found = client.get_session_token(SerialNumber=serial, TokenCode=code, DurationSeconds=duration)["Credentials"]
     return SessionCredentials(found["AccessKeyId"], found["SecretAccessKey"], found["SessionToken"],
                               found["Expiration"])
