@@ -209,22 +209,21 @@ def checked_profile(data) -> dict:
     for key in ("id", "name"):
         if not isinstance(data.get(key), str) or not data[key]:
             raise _LayoutError(f"{where} has no {key}")
-    for key, kind in _PROFILE_TYPES.items():
-        if key in data:
-            _check_value(where, key, data[key], kind)
-    connection = {} if data.get("connection") is None else data["connection"]
-    if not isinstance(connection, dict):
-        raise _LayoutError(f"{where} has a connection that is not an object")
-    for key, kind in _CONNECTION_TYPES.items():
-        if key in connection:
-            _check_value(where, key, connection[key], kind)
-    network = {} if connection.get("network") is None else connection["network"]
-    if not isinstance(network, dict):
-        raise _LayoutError(f"{where} has network settings that are not an object")
-    for key, kind in _NETWORK_TYPES.items():
-        if key in network:
-            _check_value(where, key, network[key], kind)
+    _checked_object(where, "the profile", data, _PROFILE_TYPES)
+    connection = _checked_object(where, "its connection", data.get("connection"), _CONNECTION_TYPES)
+    _checked_object(where, "its network settings", connection.get("network"), _NETWORK_TYPES)
     return data
+
+
+def _checked_object(where: str, what: str, value, types: dict) -> dict:
+    """`value` (None counts as empty) is an object whose known keys hold values of their types."""
+    value = {} if value is None else value
+    if not isinstance(value, dict):
+        raise _LayoutError(f"{where}: {what} is not an object")
+    for key, kind in types.items():
+        if key in value:
+            _check_value(where, key, value[key], kind)
+    return value
 
 
 # -- schema migration ------------------------------------------------------------------------------------------------
