@@ -548,9 +548,9 @@ def _endpoint_url(value: str, values: Mapping[str, str]) -> list[Message]:
 
 def _proxy(value: str, values: Mapping[str, str]) -> list[Message]:
     messages = _url(value, "http://proxy.example.com:3128")
-    if not messages and urlsplit(value).password:
-        messages.append(_warning("credentials-in-url", "This proxy URL contains a password, which would be saved in "
-                                 "the profile file in plain text."))
+    if not messages and urlsplit(value).password is not None:  # the file would hold it in plain text
+        messages.append(_error("credentials-in-url", "Take the password out of the proxy URL: enter the user name and "
+                               "password in their own fields (the password is kept in the keychain only)."))
     return messages
 
 
@@ -651,27 +651,15 @@ def present_value_errors(conn: Connection, secrets: Secrets | None = None) -> li
     for key in keys:
         if key in ("secret_access_key", "session_token") and secrets is None:
             continue
-        check = check_field(key, values.get(key, ""), values)
+        check = fields.field(key).check(values.get(key, ""), values)  # the catalogue's check (method, timeouts...)
         found += [(key, m) for m in check.errors if m.code != "required"]
     return found
 
 
 def cleaned(conn: Connection, secrets: Secrets) -> tuple[Connection, Secrets]:
-    """Copies of `conn` and `secrets` holding each passing field's cleaned value (surrounding blanks removed...)."""
-    conn, secrets = Connection.from_dict(conn.to_dict()), Secrets(*(v for _, v in secrets.items()))
-    values = connection_values(conn, secrets)
-    for key in relevant_keys(conn):
-        check = check_field(key, values.get(key, ""), values)
-        if check.errors:
-            continue
-        if key in ("secret_access_key", "session_token"):
-            setattr(secrets, key, check.value)
-        elif key in ("endpoint_url", "proxy", "ca_bundle"):
-            setattr(conn.network, key, check.value)
-        elif key == "duration":
-            conn.duration = int(check.value)
-        elif hasattr(conn, key):
-            setattr(conn, key, check.value)
+    """Copies of `conn` and `secrets` holding each passing field's cleaned value (surrounding blanks removed...): the
+    field catalogue's `cleaned`, which checks every field that applies (method, timeouts and proxy user included)."""
+    conn, secrets, _checks = fields.cleaned(conn, secrets)
     return conn, secrets
 
 
