@@ -240,11 +240,13 @@ class SecretStore:
         return Secrets(**found)
 
     def delete(self, profile_id: str) -> None:
-        """Remove the profile's entries (missing entries are fine)."""
+        """Remove the profile's entries, its named ones too (proxy password, MFA session); missing ones are fine."""
         backend = self._ready()
-        for field in SECRET_FIELDS:
+        names = [entry_name(profile_id, field) for field in SECRET_FIELDS]
+        names += [named_entry(profile_id, name) for name in NAMED_ENTRIES]
+        for name in names:
             try:
-                _retried(_delete_one, backend, self.service, entry_name(profile_id, field))
+                _retried(_delete_one, backend, self.service, name)
             except keyring.errors.PasswordDeleteError:
                 pass
             except Exception as exc:  # noqa: BLE001 - backends raise anything; classify() sorts it
