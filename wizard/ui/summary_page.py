@@ -77,6 +77,7 @@ class SummaryPage(QWizardPage):
 
         self.name = QLineEdit(body)
         self.name.setObjectName("profile_name")
+        self.name.setAccessibleName(self.tr("Profile name"))  # its label sits beside the holder: name it here
         self.name.textEdited.connect(self._name_changed)
         holder, _line, self.name_message = field_holder(self.name, "The name you will see in the list of connections.",
                                                         body)
