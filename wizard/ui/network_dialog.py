@@ -115,7 +115,8 @@ class NetworkDialog(QDialog):
         layout.addWidget(self.buttons)
         self.file_dialog: QFileDialog | None = None
         self._load(network, password)
-        self.resize(max(640, self.sizeHint().width()), self.sizeHint().height())
+        width = max(640, self.sizeHint().width())
+        self.resize(width, max(self.layout().totalHeightForWidth(width), self.minimumSizeHint().height()))
 
     def _add_password_row(self, form: QFormLayout, body: QWidget, taken: set[str]) -> None:
         self.password_edit = SecretLineEdit(body)
@@ -132,7 +133,8 @@ class NetworkDialog(QDialog):
         for key in KEYS:
             value = fields.value_of(_Holder(network), None, key)
             row = self.form.rows[key]
-            row.set_raw("" if value in (None, "") else fields.text_of(value))
+            shown = f"{value:g}" if isinstance(value, float) else fields.text_of(value)  # 10, not 10.0
+            row.set_raw(shown)
             row.touched = bool(row.raw())
         self.password_edit.setText(password)
         self.refresh()
