@@ -188,7 +188,32 @@ def take(out: Path) -> None:
     QApplication.processEvents()
 
 
-SHOTS = ("wizard", "manager-empty")
+def take_network(app, out: Path) -> None:
+    """The wizard's "Advanced: network" settings over the Region page: a proxy with a user name and (masked) password,
+    the system's CA bundle, the default timeouts."""
+    from wizard.core.connection import Connection, NetworkSettings, Secrets
+    from wizard.ui.wizard import PageId
+
+    bundle = "/etc/ssl/certs/ca-certificates.crt"
+    conn = Connection(method="access-key", access_key_id=EXAMPLE_KEY_ID, service="s3", region="eu-central-1",
+                      network=NetworkSettings(proxy="http://proxy.example.com:3128", proxy_user="build-robot",
+                                              ca_bundle=bundle if Path(bundle).is_file() else ""))
+    wizard = _open(app, conn, Secrets(EXAMPLE_SECRET), proxy_password="example-password")
+    _go(app, wizard, PageId.REGION)
+    dialog = wizard.open_network_settings()
+    _settle(app, 0.5)
+    dialog.form.rows["proxy"].editor.setFocus()
+    _settle(app)
+    path = out / "wizard-network.png"
+    if not dialog.grab().save(str(path)):
+        sys.exit(f"could not write {path}")
+    _print_saved(path)
+    dialog.reject()
+    _save(app, wizard, out, "region-network")
+    wizard.close()
+
+
+SHOTS = ("wizard", "manager-empty", "network")
 
 
 def main(argv: list[str]) -> int:
@@ -210,6 +235,8 @@ def main(argv: list[str]) -> int:
             take(out)
         if "manager-empty" in shots:
             take_manager_empty(_application(None), out)
+        if "network" in shots:
+            take_network(_application(None), out)
     finally:
         if xvfb is not None:
             xvfb.terminate()

@@ -275,3 +275,29 @@ def test_on_a_terminal_secrets_are_prompted_for_without_echo(env):
     assert b"Saved profile typed" in screen
     assert secret.encode() not in screen and token.encode() not in screen  # no echo
     assert SecretStore().load(_store(env).get("typed").id) == Secrets(secret, token)
+
+
+def test_add_takes_timeouts_and_a_proxy_user_whose_password_goes_to_the_keychain_only(env):
+    secret, password = fake_secret_access_key(), "Pr0xyPassw0rd" + str(time.monotonic_ns())[-6:]
+    added = run_cli(env, "add", "behind-proxy", "--method", "access-key", "--region", "eu-west-1", "--service", "s3",
+                    "--access-key-id", KEY_ID, "--proxy", "http://127.0.0.1:3128", "--proxy-user", "robot",
+                    "--connect-timeout", "4.5", "--read-timeout", "20", input=f"{secret}\n\n{password}\n")
+    assert added.returncode == 0, added.stderr
+    profile = _store(env).get("behind-proxy")
+    net = profile.connection.network
+    assert (net.proxy, net.proxy_user, net.connect_timeout, net.read_timeout) == (
+        "http://127.0.0.1:3128", "robot", 4.5, 20.0)
+    file_text = (_store(env).path).read_text()
+    assert password not in file_text and secret not in file_text
+    assert SecretStore().get_entry(profile.id, "proxy_password") == password
+    shown = run_cli(env, "show", "behind-proxy")
+    assert password not in shown.stdout + shown.stderr and "robot" in shown.stdout
+    bad = run_cli(env, "add", "slow", "--method", "access-key", "--region", "eu-west-1", "--service", "s3",
+                  "--access-key-id", KEY_ID, "--connect-timeout", "0", input=f"{secret}\n")
+    assert bad.returncode == 2 and "connect timeout" in bad.stderr
+    in_url = run_cli(env, "add", "in-url", "--method", "access-key", "--region", "eu-west-1", "--service", "s3",
+                     "--access-key-id", KEY_ID, "--proxy", "http://robot:pw@127.0.0.1:3128", input=f"{secret}\n")
+    assert in_url.returncode == 2 and "credentials-in-url" in in_url.stderr
+    removed = run_cli(env, "remove", "behind-proxy")
+    assert removed.returncode == 0
+    assert SecretStore().get_entry(profile.id, "proxy_password") == ""

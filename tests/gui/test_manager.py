@@ -535,9 +535,12 @@ def test_no_keychain_means_nothing_saved(qtbot, qloop, stores, aws):
     win.show()
     qtbot.waitUntil(lambda: win._loaded, timeout=TIMEOUT)
     create_through_wizard(qtbot, win, "offline-entry", aws.key_id, aws.secret, test=False)
-    box = open_dialog(qtbot, win, QMessageBox)
-    assert "No usable keychain" in box.text() and "plain text" in box.text()
-    assert box is win.last_problem
+    wizard = retry_offered(qtbot, win)  # the wizard is back with what was typed, the reason and Retry
+    problem = wizard.summary_page.save_problem.text()
+    assert "No usable keychain" in problem and "plain text" in problem and "Nothing was saved" in problem
+    assert wizard.connection().access_key_id == aws.key_id and wizard.secrets().secret_access_key == aws.secret
+    assert "No usable keychain" in wizard.method_page.keychain_notice.text()  # said when the wizard opened
+    discard_wizard(qtbot, wizard)
     wait_idle(qtbot, win)
     assert not store.path.exists() or stored(store) == {}
     assert win.model.rowCount() == 0 and win.pages.currentWidget() is win.empty
@@ -555,12 +558,43 @@ def test_locked_keychain_means_nothing_saved(qtbot, qloop, stores, aws):
     qtbot.waitUntil(lambda: win._loaded, timeout=TIMEOUT)
     with locked_keychain():
         create_through_wizard(qtbot, win, "while-locked", aws.key_id, aws.secret, test=False)
-        box = open_dialog(qtbot, win, QMessageBox)
-        assert "keychain is locked" in box.text() and "Nothing was saved" in box.text()
-        wait_idle(qtbot, win)
-    assert not store.path.exists() or stored(store) == {}
-    assert win.model.rowCount() == 0
-    assert_no_secret_shown(win, aws.secret)
+        wizard = retry_offered(qtbot, win)
+        problem = wizard.summary_page.save_problem.text()
+        assert "keychain is locked" in problem and "Nothing was saved" in problem
+        assert "keychain is locked" in wizard.summary_page.keychain_notice.text()  # said when the wizard opened
+        assert not store.path.exists() or stored(store) == {}
+        assert win.model.rowCount() == 0
+        assert_no_secret_shown(win, aws.secret)
+    # unlocked again: Retry saves what was typed before, nothing typed again
+    wizard.button(QWizard.WizardButton.FinishButton).click()
+    qtbot.waitUntil(lambda: "while-locked" in table(win), timeout=TIMEOUT)
+    assert not wizard.isVisible()
+    assert keychain(store.get("while-locked").id, "secret_access_key") == aws.secret
+
+
+def retry_offered(qtbot, win):
+    """The wizard shown again after a failed save, on its summary page, with Finish renamed Retry."""
+    found = []
+
+    def shown():
+        found[:] = [w for w in win.findChildren(ConnectionWizard)
+                    if w.isVisible() and w.summary_page.save_problem.text()]
+        return bool(found)
+
+    qtbot.waitUntil(shown, timeout=TIMEOUT)
+    wizard = found[-1]
+    assert wizard.currentId() == PageId.SUMMARY
+    assert wizard.buttonText(QWizard.WizardButton.FinishButton) == "&Retry"
+    return wizard
+
+
+def discard_wizard(qtbot, wizard) -> None:
+    """Cancel the wizard and answer its question with Discard."""
+    wizard.reject()
+    qtbot.waitUntil(lambda: wizard.discard_question is not None, timeout=TIMEOUT)
+    box = wizard.discard_question
+    next(b for b in box.buttons() if b.text() == "&Discard").click()
+    qtbot.waitUntil(lambda: not wizard.isVisible(), timeout=TIMEOUT)
 
 
 def test_no_keychain_when_testing_says_so_and_changes_nothing(qtbot, qloop, stores, aws):

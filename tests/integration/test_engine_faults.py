@@ -157,3 +157,22 @@ def test_proxy_port_closed(aws_emulator, tls_front, private_ca):
     proxy = f"http://127.0.0.1:{closed_port()}"
     report = engine.run_test(*_through(aws_emulator, tls_front.url, ca_bundle=private_ca[1], proxy=proxy))
     assert _identity_failure(report).diagnosis.code == "proxy-error", report.to_text()
+
+
+def test_proxy_with_a_password_from_the_keychain_in_memory_only(aws_emulator, tls_front, private_ca):
+    """A proxy that asks for a user name and password: the profile holds the URL and the user name; the password,
+    given in memory (`network.proxy_password`, read from the keychain at test time), gets the test through. Without
+    it the proxy refuses (proxy-error). Neither the saved settings nor the report carry the password."""
+    password = "Pr0xyPassw0rd" + str(time.monotonic_ns())[-6:]
+    with Tinyproxy(basic_auth=("robot", password)) as proxy:
+        conn, secrets = _through(aws_emulator, tls_front.url, ca_bundle=private_ca[1], proxy=proxy.url)
+        conn.network.proxy_user = "robot"
+        without = engine.run_test(conn, secrets)
+        conn.network.proxy_password = password
+        report = engine.run_test(conn, secrets)
+        log = proxy.log()
+    assert _identity_failure(without).diagnosis.code == "proxy-error", without.to_text()
+    assert report.ok, report.to_text()
+    assert f"CONNECT 127.0.0.1:{tls_front.port}" in log, log
+    assert password not in str(conn.to_dict()) and password not in report.to_text() + without.to_text()
+    assert "proxy_password" not in conn.to_dict()["network"]

@@ -238,7 +238,7 @@ class TlsFront:
 class Tinyproxy:
     """The real tinyproxy on 127.0.0.1 (the Debian package), with its own temporary config, log and pid file."""
 
-    def __init__(self, connect_ports: tuple[int, ...] | None = None):
+    def __init__(self, connect_ports: tuple[int, ...] | None = None, basic_auth: tuple[str, str] | None = None):
         binary = shutil.which("tinyproxy") or "/usr/bin/tinyproxy"
         if not os.path.exists(binary):
             raise RuntimeError("tinyproxy is not installed (./dev installs the Debian package)")
@@ -258,6 +258,8 @@ class Tinyproxy:
             "DisableViaHeader Yes",
         ]
         lines += [f"ConnectPort {p}" for p in connect_ports or ()]
+        if basic_auth:  # a proxy that asks for a user name and password (407 without them)
+            lines.append(f"BasicAuth {basic_auth[0]} {basic_auth[1]}")
         self._config = self._dir / "tinyproxy.conf"
         self._config.write_text("\n".join(lines) + "\n")
         self._process: subprocess.Popen | None = None

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from wizard.commands.common import EXIT_ENVIRONMENT, EXIT_FAILED, EXIT_OK, EXIT_USAGE, CommandError
 from wizard.commands.common import guarded as _guarded
+from wizard.core import proxy_auth
 from wizard.core.connection import Connection, Secrets
 from wizard.core.keychain import SecretStore
 from wizard.core.profiles import Profile, ProfileStore, StoreError, default_home
@@ -137,18 +138,32 @@ def cmd_show(args) -> int:
 def read_secrets(stream=None, prompt=getpass.getpass) -> Secrets:
     """The secrets of the field catalogue in order (the secret access key, then the optional session token): one per
     line from a pipe, or no-echo prompts."""
+    return read_inputs(stream, prompt)[0]
+
+
+PROXY_PASSWORD_LABEL = "Proxy password"
+
+
+def read_inputs(stream=None, prompt=getpass.getpass, *, keys: bool = True, proxy_password: bool = False
+                ) -> tuple[Secrets, str]:
+    """(secrets, proxy password): the connection's secrets when `keys` (the secret access key, then the optional
+    session token), then the proxy's password when `proxy_password`; one per line from a pipe, or no-echo prompts."""
     from wizard.core.fields import secret_fields
 
     stream = stream or sys.stdin
-    secrets = Secrets()
+    wanted = [(f.key, f.label, f.optional) for f in secret_fields()] if keys else []
+    if proxy_password:
+        wanted.append(("proxy_password", PROXY_PASSWORD_LABEL, True))
     if stream.isatty():
-        for f in secret_fields():
-            setattr(secrets, f.key, prompt(f"{f.label}{' (empty if none)' if f.optional else ''}: "))
-        return secrets
-    lines = [line.rstrip("\r\n") for line in stream.read().splitlines()]
-    for f, line in zip(secret_fields(), lines):
-        setattr(secrets, f.key, line)
-    return secrets
+        found = {key: prompt(f"{label}{' (empty if none)' if optional else ''}: ") for key, label, optional in wanted}
+    else:
+        lines = [line.rstrip("\r\n") for line in stream.read().splitlines()] if wanted else []
+        found = {key: line for (key, _label, _optional), line in zip(wanted, lines)}
+    password = found.pop("proxy_password", "")
+    secrets = Secrets()
+    for key, value in found.items():
+        setattr(secrets, key, value)
+    return secrets, password
 
 
 def connection_from_args(args) -> Connection:
@@ -185,7 +200,7 @@ def cmd_add(args) -> int:
     if args.name in store.names():
         raise CommandError(f"a profile named {args.name!r} already exists", EXIT_USAGE)
     conn = connection_from_args(args)
-    secrets = read_secrets() if conn.uses_keys else Secrets()
+    secrets, proxy_password = read_inputs(keys=conn.uses_keys, proxy_password=bool(conn.network.proxy_user))
     conn, secrets, errors, warnings = validate(conn, secrets)
     for line in warnings:
         print(f"warning: {line}", file=sys.stderr)
@@ -195,6 +210,7 @@ def cmd_add(args) -> int:
         return EXIT_USAGE
     profile = save_connection(store, SecretStore(), args.name, conn, secrets, untested=True,
                               practice=bool(getattr(args, "practice", False)))
+    proxy_auth.save_password(SecretStore(), profile.id, conn, proxy_password)
     where = f" (secrets in {SecretStore().backend_name()})" if conn.uses_keys else ""
     print(f"Saved profile {profile.name}, untested{where}. Test it with: aws-connection-wizard test {profile.name}")
     return EXIT_OK
@@ -320,7 +336,7 @@ def assume_role(store: ProfileStore, secret_store: SecretStore, profile: Profile
     from wizard.core import credentials
     from wizard.core.diagnoses import diagnose
 
-    conn = profile.connection
+    conn = proxy_auth.for_test(secret_store, profile.id, profile.connection)  # its proxy password, in memory only
     caller = credentials.profile_source(profile, profile_store=store, secret_store=secret_store).resolve()
     try:
         return credentials.assume_role(conn, caller).credentials
@@ -376,8 +392,8 @@ def _add_field_options(parser: argparse.ArgumentParser) -> None:
             options["choices"] = f.choices
         if f.metavar:
             options["metavar"] = f.metavar
-        if f.kind is int:
-            options["type"] = int
+        if f.kind in (int, float):
+            options["type"] = f.kind
         parser.add_argument(f.cli_flag, required=f.key in required, **options)
 
 
@@ -391,8 +407,8 @@ def register(subparsers) -> None:
 
     p = _add_parser(
         subparsers, "add", "Save a new profile (untested).", cmd_add, "Secrets are read from standard input, one per "
-        "line (secret access key, then the optional session token), or prompted for without echo; never from "
-        "arguments.")
+        "line (secret access key, then the optional session token; then, with --proxy-user, the proxy's password), "
+        "or prompted for without echo; never from arguments.")
     p.add_argument("name", metavar="NAME")
     _add_field_options(p)
 

@@ -17,6 +17,7 @@ from botocore.httpsession import URLLib3Session
 from wizard import __version__ as _version
 from wizard.core.botocore_data import new_botocore_session
 from wizard.core.connection import NetworkSettings
+from wizard.core.proxy_auth import proxy_url
 
 if TYPE_CHECKING:
     from wizard.core.credentials import Credentials
@@ -33,7 +34,8 @@ def client_config(network: NetworkSettings) -> Config:
         user_agent_extra=USER_AGENT_EXTRA,
     )
     if network.proxy:
-        options["proxies"] = {"https": network.proxy, "http": network.proxy}
+        proxy = proxy_url(network)  # with the proxy's user name and password (in memory only), if it has them
+        options["proxies"] = {"https": proxy, "http": proxy}
     return Config(**options)
 
 
@@ -85,7 +87,8 @@ def make_client(service: str, region: str, credentials: Credentials | None, netw
 
 def http_session(network: NetworkSettings) -> URLLib3Session:
     """botocore's HTTP session with the connection's CA bundle, proxy and timeouts: for plain reachability checks."""
-    proxies = {"https": network.proxy, "http": network.proxy} if network.proxy else None
+    proxy = proxy_url(network)
+    proxies = {"https": proxy, "http": proxy} if proxy else None
     return URLLib3Session(
         verify=verify(network), proxies=proxies, timeout=(network.connect_timeout, network.read_timeout)
     )

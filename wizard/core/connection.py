@@ -23,7 +23,11 @@ class NetworkSettings:
     """Per-connection network settings: all optional; empty means botocore's usual behaviour."""
 
     endpoint_url: str = ""  # override for every service (VPC endpoint, FIPS, local emulator)
-    proxy: str = ""  # HTTPS proxy URL, e.g. http://proxy.example.invalid:3128
+    proxy: str = ""  # HTTPS proxy URL, e.g. http://proxy.example.invalid:3128 (never with a password in it)
+    proxy_user: str = ""  # the proxy's user name; its password lives only in the keychain (wizard.core.proxy_auth)
+    # The proxy's password, in memory only while a test runs (read from the keychain): never in `to_dict()`, so never
+    # in the profile file, a copy made through `from_dict`, or any JSON.
+    proxy_password: str = field(default="", repr=False, compare=False)
     ca_bundle: str = ""  # path to a PEM file of trusted CAs
     connect_timeout: float = DEFAULT_CONNECT_TIMEOUT
     read_timeout: float = DEFAULT_READ_TIMEOUT
@@ -51,14 +55,16 @@ class Connection:
     network: NetworkSettings = field(default_factory=NetworkSettings)
 
     def to_dict(self) -> dict:
-        return dataclasses.asdict(self)
+        data = dataclasses.asdict(self)
+        data["network"].pop("proxy_password", None)  # in memory only (see NetworkSettings)
+        return data
 
     @classmethod
     def from_dict(cls, data: dict) -> Connection:
         known = {f.name for f in dataclasses.fields(cls)}
         values = {k: v for k, v in data.items() if k in known and k != "network"}
         net_known = {f.name for f in dataclasses.fields(NetworkSettings)}
-        net = {k: v for k, v in (data.get("network") or {}).items() if k in net_known}
+        net = {k: v for k, v in (data.get("network") or {}).items() if k in net_known and k != "proxy_password"}
         return cls(**values, network=NetworkSettings(**net))
 
     @property

@@ -38,6 +38,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
 from wizard.core import arn as arns
+from wizard.core import proxy_auth
 from wizard.core.connection import DEFAULT_SESSION_NAME, Connection, NetworkSettings, Secrets
 from wizard.core.redact import mask_access_key_id
 from wizard.core.tokens import to_epoch
@@ -386,6 +387,8 @@ def plan_test(target: Profile | Connection, secrets: Secrets | None = None, *,
         if secrets is None and conn.uses_keys:
             secret_store = _stores(profile_store, secret_store)[1]
             secrets = secret_store.load(target.id)
+        if proxy_auth.uses_password(conn):  # the proxy's password, from the keychain into memory only
+            conn = proxy_auth.for_test(_stores(profile_store, secret_store)[1], target.id, conn)
         seen = (target.name,)
     else:
         conn, seen = copy.deepcopy(target), ()

@@ -122,7 +122,10 @@ def connection_rows(conn: Connection, secrets: Secrets | None = None, *,
                      else "no: the test checks credentials and endpoint reach only"))
     rows.append(("Region", region_title(conn.region)))
     net = conn.network
-    for label, value in (("Endpoint URL", public_url(net.endpoint_url)), ("Proxy", public_url(net.proxy)),
+    proxy = public_url(net.proxy)
+    if proxy and net.proxy_user:
+        proxy += f" (user {net.proxy_user}; its password in the keychain)"
+    for label, value in (("Endpoint URL", public_url(net.endpoint_url)), ("Proxy", proxy),
                          ("CA bundle", net.ca_bundle)):
         if value:
             rows.append((label, value))

@@ -191,6 +191,17 @@ UNAVAILABLE = {"ServiceUnavailable", "ServiceUnavailableException", "InternalErr
 INVALID_INPUT = {"ValidationError", "ValidationException", "InvalidParameterValue", "InvalidParameterException",
                  "MalformedPolicyDocument", "InvalidInput", "NoSuchBucket", "InvalidBucketName"}
 
+
+def network_place(*keys: str) -> str:
+    """Where the network settings `keys` are changed, in the window and on the command line: "Edit the connection →
+    Region page → Advanced: network → Proxy URL (command line: --proxy)"."""
+    from wizard.core.fields import FIELDS, NETWORK_SECTION
+
+    labels = " and ".join(FIELDS[k].label for k in keys)
+    flags = " ".join(FIELDS[k].cli_flag for k in keys)
+    return f"Edit the connection \u2192 Region page \u2192 {NETWORK_SECTION} \u2192 {labels} (command line: {flags})"
+
+
 _TEXT: dict[str, tuple[str, tuple[str, ...], str]] = {
     "invalid-input": (
         "A value entered for this connection was refused",
@@ -270,20 +281,23 @@ _TEXT: dict[str, tuple[str, tuple[str, ...], str]] = {
         ("There is no network route, or a firewall refuses the connection.",
          "The endpoint URL override points to a host or port where nothing listens."),
         "Check the network connection and firewall rules for HTTPS (port 443), and the endpoint URL override if "
-        "one is set. If an HTTPS proxy is required here, set it in the network settings.",
+        f"one is set: {network_place('endpoint_url')}. If an HTTPS proxy is required here, set it: "
+        f"{network_place('proxy')}.",
     ),
     "dns-failure": (
         "The endpoint's host name could not be resolved",
         ("The DNS server is not reachable or does not know the name.",
          "The endpoint URL override or the region contains a typo.",
          "Only a proxy may resolve outside names on this network."),
-        "Check DNS settings and the endpoint URL; on networks that require a proxy, set the HTTPS proxy.",
+        f"Check DNS settings and the endpoint URL: {network_place('endpoint_url')}. On networks that require a "
+        f"proxy, set the HTTPS proxy: {network_place('proxy')}.",
     ),
     "timeout": (
         "The AWS endpoint did not answer in time",
         ("A firewall silently drops the traffic.",
          "A proxy is required on this network but not set, or the network is very slow."),
-        "Check firewall and proxy settings; raise the timeouts in the network settings only for slow links.",
+        f"Check firewall and proxy settings: {network_place('proxy')}. Raise the timeouts only for slow links: "
+        f"{network_place('connect_timeout', 'read_timeout')}.",
     ),
     "tls-error": (
         "The secure connection (TLS) to the endpoint could not be verified",
@@ -291,14 +305,15 @@ _TEXT: dict[str, tuple[str, tuple[str, ...], str]] = {
          "trust store does not contain.",
          "The endpoint URL override points to a server whose certificate does not match its name.",
          "This is a network trust problem, not a problem with the credentials."),
-        "Ask the network team for the company CA certificate (PEM) and set it as the CA bundle in the network "
-        "settings, then test again.",
+        "Ask the network team for the company CA certificate (PEM), set it as the CA bundle and test again: "
+        f"{network_place('ca_bundle')}.",
     ),
     "proxy-error": (
         "Could not connect through the HTTPS proxy",
         ("The proxy address or port is wrong, or the proxy is down.",
          "The proxy refuses the connection (authentication or a rule blocking AWS)."),
-        "Check the proxy URL in the network settings (e.g. http://proxy.example.com:3128) with the network team.",
+        "Check the proxy URL (e.g. http://proxy.example.com:3128) and, if the proxy asks for one, its user name and "
+        f"password with the network team: {network_place('proxy', 'proxy_user')}.",
     ),
     "throttled": (
         "AWS is throttling requests from this account",

@@ -25,6 +25,8 @@ from wizard.core.connection import (
     Secrets,
 )
 
+NETWORK = "network"  # the page of the network settings: the wizard's "Advanced: network" dialog
+NETWORK_SECTION = "Advanced: network"  # its name where a remedy points to it (the button on the Region page)
 KEY_METHODS = ("access-key", "assume-role")  # the methods whose connection carries its own access key
 ROLE_METHODS = ("assume-role", "cross-account")  # the methods that assume a role
 
@@ -46,7 +48,7 @@ class Field:
     key: str
     label: str  # the one label of the field: the wizard's, the CLI help's and (lower-cased) the messages'
     help: str
-    page: str  # the wizard page that asks for it ("" for settings not asked for by the wizard, e.g. the network)
+    page: str  # the wizard page (or, for NETWORK, the "Advanced: network" settings) that asks for it
     applies: Callable[[Connection], bool] = _always
     where: str = "connection"  # "connection", "network" (Connection.network) or "secrets"
     secret: bool = False  # kept in the keychain only; masked in the GUI; never on a command line
@@ -77,6 +79,8 @@ class Field:
                                            f"Choose the {self.noun}: one of {', '.join(self.choices)}."),)
         elif self.kind is float:
             messages = _check_seconds(self, value)
+        elif self.key == "proxy_user":
+            messages = _check_proxy_user(self, value, values or {})
         return validation.Check(value, messages)
 
 
@@ -94,6 +98,21 @@ def _check_seconds(f: Field, value: str) -> tuple:
 
 
 MAX_TIMEOUT = 300.0
+MAX_PROXY_USER = 256
+
+
+def _check_proxy_user(f: Field, value: str, values: Mapping[str, str]) -> tuple:
+    """A proxy user name: one line of visible characters (a colon would end it inside the URL), and only with a proxy."""
+    from wizard.core.validation import Message
+
+    if not value:
+        return ()
+    if len(value) > MAX_PROXY_USER or ":" in value or not value.isprintable() or any(c.isspace() for c in value):
+        return (Message("error", "bad-characters", f"Enter the {f.noun} without spaces or colons, at most "
+                        f"{MAX_PROXY_USER} characters."),)
+    if not (values.get("proxy") or "").strip():
+        return (Message("error", "proxy-missing", "A proxy user name needs the proxy URL too."),)
+    return ()
 
 CATALOGUE: tuple[Field, ...] = (
     Field("method", "Authentication method", "How this computer signs in to AWS.", "method",
@@ -146,15 +165,26 @@ CATALOGUE: tuple[Field, ...] = (
           default=False),
     Field("region", "Region", "The AWS Region to connect to, e.g. us-east-1.", "region", cli_flag="--region",
           default="us-east-1"),
-    Field("endpoint_url", "Endpoint URL", "Endpoint for every service (VPC endpoint, FIPS, local emulator).", "",
-          where="network", optional=True, cli_flag="--endpoint-url", metavar="URL"),
-    Field("proxy", "Proxy URL", "HTTPS proxy URL, e.g. http://proxy.example.com:3128.", "", where="network",
-          optional=True, cli_flag="--proxy", metavar="URL"),
-    Field("ca_bundle", "CA bundle file", "PEM file of trusted certificate authorities.", "", where="network",
-          optional=True, cli_flag="--ca-bundle", metavar="PATH"),
-    Field("connect_timeout", "Connect timeout", "Seconds to wait for a connection to AWS.", "", where="network",
+    Field("endpoint_url", "Endpoint URL",
+          "Endpoint for every service (VPC endpoint, FIPS, local emulator); empty: AWS's usual endpoints.", NETWORK,
+          where="network", optional=True, placeholder="https://vpce-0123-abcd.s3.us-east-1.vpce.amazonaws.com",
+          cli_flag="--endpoint-url", metavar="URL"),
+    Field("proxy", "Proxy URL",
+          "The HTTPS proxy this network requires, e.g. http://proxy.example.com:3128; empty: connect directly. "
+          "Put no password in it: it has its own field.", NETWORK, where="network", optional=True,
+          placeholder="http://proxy.example.com:3128", cli_flag="--proxy", metavar="URL"),
+    Field("proxy_user", "Proxy user name",
+          "Only for a proxy that asks for a user name and password; the password is kept in the keychain only.",
+          NETWORK, where="network", optional=True, cli_flag="--proxy-user", metavar="USER"),
+    Field("ca_bundle", "CA bundle file",
+          "PEM file of the certificate authorities to trust, e.g. your company's when a proxy inspects HTTPS; "
+          "empty: this computer's trust store.", NETWORK, where="network", optional=True, cli_flag="--ca-bundle",
+          metavar="PATH"),
+    Field("connect_timeout", "Connect timeout", "Seconds to wait for a connection to AWS.", NETWORK,
+          where="network", placeholder=f"{DEFAULT_CONNECT_TIMEOUT:g}", cli_flag="--connect-timeout", metavar="S",
           kind=float, default=DEFAULT_CONNECT_TIMEOUT),
-    Field("read_timeout", "Read timeout", "Seconds to wait for AWS's answer.", "", where="network", kind=float,
+    Field("read_timeout", "Read timeout", "Seconds to wait for AWS's answer.", NETWORK, where="network",
+          placeholder=f"{DEFAULT_READ_TIMEOUT:g}", cli_flag="--read-timeout", metavar="S", kind=float,
           default=DEFAULT_READ_TIMEOUT),
 )
 

@@ -8,7 +8,8 @@ a profile never touches the keychain):
               "<profile-id>/session_token"         the session token (absent when the profile has none)
               "<owner>/<name>"                     a named entry (`NAMED_ENTRIES`: the MFA session from
                                                    GetSessionToken as JSON, IAM Identity Center tokens and client
-                                                   registration), `owner` a profile id or an SSO session key
+                                                   registration, the HTTPS proxy's password), `owner` a profile id or
+                                                   an SSO session key
 
 `<profile-id>` is the profile's uuid4 from the profile file (`wizard.core.profiles`). On Linux the entries appear in
 GNOME Keyring / KWallet (Secret Service) with the attributes service=aws-connection-wizard, username=<as above>.
@@ -39,7 +40,7 @@ SECRET_FIELDS = ("secret_access_key", "session_token")
 CODES = ("no-keyring", "keyring-locked", "keyring-error")
 MAX_SECRET_LENGTH = 4096
 NAMED_ENTRIES = ("mfa_session", "sso_access_token", "sso_refresh_token", "sso_registration_device",
-                 "sso_registration_authorization_code")
+                 "sso_registration_authorization_code", "proxy_password")
 MAX_ENTRY_LENGTH = 16384  # a named entry holds a small JSON document (an SSO token and its expiry)
 DEFAULT_UNLOCK_TIMEOUT = 120.0  # seconds the user gets to answer an unlock prompt
 
@@ -257,6 +258,11 @@ class SecretStore:
         return backend
 
     # -- operations --------------------------------------------------------------------------------------------------
+    def check(self) -> None:
+        """Blocking: raise KeychainError when the keychain can't be used now (none usable, or locked and not unlocked
+        within `unlock_timeout`; a locked one gets its unlock prompt). Nothing is read or written."""
+        self._ready()
+
     def save(self, profile_id: str, secrets: Secrets) -> None:
         """Store the profile's secrets; an empty session token removes a stored one. All or nothing."""
         values = secrets.values()
@@ -290,11 +296,13 @@ class SecretStore:
         return Secrets(**found)
 
     def delete(self, profile_id: str) -> None:
-        """Remove the profile's entries (missing entries are fine)."""
+        """Remove the profile's entries, its named ones too (proxy password, MFA session); missing ones are fine."""
         backend = self._ready()
-        for field in SECRET_FIELDS:
+        names = [entry_name(profile_id, field) for field in SECRET_FIELDS]
+        names += [named_entry(profile_id, name) for name in NAMED_ENTRIES]
+        for name in names:
             try:
-                _retried(_delete_one, backend, self.service, entry_name(profile_id, field))
+                _retried(_delete_one, backend, self.service, name)
             except keyring.errors.PasswordDeleteError:
                 pass
             except Exception as exc:  # noqa: BLE001 - backends raise anything; classify() sorts it

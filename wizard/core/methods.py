@@ -38,17 +38,22 @@ METHODS: dict[str, Method] = {
         Method(
             "access-key",
             "Access key",
-            "Quick connections and testing with existing IAM credentials.",
-            "A session token expires after 15 minutes to 12 hours; the connection must then be renewed.",
+            "A program on this computer that signs in with an IAM user's access key, or quick tests with keys you "
+            "were given.",
+            "A long-term key (AKIA…) works until it is deactivated: rotate it regularly. Temporary keys (ASIA…) come "
+            "with a session token and stop working after 15 minutes to 12 hours.",
             "Recommended for quick tests.",
             "Enter the access key of the IAM user this computer will sign in as.",
         ),
         Method(
             "assume-role",
             "Access key + assume role",
-            "Programs running on an AWS EC2 instance with an attached IAM role.",
-            "Must run on an EC2 instance with the role attached; the session token expires.",
-            "Recommended for robots on EC2.",
+            "A program that signs in with an IAM user's access key and then works as a role with narrower or other "
+            "permissions (the user itself can do little more than assume the role).",
+            "Needs an access key on this computer as well as the role; the role's session lasts 15 minutes to 12 hours "
+            "and is renewed from the key. On EC2 with an instance role no key is needed: use the cross-account method "
+            "with \"the EC2 instance role\" as who assumes it.",
+            "Recommended when permissions are given to a role rather than to the user.",
             "Enter the access key that will assume the role, and the role.",
         ),
         Method(

@@ -174,8 +174,8 @@ _CONNECTION_TYPES = {
     "external_id": _TEXT, "source": _TEXT, "session_name": _TEXT, "duration": "seconds", "bucket": _TEXT,
     "model_id": _TEXT, "invoke_model": _FLAG, "token_entered_at": _WHEN,
 }
-_NETWORK_TYPES = {"endpoint_url": _TEXT, "proxy": _TEXT, "ca_bundle": _TEXT, "connect_timeout": _NUMBER,
-                  "read_timeout": _NUMBER}
+_NETWORK_TYPES = {"endpoint_url": _TEXT, "proxy": _TEXT, "proxy_user": _TEXT, "ca_bundle": _TEXT,
+                  "connect_timeout": _NUMBER, "read_timeout": _NUMBER}
 _PROFILE_TYPES = {
     "id": _TEXT, "name": _TEXT, "created_at": _WHEN, "tested_at": _WHEN, "last_result": _TEXT, "untested": _FLAG,
     "practice": _FLAG, "expiration": _WHEN, "last_report": (dict,), "identity_arn": _TEXT, "assumed_arn": _TEXT,

@@ -549,9 +549,9 @@ def _endpoint_url(value: str, values: Mapping[str, str]) -> list[Message]:
 
 def _proxy(value: str, values: Mapping[str, str]) -> list[Message]:
     messages = _url(value, "http://proxy.example.com:3128")
-    if not messages and urlsplit(value).password:
-        messages.append(_warning("credentials-in-url", "This proxy URL contains a password, which would be saved in "
-                                 "the profile file in plain text."))
+    if not messages and urlsplit(value).password is not None:  # the file would hold it in plain text
+        messages.append(_error("credentials-in-url", "Take the password out of the proxy URL: enter the user name and "
+                               "password in their own fields (the password is kept in the keychain only)."))
     return messages
 
 
@@ -659,8 +659,8 @@ def present_value_errors(conn: Connection, secrets: Secrets | None = None) -> li
 
 
 def cleaned(conn: Connection, secrets: Secrets) -> tuple[Connection, Secrets]:
-    """Copies of `conn` and `secrets` holding each passing field's cleaned value (surrounding blanks removed...):
-    the field catalogue's `cleaned`, without its checks."""
+    """Copies of `conn` and `secrets` holding each passing field's cleaned value (surrounding blanks removed...): the
+    field catalogue's `cleaned`, which checks every field that applies (method, timeouts and proxy user included)."""
     conn, secrets, _checks = fields.cleaned(conn, secrets)
     return conn, secrets
 

@@ -7,13 +7,14 @@ then the file; an edit that renamed the profile repoints its cross-account users
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtWidgets import QDialog
 
-from wizard.core import profile_service
+from wizard.core import profile_service, proxy_auth
 from wizard.core.connection import Secrets
 from wizard.core.profiles import record_test
 from wizard.ui.manager_context import FAILED, ManagerContext, ProfileAction
@@ -23,6 +24,25 @@ from wizard.ui.manager_context import FAILED, ManagerContext, ProfileAction
 def load_secrets(secret_store, profile) -> Secrets:
     """Blocking (run it off the GUI thread): the profile's secrets; none for a cross-account profile."""
     return secret_store.load(profile.id) if profile.connection.uses_keys else Secrets()
+
+
+def load_for_edit(secret_store, profile) -> tuple[Secrets, str]:
+    """Blocking: the profile's secrets and its proxy password (for the edit wizard)."""
+    return load_secrets(secret_store, profile), proxy_auth.load_password(secret_store, profile.id, profile.connection)
+
+
+def save_with_proxy_password(store, secret_store, profile, name, conn, secrets, proxy_password: str, **kw):
+    """Blocking: `profile_service.save_edit`, then the proxy's password into the keychain (removed when the proxy
+    asks for none)."""
+    saved = profile_service.save_edit(store, secret_store, profile, name, conn, secrets, **kw)
+    proxy_auth.save_password(secret_store, saved.id, conn, proxy_password)
+    return saved
+
+
+def test_inputs(secret_store, profile):
+    """Blocking: the profile's connection as the test needs it (its proxy password from the keychain, in memory
+    only) and its own secrets. Everything else (a source profile's keys, the instance role) is read by the test."""
+    return proxy_auth.for_test(secret_store, profile.id, profile.connection), load_secrets(secret_store, profile)
 
 
 def record(store, profile, report) -> None:
@@ -58,18 +78,18 @@ class TestAction(ProfileAction):
     async def on(self, profile) -> None:
         ctx = self.ctx
         with ctx.busy(f"Testing {profile.name}…"):
-            secrets = await ctx.work("Reading the secrets…", "Could not read the profile's secrets",
-                                     load_secrets, ctx.secret_store, profile)
-            if secrets is FAILED:
+            inputs = await ctx.work("Reading the secrets…", "Could not read the profile's secrets",
+                                    test_inputs, ctx.secret_store, profile)
+            if inputs is FAILED:
                 return
+            conn, secrets = inputs
             ctx.status(f"Testing {profile.name}…")
             view = self.ensure_view()
             self.tested_id = profile.id
             view.show()
             # the same path as the wizard and the CLI: wizard.core.credentials.plan_test (a source profile's keys
             # and the instance role are read by the test's own worker thread)
-            report = await view.start(profile.connection, secrets, profile_store=ctx.store,
-                                      secret_store=ctx.secret_store)
+            report = await view.start(conn, secrets, profile_store=ctx.store, secret_store=ctx.secret_store)
             if report is None:  # cancelled or stopped: nothing recorded
                 ctx.status(f"{profile.name}: {view.status.text()}")
                 return
@@ -122,43 +142,60 @@ class WizardAction:
         wizard = await self._make_wizard(practice=practice)
         if wizard is None:
             return
-        if await self.ctx.await_dialog(wizard) == QDialog.DialogCode.Accepted:
-            await self._save(wizard, None, practice=practice)
+        await self._until_saved(wizard, None, practice=practice)
         wizard.deleteLater()
 
     async def edit(self) -> None:
-        """The wizard pre-filled (secrets read from the keychain off the GUI thread); saved under the same id."""
+        """The wizard pre-filled (secrets and the proxy password read from the keychain off the GUI thread); saved
+        under the same id."""
         ctx = self.ctx
         profile = ctx.selected()
         if profile is None:
             return
-        secrets = await ctx.work(f"Reading {profile.name} from the keychain…", "Could not read the profile's secrets",
-                                 load_secrets, ctx.secret_store, profile)
-        if secrets is FAILED:
+        found = await ctx.work(f"Reading {profile.name} from the keychain…", "Could not read the profile's secrets",
+                               load_for_edit, ctx.secret_store, profile)
+        if found is FAILED:
             return
-        wizard = await self._make_wizard(connection=profile.connection, secrets=secrets, name=profile.name)
+        secrets, proxy_password = found
+        wizard = await self._make_wizard(connection=profile.connection, secrets=secrets, name=profile.name,
+                                         proxy_password=proxy_password)
         wizard.setWindowTitle(f"Edit connection — {profile.name}")
-        if await ctx.await_dialog(wizard) == QDialog.DialogCode.Accepted:
-            await self._save(wizard, profile, practice=profile.practice)
+        await self._until_saved(wizard, profile, practice=profile.practice)
         wizard.deleteLater()
 
-    async def _save(self, wizard, profile, *, practice: bool) -> None:
+    async def _until_saved(self, wizard, profile, *, practice: bool) -> None:
+        """Run the wizard; on Finish save. A save that fails shows the wizard again on its summary page with all that
+        was typed, the reason, and Retry (Finish) or Cancel."""
+        while await self.ctx.await_dialog(wizard) == QDialog.DialogCode.Accepted:
+            problem = await self._save(wizard, profile, practice=practice)
+            if not problem:
+                return
+            wizard.offer_retry(problem)
+
+    async def _save(self, wizard, profile, *, practice: bool) -> str:
+        """Save what the wizard holds; "" when saved, else what went wrong (in words, redacted)."""
+        from wizard.ui.manager_work import off_thread, problem_text
+
         ctx = self.ctx
         name, conn, secrets, report, untested = wizard_result(wizard)
         name = name or (profile.name if profile else "")
-        saved = await ctx.work(
-            f"Saving {name}…", "Could not save the connection", profile_service.save_edit, ctx.store,
-            ctx.secret_store, profile, name, conn, secrets, report=report, untested=untested, practice=practice,
-            saves=True,
-        )
-        if saved is FAILED:
-            return
+        with ctx.busy(f"Saving {name}…"):
+            try:
+                saved = await off_thread(save_with_proxy_password, ctx.store, ctx.secret_store, profile, name, conn,
+                                         secrets, wizard.proxy_password, report=report, untested=untested,
+                                         practice=practice)
+            except Exception as exc:  # noqa: BLE001 - told to the user in the wizard, which keeps what was typed
+                text, details = problem_text(exc, saves=True)
+                ctx.status(f"Could not save {name}: the wizard keeps what you typed.")
+                return f"Could not save the connection. {text}" + (f" ({details})" if details else "")
         if report is not None:
             ctx.reports[saved.id] = report.to_text()
         ctx.status(f"Saved {saved.name}.")
         await ctx.reload(saved.id)
+        return ""
 
-    async def _make_wizard(self, *, practice: bool = False, connection=None, secrets=None, name: str = ""):
+    async def _make_wizard(self, *, practice: bool = False, connection=None, secrets=None, name: str = "",
+                           proxy_password: str = ""):
         """A wizard for a new connection (practice values when `practice`) or pre-filled to edit one; None when the
         practice emulator could not start."""
         from wizard.ui.discard_guard import guarded
@@ -171,7 +208,7 @@ class WizardAction:
         stores = {"profile_store": self.ctx.store, "secret_store": self.ctx.secret_store}
         if connection is not None:
             wizard = ConnectionWizard(parent, connection=connection, secrets=secrets, saved_profiles=names,
-                                      profile_name=name, **stores)
+                                      profile_name=name, proxy_password=proxy_password, **stores)
         elif not practice:
             wizard = ConnectionWizard(parent, saved_profiles=names, endpoint_url=self.settings.endpoint_url, **stores)
         else:
@@ -181,4 +218,22 @@ class WizardAction:
             wizard = ConnectionWizard(parent, practice=emulator.practice, endpoint_url=emulator.url,
                                       saved_profiles=names, **stores)
         wizard.remember_start()
+        self.ctx.track(asyncio.ensure_future(check_keychain(self.ctx, wizard)))
         return wizard
+
+
+async def check_keychain(ctx: ManagerContext, wizard) -> None:
+    """Ask the keychain, off the GUI thread, whether it can be used now (a locked one gets its unlock prompt); if not,
+    the wizard says so at once on its first and last pages, while everything can still be typed and tested."""
+    from wizard.core.keychain import KeychainError
+    from wizard.ui.manager_work import off_thread, problem_text
+
+    try:
+        await off_thread(ctx.secret_store.check)
+    except KeychainError as exc:
+        text, _details = problem_text(exc)
+        wizard.set_keychain_problem(f"{text} You can still fill in and test this connection; saving it needs the "
+                                    "keychain.")
+        return
+    wizard.set_keychain_problem("")
+

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QButtonGroup, QFrame, QGridLayout, QLabel, QRadioB
 from wizard.core import fields
 from wizard.core.connection import METHOD_IDS
 from wizard.core.methods import METHODS
-from wizard.ui.widgets import MessageRow, plain_label, small_muted
+from wizard.ui.widgets import MessageRow, Notice, plain_label, small_muted
 
 # The reference guide's note on session tokens, which is what most often decides between the methods.
 TOKEN_NOTE = (
@@ -96,6 +96,9 @@ class MethodPage(QWizardPage):
         self.choices: dict[str, MethodChoice] = {}
         layout = QVBoxLayout(self)
         layout.setSpacing(10)
+        self.keychain_notice = Notice("warning", self)  # the keychain can't be used now (checked when the wizard opens)
+        self.keychain_notice.setObjectName("keychain-notice")
+        layout.addWidget(self.keychain_notice)
         for method_id in METHOD_IDS:
             choice = MethodChoice(method_id, self)
             self.group.addButton(choice.radio)
@@ -105,6 +108,9 @@ class MethodPage(QWizardPage):
         layout.addWidget(MessageRow("info", TOKEN_NOTE, self))
         self.group.buttonToggled.connect(lambda *_: self.completeChanged.emit())
         self.set_method("access-key")
+
+    def set_keychain_notice(self, text: str) -> None:
+        self.keychain_notice.set_text(text)
 
     def method(self) -> str:
         return next((mid for mid, c in self.choices.items() if c.radio.isChecked()), "")

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import re
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
+    QPushButton,
     QTreeWidget,
     QTreeWidgetItem,
     QTreeWidgetItemIterator,
@@ -26,7 +27,7 @@ from PySide6.QtWidgets import (
 from wizard.core import fields, validation
 from wizard.core.regions import find_region, partitions
 from wizard.core.services import SERVICES, availability
-from wizard.ui.widgets import FieldMessage, level_icon, plain_label, with_mnemonic
+from wizard.ui.widgets import FieldMessage, level_icon, plain_label, small_muted, with_mnemonic
 
 REGION_ROLE = Qt.ItemDataRole.UserRole
 REGION_ID_LIKE = re.compile(r"^[a-z]{2,}(-[a-z0-9]+)*-[0-9]+$")
@@ -49,6 +50,8 @@ def availability_note(service_id: str, region_id: str) -> tuple[str, str]:
 
 
 class RegionPage(QWizardPage):
+    network_requested = Signal()  # the "Advanced: network…" button: the wizard opens its network settings
+
     def __init__(self, parent=None):
         super().__init__(parent)
         self.setTitle("Which AWS Region?")
@@ -89,6 +92,19 @@ class RegionPage(QWizardPage):
         self.message = FieldMessage("", self)
         layout.addWidget(self.selected)
         layout.addWidget(self.message)
+
+        network_line = QHBoxLayout()
+        self.network_button = QPushButton(with_mnemonic(self.tr("Advanced: network…"), taken), self)
+        self.network_button.setObjectName("network-settings-button")
+        self.network_button.setAccessibleName(self.tr("Advanced: network settings"))
+        self.network_button.setAccessibleDescription(self.tr("Proxy, CA bundle file, endpoint URL and timeouts"))
+        self.network_button.setAutoDefault(False)  # Enter stays Next
+        self.network_button.clicked.connect(self.network_requested)
+        self.network_summary = small_muted(plain_label("", self))
+        self.network_summary.setObjectName("network-summary")
+        network_line.addWidget(self.network_button)
+        network_line.addWidget(self.network_summary, 1)
+        layout.addLayout(network_line)
 
         self._custom = QTreeWidgetItem(["", ""])
         self._custom.setData(0, REGION_ROLE, "")

@@ -185,10 +185,10 @@ class ServicePage(QWizardPage):
     def _probe_text(self, service) -> str:
         if service is None:
             return ""
-        text = f"The test will run: {service.default_probe}."
         narrow = (service.id == "s3" and self.editors["bucket"].text().strip()) or (
             service.id == "bedrock-runtime" and self.invoke.isChecked() and self.invoke.isEnabled())
-        return f"{text}\nThen: {service.narrow_probe}." if narrow and service.narrow_probe else text
+        probe = service.narrow_probe if narrow and service.narrow_probe else service.default_probe
+        return f"The test will run: {probe}."  # one call: the narrow probe replaces the default (probes.select)
 
     def errors(self) -> dict[str, str]:
         errors = dict(self._errors)

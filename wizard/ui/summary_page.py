@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QFormLayout, QFrame, QLabel, QLineEdit, QScrollAre
 from wizard.core import profiles, validation
 from wizard.core.connection import Connection, Secrets
 from wizard.core.describe import connection_rows
-from wizard.ui.widgets import field_holder, field_label, fixed_font, plain_label, with_mnemonic
+from wizard.ui.widgets import Notice, field_holder, field_label, fixed_font, plain_label, with_mnemonic
 
 
 def check_profile_name(name: str, taken: set[str]) -> list[validation.Message]:
@@ -51,6 +51,12 @@ class SummaryPage(QWizardPage):
         taken: set[str] = set()
         layout = QVBoxLayout(self)
         layout.setSpacing(8)
+        self.keychain_notice = Notice("warning", self)  # the keychain can't be used now: saving will fail
+        self.keychain_notice.setObjectName("keychain-notice")
+        self.save_problem = Notice("error", self)  # the last save failed: what was typed is kept, Finish is Retry
+        self.save_problem.setObjectName("save-problem")
+        layout.addWidget(self.keychain_notice)
+        layout.addWidget(self.save_problem)
 
         scroll = QScrollArea(self)
         scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # focus goes to the first field, not the scroll area
@@ -71,6 +77,7 @@ class SummaryPage(QWizardPage):
 
         self.name = QLineEdit(body)
         self.name.setObjectName("profile_name")
+        self.name.setAccessibleName(self.tr("Profile name"))  # its label sits beside the holder: name it here
         self.name.textEdited.connect(self._name_changed)
         holder, _line, self.name_message = field_holder(self.name, "The name you will see in the list of connections.",
                                                         body)
@@ -97,6 +104,12 @@ class SummaryPage(QWizardPage):
                 label.setFont(fixed_font())
             self.value_labels[title] = label
             self.details.addRow(QLabel(f"{title}:"), label)
+
+    def set_keychain_notice(self, text: str) -> None:
+        self.keychain_notice.set_text(text)
+
+    def set_save_problem(self, text: str) -> None:
+        self.save_problem.set_text(text)
 
     def default_name(self, conn: Connection) -> str:
         base = f"{conn.service}-{conn.region}"

@@ -90,7 +90,11 @@ class TestPage(QWizardPage):
         self.completeChanged.emit()
 
     def connection(self) -> Connection:
-        return self._get_connection() if self._get_connection else self.wizard().connection()
+        """What is tested: the wizard's `connection_for_test()` (its proxy password in memory) when it has one."""
+        if self._get_connection:
+            return self._get_connection()
+        wizard = self.wizard()
+        return getattr(wizard, "connection_for_test", wizard.connection)()
 
     def secrets(self) -> Secrets:
         return self._get_secrets() if self._get_secrets else self.wizard().secrets()

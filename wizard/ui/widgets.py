@@ -245,3 +245,19 @@ def plain_label(text: str, parent: QWidget | None = None, *, selectable: bool = 
 def has_error(messages: Sequence) -> bool:
     """True when any of these messages is an error."""
     return any(m.level == "error" for m in messages)
+
+
+class Notice(MessageRow):
+    """A message row shown only while it has something to say (e.g. "the keychain can't be used now")."""
+
+    def __init__(self, level: str, parent: QWidget | None = None):
+        super().__init__(level, "", parent)
+        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.setVisible(False)
+
+    def set_text(self, text: str) -> None:
+        self.label.setText(f"{LEVEL_WORDS.get(self.level, 'Note')}: {text}" if text else "")
+        self.setVisible(bool(text))
+
+    def text(self) -> str:
+        return self.label.text() if not self.isHidden() else ""

@@ -103,9 +103,12 @@ class ConnectionWizard(QWizard):
         instance_environ: Mapping[str, str] | None = None,
         profile_store=None,
         secret_store=None,
+        proxy_password: str = "",
     ):
         super().__init__(parent)
         self.practice = practice
+        self.proxy_password = proxy_password  # in memory; kept in the keychain only when the connection is saved
+        self.network_dialog = None  # the "Advanced: network" dialog while it is open
         self.instance_environ = instance_environ if instance_environ is not None else os.environ
         self.stores = {k: v for k, v in (("profile_store", profile_store), ("secret_store", secret_store))
                        if v is not None}
@@ -142,6 +145,7 @@ class ConnectionWizard(QWizard):
         self.setPage(PageId.SUMMARY, self.summary_page)
         self.setStartId(PageId.METHOD)
         self.currentIdChanged.connect(self._focus_page)
+        self.region_page.network_requested.connect(self.open_network_settings)
 
         names = [n for n in saved_profiles if n != profile_name]
         self.credentials_page.set_saved_profiles(names)
@@ -156,6 +160,7 @@ class ConnectionWizard(QWizard):
         self.credentials_page.load(conn, secrets)
         self.service_page.load(conn)
         self.region_page.set_region(conn.region)
+        self._show_network()
 
     # ---- the result ---------------------------------------------------------------------------------------------
     def _live_draft(self) -> flow.Draft:
@@ -177,6 +182,53 @@ class ConnectionWizard(QWizard):
 
     def profile_name(self) -> str:
         return self.summary_page.profile_name()
+
+    def connection_for_test(self) -> Connection:
+        """The connection with the proxy's password in memory (never saved with it): what the test page tests."""
+        from wizard.core.proxy_auth import with_password
+
+        return with_password(self.connection(), self.proxy_password)
+
+    # ---- network settings ---------------------------------------------------------------------------------------
+    def open_network_settings(self):
+        """Open the "Advanced: network" dialog (window-modal, not a nested loop); OK puts its values into the draft.
+        Returns the dialog."""
+        from wizard.ui.network_dialog import NetworkDialog
+
+        dialog = NetworkDialog(self.connection().network, self.proxy_password, self)
+        dialog.accepted.connect(lambda: self._network_chosen(dialog))
+        dialog.finished.connect(lambda _code: self._network_closed(dialog))
+        self.network_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _network_chosen(self, dialog) -> None:
+        self.draft.apply(dialog.values())
+        self.proxy_password = dialog.password()
+        self._show_network()
+
+    def _network_closed(self, dialog) -> None:
+        if self.network_dialog is dialog:
+            self.network_dialog = None
+        dialog.deleteLater()
+        self.region_page.network_button.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _show_network(self) -> None:
+        from wizard.ui.network_dialog import network_summary
+
+        self.region_page.network_summary.setText(network_summary(self.draft.connection.network))
+
+    # ---- the keychain -------------------------------------------------------------------------------------------
+    def set_keychain_problem(self, text: str) -> None:
+        """Say on the first page and the summary page that the keychain can't be used now ("" clears the notice)."""
+        self.method_page.set_keychain_notice(text)
+        self.summary_page.set_keychain_notice(text)
+
+    def offer_retry(self, text: str) -> None:
+        """Saving failed: the wizard is shown again on its summary page with everything typed, the reason, and Finish
+        renamed Retry."""
+        self.summary_page.set_save_problem(text)
+        self.setButtonText(QWizard.WizardButton.FinishButton, self.tr("&Retry"))
 
     def test_options(self) -> dict:
         """`wizard.core.credentials.plan_test`'s options for the test page: where the EC2 checks look and where a
