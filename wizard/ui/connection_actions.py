@@ -19,6 +19,7 @@ from wizard.core.connection import Secrets
 from wizard.core.profiles import record_test
 from wizard.ui.engine_options import engine_options
 from wizard.ui.manager_context import FAILED, ManagerContext, ProfileAction
+from wizard.ui.translator import translate
 
 
 # --- the test's inputs: the one place the manager decides how a saved profile is tested ------------------------
@@ -80,8 +81,8 @@ class TestAction(ProfileAction):
 
     async def on(self, profile) -> None:
         ctx = self.ctx
-        with ctx.busy(f"Testing {profile.name}…"):
-            inputs = await ctx.work("Reading the secrets…", "Could not read the profile's secrets",
+        with ctx.busy(translate("connection_actions", 'Testing {name}…').format(name=profile.name)):
+            inputs = await ctx.work(translate("connection_actions", "Reading the secrets…"), translate("connection_actions", "Could not read the profile's secrets"),
                                     test_inputs, ctx.store, ctx.secret_store, profile)
             if inputs is FAILED:
                 return
@@ -94,7 +95,7 @@ class TestAction(ProfileAction):
                 ctx.status(f"{profile.name}: {view.status.text()}")
                 return
             ctx.reports[profile.id] = report.to_text()
-            await ctx.work("Recording the result…", "Could not record the test result", record, ctx.store, profile,
+            await ctx.work(translate("connection_actions", "Recording the result…"), translate("connection_actions", "Could not record the test result"), record, ctx.store, profile,
                            report)
         ctx.status(test_outcome(profile.name, report))
         await ctx.reload(profile.id)
@@ -103,11 +104,11 @@ class TestAction(ProfileAction):
 def test_outcome(name: str, report) -> str:
     """The status bar after a test: 'NAME: ✓ the connection works.' or 'NAME: ✗ wrong-secret-key: summary'."""
     if report.ok:
-        return f"{name}: ✓ the connection works (tested just now)."
+        return translate("connection_actions", '{name}: ✓ the connection works (tested just now).').format(name=name)
     failure = report.failure
     diagnosis = failure.diagnosis if failure is not None else None
     if diagnosis is None:
-        return f"{name}: ✗ the test failed."
+        return translate("connection_actions", '{name}: ✗ the test failed.').format(name=name)
     return f"{name}: ✗ {diagnosis.code}: {diagnosis.summary}"
 
 
@@ -152,12 +153,12 @@ class WizardAction:
         profile = ctx.selected()
         if profile is None:
             return
-        secrets = await ctx.work(f"Reading {profile.name} from the keychain…", "Could not read the profile's secrets",
+        secrets = await ctx.work(translate("connection_actions", 'Reading {name} from the keychain…').format(name=profile.name), translate("connection_actions", "Could not read the profile's secrets"),
                                  load_secrets, ctx.secret_store, profile)
         if secrets is FAILED:
             return
         wizard = await self._make_wizard(connection=profile.connection, secrets=secrets, name=profile.name)
-        wizard.setWindowTitle(f"Edit connection — {profile.name}")
+        wizard.setWindowTitle(translate("connection_actions", 'Edit connection — {name}').format(name=profile.name))
         if await ctx.await_dialog(wizard) == QDialog.DialogCode.Accepted:
             await self._save(wizard, profile, practice=profile.practice)
         wizard.deleteLater()
@@ -167,7 +168,7 @@ class WizardAction:
         name, conn, secrets, report, untested = wizard_result(wizard)
         name = name or (profile.name if profile else "")
         saved = await ctx.work(
-            f"Saving {name}…", "Could not save the connection", profile_service.save_edit, ctx.store,
+            translate("connection_actions", 'Saving {name}…').format(name=name), translate("connection_actions", "Could not save the connection"), profile_service.save_edit, ctx.store,
             ctx.secret_store, profile, name, conn, secrets, report=report, untested=untested, practice=practice,
             saves=True,
         )
@@ -175,7 +176,7 @@ class WizardAction:
             return
         if report is not None:
             ctx.reports[saved.id] = report.to_text()
-        ctx.status(f"Saved {saved.name}.")
+        ctx.status(translate("connection_actions", 'Saved {name}.').format(name=saved.name))
         await ctx.reload(saved.id)
 
     async def _make_wizard(self, *, practice: bool = False, connection=None, secrets=None, name: str = ""):
@@ -217,7 +218,7 @@ def supply_source_credentials(ctx: ManagerContext, wizard) -> None:
             cache[name] = await asyncio.get_running_loop().run_in_executor(
                 None, source_credentials, ctx.store, ctx.secret_store, name)
         except Exception as exc:  # the wizard's test then reports the missing credentials itself
-            ctx.status(f"Could not read the keys of {name}: {type(exc).__name__}")
+            ctx.status(translate("connection_actions", 'Could not read the keys of {name}: {__name__}').format(name=name, __name__=type(exc).__name__))
             return
         page = wizard.test_page
         if page is not None and wizard.currentPage() is page and wizard.connection().source == f"profile:{name}":

@@ -61,5 +61,6 @@ def _system_language() -> str:
     return QLocale.system().name()
 
 
-def tr(context: str, text: str) -> str:
+def translate(context: str, text: str) -> str:
+    """Our words through Qt's translators (pyside6-lupdate finds the calls by this name)."""
     return QCoreApplication.translate(context, text)
