@@ -90,7 +90,7 @@ class ConnectionTestView(QWidget):
         self.cancel_button = QPushButton(translate("test_view", "&Cancel test"))
         self.copy_button = QPushButton(translate("test_view", "C&opy report"))
         self.copy_button.setToolTip(translate("test_view", "Copy the test report as plain text; secrets are left out."))
-        self.policies_button = QPushButton(translate("test_view", "Show the &policies"))
+        self.policies_button = QPushButton(translate("test_view", "Show the po&licies"))
         self.policies_button.setToolTip(translate("test_view", "The IAM policies this connection needs, ready to copy or save."))
         self.test_again_button.clicked.connect(self.test_again)
         self.cancel_button.clicked.connect(self.cancel)

@@ -1619,7 +1619,7 @@ Danach: {narrow_probe}.</translation>
       <translation>Jeder Schritt des Verbindungstests mit seinem Status; unter einem fehlgeschlagenen Schritt seine Diagnose.</translation>
     </message>
     <message>
-      <source>Show the &amp;policies</source>
+      <source>Show the po&amp;licies</source>
       <translation>&amp;Richtlinien anzeigen</translation>
     </message>
     <message>
