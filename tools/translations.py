@@ -47,8 +47,31 @@ def data_texts() -> list[tuple[str, str]]:
         texts += [("methods", t) for t in (m.title, m.best_for, m.limitations, m.recommended_for, m.credentials_intro)]
     for s in services.SERVICES.values():
         texts += [("services", t) for t in (s.title, s.description, s.default_probe, s.narrow_probe) if t]
-    texts += [("diagnoses", t) for t in getattr(diagnoses, "display_texts", lambda: ())()]
+    texts += [("diagnoses", t) for t in diagnosis_texts(diagnoses)]
+    texts += [("describe", t) for t in _calls(ROOT / "wizard" / "core" / "describe.py", "_L")]  # the rows' labels
     return texts
+
+
+def diagnosis_texts(diagnoses) -> list[str]:
+    """The fixed texts of the diagnoses (summary, causes, remedy of each code, and the module's other sentences).
+    A summary or cause made with a value in it (a clock's minutes) stays English."""
+    texts: list[str] = []
+    for summary, causes, remedy in diagnoses._TEXT.values():
+        texts += [summary, *causes, remedy]
+    for name, value in vars(diagnoses).items():
+        if name.isupper() or name.startswith("_") and name[1:].isupper():
+            if isinstance(value, str) and " " in value and value[:1].isupper():
+                texts.append(value)
+    return [t for t in texts if t]
+
+
+def _calls(path: Path, name: str) -> list[str]:
+    """The literal arguments of every `name("...")` call in a file."""
+    import ast
+
+    return [node.args[0].value for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+            if isinstance(node, ast.Call) and getattr(node.func, "id", "") == name and node.args
+            and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)]
 
 
 def code_texts() -> list[tuple[str, str]]:

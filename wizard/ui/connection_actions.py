@@ -109,7 +109,7 @@ def test_outcome(name: str, report) -> str:
     diagnosis = failure.diagnosis if failure is not None else None
     if diagnosis is None:
         return translate("connection_actions", '{name}: ✗ the test failed.').format(name=name)
-    return f"{name}: ✗ {diagnosis.code}: {diagnosis.summary}"
+    return f"{name}: ✗ {diagnosis.code}: {translate('diagnoses', diagnosis.summary)}"
 
 
 # --- the wizard -----------------------------------------------------------------------------------------------------

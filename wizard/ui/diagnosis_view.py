@@ -54,12 +54,12 @@ class DiagnosisView(QFrame):
 
     def show_diagnosis(self, diagnosis) -> None:
         self.code = diagnosis.code
-        self.summary.setText(diagnosis.summary)
-        causes = tuple(diagnosis.causes or ())
+        self.summary.setText(translate("diagnoses", diagnosis.summary))
+        causes = tuple(translate("diagnoses", cause) for cause in diagnosis.causes or ())
         self.causes.setText("\n".join(f"• {cause}" for cause in causes))
         self.causes_heading.setVisible(bool(causes))
         self.causes.setVisible(bool(causes))
-        self.remedy.setText(diagnosis.remedy or "")
+        self.remedy.setText(translate("diagnoses", diagnosis.remedy or ""))
         self.remedy_heading.setVisible(bool(diagnosis.remedy))
         self.remedy.setVisible(bool(diagnosis.remedy))
         refused = getattr(diagnosis, "refused_action", "")

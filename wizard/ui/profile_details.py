@@ -108,6 +108,7 @@ class ProfileDetails(QTabWidget):
             self.form.addRow(QLabel(translate("profile_details", "Select a profile to see its settings.")))
             return
         for label, value in describe(self._profile, self._backend, now):
+            label = translate("describe", label)
             field = QLabel(value)
             field.setWordWrap(True)
             field.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

@@ -94,10 +94,10 @@ class SummaryPage(QWizardPage):
             rows.append((translate("summary_page", "Test"), tested))
         for title, value in rows:
             label = plain_label(value, selectable=True)
-            if title in (translate("summary_page", "Access key ID"), translate("summary_page", "IAM role ARN"), translate("summary_page", "IAM role"), translate("summary_page", "External ID"), translate("summary_page", "Model ID"), translate("summary_page", "S3 bucket")):
+            if title in ("Access key ID", "IAM role ARN", "IAM role", "External ID", "Model ID", "S3 bucket"):
                 label.setFont(fixed_font())
             self.value_labels[title] = label
-            self.details.addRow(QLabel(f"{title}:"), label)
+            self.details.addRow(QLabel(f"{translate('describe', title)}:"), label)
 
     def default_name(self, conn: Connection) -> str:
         base = f"{conn.service}-{conn.region}"

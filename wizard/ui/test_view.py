@@ -190,7 +190,8 @@ class ConnectionTestView(QWidget):
             return translate("test_view", "✓ The connection works: every step passed.")
         failure = report.failure
         if failure is not None and failure.diagnosis is not None:
-            return translate("test_view", '✗ The test found a problem: {summary}').format(summary=failure.diagnosis.summary)
+            return translate("test_view", '✗ The test found a problem: {summary}').format(
+                summary=translate("diagnoses", failure.diagnosis.summary))
         return translate("test_view", "✗ The test found a problem.")
 
     # --- actions -------------------------------------------------------------------------------------------------

@@ -222,6 +222,540 @@ aws sts get-caller-identity --profile {aws_name}</translation>
     </message>
   </context>
   <context>
+    <name>describe</name>
+    <message>
+      <source>Access key ID</source>
+      <translation>Zugriffsschlüssel-ID</translation>
+    </message>
+    <message>
+      <source>Assume the role as</source>
+      <translation>Rolle übernehmen als</translation>
+    </message>
+    <message>
+      <source>CA bundle</source>
+      <translation>CA-Zertifikatsdatei</translation>
+    </message>
+    <message>
+      <source>Endpoint URL</source>
+      <translation>Endpunkt-URL</translation>
+    </message>
+    <message>
+      <source>External ID</source>
+      <translation>Externe ID</translation>
+    </message>
+    <message>
+      <source>IAM role</source>
+      <translation>IAM-Rolle</translation>
+    </message>
+    <message>
+      <source>IAM role ARN</source>
+      <translation>ARN der IAM-Rolle</translation>
+    </message>
+    <message>
+      <source>Invoke the model</source>
+      <translation>Modell aufrufen</translation>
+    </message>
+    <message>
+      <source>Method</source>
+      <translation>Methode</translation>
+    </message>
+    <message>
+      <source>Model ID</source>
+      <translation>Modell-ID</translation>
+    </message>
+    <message>
+      <source>Name</source>
+      <translation>Name</translation>
+    </message>
+    <message>
+      <source>Proxy</source>
+      <translation>Proxy</translation>
+    </message>
+    <message>
+      <source>Region</source>
+      <translation>Region</translation>
+    </message>
+    <message>
+      <source>S3 bucket</source>
+      <translation>S3-Bucket</translation>
+    </message>
+    <message>
+      <source>Secret access key</source>
+      <translation>Geheimer Zugriffsschlüssel</translation>
+    </message>
+    <message>
+      <source>Service</source>
+      <translation>Dienst</translation>
+    </message>
+    <message>
+      <source>Session</source>
+      <translation>Sitzung</translation>
+    </message>
+    <message>
+      <source>Session token</source>
+      <translation>Sitzungstoken</translation>
+    </message>
+    <message>
+      <source>Status</source>
+      <translation>Status</translation>
+    </message>
+    <message>
+      <source>Stored</source>
+      <translation>Gespeichert</translation>
+    </message>
+  </context>
+  <context>
+    <name>diagnoses</name>
+    <message>
+      <source>A company proxy or firewall inspects HTTPS with its own certificate authority, which this computer's trust store does not contain.</source>
+      <translation>Ein Firmen-Proxy oder eine Firewall prüft HTTPS mit einer eigenen Zertifizierungsstelle, die der Zertifikatsspeicher dieses Computers nicht enthält.</translation>
+    </message>
+    <message>
+      <source>A field is empty, has the wrong format, or names something that does not exist.</source>
+      <translation>Ein Feld ist leer, hat das falsche Format oder nennt etwas, das es nicht gibt.</translation>
+    </message>
+    <message>
+      <source>A firewall silently drops the traffic.</source>
+      <translation>Eine Firewall verwirft den Verkehr stillschweigend.</translation>
+    </message>
+    <message>
+      <source>A permissions boundary, service control policy or resource policy (e.g. a bucket policy) denies it.</source>
+      <translation>Eine Berechtigungsgrenze, eine Service-Control-Policy oder eine Ressourcenrichtlinie (z. B. eine Bucket-Richtlinie) verbietet es.</translation>
+    </message>
+    <message>
+      <source>A proxy is required on this network but not set, or the network is very slow.</source>
+      <translation>In diesem Netz ist ein Proxy nötig, aber nicht eingestellt, oder das Netz ist sehr langsam.</translation>
+    </message>
+    <message>
+      <source>A session token was given for a long-term AKIA… key</source>
+      <translation>Zu einem langfristigen AKIA…-Schlüssel wurde ein Sitzungstoken angegeben</translation>
+    </message>
+    <message>
+      <source>A temporary problem on AWS's side, or a service outage in this region.</source>
+      <translation>Ein vorübergehendes Problem bei AWS oder ein Dienstausfall in dieser Region.</translation>
+    </message>
+    <message>
+      <source>A value entered for this connection was refused</source>
+      <translation>Ein für diese Verbindung eingegebener Wert wurde abgelehnt</translation>
+    </message>
+    <message>
+      <source>AWS accepts requests only when the computer's clock is within 5 minutes of AWS's time.</source>
+      <translation>AWS nimmt Anfragen nur an, wenn die Uhr des Computers höchstens 5 Minuten von der AWS-Zeit abweicht.</translation>
+    </message>
+    <message>
+      <source>AWS could not find this MFA device for the user signing in</source>
+      <translation>AWS hat dieses MFA-Gerät für den anmeldenden Benutzer nicht gefunden</translation>
+    </message>
+    <message>
+      <source>AWS does not know this access key ID</source>
+      <translation>AWS kennt diese Zugriffsschlüssel-ID nicht</translation>
+    </message>
+    <message>
+      <source>AWS is throttling requests from this account</source>
+      <translation>AWS drosselt Anfragen von diesem Konto</translation>
+    </message>
+    <message>
+      <source>AWS only counts MFA when the call carries the device and a current code (GetSessionToken or AssumeRole with SerialNumber and TokenCode).</source>
+      <translation>AWS wertet MFA nur, wenn der Aufruf das Gerät und einen aktuellen Code mitbringt (GetSessionToken oder AssumeRole mit SerialNumber und TokenCode).</translation>
+    </message>
+    <message>
+      <source>AWS refused the MFA code</source>
+      <translation>AWS hat den MFA-Code abgelehnt</translation>
+    </message>
+    <message>
+      <source>AWS refused to let this identity assume the role</source>
+      <translation>AWS erlaubt dieser Identität nicht, die Rolle zu übernehmen</translation>
+    </message>
+    <message>
+      <source>AWS refused, and this profile has no MFA device: the policy probably requires MFA</source>
+      <translation>AWS hat abgelehnt, und dieses Profil hat kein MFA-Gerät: Die Richtlinie verlangt wahrscheinlich MFA</translation>
+    </message>
+    <message>
+      <source>Access keys starting with ASIA are temporary and only work together with their session token.</source>
+      <translation>Zugriffsschlüssel, die mit ASIA beginnen, sind temporär und funktionieren nur zusammen mit ihrem Sitzungstoken.</translation>
+    </message>
+    <message>
+      <source>Access to the model has not been enabled in the Bedrock console for this account and region.</source>
+      <translation>Der Zugriff auf das Modell wurde in der Bedrock-Konsole für dieses Konto und diese Region nicht freigeschaltet.</translation>
+    </message>
+    <message>
+      <source>Add your MFA device to this profile: in the IAM console open your user → Security credentials → Multi-factor authentication (MFA), copy the device's identifier (arn:aws:iam::ACCOUNT:mfa/NAME), paste it in the profile's MFA device field, and test again with the six-digit code your authenticator shows. If you have no device yet, assign a virtual authenticator app there first (FIDO security keys can't be used for STS calls).</source>
+      <translation>Fügen Sie diesem Profil Ihr MFA-Gerät hinzu: Öffnen Sie in der IAM-Konsole Ihren Benutzer → Sicherheitsanmeldeinformationen → Multi-Faktor-Authentifizierung (MFA), kopieren Sie die Kennung des Geräts (arn:aws:iam::ACCOUNT:mfa/NAME), fügen Sie sie in das Feld „MFA-Gerät“ des Profils ein und testen Sie erneut mit dem sechsstelligen Code Ihres Authenticators. Haben Sie noch kein Gerät, weisen Sie dort zuerst eine virtuelle Authenticator-App zu (FIDO-Sicherheitsschlüssel sind für STS-Aufrufe nicht nutzbar).</translation>
+    </message>
+    <message>
+      <source>An error the wizard does not recognise; the AWS error below says more.</source>
+      <translation>Ein Fehler, den der Assistent nicht kennt; der AWS-Fehler unten sagt mehr.</translation>
+    </message>
+    <message>
+      <source>An unexpected error occurred</source>
+      <translation>Ein unerwarteter Fehler ist aufgetreten</translation>
+    </message>
+    <message>
+      <source>Ask the network team for the company CA certificate (PEM) and set it as the CA bundle in the network settings, then log in again. The login itself is not the problem.</source>
+      <translation>Bitten Sie das Netzwerkteam um das CA-Zertifikat der Firma (PEM), tragen Sie es in den Netzwerkeinstellungen als CA-Zertifikatsdatei ein und melden Sie sich erneut an. Die Anmeldung selbst ist nicht das Problem.</translation>
+    </message>
+    <message>
+      <source>Ask the network team for the company CA certificate (PEM) and set it as the CA bundle in the network settings, then test again.</source>
+      <translation>Bitten Sie das Netzwerkteam um das CA-Zertifikat der Firma (PEM), tragen Sie es in den Netzwerkeinstellungen als CA-Zertifikatsdatei ein und testen Sie erneut.</translation>
+    </message>
+    <message>
+      <source>Ask the role's owner to check its trust policy (the test's "Show the policies" button, or `aws-connection-wizard policy NAME --trust`, gives the exact trust policy to install), check that the caller's policy allows sts:AssumeRole on the role ARN, and check that the External ID is exactly the one in the trust policy.</source>
+      <translation>Bitten Sie den Besitzer der Rolle, ihre Vertrauensrichtlinie zu prüfen (die Schaltfläche „Richtlinien anzeigen“ des Tests oder `aws-connection-wizard policy NAME --trust` liefert die genaue Vertrauensrichtlinie), prüfen Sie, ob die Richtlinie des Aufrufers sts:AssumeRole auf den Rollen-ARN erlaubt, und ob die Externe ID genau der in der Vertrauensrichtlinie entspricht.</translation>
+    </message>
+    <message>
+      <source>Attach a policy allowing the refused action to the user or role (the test's "Show the policies" button gives one), or use a narrower probe (e.g. a named bucket) that matches the permissions you were given.</source>
+      <translation>Hängen Sie dem Benutzer oder der Rolle eine Richtlinie an, die die abgelehnte Aktion erlaubt (die Schaltfläche „Richtlinien anzeigen“ des Tests liefert eine), oder nutzen Sie einen engeren Test (z. B. einen benannten Bucket), der zu Ihren Berechtigungen passt.</translation>
+    </message>
+    <message>
+      <source>Check DNS settings and the endpoint URL; on networks that require a proxy, set the HTTPS proxy.</source>
+      <translation>Prüfen Sie die DNS-Einstellungen und die Endpunkt-URL; in Netzen, die einen Proxy verlangen, stellen Sie den HTTPS-Proxy ein.</translation>
+    </message>
+    <message>
+      <source>Check firewall and proxy settings; raise the timeouts in the network settings only for slow links.</source>
+      <translation>Prüfen Sie Firewall- und Proxy-Einstellungen; erhöhen Sie die Timeouts in den Netzwerkeinstellungen nur bei langsamen Leitungen.</translation>
+    </message>
+    <message>
+      <source>Check the network connection and firewall rules for HTTPS (port 443), and the endpoint URL override if one is set. If an HTTPS proxy is required here, set it in the network settings.</source>
+      <translation>Prüfen Sie die Netzwerkverbindung und die Firewall-Regeln für HTTPS (Port 443) sowie eine eventuell gesetzte abweichende Endpunkt-URL. Ist hier ein HTTPS-Proxy nötig, stellen Sie ihn in den Netzwerkeinstellungen ein.</translation>
+    </message>
+    <message>
+      <source>Check the proxy URL in the network settings (e.g. http://proxy.example.com:3128) with the network team.</source>
+      <translation>Prüfen Sie die Proxy-URL in den Netzwerkeinstellungen (z. B. http://proxy.example.com:3128) mit dem Netzwerkteam.</translation>
+    </message>
+    <message>
+      <source>Clear the session token field, or enter the temporary ASIA… access key that goes with the token.</source>
+      <translation>Leeren Sie das Feld „Sitzungstoken“ oder geben Sie den temporären ASIA…-Zugriffsschlüssel ein, der zum Token gehört.</translation>
+    </message>
+    <message>
+      <source>Copy the access key ID again from the IAM console (Users → Security credentials) or create a new access key; make sure the region belongs to the key's partition.</source>
+      <translation>Kopieren Sie die Zugriffsschlüssel-ID erneut aus der IAM-Konsole (Benutzer → Sicherheitsanmeldeinformationen) oder erstellen Sie einen neuen Zugriffsschlüssel; achten Sie darauf, dass die Region zur Partition des Schlüssels gehört.</translation>
+    </message>
+    <message>
+      <source>Copy the identifier of the MFA device assigned to this user from the IAM console (your user → Security credentials → Multi-factor authentication) into the profile's MFA device field, and test again with a new code.</source>
+      <translation>Kopieren Sie die Kennung des MFA-Geräts dieses Benutzers aus der IAM-Konsole (Ihr Benutzer → Sicherheitsanmeldeinformationen → Multi-Faktor-Authentifizierung) in das Feld „MFA-Gerät“ des Profils und testen Sie erneut mit einem neuen Code.</translation>
+    </message>
+    <message>
+      <source>Copy the start URL (the "AWS access portal URL") and the region from the IAM Identity Center settings, or ask the administrator for them.</source>
+      <translation>Kopieren Sie die Start-URL („URL des AWS-Zugriffsportals“) und die Region aus den Einstellungen von IAM Identity Center oder fragen Sie den Administrator danach.</translation>
+    </message>
+    <message>
+      <source>Correct the system clock (enable automatic time synchronisation, e.g. `timedatectl set-ntp true` or the Windows/macOS date settings) and test again. The keys are probably fine.</source>
+      <translation>Stellen Sie die Systemuhr richtig (automatische Zeitsynchronisation einschalten, z. B. `timedatectl set-ntp true` oder die Datumseinstellungen von Windows/macOS) und testen Sie erneut. Die Schlüssel sind wahrscheinlich in Ordnung.</translation>
+    </message>
+    <message>
+      <source>Could not connect through the HTTPS proxy</source>
+      <translation>Keine Verbindung über den HTTPS-Proxy möglich</translation>
+    </message>
+    <message>
+      <source>Could not connect to the AWS endpoint</source>
+      <translation>Keine Verbindung zum AWS-Endpunkt möglich</translation>
+    </message>
+    <message>
+      <source>Enable model access in the Amazon Bedrock console (Model access) for this region, or check the model id.</source>
+      <translation>Schalten Sie den Modellzugriff in der Amazon-Bedrock-Konsole (Modellzugriff) für diese Region frei oder prüfen Sie die Modell-ID.</translation>
+    </message>
+    <message>
+      <source>Enable the region in the AWS console (Account → AWS Regions) or choose another region.</source>
+      <translation>Aktivieren Sie die Region in der AWS-Konsole (Konto → AWS-Regionen) oder wählen Sie eine andere Region.</translation>
+    </message>
+    <message>
+      <source>Get new temporary credentials (access key ID, secret access key and session token together) from the issuer (AWS SSO portal, `aws sts get-session-token`, your identity provider) and enter all three again.</source>
+      <translation>Holen Sie neue temporäre Anmeldedaten (Zugriffsschlüssel-ID, geheimen Zugriffsschlüssel und Sitzungstoken zusammen) beim Aussteller (AWS-SSO-Portal, `aws sts get-session-token`, Ihr Identitätsanbieter) und geben Sie alle drei erneut ein.</translation>
+    </message>
+    <message>
+      <source>Go back, correct the field named in the AWS error, and test again.</source>
+      <translation>Gehen Sie zurück, korrigieren Sie das im AWS-Fehler genannte Feld und testen Sie erneut.</translation>
+    </message>
+    <message>
+      <source>IAM Identity Center does not give this user that role in that account</source>
+      <translation>IAM Identity Center gibt diesem Benutzer diese Rolle in diesem Konto nicht</translation>
+    </message>
+    <message>
+      <source>IAM Identity Center does not know this start URL in this region</source>
+      <translation>IAM Identity Center kennt diese Start-URL in dieser Region nicht</translation>
+    </message>
+    <message>
+      <source>Log in again (Login in the wizard, or `login NAME` on the command line); then test again.</source>
+      <translation>Melden Sie sich erneut an („Anmelden“ im Assistenten oder `login NAME` auf der Kommandozeile) und testen Sie dann erneut.</translation>
+    </message>
+    <message>
+      <source>Log in to IAM Identity Center again</source>
+      <translation>Erneut bei IAM Identity Center anmelden</translation>
+    </message>
+    <message>
+      <source>Long-term access keys (AKIA…) are used without a session token; a token belongs to temporary ASIA… keys.</source>
+      <translation>Langfristige Zugriffsschlüssel (AKIA…) werden ohne Sitzungstoken verwendet; ein Token gehört zu temporären ASIA…-Schlüsseln.</translation>
+    </message>
+    <message>
+      <source>Many organisations deny IAM users everything until they sign in with MFA (a Deny on aws:MultiFactorAuthPresent in the user's or group's policy), and protect roles with aws:MultiFactorAuthPresent in their trust policy.</source>
+      <translation>Viele Organisationen verbieten IAM-Benutzern alles, bis sie sich mit MFA anmelden (ein Deny auf aws:MultiFactorAuthPresent in der Richtlinie des Benutzers oder der Gruppe), und schützen Rollen mit aws:MultiFactorAuthPresent in ihrer Vertrauensrichtlinie.</translation>
+    </message>
+    <message>
+      <source>No Secret Service (e.g. GNOME Keyring, KWallet) is running in this session.</source>
+      <translation>In dieser Sitzung läuft kein Secret Service (z. B. GNOME Keyring, KWallet).</translation>
+    </message>
+    <message>
+      <source>No system keychain is available to store the secrets</source>
+      <translation>Kein Schlüsselbund des Systems verfügbar, um die Geheimnisse zu speichern</translation>
+    </message>
+    <message>
+      <source>Only a proxy may resolve outside names on this network.</source>
+      <translation>In diesem Netz darf nur ein Proxy externe Namen auflösen.</translation>
+    </message>
+    <message>
+      <source>Paste the secret access key shown when this access key was created. If it was lost, create a new access key in IAM and deactivate the old one.</source>
+      <translation>Fügen Sie den geheimen Zugriffsschlüssel ein, der beim Anlegen dieses Zugriffsschlüssels angezeigt wurde. Ist er verloren, erstellen Sie in IAM einen neuen Zugriffsschlüssel und deaktivieren Sie den alten.</translation>
+    </message>
+    <message>
+      <source>Paste the session token issued with these keys, or use a long-term AKIA… access key instead.</source>
+      <translation>Fügen Sie das mit diesen Schlüsseln ausgestellte Sitzungstoken ein oder verwenden Sie stattdessen einen langfristigen AKIA…-Zugriffsschlüssel.</translation>
+    </message>
+    <message>
+      <source>Pick an account and role from the lists the login shows, or ask the IAM Identity Center administrator to assign the permission set to you in that account.</source>
+      <translation>Wählen Sie ein Konto und eine Rolle aus den Listen der Anmeldung oder bitten Sie den Administrator von IAM Identity Center, Ihnen den Berechtigungssatz in diesem Konto zuzuweisen.</translation>
+    </message>
+    <message>
+      <source>Read the error below; copy the report (secrets are removed) when asking for help.</source>
+      <translation>Lesen Sie den Fehler unten; kopieren Sie den Bericht (ohne Geheimnisse), wenn Sie um Hilfe bitten.</translation>
+    </message>
+    <message>
+      <source>Regions launched after March 2019 must be enabled (opted in) per account before use.</source>
+      <translation>Regionen, die nach März 2019 eröffnet wurden, müssen vor der Nutzung pro Konto aktiviert werden (Opt-in).</translation>
+    </message>
+    <message>
+      <source>Signed in, but not allowed to use the service</source>
+      <translation>Angemeldet, aber nicht berechtigt, den Dienst zu nutzen</translation>
+    </message>
+    <message>
+      <source>Start or install the desktop keychain, then try again.</source>
+      <translation>Starten oder installieren Sie den Schlüsselbund des Desktops und versuchen Sie es erneut.</translation>
+    </message>
+    <message>
+      <source>Start the login again and approve it in the browser within a few minutes (with a device code: open the verification URL and enter the code shown).</source>
+      <translation>Starten Sie die Anmeldung erneut und bestätigen Sie sie innerhalb weniger Minuten im Browser (mit Gerätecode: Öffnen Sie die Bestätigungs-URL und geben Sie den angezeigten Code ein).</translation>
+    </message>
+    <message>
+      <source>Temporary ASIA… keys need their session token</source>
+      <translation>Temporäre ASIA…-Schlüssel brauchen ihr Sitzungstoken</translation>
+    </message>
+    <message>
+      <source>Temporary credentials (ASIA… keys) last from 15 minutes to 12 hours.</source>
+      <translation>Temporäre Anmeldedaten (ASIA…-Schlüssel) gelten 15 Minuten bis 12 Stunden.</translation>
+    </message>
+    <message>
+      <source>Test again in a few minutes; check the AWS Health Dashboard for the region.</source>
+      <translation>Testen Sie in einigen Minuten erneut; sehen Sie im AWS Health Dashboard nach der Region.</translation>
+    </message>
+    <message>
+      <source>The AWS endpoint did not answer in time</source>
+      <translation>Der AWS-Endpunkt hat nicht rechtzeitig geantwortet</translation>
+    </message>
+    <message>
+      <source>The AWS service had an internal error or is unavailable</source>
+      <translation>Der AWS-Dienst hatte einen internen Fehler oder ist nicht verfügbar</translation>
+    </message>
+    <message>
+      <source>The Bedrock model is not available to this account</source>
+      <translation>Das Bedrock-Modell ist für dieses Konto nicht verfügbar</translation>
+    </message>
+    <message>
+      <source>The DNS server is not reachable or does not know the name.</source>
+      <translation>Der DNS-Server ist nicht erreichbar oder kennt den Namen nicht.</translation>
+    </message>
+    <message>
+      <source>The External ID is wrong or missing: the role's trust policy requires sts:ExternalId to match.</source>
+      <translation>Die Externe ID ist falsch oder fehlt: Die Vertrauensrichtlinie der Rolle verlangt ein passendes sts:ExternalId.</translation>
+    </message>
+    <message>
+      <source>The IAM Identity Center login was not approved in time</source>
+      <translation>Die Anmeldung bei IAM Identity Center wurde nicht rechtzeitig bestätigt</translation>
+    </message>
+    <message>
+      <source>The IAM Identity Center session ended: its access token expired and could not be refreshed, it was revoked, or the user signed out.</source>
+      <translation>Die Sitzung bei IAM Identity Center ist beendet: Ihr Zugriffstoken ist abgelaufen und konnte nicht erneuert werden, es wurde widerrufen, oder der Benutzer hat sich abgemeldet.</translation>
+    </message>
+    <message>
+      <source>The MFA device identifier is mistyped, or it is a user's ARN (…:user/NAME) instead of the device's (…:mfa/NAME).</source>
+      <translation>Die Kennung des MFA-Geräts ist vertippt, oder es ist der ARN eines Benutzers (…:user/NAME) statt der des Geräts (…:mfa/NAME).</translation>
+    </message>
+    <message>
+      <source>The SSO region is not the region where the organisation's IAM Identity Center lives.</source>
+      <translation>Die SSO-Region ist nicht die Region, in der das IAM Identity Center der Organisation liegt.</translation>
+    </message>
+    <message>
+      <source>The access key ID was mistyped or pasted incompletely.</source>
+      <translation>Die Zugriffsschlüssel-ID wurde vertippt oder unvollständig eingefügt.</translation>
+    </message>
+    <message>
+      <source>The account ID or the role (permission set) name is mistyped, or the assignment was removed.</source>
+      <translation>Die Konto-ID oder der Name der Rolle (des Berechtigungssatzes) ist vertippt, oder die Zuweisung wurde entfernt.</translation>
+    </message>
+    <message>
+      <source>The authenticator's clock is off, or the code came from another account's entry in the app.</source>
+      <translation>Die Uhr des Authenticators geht falsch, oder der Code stammt vom Eintrag eines anderen Kontos in der App.</translation>
+    </message>
+    <message>
+      <source>The browser page or the device code was not confirmed before the code expired.</source>
+      <translation>Die Browserseite oder der Gerätecode wurde nicht bestätigt, bevor der Code ablief.</translation>
+    </message>
+    <message>
+      <source>The caller's IAM policy does not allow sts:AssumeRole on this role.</source>
+      <translation>Die IAM-Richtlinie des Aufrufers erlaubt sts:AssumeRole auf diese Rolle nicht.</translation>
+    </message>
+    <message>
+      <source>The code was already used: AWS accepts each code once, so it can't be reused within its 30-second window (e.g. for a second test or a second profile right after the first).</source>
+      <translation>Der Code wurde schon verwendet: AWS nimmt jeden Code nur einmal an, er lässt sich also innerhalb seines 30-Sekunden-Fensters nicht erneut nutzen (z. B. für einen zweiten Test oder ein zweites Profil direkt nach dem ersten).</translation>
+    </message>
+    <message>
+      <source>The code was mistyped, or it had already changed (a code is valid for its 30-second window).</source>
+      <translation>Der Code wurde vertippt oder hatte bereits gewechselt (ein Code gilt für sein 30-Sekunden-Fenster).</translation>
+    </message>
+    <message>
+      <source>The device belongs to another user or another account than the access key.</source>
+      <translation>Das Gerät gehört zu einem anderen Benutzer oder Konto als der Zugriffsschlüssel.</translation>
+    </message>
+    <message>
+      <source>The device was removed or replaced in IAM.</source>
+      <translation>Das Gerät wurde in IAM entfernt oder ersetzt.</translation>
+    </message>
+    <message>
+      <source>The endpoint URL override or the region contains a typo.</source>
+      <translation>Die abweichende Endpunkt-URL oder die Region enthält einen Tippfehler.</translation>
+    </message>
+    <message>
+      <source>The endpoint URL override points to a host or port where nothing listens.</source>
+      <translation>Die abweichende Endpunkt-URL zeigt auf einen Host oder Port, an dem nichts lauscht.</translation>
+    </message>
+    <message>
+      <source>The endpoint URL override points to a server whose certificate does not match its name.</source>
+      <translation>Die abweichende Endpunkt-URL zeigt auf einen Server, dessen Zertifikat nicht zu seinem Namen passt.</translation>
+    </message>
+    <message>
+      <source>The endpoint's host name could not be resolved</source>
+      <translation>Der Hostname des Endpunkts konnte nicht aufgelöst werden</translation>
+    </message>
+    <message>
+      <source>The identity is authenticated, but no IAM policy allows the action the test needs.</source>
+      <translation>Die Identität ist angemeldet, aber keine IAM-Richtlinie erlaubt die Aktion, die der Test braucht.</translation>
+    </message>
+    <message>
+      <source>The key belongs to another partition (e.g. a China or GovCloud key used against the standard regions).</source>
+      <translation>Der Schlüssel gehört zu einer anderen Partition (z. B. ein China- oder GovCloud-Schlüssel gegen die Standardregionen).</translation>
+    </message>
+    <message>
+      <source>The key was deleted or deactivated in IAM.</source>
+      <translation>Der Schlüssel wurde in IAM gelöscht oder deaktiviert.</translation>
+    </message>
+    <message>
+      <source>The keychain was not unlocked at login.</source>
+      <translation>Der Schlüsselbund wurde bei der Anmeldung nicht entsperrt.</translation>
+    </message>
+    <message>
+      <source>The login was denied in the browser, or never done on this computer.</source>
+      <translation>Die Anmeldung wurde im Browser abgelehnt oder auf diesem Computer nie durchgeführt.</translation>
+    </message>
+    <message>
+      <source>The model id is wrong or the model is not offered in this region.</source>
+      <translation>Die Modell-ID ist falsch, oder das Modell wird in dieser Region nicht angeboten.</translation>
+    </message>
+    <message>
+      <source>The proxy address or port is wrong, or the proxy is down.</source>
+      <translation>Adresse oder Port des Proxys sind falsch, oder der Proxy ist ausgefallen.</translation>
+    </message>
+    <message>
+      <source>The proxy refuses the connection (authentication or a rule blocking AWS).</source>
+      <translation>Der Proxy verweigert die Verbindung (Authentifizierung oder eine Regel, die AWS sperrt).</translation>
+    </message>
+    <message>
+      <source>The region is not enabled for this account</source>
+      <translation>Die Region ist für dieses Konto nicht aktiviert</translation>
+    </message>
+    <message>
+      <source>The role's trust policy does not trust the caller (its Principal names another user, role or account).</source>
+      <translation>Die Vertrauensrichtlinie der Rolle vertraut dem Aufrufer nicht (ihr Principal nennt einen anderen Benutzer, eine andere Rolle oder ein anderes Konto).</translation>
+    </message>
+    <message>
+      <source>The role's trust policy may require MFA (aws:MultiFactorAuthPresent): add your MFA device to this profile and test again with a code.</source>
+      <translation>Die Vertrauensrichtlinie der Rolle verlangt möglicherweise MFA (aws:MultiFactorAuthPresent): Fügen Sie diesem Profil Ihr MFA-Gerät hinzu und testen Sie erneut mit einem Code.</translation>
+    </message>
+    <message>
+      <source>The secret access key does not match the access key ID</source>
+      <translation>Der geheime Zugriffsschlüssel passt nicht zur Zugriffsschlüssel-ID</translation>
+    </message>
+    <message>
+      <source>The secret access key was mistyped or pasted incompletely (it is 40 characters).</source>
+      <translation>Der geheime Zugriffsschlüssel wurde vertippt oder unvollständig eingefügt (er hat 40 Zeichen).</translation>
+    </message>
+    <message>
+      <source>The secret belongs to a different access key.</source>
+      <translation>Das Geheimnis gehört zu einem anderen Zugriffsschlüssel.</translation>
+    </message>
+    <message>
+      <source>The secure connection (TLS) to the endpoint could not be verified</source>
+      <translation>Die sichere Verbindung (TLS) zum Endpunkt konnte nicht überprüft werden</translation>
+    </message>
+    <message>
+      <source>The secure connection to IAM Identity Center could not be verified: a corporate proxy or TLS inspection is probably replacing AWS's certificate</source>
+      <translation>Die sichere Verbindung zu IAM Identity Center konnte nicht überprüft werden: Wahrscheinlich ersetzt ein Firmen-Proxy oder eine TLS-Prüfung das Zertifikat von AWS</translation>
+    </message>
+    <message>
+      <source>The service is not offered in this region or partition.</source>
+      <translation>Der Dienst wird in dieser Region oder Partition nicht angeboten.</translation>
+    </message>
+    <message>
+      <source>The session token has expired or is no longer valid</source>
+      <translation>Das Sitzungstoken ist abgelaufen oder nicht mehr gültig</translation>
+    </message>
+    <message>
+      <source>The session token was pasted incompletely or belongs to other keys.</source>
+      <translation>Das Sitzungstoken wurde unvollständig eingefügt oder gehört zu anderen Schlüsseln.</translation>
+    </message>
+    <message>
+      <source>The start URL is mistyped (it looks like https://NAME.awsapps.com/start or a custom domain).</source>
+      <translation>Die Start-URL ist vertippt (sie sieht aus wie https://NAME.awsapps.com/start oder eine eigene Domain).</translation>
+    </message>
+    <message>
+      <source>The system clock, its time zone, or time synchronisation (NTP) is misconfigured.</source>
+      <translation>Die Systemuhr, ihre Zeitzone oder die Zeitsynchronisation (NTP) ist falsch eingestellt.</translation>
+    </message>
+    <message>
+      <source>The system keychain is locked</source>
+      <translation>Der Schlüsselbund des Systems ist gesperrt</translation>
+    </message>
+    <message>
+      <source>The user (or their group) is not assigned this permission set in this account.</source>
+      <translation>Dem Benutzer (oder seiner Gruppe) ist dieser Berechtigungssatz in diesem Konto nicht zugewiesen.</translation>
+    </message>
+    <message>
+      <source>There is no network route, or a firewall refuses the connection.</source>
+      <translation>Es gibt keine Netzwerkroute, oder eine Firewall verweigert die Verbindung.</translation>
+    </message>
+    <message>
+      <source>This computer's clock is wrong, so AWS refuses the signature</source>
+      <translation>Die Uhr dieses Computers geht falsch, daher lehnt AWS die Signatur ab</translation>
+    </message>
+    <message>
+      <source>This is a network trust problem, not a problem with the credentials.</source>
+      <translation>Das ist ein Vertrauensproblem im Netzwerk, kein Problem der Anmeldedaten.</translation>
+    </message>
+    <message>
+      <source>Too many requests were made in a short time by this or other programs using the account.</source>
+      <translation>Dieses oder andere Programme, die das Konto nutzen, haben in kurzer Zeit zu viele Anfragen gestellt.</translation>
+    </message>
+    <message>
+      <source>Unlock the keychain (it asks for your login password) and try again.</source>
+      <translation>Entsperren Sie den Schlüsselbund (er fragt nach Ihrem Anmeldepasswort) und versuchen Sie es erneut.</translation>
+    </message>
+    <message>
+      <source>Wait a minute and test again. The credentials are fine.</source>
+      <translation>Warten Sie eine Minute und testen Sie erneut. Die Anmeldedaten sind in Ordnung.</translation>
+    </message>
+    <message>
+      <source>Wait for your authenticator to show the next code, then enter that new code. If codes keep failing, check the device's clock and that you read the entry of this account's device.</source>
+      <translation>Warten Sie, bis Ihr Authenticator den nächsten Code zeigt, und geben Sie diesen neuen Code ein. Schlagen Codes weiter fehl, prüfen Sie die Uhr des Geräts und ob Sie den Eintrag des Geräts dieses Kontos ablesen.</translation>
+    </message>
+  </context>
+  <context>
     <name>diagnosis_view</name>
     <message>
       <source> · AWS error: {aws_error}</source>
@@ -288,6 +822,73 @@ aws sts get-caller-identity --profile {aws_name}</translation>
     <message>
       <source>Try practice mode</source>
       <translation>Übungsmodus ausprobieren</translation>
+    </message>
+  </context>
+  <context>
+    <name>engine</name>
+    <message>
+      <source>    Diagnosis: {code} — {summary}</source>
+      <translation>    Diagnose: {code} – {summary}</translation>
+    </message>
+    <message>
+      <source>    Error: {error}</source>
+      <translation>    Fehler: {error}</translation>
+    </message>
+    <message>
+      <source>    Refused action: {action}</source>
+      <translation>    Abgelehnte Aktion: {action}</translation>
+    </message>
+    <message>
+      <source>    What to do: {remedy}</source>
+      <translation>    Was zu tun ist: {remedy}</translation>
+    </message>
+    <message>
+      <source>Assume the role with External ID — AssumeRole</source>
+      <translation>Rolle mit Externer ID übernehmen – AssumeRole</translation>
+    </message>
+    <message>
+      <source>Assume the role — AssumeRole</source>
+      <translation>Rolle übernehmen – AssumeRole</translation>
+    </message>
+    <message>
+      <source>Assumed role identity: {arn}</source>
+      <translation>Identität der übernommenen Rolle: {arn}</translation>
+    </message>
+    <message>
+      <source>EC2 instance check (instance metadata)</source>
+      <translation>Prüfung der EC2-Instanz (Instanz-Metadaten)</translation>
+    </message>
+    <message>
+      <source>Identity of the access key — GetCallerIdentity</source>
+      <translation>Identität des Zugriffsschlüssels – GetCallerIdentity</translation>
+    </message>
+    <message>
+      <source>Identity of the assumed role — GetCallerIdentity</source>
+      <translation>Identität der übernommenen Rolle – GetCallerIdentity</translation>
+    </message>
+    <message>
+      <source>Identity of the source ({source}) — GetCallerIdentity</source>
+      <translation>Identität der Quelle ({source}) – GetCallerIdentity</translation>
+    </message>
+    <message>
+      <source>Identity: {arn}</source>
+      <translation>Identität: {arn}</translation>
+    </message>
+    <message>
+      <source>Result:   FAILED ({code})</source>
+      <translation>Ergebnis: FEHLGESCHLAGEN ({code})</translation>
+    </message>
+    <message>
+      <source>Result:   OK</source>
+      <translation>Ergebnis: OK</translation>
+    </message>
+    <message>
+      <source>Role credentials expire: {when}</source>
+      <translation>Anmeldedaten der Rolle laufen ab: {when}</translation>
+    </message>
+    <message>
+      <source>Tested:   {when}</source>
+      <translation>Getestet: {when}</translation>
     </message>
   </context>
   <context>
@@ -1283,6 +1884,257 @@ aws sts get-caller-identity --profile {aws_name}</translation>
     </message>
   </context>
   <context>
+    <name>profiles</name>
+    <message>
+      <source> (secrets in {0})</source>
+      <translation> (Geheimnisse in {0})</translation>
+    </message>
+    <message>
+      <source>--timeout must be positive</source>
+      <translation>--timeout muss positiv sein</translation>
+    </message>
+    <message>
+      <source>A profile that cross-account profiles assume their role with (their source is profile:NAME) is kept, and the command exits 2 naming them, unless --force is given.</source>
+      <translation>Ein Profil, mit dem kontoübergreifende Profile ihre Rolle übernehmen (ihre Quelle ist profile:NAME), bleibt erhalten, und der Befehl endet mit 2 und nennt sie, außer mit --force.</translation>
+    </message>
+    <message>
+      <source>Backed up {path} to {backup}</source>
+      <translation>{path} gesichert als {backup}</translation>
+    </message>
+    <message>
+      <source>Delete a profile and its keychain entries.</source>
+      <translation>Ein Profil und seine Schlüsselbund-Einträge löschen.</translation>
+    </message>
+    <message>
+      <source>Id</source>
+      <translation>ID</translation>
+    </message>
+    <message>
+      <source>Import profiles from the AWS shared config and credentials files.</source>
+      <translation>Profile aus den gemeinsamen AWS-Dateien config und credentials importieren.</translation>
+    </message>
+    <message>
+      <source>Its secrets stay in the keychain under the profile's id; cross-account profiles whose source is profile:OLD are repointed to profile:NEW.</source>
+      <translation>Seine Geheimnisse bleiben unter der ID des Profils im Schlüsselbund; kontoübergreifende Profile mit der Quelle profile:ALT werden auf profile:NEU umgestellt.</translation>
+    </message>
+    <message>
+      <source>Last test</source>
+      <translation>Letzter Test</translation>
+    </message>
+    <message>
+      <source>List the saved profiles (never a secret).</source>
+      <translation>Die gespeicherten Profile auflisten (nie ein Geheimnis).</translation>
+    </message>
+    <message>
+      <source>No practice profiles now. </source>
+      <translation>Zurzeit keine Übungsprofile. </translation>
+    </message>
+    <message>
+      <source>No profiles found in {config} or {credentials}.</source>
+      <translation>Keine Profile in {config} oder {credentials} gefunden.</translation>
+    </message>
+    <message>
+      <source>No profiles yet. Create one with the wizard, or: aws-connection-wizard add NAME --method ...</source>
+      <translation>Noch keine Profile. Legen Sie eines mit dem Assistenten an oder mit: aws-connection-wizard add NAME --method ...</translation>
+    </message>
+    <message>
+      <source>Practice</source>
+      <translation>Übung</translation>
+    </message>
+    <message>
+      <source>Practice profiles exist only while the practice window is open (aws-connection-wizard --practice), in {home}; they are deleted when practice mode ends.</source>
+      <translation>Übungsprofile gibt es nur, solange das Übungsfenster offen ist (aws-connection-wizard --practice), in {home}; sie werden gelöscht, wenn der Übungsmodus endet.</translation>
+    </message>
+    <message>
+      <source>Print the profile's credentials as credential_process JSON (called by the AWS CLI and SDKs).</source>
+      <translation>Die Anmeldedaten des Profils als credential_process-JSON ausgeben (von der AWS CLI und den SDKs aufgerufen).</translation>
+    </message>
+    <message>
+      <source>Profile</source>
+      <translation>Profil</translation>
+    </message>
+    <message>
+      <source>Removed profile {name} and its keychain entries.</source>
+      <translation>Profil {name} und seine Schlüsselbund-Einträge entfernt.</translation>
+    </message>
+    <message>
+      <source>Rename a profile.</source>
+      <translation>Ein Profil umbenennen.</translation>
+    </message>
+    <message>
+      <source>Renamed profile {old} to {new} (its keychain entries and its cross-account users follow).</source>
+      <translation>Profil {old} in {new} umbenannt (seine Schlüsselbund-Einträge und seine kontoübergreifenden Nutzer folgen).</translation>
+    </message>
+    <message>
+      <source>Save a new profile (untested).</source>
+      <translation>Ein neues Profil speichern (ungetestet).</translation>
+    </message>
+    <message>
+      <source>Saved profile {name}, untested{where}. Test it with: aws-connection-wizard test {name}</source>
+      <translation>Profil {name} ungetestet gespeichert{where}. Testen mit: aws-connection-wizard test {name}</translation>
+    </message>
+    <message>
+      <source>Secrets are read from standard input, one per line (secret access key, then the optional session token), or prompted for without echo; never from arguments.</source>
+      <translation>Geheimnisse werden von der Standardeingabe gelesen, eines pro Zeile (geheimer Zugriffsschlüssel, dann das optionale Sitzungstoken), oder ohne Echo abgefragt; nie aus Argumenten.</translation>
+    </message>
+    <message>
+      <source>Show one profile's settings (never a secret).</source>
+      <translation>Die Einstellungen eines Profils anzeigen (nie ein Geheimnis).</translation>
+    </message>
+    <message>
+      <source>Test a saved profile (exit 0 ok, 1 failed).</source>
+      <translation>Ein gespeichertes Profil testen (Exit 0 in Ordnung, 1 fehlgeschlagen).</translation>
+    </message>
+    <message>
+      <source>The secret stays in the keychain. Nothing else in the file changes; a backup is written first.</source>
+      <translation>Das Geheimnis bleibt im Schlüsselbund. Sonst ändert sich nichts in der Datei; vorher wird eine Sicherung geschrieben.</translation>
+    </message>
+    <message>
+      <source>Time left</source>
+      <translation>Restzeit</translation>
+    </message>
+    <message>
+      <source>Use it with: aws sts get-caller-identity --profile {name}</source>
+      <translation>Verwenden mit: aws sts get-caller-identity --profile {name}</translation>
+    </message>
+    <message>
+      <source>Write the profile into the AWS config file for the AWS CLI and SDKs.</source>
+      <translation>Das Profil für die AWS CLI und die SDKs in die AWS-Konfigurationsdatei schreiben.</translation>
+    </message>
+    <message>
+      <source>Wrote [{sections}] into {path} as {kind}.</source>
+      <translation>[{sections}] nach {path} geschrieben als {kind}.</translation>
+    </message>
+    <message>
+      <source>a profile named {name!r} already exists</source>
+      <translation>ein Profil namens {name!r} gibt es bereits</translation>
+    </message>
+    <message>
+      <source>cannot read the AWS files: {exc}</source>
+      <translation>die AWS-Dateien sind nicht lesbar: {exc}</translation>
+    </message>
+    <message>
+      <source>config file (default: $AWS_CONFIG_FILE or ~/.aws/config)</source>
+      <translation>Konfigurationsdatei (Standard: $AWS_CONFIG_FILE oder ~/.aws/config)</translation>
+    </message>
+    <message>
+      <source>credential-process {name} called itself (its source resolves back to it)</source>
+      <translation>credential-process {name} hat sich selbst aufgerufen (seine Quelle führt auf es zurück)</translation>
+    </message>
+    <message>
+      <source>credentials file (default: $AWS_SHARED_CREDENTIALS_FILE or ~/.aws/credentials)</source>
+      <translation>Datei mit Anmeldedaten (Standard: $AWS_SHARED_CREDENTIALS_FILE oder ~/.aws/credentials)</translation>
+    </message>
+    <message>
+      <source>delete even when cross-account profiles use it as their source (they then fail to test until their source is changed)</source>
+      <translation>auch löschen, wenn kontoübergreifende Profile es als Quelle nutzen (deren Test schlägt dann fehl, bis ihre Quelle geändert ist)</translation>
+    </message>
+    <message>
+      <source>each section imported or skipped (and why) as JSON</source>
+      <translation>jeden importierten oder übersprungenen Abschnitt (und warum) als JSON</translation>
+    </message>
+    <message>
+      <source>give up after S seconds</source>
+      <translation>nach S Sekunden aufgeben</translation>
+    </message>
+    <message>
+      <source>imported  {name}  ({method}, untested)</source>
+      <translation>importiert     {name}  ({method}, ungetestet)</translation>
+    </message>
+    <message>
+      <source>keychain problem ({code}): {message}</source>
+      <translation>Problem mit dem Schlüsselbund ({code}): {message}</translation>
+    </message>
+    <message>
+      <source>machine-readable output</source>
+      <translation>maschinenlesbare Ausgabe</translation>
+    </message>
+    <message>
+      <source>no instance role credentials (not on EC2, or no role attached)</source>
+      <translation>keine Anmeldedaten einer Instanzrolle (nicht auf EC2 oder keine Rolle angehängt)</translation>
+    </message>
+    <message>
+      <source>no practice profile named {name!r}. {where}</source>
+      <translation>kein Übungsprofil namens {name!r}. {where}</translation>
+    </message>
+    <message>
+      <source>no profile named {name!r} (see: aws-connection-wizard list)</source>
+      <translation>kein Profil namens {name!r} (siehe: aws-connection-wizard list)</translation>
+    </message>
+    <message>
+      <source>no profile named {name!r} (see: aws-connection-wizard list). {where} See them with: aws-connection-wizard --practice list</source>
+      <translation>kein Profil namens {name!r} (siehe: aws-connection-wizard list). {where} Anzeigen mit: aws-connection-wizard --practice list</translation>
+    </message>
+    <message>
+      <source>no such file: {path}</source>
+      <translation>Datei nicht gefunden: {path}</translation>
+    </message>
+    <message>
+      <source>print the profile's own access key instead of assuming its role</source>
+      <translation>den eigenen Zugriffsschlüssel des Profils ausgeben, statt seine Rolle zu übernehmen</translation>
+    </message>
+    <message>
+      <source>process (default): credential_process, which runs this program; sdk: role_arn + source_profile so the SDK assumes the role itself (the AWS CLI then caches the role's temporary credentials in ~/.aws/cli/cache)</source>
+      <translation>process (Standard): credential_process, das dieses Programm ausführt; sdk: role_arn + source_profile, sodass das SDK die Rolle selbst übernimmt (die AWS CLI speichert die temporären Anmeldedaten der Rolle dann in ~/.aws/cli/cache zwischen)</translation>
+    </message>
+    <message>
+      <source>profile file problem: {exc}</source>
+      <translation>Problem mit der Profildatei: {exc}</translation>
+    </message>
+    <message>
+      <source>profile name in the AWS config file</source>
+      <translation>Profilname in der AWS-Konfigurationsdatei</translation>
+    </message>
+    <message>
+      <source>profile {name!r} has no access key of its own</source>
+      <translation>Profil {name!r} hat keinen eigenen Zugriffsschlüssel</translation>
+    </message>
+    <message>
+      <source>replace a section of that name not written by this program</source>
+      <translation>einen gleichnamigen Abschnitt ersetzen, der nicht von diesem Programm stammt</translation>
+    </message>
+    <message>
+      <source>role_arn + source_profile (the SDK assumes the role)</source>
+      <translation>role_arn + source_profile (das SDK übernimmt die Rolle)</translation>
+    </message>
+    <message>
+      <source>skipped   {name}  ({reason})</source>
+      <translation>übersprungen  {name}  ({reason})</translation>
+    </message>
+    <message>
+      <source>steps and diagnosis codes as JSON</source>
+      <translation>Schritte und Diagnosecodes als JSON</translation>
+    </message>
+    <message>
+      <source>the OS keychain (never shown)</source>
+      <translation>dem Schlüsselbund des Systems (nie angezeigt)</translation>
+    </message>
+    <message>
+      <source>the keychain has no secret access key for profile {name!r}; enter it again in the wizard</source>
+      <translation>im Schlüsselbund fehlt der geheime Zugriffsschlüssel für Profil {name!r}; geben Sie ihn im Assistenten erneut ein</translation>
+    </message>
+    <message>
+      <source>the result was not recorded: {exc}</source>
+      <translation>das Ergebnis wurde nicht gespeichert: {exc}</translation>
+    </message>
+    <message>
+      <source>the session token of {name!r} was entered {0} and has expired (at most 12 h); renew it in the profile manager</source>
+      <translation>das Sitzungstoken von {name!r} wurde {0} eingegeben und ist abgelaufen (höchstens 12 h); erneuern Sie es in der Profilverwaltung</translation>
+    </message>
+    <message>
+      <source>the test did not finish within {seconds:g} s</source>
+      <translation>der Test wurde nicht innerhalb von {seconds:g} s fertig</translation>
+    </message>
+    <message>
+      <source>yes (local emulator only; never exported)</source>
+      <translation>ja (nur lokaler Emulator; nie exportiert)</translation>
+    </message>
+    <message>
+      <source>{name!r} is a practice profile: aws-connection-wizard --practice show {name}. {where}</source>
+      <translation>{name!r} ist ein Übungsprofil: aws-connection-wizard --practice show {name}. {where}</translation>
+    </message>
+  </context>
+  <context>
     <name>region_page</name>
     <message>
       <source>AWS Regions by partition</source>
@@ -1513,40 +2365,16 @@ Danach: {narrow_probe}.</translation>
       <translation>Eine Verbindung namens {name} gibt es bereits.</translation>
     </message>
     <message>
-      <source>Access key ID</source>
-      <translation>Zugriffsschlüssel-ID</translation>
-    </message>
-    <message>
       <source>Check the connection and give it a name. Settings go to the profile file; secrets only to the keychain.</source>
       <translation>Prüfen Sie die Verbindung und geben Sie ihr einen Namen. Einstellungen kommen in die Profildatei, Geheimnisse nur in den Schlüsselbund.</translation>
-    </message>
-    <message>
-      <source>External ID</source>
-      <translation>Externe ID</translation>
     </message>
     <message>
       <source>Give the connection a name.</source>
       <translation>Geben Sie der Verbindung einen Namen.</translation>
     </message>
     <message>
-      <source>IAM role</source>
-      <translation>IAM-Rolle</translation>
-    </message>
-    <message>
-      <source>IAM role ARN</source>
-      <translation>ARN der IAM-Rolle</translation>
-    </message>
-    <message>
-      <source>Model ID</source>
-      <translation>Modell-ID</translation>
-    </message>
-    <message>
       <source>Profile name:</source>
       <translation>Profilname:</translation>
-    </message>
-    <message>
-      <source>S3 bucket</source>
-      <translation>S3-Bucket</translation>
     </message>
     <message>
       <source>Summary</source>
