@@ -1328,7 +1328,7 @@ aws sts get-caller-identity --profile {aws_name}</translation>
     <name>method_page</name>
     <message>
       <source>&amp;Access key</source>
-      <translation>Zu&amp;griffsschlüssel</translation>
+      <translation>Z&amp;ugriffsschlüssel</translation>
     </message>
     <message>
       <source>&amp;Cross-account role with External ID</source>
