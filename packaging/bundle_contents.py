@@ -8,8 +8,9 @@ stack) stays out of the frozen program and is available from the source install 
 from __future__ import annotations
 
 import os
-import tomllib
 from pathlib import Path
+
+import tomllib
 
 ROOT = Path(__file__).resolve().parent.parent
 APP_ID = "io.github.awsconnectionwizard.AwsConnectionWizard"

@@ -79,8 +79,11 @@ def code_texts() -> list[tuple[str, str]]:
     sources = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "wizard").rglob("*.py"))
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "code.ts"
-        subprocess.run([_qt_tool("lupdate"), "-silent", "-no-obsolete", "-locations", "none", *sources, "-ts", str(out)],
-                       cwd=ROOT, check=True)
+        subprocess.run(
+            [_qt_tool("lupdate"), "-silent", "-no-obsolete", "-locations", "none", *sources, "-ts", str(out)],
+            cwd=ROOT,
+            check=True,
+        )
         return [(c.findtext("name") or "", m.findtext("source") or "")
                 for c in ET.parse(out).getroot().iter("context") for m in c.iter("message")]
 
@@ -153,7 +156,9 @@ def qm(out_dir: str) -> int:
     os.makedirs(out_dir, exist_ok=True)
     for lang in LANGUAGES:
         target = Path(out_dir) / f"{i18n.CATALOGUE_NAME}_{lang}.qm"
-        subprocess.run([_qt_tool("lrelease"), "-silent", str(i18n.catalogue_path(lang)), "-qm", str(target)], check=True)
+        subprocess.run(
+            [_qt_tool("lrelease"), "-silent", str(i18n.catalogue_path(lang)), "-qm", str(target)], check=True
+        )
         print(target)
     return 0
 

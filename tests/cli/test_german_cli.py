@@ -7,8 +7,8 @@ import json
 
 import pytest
 
-from tests.support.secrets_registry import fake_secret_access_key
 from tests.support.profiles_cli import cli_env, run_cli
+from tests.support.secrets_registry import fake_secret_access_key
 
 pytestmark = [pytest.mark.keychain, pytest.mark.integration]
 

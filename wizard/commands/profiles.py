@@ -18,10 +18,9 @@ from pathlib import Path
 
 from wizard.cli import EXIT_ENVIRONMENT, EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from wizard.core.connection import Connection, Secrets
+from wizard.core.i18n import QT_TRANSLATE_NOOP, translate
 from wizard.core.keychain import KeychainError, SecretStore
 from wizard.core.profiles import Profile, ProfileError, ProfileStore, StoreError, default_home
-from wizard.core.i18n import translate
-from wizard.core.i18n import QT_TRANSLATE_NOOP
 
 RECURSION_GUARD = "AWSCW_IN_CREDENTIAL_PROCESS"
 
@@ -44,11 +43,19 @@ def _guarded(fn):
             print(f"aws-connection-wizard: {exc}", file=sys.stderr)
             return exc.code
         except KeychainError as exc:
-            print("aws-connection-wizard: " + translate("profiles", "keychain problem ({code}): {message}").format(code=exc.code, message=exc.message),
-                  file=sys.stderr)
+            print(
+                "aws-connection-wizard: "
+                + translate("profiles", "keychain problem ({code}): {message}").format(
+                    code=exc.code, message=exc.message
+                ),
+                file=sys.stderr,
+            )
             return EXIT_ENVIRONMENT
         except StoreError as exc:
-            print("aws-connection-wizard: " + translate("profiles", "profile file problem: {exc}").format(exc=exc), file=sys.stderr)
+            print(
+                "aws-connection-wizard: " + translate("profiles", "profile file problem: {exc}").format(exc=exc),
+                file=sys.stderr,
+            )
             return EXIT_ENVIRONMENT
         except ProfileError as exc:
             print(f"aws-connection-wizard: {exc}", file=sys.stderr)
@@ -61,7 +68,10 @@ def _profile(store: ProfileStore, name: str) -> Profile:
     try:
         return store.get(name)
     except KeyError:
-        raise CommandError(translate("profiles", 'no profile named {name!r} (see: aws-connection-wizard list)').format(name=name), EXIT_USAGE) from None
+        raise CommandError(
+            translate("profiles", "no profile named {name!r} (see: aws-connection-wizard list)").format(name=name),
+            EXIT_USAGE,
+        ) from None
 
 
 # -- practice mode's profiles: `--practice list` and `--practice show NAME` read them ---------------------------------
@@ -73,8 +83,11 @@ def practice_home() -> Path:
     return default_home() / PRACTICE_DIR
 
 
-PRACTICE_WHERE = (QT_TRANSLATE_NOOP("profiles", "Practice profiles exist only while the practice window is open (aws-connection-wizard --practice), "
-                  "in {home}; they are deleted when practice mode ends."))
+PRACTICE_WHERE = QT_TRANSLATE_NOOP(
+    "profiles",
+    "Practice profiles exist only while the practice window is open (aws-connection-wizard --practice), "
+    "in {home}; they are deleted when practice mode ends.",
+)
 
 
 def _listed_store(args) -> ProfileStore:
@@ -92,13 +105,27 @@ def _shown_profile(args) -> Profile:
         pass
     where = translate("profiles", PRACTICE_WHERE).format(home=practice_home())
     if practice:
-        raise CommandError(translate("profiles", 'no practice profile named {name!r}. {where}').format(name=args.name, where=where), EXIT_USAGE)
+        raise CommandError(
+            translate("profiles", "no practice profile named {name!r}. {where}").format(name=args.name, where=where),
+            EXIT_USAGE,
+        )
     try:
         ProfileStore(practice_home()).get(args.name)
     except Exception:  # noqa: BLE001 - not there, or no readable practice store: the usual message and where
-        raise CommandError(translate("profiles", 'no profile named {name!r} (see: aws-connection-wizard list). {where} See them '
-                                                 'with: aws-connection-wizard --practice list').format(name=args.name, where=where), EXIT_USAGE) from None
-    raise CommandError(translate("profiles", '{name!r} is a practice profile: aws-connection-wizard --practice show {name}. {where}').format(name=args.name, where=where), EXIT_USAGE)
+        raise CommandError(
+            translate(
+                "profiles",
+                "no profile named {name!r} (see: aws-connection-wizard list). {where} See them "
+                "with: aws-connection-wizard --practice list",
+            ).format(name=args.name, where=where),
+            EXIT_USAGE,
+        ) from None
+    raise CommandError(
+        translate(
+            "profiles", "{name!r} is a practice profile: aws-connection-wizard --practice show {name}. {where}"
+        ).format(name=args.name, where=where),
+        EXIT_USAGE,
+    )
 
 
 # -- list / show ---------------------------------------------------------------------------------------------------------
@@ -126,10 +153,18 @@ def cmd_list(args) -> int:
         print(json.dumps([summary(p) for p in profiles], indent=2))
         return EXIT_OK
     if not profiles and getattr(args, "practice", False):
-        print(translate("profiles", "No practice profiles now. ") + translate("profiles", PRACTICE_WHERE).format(home=practice_home()))
+        print(
+            translate("profiles", "No practice profiles now. ")
+            + translate("profiles", PRACTICE_WHERE).format(home=practice_home())
+        )
         return EXIT_OK
     if not profiles:
-        print(translate("profiles", "No profiles yet. Create one with the wizard, or: aws-connection-wizard add NAME --method ..."))
+        print(
+            translate(
+                "profiles",
+                "No profiles yet. Create one with the wizard, or: aws-connection-wizard add NAME --method ...",
+            )
+        )
         return EXIT_OK
     rows = [("NAME", "METHOD", "REGION", "SERVICE", "LAST TEST", "TOKEN")]
     for p in profiles:
@@ -157,7 +192,9 @@ def cmd_show(args) -> int:
     if token.kind != "none":
         lines.append((translate("profiles", "Time left"), token.describe()))
     if profile.practice:
-        lines.append((translate("profiles", "Practice"), translate("profiles", "yes (local emulator only; never exported)")))
+        lines.append(
+            (translate("profiles", "Practice"), translate("profiles", "yes (local emulator only; never exported)"))
+        )
     width = max(len(label) for label, _ in lines)
     for label, value in lines:
         print(f"{label + ':':<{width + 1}} {value}")
@@ -214,7 +251,9 @@ def cmd_add(args) -> int:
 
     store = ProfileStore()
     if args.name in store.names():
-        raise CommandError(translate("profiles", 'a profile named {name!r} already exists').format(name=args.name), EXIT_USAGE)
+        raise CommandError(
+            translate("profiles", "a profile named {name!r} already exists").format(name=args.name), EXIT_USAGE
+        )
     conn = connection_from_args(args)
     secrets = read_secrets() if conn.uses_keys else Secrets()
     conn, secrets, errors, warnings = validate(conn, secrets)
@@ -227,8 +266,11 @@ def cmd_add(args) -> int:
     profile = save_connection(store, SecretStore(), args.name, conn, secrets, untested=True,
                               practice=bool(getattr(args, "practice", False)))
     where = translate("profiles", ' (secrets in {0})').format(SecretStore().backend_name()) if conn.uses_keys else ""
-    print(translate("profiles", "Saved profile {name}, untested{where}. Test it with: aws-connection-wizard test {name}").format(
-        name=profile.name, where=where))
+    print(
+        translate(
+            "profiles", "Saved profile {name}, untested{where}. Test it with: aws-connection-wizard test {name}"
+        ).format(name=profile.name, where=where)
+    )
     return EXIT_OK
 
 
@@ -236,11 +278,15 @@ def cmd_add(args) -> int:
 def own_credentials(store: ProfileStore, secret_store: SecretStore, profile: Profile) -> dict:
     """The profile's own access key (access-key / assume-role methods) from the profile file and the keychain."""
     if not profile.connection.uses_keys:
-        raise CommandError(translate("profiles", 'profile {name!r} has no access key of its own').format(name=profile.name), EXIT_USAGE)
+        raise CommandError(
+            translate("profiles", "profile {name!r} has no access key of its own").format(name=profile.name), EXIT_USAGE
+        )
     secrets = secret_store.load(profile.id)
     if not secrets.secret_access_key:
         raise CommandError(
-            translate("profiles", 'the keychain has no secret access key for profile {name!r}; enter it again in the wizard').format(name=profile.name),
+            translate(
+                "profiles", "the keychain has no secret access key for profile {name!r}; enter it again in the wizard"
+            ).format(name=profile.name),
             EXIT_ENVIRONMENT,
         )
     return {"access_key_id": profile.connection.access_key_id, "secret_access_key": secrets.secret_access_key,
@@ -273,8 +319,11 @@ def cmd_test(args) -> int:
         try:
             return await asyncio.wait_for(test.run(), args.timeout)
         except asyncio.TimeoutError:
-            print("aws-connection-wizard: " + translate("profiles", "the test did not finish within {seconds:g} s").format(seconds=args.timeout),
-                  file=sys.stderr)
+            print(
+                "aws-connection-wizard: "
+                + translate("profiles", "the test did not finish within {seconds:g} s").format(seconds=args.timeout),
+                file=sys.stderr,
+            )
             return test.report
 
     report = asyncio.run(run())
@@ -282,7 +331,10 @@ def cmd_test(args) -> int:
         try:
             store.update(record_test(store.get_by_id(profile.id), report))
         except (StoreError, KeyError) as exc:
-            print("aws-connection-wizard: " + translate("profiles", "the result was not recorded: {exc}").format(exc=exc), file=sys.stderr)
+            print(
+                "aws-connection-wizard: " + translate("profiles", "the result was not recorded: {exc}").format(exc=exc),
+                file=sys.stderr,
+            )
     if args.json:
         print(json.dumps(report.to_json(profile.name), indent=2))
     else:
@@ -310,8 +362,11 @@ def cmd_rename(args) -> int:
     store = ProfileStore()
     _profile(store, args.old)
     renamed = profile_service.rename(store, args.old, args.new)
-    print(translate("profiles", "Renamed profile {old} to {new} (its keychain entries and its cross-account users follow).").format(
-        old=args.old, new=renamed.name))
+    print(
+        translate(
+            "profiles", "Renamed profile {old} to {new} (its keychain entries and its cross-account users follow)."
+        ).format(old=args.old, new=renamed.name)
+    )
     return EXIT_OK
 
 
@@ -330,12 +385,18 @@ def cmd_import(args) -> int:
     try:
         items = import_profiles(ProfileStore(), SecretStore(), config, credentials)
     except (BotoCoreError, OSError, UnicodeDecodeError) as exc:
-        raise CommandError(translate("profiles", 'cannot read the AWS files: {exc}').format(exc=exc), EXIT_USAGE) from None
+        raise CommandError(
+            translate("profiles", "cannot read the AWS files: {exc}").format(exc=exc), EXIT_USAGE
+        ) from None
     if getattr(args, "json", False):
         print(json.dumps([item.to_json() for item in items], indent=2))
         return EXIT_OK
     if not items:
-        print(translate("profiles", "No profiles found in {config} or {credentials}.").format(config=config, credentials=credentials))
+        print(
+            translate("profiles", "No profiles found in {config} or {credentials}.").format(
+                config=config, credentials=credentials
+            )
+        )
     for item in items:
         if item.status == "imported":
             print(translate("profiles", "imported  {name}  ({method}, untested)").format(name=item.aws_name,
@@ -359,10 +420,19 @@ def cmd_export(args) -> int:
         raise CommandError(str(exc), EXIT_USAGE) from None
     if result.backup:
         print(translate("profiles", "Backed up {path} to {backup}").format(path=result.path, backup=result.backup))
-    kind = translate("profiles", "role_arn + source_profile (the SDK assumes the role)") if result.style == "sdk" else "credential_process"
-    print(translate("profiles", "Wrote [{sections}] into {path} as {kind}.").format(sections=", ".join(result.sections), path=result.path,
-                                                                       kind=kind))
-    print(translate("profiles", "Use it with: aws sts get-caller-identity --profile {name}").format(name=result.aws_name))
+    kind = (
+        translate("profiles", "role_arn + source_profile (the SDK assumes the role)")
+        if result.style == "sdk"
+        else "credential_process"
+    )
+    print(
+        translate("profiles", "Wrote [{sections}] into {path} as {kind}.").format(
+            sections=", ".join(result.sections), path=result.path, kind=kind
+        )
+    )
+    print(
+        translate("profiles", "Use it with: aws sts get-caller-identity --profile {name}").format(name=result.aws_name)
+    )
     for warning in result.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     return EXIT_OK
@@ -394,7 +464,9 @@ def assume_role(store: ProfileStore, secret_store: SecretStore, profile: Profile
     elif conn.source == "instance":
         source = aws.instance_credentials(conn.network)
         if source is None:
-            raise CommandError(translate("profiles", "no instance role credentials (not on EC2, or no role attached)"), EXIT_FAILED)
+            raise CommandError(
+                translate("profiles", "no instance role credentials (not on EC2, or no role attached)"), EXIT_FAILED
+            )
     else:
         source = source_credentials(store, secret_store, conn)  # None: boto3's default chain
     step = "identity"
@@ -421,8 +493,12 @@ def assume_role(store: ProfileStore, secret_store: SecretStore, profile: Profile
 
 def cmd_credential_process(args) -> int:
     if os.environ.get(RECURSION_GUARD) == args.name:
-        raise CommandError(translate("profiles", 'credential-process {name} called itself (its source resolves back to it)').format(name=args.name),
-                           EXIT_ENVIRONMENT)
+        raise CommandError(
+            translate("profiles", "credential-process {name} called itself (its source resolves back to it)").format(
+                name=args.name
+            ),
+            EXIT_ENVIRONMENT,
+        )
     os.environ[RECURSION_GUARD] = args.name
     store, secret_store = ProfileStore(), SecretStore()
     profile = _profile(store, args.name)
@@ -432,8 +508,13 @@ def cmd_credential_process(args) -> int:
         token = profile.token_time()
         if credentials["session_token"] and token.needs_renewal:
             raise CommandError(
-                translate("profiles", 'the session token of {name!r} was entered {0} and has expired (at most 12 h); '
-                                      'renew it in the profile manager').format(_when(conn.token_entered_at), name=profile.name), EXIT_FAILED)
+                translate(
+                    "profiles",
+                    "the session token of {name!r} was entered {0} and has expired (at most 12 h); "
+                    "renew it in the profile manager",
+                ).format(_when(conn.token_entered_at), name=profile.name),
+                EXIT_FAILED,
+            )
         expiration = token.expires_at if credentials["session_token"] else None
     else:
         credentials, expiration = assume_role(store, secret_store, profile)
@@ -471,14 +552,24 @@ def register(subparsers) -> None:
     p = _add_parser(subparsers, "list", translate("profiles", "List the saved profiles (never a secret)."), cmd_list)
     p.add_argument("--json", action="store_true", help=translate("profiles", "machine-readable output"))
 
-    p = _add_parser(subparsers, "show", translate("profiles", "Show one profile's settings (never a secret)."), cmd_show)
+    p = _add_parser(
+        subparsers, "show", translate("profiles", "Show one profile's settings (never a secret)."), cmd_show
+    )
     p.add_argument("name", metavar="NAME")
     p.add_argument("--json", action="store_true", help=translate("profiles", "machine-readable output"))
 
     p = _add_parser(
-        subparsers, "add", translate("profiles", "Save a new profile (untested)."), cmd_add, translate("profiles", "Secrets are read from standard input, one per "
-        "line (secret access key, then the optional session token), or prompted for without echo; never from "
-        "arguments."))
+        subparsers,
+        "add",
+        translate("profiles", "Save a new profile (untested)."),
+        cmd_add,
+        translate(
+            "profiles",
+            "Secrets are read from standard input, one per "
+            "line (secret access key, then the optional session token), or prompted for without echo; never from "
+            "arguments.",
+        ),
+    )
     p.add_argument("name", metavar="NAME")
     _add_field_options(p)
 
@@ -488,43 +579,105 @@ def register(subparsers) -> None:
     p.add_argument("--timeout", metavar="S", type=float, help=translate("profiles", "give up after S seconds"))
 
     p = _add_parser(
-        subparsers, "remove", translate("profiles", "Delete a profile and its keychain entries."), cmd_remove,
-        translate("profiles", "A profile that cross-account profiles assume their role with (their source is profile:NAME) is kept, and the "
-        "command exits 2 naming them, unless --force is given."))
+        subparsers,
+        "remove",
+        translate("profiles", "Delete a profile and its keychain entries."),
+        cmd_remove,
+        translate(
+            "profiles",
+            "A profile that cross-account profiles assume their role with (their source is profile:NAME) is kept, "
+            "and the command exits 2 naming them, unless --force is given.",
+        ),
+    )
     p.add_argument("name", metavar="NAME")
-    p.add_argument("--force", action="store_true",
-                   help=translate("profiles", "delete even when cross-account profiles use it as their source (they then fail to test "
-                   "until their source is changed)"))
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help=translate(
+            "profiles",
+            "delete even when cross-account profiles use it as their source (they then fail to test "
+            "until their source is changed)",
+        ),
+    )
 
     p = _add_parser(
-        subparsers, "rename", translate("profiles", "Rename a profile."), cmd_rename,
-        translate("profiles", "Its secrets stay in the keychain under the profile's id; cross-account profiles whose source is "
-        "profile:OLD are repointed to profile:NEW."))
+        subparsers,
+        "rename",
+        translate("profiles", "Rename a profile."),
+        cmd_rename,
+        translate(
+            "profiles",
+            "Its secrets stay in the keychain under the profile's id; cross-account profiles whose source is "
+            "profile:OLD are repointed to profile:NEW.",
+        ),
+    )
     p.add_argument("old", metavar="OLD")
     p.add_argument("new", metavar="NEW")
 
-    p = _add_parser(subparsers, "import", translate("profiles", "Import profiles from the AWS shared config and credentials files."),
-                    cmd_import)
-    p.add_argument("--config", metavar="PATH", help=translate("profiles", "config file (default: $AWS_CONFIG_FILE or ~/.aws/config)"))
-    p.add_argument("--credentials", metavar="PATH",
-                   help=translate("profiles", "credentials file (default: $AWS_SHARED_CREDENTIALS_FILE or ~/.aws/credentials)"))
-    p.add_argument("--json", action="store_true", help=translate("profiles", "each section imported or skipped (and why) as JSON"))
+    p = _add_parser(
+        subparsers,
+        "import",
+        translate("profiles", "Import profiles from the AWS shared config and credentials files."),
+        cmd_import,
+    )
+    p.add_argument(
+        "--config",
+        metavar="PATH",
+        help=translate("profiles", "config file (default: $AWS_CONFIG_FILE or ~/.aws/config)"),
+    )
+    p.add_argument(
+        "--credentials",
+        metavar="PATH",
+        help=translate("profiles", "credentials file (default: $AWS_SHARED_CREDENTIALS_FILE or ~/.aws/credentials)"),
+    )
+    p.add_argument(
+        "--json", action="store_true", help=translate("profiles", "each section imported or skipped (and why) as JSON")
+    )
 
     p = _add_parser(
-        subparsers, "export", translate("profiles", "Write the profile into the AWS config file for the AWS CLI and SDKs."), cmd_export,
-        translate("profiles", "The secret stays in the keychain. Nothing else in the file changes; a backup is written first."))
+        subparsers,
+        "export",
+        translate("profiles", "Write the profile into the AWS config file for the AWS CLI and SDKs."),
+        cmd_export,
+        translate(
+            "profiles", "The secret stays in the keychain. Nothing else in the file changes; a backup is written first."
+        ),
+    )
     p.add_argument("name", metavar="NAME")
-    p.add_argument("--to", metavar="PATH", help=translate("profiles", "config file (default: $AWS_CONFIG_FILE or ~/.aws/config)"))
-    p.add_argument("--as", dest="aws_name", metavar="AWS_PROFILE_NAME", help=translate("profiles", "profile name in the AWS config file"))
-    p.add_argument("--style", choices=("process", "sdk"), default="process",
-                   help=translate("profiles", "process (default): credential_process, which runs this program; sdk: role_arn + "
-                   "source_profile so the SDK assumes the role itself (the AWS CLI then caches the role's temporary "
-                   "credentials in ~/.aws/cli/cache)"))
-    p.add_argument("--replace", action="store_true", help=translate("profiles", "replace a section of that name not written by this program"))
+    p.add_argument(
+        "--to", metavar="PATH", help=translate("profiles", "config file (default: $AWS_CONFIG_FILE or ~/.aws/config)")
+    )
+    p.add_argument(
+        "--as",
+        dest="aws_name",
+        metavar="AWS_PROFILE_NAME",
+        help=translate("profiles", "profile name in the AWS config file"),
+    )
+    p.add_argument(
+        "--style",
+        choices=("process", "sdk"),
+        default="process",
+        help=translate(
+            "profiles",
+            "process (default): credential_process, which runs this program; sdk: role_arn + "
+            "source_profile so the SDK assumes the role itself (the AWS CLI then caches the role's temporary "
+            "credentials in ~/.aws/cli/cache)",
+        ),
+    )
+    p.add_argument(
+        "--replace",
+        action="store_true",
+        help=translate("profiles", "replace a section of that name not written by this program"),
+    )
 
-    p = _add_parser(subparsers, "credential-process",
-                    translate("profiles", "Print the profile's credentials as credential_process JSON (called by the AWS CLI and SDKs)."),
-                    cmd_credential_process)
+    p = _add_parser(
+        subparsers,
+        "credential-process",
+        translate(
+            "profiles", "Print the profile's credentials as credential_process JSON (called by the AWS CLI and SDKs)."
+        ),
+        cmd_credential_process,
+    )
     p.add_argument("name", metavar="NAME")
     p.add_argument("--source-keys", action="store_true",
                    help=translate("profiles", "print the profile's own access key instead of assuming its role"))

@@ -11,8 +11,8 @@ from __future__ import annotations
 import time
 from urllib.parse import urlsplit, urlunsplit
 
-from wizard.core.i18n import translate
 from wizard.core.connection import Connection, Secrets
+from wizard.core.i18n import translate
 from wizard.core.methods import METHODS
 from wizard.core.redact import mask_access_key_id
 from wizard.core.tokens import profile_time_left

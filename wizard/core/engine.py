@@ -27,10 +27,10 @@ from dataclasses import dataclass, field
 
 from botocore.exceptions import ClientError, NoCredentialsError
 
-from wizard.core.i18n import translate
 from wizard.core import aws, diagnoses, probes
 from wizard.core.connection import SERVICE_IDS, Connection, Secrets
 from wizard.core.diagnoses import Diagnosis
+from wizard.core.i18n import translate
 
 STEP_NAMES = ("identity", "assume-role", "assumed-identity", "service", "instance")
 STATUSES = ("pending", "running", "ok", "failed", "denied", "skipped", "cancelled")
@@ -142,7 +142,9 @@ class TestReport:
                 lines.append(translate("engine", "    Diagnosis: {code} — {summary}").format(
                     code=d.code, summary=translate("diagnoses", d.summary)))
                 lines.extend(f"    - {translate('diagnoses', cause)}" for cause in d.causes)
-                lines.append(translate("engine", "    What to do: {remedy}").format(remedy=translate("diagnoses", d.remedy)))
+                lines.append(
+                    translate("engine", "    What to do: {remedy}").format(remedy=translate("diagnoses", d.remedy))
+                )
                 if d.refused_action:
                     lines.append(translate("engine", "    Refused action: {action}").format(action=d.refused_action))
                 if d.aws_error:
@@ -411,7 +413,8 @@ class ConnectionTest:
         if problems:
             first = problems[0]
             return "failed", Diagnosis(first.code, first.summary, tuple(f.summary for f in problems[1:]),
-                                       "Change the instance as described, then test again; `aws-connection-wizard check-instance` shows every "
+                                       "Change the instance as described, then test again; `aws-connection-wizard "
+                                       "check-instance` shows every "
                                        "finding.")
         return "ok", summary
 

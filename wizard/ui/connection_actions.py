@@ -82,8 +82,14 @@ class TestAction(ProfileAction):
     async def on(self, profile) -> None:
         ctx = self.ctx
         with ctx.busy(translate("connection_actions", 'Testing {name}…').format(name=profile.name)):
-            inputs = await ctx.work(translate("connection_actions", "Reading the secrets…"), translate("connection_actions", "Could not read the profile's secrets"),
-                                    test_inputs, ctx.store, ctx.secret_store, profile)
+            inputs = await ctx.work(
+                translate("connection_actions", "Reading the secrets…"),
+                translate("connection_actions", "Could not read the profile's secrets"),
+                test_inputs,
+                ctx.store,
+                ctx.secret_store,
+                profile,
+            )
             if inputs is FAILED:
                 return
             secrets, options = inputs
@@ -95,8 +101,14 @@ class TestAction(ProfileAction):
                 ctx.status(f"{profile.name}: {view.status.text()}")
                 return
             ctx.reports[profile.id] = report.to_text()
-            await ctx.work(translate("connection_actions", "Recording the result…"), translate("connection_actions", "Could not record the test result"), record, ctx.store, profile,
-                           report)
+            await ctx.work(
+                translate("connection_actions", "Recording the result…"),
+                translate("connection_actions", "Could not record the test result"),
+                record,
+                ctx.store,
+                profile,
+                report,
+            )
         ctx.status(test_outcome(profile.name, report))
         await ctx.reload(profile.id)
 
@@ -153,8 +165,13 @@ class WizardAction:
         profile = ctx.selected()
         if profile is None:
             return
-        secrets = await ctx.work(translate("connection_actions", 'Reading {name} from the keychain…').format(name=profile.name), translate("connection_actions", "Could not read the profile's secrets"),
-                                 load_secrets, ctx.secret_store, profile)
+        secrets = await ctx.work(
+            translate("connection_actions", "Reading {name} from the keychain…").format(name=profile.name),
+            translate("connection_actions", "Could not read the profile's secrets"),
+            load_secrets,
+            ctx.secret_store,
+            profile,
+        )
         if secrets is FAILED:
             return
         wizard = await self._make_wizard(connection=profile.connection, secrets=secrets, name=profile.name)
@@ -168,8 +185,18 @@ class WizardAction:
         name, conn, secrets, report, untested = wizard_result(wizard)
         name = name or (profile.name if profile else "")
         saved = await ctx.work(
-            translate("connection_actions", 'Saving {name}…').format(name=name), translate("connection_actions", "Could not save the connection"), profile_service.save_edit, ctx.store,
-            ctx.secret_store, profile, name, conn, secrets, report=report, untested=untested, practice=practice,
+            translate("connection_actions", "Saving {name}…").format(name=name),
+            translate("connection_actions", "Could not save the connection"),
+            profile_service.save_edit,
+            ctx.store,
+            ctx.secret_store,
+            profile,
+            name,
+            conn,
+            secrets,
+            report=report,
+            untested=untested,
+            practice=practice,
             saves=True,
         )
         if saved is FAILED:
@@ -218,7 +245,11 @@ def supply_source_credentials(ctx: ManagerContext, wizard) -> None:
             cache[name] = await asyncio.get_running_loop().run_in_executor(
                 None, source_credentials, ctx.store, ctx.secret_store, name)
         except Exception as exc:  # the wizard's test then reports the missing credentials itself
-            ctx.status(translate("connection_actions", 'Could not read the keys of {name}: {__name__}').format(name=name, __name__=type(exc).__name__))
+            ctx.status(
+                translate("connection_actions", "Could not read the keys of {name}: {__name__}").format(
+                    name=name, __name__=type(exc).__name__
+                )
+            )
             return
         page = wizard.test_page
         if page is not None and wizard.currentPage() is page and wizard.connection().source == f"profile:{name}":

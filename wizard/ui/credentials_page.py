@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from wizard.core import fields, validation
 from wizard.core.connection import Connection, Secrets
+from wizard.core.i18n import QT_TRANSLATE_NOOP
 from wizard.core.methods import METHODS
 from wizard.ui.field_form import FieldForm, FieldRow, line_edit, set_values
 from wizard.ui.machine_check import SOURCE_INTRO, MachineCheckPanel, source_messages
@@ -34,9 +35,8 @@ from wizard.ui.source_chooser import (  # noqa: F401  (SOURCE_CHOICES: re-export
     set_saved_profiles,
     source_combo,
 )
-from wizard.ui.widgets import has_error, with_mnemonic
 from wizard.ui.translator import translate
-from wizard.core.i18n import QT_TRANSLATE_NOOP
+from wizard.ui.widgets import has_error, with_mnemonic
 
 ADVANCED_KEYS = ("session_name", "duration")
 ADVANCED_TEXT = QT_TRANSLATE_NOOP("credentials_page", "Advanced: session name and duration")
@@ -97,7 +97,8 @@ class CredentialsPage(QWizardPage):
         if key == "external_id":
             self.generate = QPushButton(translate("credentials_page", "Generate"), row.holder)
             self.generate.setAutoDefault(False)
-            self.generate.setToolTip(translate("credentials_page", "Fill in a new random External ID (at least 128 bits from a secure source)"))
+            self.generate.setToolTip(translate("credentials_page", "Fill in a new random External ID (at least 128 "
+                                                                   "bits from a secure source)"))
             self.generate.clicked.connect(self._generate_external_id)
             row.line.addWidget(self.generate)
         elif key == "duration":
@@ -162,7 +163,9 @@ class CredentialsPage(QWizardPage):
             if key == "role":
                 self.machine.button.setText(with_mnemonic(translate("credentials_page", "Check this machine"), taken))
             if key == "source":
-                self.source_machine.button.setText(with_mnemonic(translate("credentials_page", "Check this machine"), taken))
+                self.source_machine.button.setText(
+                    with_mnemonic(translate("credentials_page", "Check this machine"), taken)
+                )
 
     def visible_keys(self) -> tuple[str, ...]:
         return method_keys(self._method)
@@ -205,7 +208,9 @@ class CredentialsPage(QWizardPage):
         row = self.rows["external_id"]
         row.editor.setText(validation.generate_external_id())
         row.touched = True
-        row.notes = [validation.Message("info", "generated", translate("credentials_page", "A new random External ID. Put this exact value in the "
+        row.notes = [validation.Message("info", "generated", translate("credentials_page", "A new random External ID. "
+                                                                                           "Put this exact value in "
+                                                                                           "the "
                                         "role's trust policy."))]
         self.refresh()
 

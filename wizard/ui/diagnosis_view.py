@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
+
 from wizard.ui.translator import translate
 
 
@@ -63,7 +64,9 @@ class DiagnosisView(QFrame):
         self.remedy_heading.setVisible(bool(diagnosis.remedy))
         self.remedy.setVisible(bool(diagnosis.remedy))
         refused = getattr(diagnosis, "refused_action", "")
-        self.refused_action.setText(translate("diagnosis_view", 'Refused IAM action: {refused}').format(refused=refused) if refused else "")
+        self.refused_action.setText(
+            translate("diagnosis_view", "Refused IAM action: {refused}").format(refused=refused) if refused else ""
+        )
         self.refused_action.setVisible(bool(refused))
         aws_error = getattr(diagnosis, "aws_error", "")
         small_print = translate("diagnosis_view", 'Diagnosis code: {code}').format(code=diagnosis.code)

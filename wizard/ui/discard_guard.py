@@ -8,8 +8,9 @@ wizard class with this behaviour (a mixin over its `reject`); `discard()` closes
 from __future__ import annotations
 
 from PySide6.QtWidgets import QDialog, QMessageBox
-from wizard.ui.translator import translate
+
 from wizard.core.i18n import QT_TRANSLATE_NOOP
+from wizard.ui.translator import translate
 
 QUESTION = QT_TRANSLATE_NOOP("discard_guard", "Discard this connection?")
 
@@ -48,7 +49,8 @@ class DiscardGuard:
                           translate("discard_guard", QUESTION),
                           QMessageBox.StandardButton.NoButton, self)
         box.setObjectName("discardQuestion")
-        box.setInformativeText(translate("discard_guard", "What you entered and the test's result are lost; nothing has been saved yet."))
+        box.setInformativeText(translate("discard_guard", "What you entered and the test's result are lost; nothing "
+                                                          "has been saved yet."))
         discard = box.addButton(translate("discard_guard", "&Discard"), QMessageBox.ButtonRole.DestructiveRole)
         keep = box.addButton(translate("discard_guard", "&Keep editing"), QMessageBox.ButtonRole.RejectRole)
         box.setDefaultButton(keep)

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QSize
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
-from wizard.ui.translator import translate
+
 from wizard.core.i18n import QT_TRANSLATE_NOOP
+from wizard.ui.translator import translate
 
 
 class WrappedText(QLabel):
@@ -45,7 +46,8 @@ class WrappedText(QLabel):
 
 
 PRACTICE_UNAVAILABLE = (
-    QT_TRANSLATE_NOOP("empty_state", "Practice mode needs the local AWS emulator (moto), which this installation doesn't include: "
+    QT_TRANSLATE_NOOP("empty_state", "Practice mode needs the local AWS emulator (moto), which this installation "
+                                     "doesn't include: "
     "run it from source with ./dev run --practice")
 )
 
@@ -58,7 +60,8 @@ class EmptyState(QWidget):
         super().__init__(parent)
         title = QLabel(translate("empty_state", "<h2>No connections yet</h2>"))
         self.text = WrappedText(
-            translate("empty_state", "A connection is a tested way to reach one AWS service in one Region. The wizard asks for the method, "
+            translate("empty_state", "A connection is a tested way to reach one AWS service in one Region. The wizard "
+                                     "asks for the method, "
             "the credentials, the service and the Region, then tests it before saving. "
             "Practice mode lets you try everything against a local emulator: nothing reaches AWS.")
         )
@@ -68,7 +71,9 @@ class EmptyState(QWidget):
         self.practice_button = QPushButton(translate("empty_state", "Try practice mode"))
         self.practice_button.setObjectName("tryPractice")
         command = " ./dev run --practice"  # on a line of its own, unbroken, so that it can be read and typed as it is
-        self.practice_note = WrappedText(translate("empty_state", PRACTICE_UNAVAILABLE).replace(command, f"<br><nobr>{command[1:]}</nobr>"))
+        self.practice_note = WrappedText(
+            translate("empty_state", PRACTICE_UNAVAILABLE).replace(command, f"<br><nobr>{command[1:]}</nobr>")
+        )
         self.practice_note.setObjectName("practiceUnavailable")
         self.practice_note.setVisible(not practice_available)
         if not practice_available:

@@ -15,8 +15,8 @@ from dataclasses import field as dc_field
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QWidget
 
 from wizard.core.fields import Field
-from wizard.ui.widgets import FieldMessage, SecretLineEdit, field_holder, field_label, fixed_font, with_mnemonic
 from wizard.ui.translator import translate
+from wizard.ui.widgets import FieldMessage, SecretLineEdit, field_holder, field_label, fixed_font, with_mnemonic
 
 MONOSPACE_KEYS = {"access_key_id", "role", "role_arn", "external_id", "bucket", "model_id"}
 CLEANED = "whitespace-removed"

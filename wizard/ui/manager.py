@@ -83,7 +83,9 @@ class ProfileManagerWindow(QMainWindow):
         self._action_running, self._loaded, self._closed = False, False, False
         self._tasks: set[asyncio.Task] = set()
 
-        self.setWindowTitle(translate("manager", "AWS Connection Wizard: profiles") + (" (practice)" if self.practice else ""))
+        self.setWindowTitle(
+            translate("manager", "AWS Connection Wizard: profiles") + (" (practice)" if self.practice else "")
+        )
         self.resize(980, 680)
         self.model = ProfileTableModel(self)
         self.table = profile_table_view(self.model)
@@ -285,8 +287,11 @@ class ProfileManagerWindow(QMainWindow):
         if self.emulator is None:
             from wizard.practice.aws_emulator import AwsEmulator
 
-            started = await self.worker.work(translate("manager", "Starting the practice emulator on 127.0.0.1…"),
-                                             translate("manager", "Could not start practice mode"), lambda: AwsEmulator().start())
+            started = await self.worker.work(
+                translate("manager", "Starting the practice emulator on 127.0.0.1…"),
+                translate("manager", "Could not start practice mode"),
+                lambda: AwsEmulator().start(),
+            )
             if started is FAILED:
                 return None
             self.emulator, self._own_emulator = started, True

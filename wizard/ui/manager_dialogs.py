@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
 from wizard.ui.translator import translate
 
 
@@ -114,16 +115,23 @@ class RenewTokenDialog(QDialog):
     def __init__(self, profile_name: str, access_key_id: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("renewToken")
-        self.setWindowTitle(translate("manager_dialogs", 'Renew session token: {profile_name}').format(profile_name=profile_name))
+        self.setWindowTitle(
+            translate("manager_dialogs", "Renew session token: {profile_name}").format(profile_name=profile_name)
+        )
         self._old_key_id = access_key_id
         intro = QLabel(
-            translate("manager_dialogs", "Paste the new temporary credentials issued by AWS STS. They are stored in the keychain only, and the "
-            "session token's time left restarts now. Leave the secret access key empty to keep the stored one.")
+            translate(
+                "manager_dialogs",
+                "Paste the new temporary credentials issued by AWS STS. They are stored in the keychain only, and the "
+                "session token's time left restarts now. Leave the secret access key empty to keep the stored one.",
+            )
         )
         intro.setWordWrap(True)
         self.access_key_id = QLineEdit(access_key_id)
         self.access_key_id.setObjectName("accessKeyId")
-        self.secret_access_key = self._masked("secretAccessKey", translate("manager_dialogs", "New secret access key (optional)"))
+        self.secret_access_key = self._masked(
+            "secretAccessKey", translate("manager_dialogs", "New secret access key (optional)")
+        )
         self.token = self._masked("sessionToken", translate("manager_dialogs", "New session token"))
         self.message = QLabel()
         self.message.setObjectName("renewMessage")
@@ -178,7 +186,9 @@ class RenewTokenDialog(QDialog):
         if not self.token.text():
             lines.append(translate("manager_dialogs", "A session token is required."))
         if new_key and not self.secret_access_key.text():
-            lines.append(translate("manager_dialogs", "A new access key ID comes with a new secret access key: paste it too."))
+            lines.append(
+                translate("manager_dialogs", "A new access key ID comes with a new secret access key: paste it too.")
+            )
         self.message.setText("\n".join(lines))
         ok = all(c.ok for c in checks.values()) and bool(self.token.text()) and not (
             new_key and not self.secret_access_key.text()

@@ -7,21 +7,66 @@ from collections.abc import Callable
 
 from PySide6.QtGui import QAction, QKeySequence
 
+from wizard.core.i18n import QT_TRANSLATE_NOOP
 from wizard.core.tokens import can_renew
 from wizard.ui.translator import translate
-from wizard.core.i18n import QT_TRANSLATE_NOOP
 
 # (name, text, shortcut, tooltip)
 ACTIONS = (
-    ("new", QT_TRANSLATE_NOOP("manager_toolbar", "&New"), QKeySequence.StandardKey.New, QT_TRANSLATE_NOOP("manager_toolbar", "Create a connection with the wizard")),
-    ("test", QT_TRANSLATE_NOOP("manager_toolbar", "&Test"), "F5", QT_TRANSLATE_NOOP("manager_toolbar", "Test the selected profile now, live")),
-    ("edit", QT_TRANSLATE_NOOP("manager_toolbar", "&Edit"), "Ctrl+E", QT_TRANSLATE_NOOP("manager_toolbar", "Open the wizard with the selected profile's settings")),
-    ("duplicate", QT_TRANSLATE_NOOP("manager_toolbar", "&Duplicate"), "Ctrl+D", QT_TRANSLATE_NOOP("manager_toolbar", "Copy the selected profile (its secrets too) under a new name")),
-    ("rename", QT_TRANSLATE_NOOP("manager_toolbar", "&Rename"), "F2", QT_TRANSLATE_NOOP("manager_toolbar", "Rename the selected profile")),
-    ("delete", QT_TRANSLATE_NOOP("manager_toolbar", "De&lete"), QKeySequence.StandardKey.Delete, QT_TRANSLATE_NOOP("manager_toolbar", "Delete the selected profile and its keychain entries")),
-    ("renew", QT_TRANSLATE_NOOP("manager_toolbar", "Re&new token"), "Ctrl+R", QT_TRANSLATE_NOOP("manager_toolbar", "Enter a new session token for the selected profile's temporary keys")),
-    ("import", QT_TRANSLATE_NOOP("manager_toolbar", "&Import"), "Ctrl+I", QT_TRANSLATE_NOOP("manager_toolbar", "Import profiles from the AWS shared config and credentials files")),
-    ("export", QT_TRANSLATE_NOOP("manager_toolbar", "E&xport"), "Ctrl+Shift+E", QT_TRANSLATE_NOOP("manager_toolbar", "Export the selected profile to the AWS config file (credential_process)")),
+    (
+        "new",
+        QT_TRANSLATE_NOOP("manager_toolbar", "&New"),
+        QKeySequence.StandardKey.New,
+        QT_TRANSLATE_NOOP("manager_toolbar", "Create a connection with the wizard"),
+    ),
+    (
+        "test",
+        QT_TRANSLATE_NOOP("manager_toolbar", "&Test"),
+        "F5",
+        QT_TRANSLATE_NOOP("manager_toolbar", "Test the selected profile now, live"),
+    ),
+    (
+        "edit",
+        QT_TRANSLATE_NOOP("manager_toolbar", "&Edit"),
+        "Ctrl+E",
+        QT_TRANSLATE_NOOP("manager_toolbar", "Open the wizard with the selected profile's settings"),
+    ),
+    (
+        "duplicate",
+        QT_TRANSLATE_NOOP("manager_toolbar", "&Duplicate"),
+        "Ctrl+D",
+        QT_TRANSLATE_NOOP("manager_toolbar", "Copy the selected profile (its secrets too) under a new name"),
+    ),
+    (
+        "rename",
+        QT_TRANSLATE_NOOP("manager_toolbar", "&Rename"),
+        "F2",
+        QT_TRANSLATE_NOOP("manager_toolbar", "Rename the selected profile"),
+    ),
+    (
+        "delete",
+        QT_TRANSLATE_NOOP("manager_toolbar", "De&lete"),
+        QKeySequence.StandardKey.Delete,
+        QT_TRANSLATE_NOOP("manager_toolbar", "Delete the selected profile and its keychain entries"),
+    ),
+    (
+        "renew",
+        QT_TRANSLATE_NOOP("manager_toolbar", "Re&new token"),
+        "Ctrl+R",
+        QT_TRANSLATE_NOOP("manager_toolbar", "Enter a new session token for the selected profile's temporary keys"),
+    ),
+    (
+        "import",
+        QT_TRANSLATE_NOOP("manager_toolbar", "&Import"),
+        "Ctrl+I",
+        QT_TRANSLATE_NOOP("manager_toolbar", "Import profiles from the AWS shared config and credentials files"),
+    ),
+    (
+        "export",
+        QT_TRANSLATE_NOOP("manager_toolbar", "E&xport"),
+        "Ctrl+Shift+E",
+        QT_TRANSLATE_NOOP("manager_toolbar", "Export the selected profile to the AWS config file (credential_process)"),
+    ),
 )
 NEEDS_SELECTION = frozenset({"test", "edit", "duplicate", "rename", "delete", "renew", "export"})
 

@@ -10,14 +10,15 @@ from PySide6.QtWidgets import QButtonGroup, QFrame, QGridLayout, QLabel, QRadioB
 
 from wizard.core import fields
 from wizard.core.connection import METHOD_IDS
-from wizard.core.methods import METHODS
-from wizard.ui.widgets import MessageRow, plain_label, small_muted
-from wizard.ui.translator import translate
 from wizard.core.i18n import QT_TRANSLATE_NOOP
+from wizard.core.methods import METHODS
+from wizard.ui.translator import translate
+from wizard.ui.widgets import MessageRow, plain_label, small_muted
 
 # The reference guide's note on session tokens, which is what most often decides between the methods.
 TOKEN_NOTE = (
-    QT_TRANSLATE_NOOP("method_page", "Session tokens are issued by AWS STS and last 15 minutes to 12 hours; when one expires the connection must be "
+    QT_TRANSLATE_NOOP("method_page", "Session tokens are issued by AWS STS and last 15 minutes to 12 hours; when one "
+                                     "expires the connection must be "
     "renewed. For automations that run longer, use a cross-account role: it needs no session token on this computer.")
 )
 
@@ -71,7 +72,10 @@ class MethodChoice(QFrame):
         indent = self.radio.style().pixelMetric(self.radio.style().PixelMetric.PM_ExclusiveIndicatorWidth) + 8
         self.details: list[QLabel] = []
         best_for, limitations = translate("methods", method.best_for), translate("methods", method.limitations)
-        words = ((translate("method_page", "Best for"), best_for), (translate("method_page", "Limitations"), limitations))
+        words = (
+            (translate("method_page", "Best for"), best_for),
+            (translate("method_page", "Limitations"), limitations),
+        )
         for row, (word, text) in enumerate(words, 1):
             heading = QLabel(f"{word}:", self)
             heading.setIndent(indent)
@@ -82,8 +86,11 @@ class MethodChoice(QFrame):
         grid.setColumnStretch(1, 1)
         self.radio.setToolTip(f"{best_for}\n{limitations}")
         self.setAccessibleName(translate("methods", method.title))
-        self.setAccessibleDescription(translate("method_page", 'Best for: {best_for} Limitations: {limitations}').format(
-            best_for=best_for, limitations=limitations))
+        self.setAccessibleDescription(
+            translate("method_page", "Best for: {best_for} Limitations: {limitations}").format(
+                best_for=best_for, limitations=limitations
+            )
+        )
 
     def mousePressEvent(self, event) -> None:  # a click anywhere on the card selects it
         self.radio.setChecked(True)
@@ -95,7 +102,11 @@ class MethodPage(QWizardPage):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.setTitle(translate("method_page", "How will this computer sign in to AWS?"))
-        self.setSubTitle(translate("method_page", "Choose an authentication method. You can change it later by editing the connection."))
+        self.setSubTitle(
+            translate(
+                "method_page", "Choose an authentication method. You can change it later by editing the connection."
+            )
+        )
         self.group = QButtonGroup(self)
         self.setAccessibleName(translate("fields", fields.field("method").label))
         self.choices: dict[str, MethodChoice] = {}

@@ -9,6 +9,7 @@ from __future__ import annotations
 from PySide6.QtCore import QRegularExpression, Qt
 from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit, QVBoxLayout, QWidget
+
 from wizard.ui.translator import translate
 
 CODE_PATTERN = r"[0-9]{0,6}"
@@ -20,7 +21,9 @@ class MfaCodeDialog(QDialog):
         self.setWindowTitle(translate("mfa_prompt", "MFA code"))
         self.setModal(True)
         what = translate("mfa_prompt", ' for {profile_name}').format(profile_name=profile_name) if profile_name else ""
-        self.intro = QLabel(translate("mfa_prompt", 'Enter the six-digit code your authenticator shows now{what}.').format(what=what))
+        self.intro = QLabel(
+            translate("mfa_prompt", "Enter the six-digit code your authenticator shows now{what}.").format(what=what)
+        )
         self.intro.setWordWrap(True)
         self.device = QLabel(translate("mfa_prompt", 'MFA device: {device}').format(device=device))
         self.device.setWordWrap(True)

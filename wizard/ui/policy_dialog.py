@@ -30,8 +30,8 @@ from wizard.core import policies
 from wizard.core.connection import Connection
 from wizard.core.engine import role_arn_for
 from wizard.core.regions import partition_of
-from wizard.ui.widgets import fixed_font, small_muted
 from wizard.ui.translator import translate
+from wizard.ui.widgets import fixed_font, small_muted
 
 ANSWERED_CODES = frozenset({"assume-role-denied", "service-denied"})  # denials a policy change answers
 
@@ -61,8 +61,13 @@ def _trust_document(conn: Connection, identity_arn: str, role_arn: str) -> Polic
     trust = policies.trust_policy(identity_arn, external_id=conn.external_id or None)
     return PolicyDocument(
         translate("policy_dialog", "Trust policy of the role"),
-        translate("policy_dialog", 'IAM → Roles → {0} → Trust relationships: lets {identity_arn} assume the role').format(role_arn.rsplit('/', 1)[-1] or 'the role', identity_arn=identity_arn) + (translate("policy_dialog", " with this External ID.") if conn.external_id else "."),
-        policies.to_json(trust), "trust-policy.json")
+        translate(
+            "policy_dialog", "IAM → Roles → {0} → Trust relationships: lets {identity_arn} assume the role"
+        ).format(role_arn.rsplit("/", 1)[-1] or "the role", identity_arn=identity_arn)
+        + (translate("policy_dialog", " with this External ID.") if conn.external_id else "."),
+        policies.to_json(trust),
+        "trust-policy.json",
+    )
 
 
 def _caller_document(role_arn: str) -> PolicyDocument:
@@ -75,9 +80,13 @@ def _caller_document(role_arn: str) -> PolicyDocument:
 def _permissions_intro(conn: Connection, target: str) -> str:
     """Says what the permissions policy allows: the test's own calls, plus the everyday use it names (if any)."""
     extra = policies.USE_CASE_ACTIONS.get(conn.service, ()) if conn.service != "s3" or conn.bucket else ()
-    text = translate("policy_dialog", "Attach to {target}: allows the calls the wizard's test makes").format(target=target)
+    text = translate("policy_dialog", "Attach to {target}: allows the calls the wizard's test makes").format(
+        target=target
+    )
     if extra:
-        return text + translate("policy_dialog", ', plus {0} for the everyday use of {service}.').format(', '.join(extra), service=conn.service)
+        return text + translate("policy_dialog", ", plus {0} for the everyday use of {service}.").format(
+            ", ".join(extra), service=conn.service
+        )
     return text + translate("policy_dialog", ", and nothing else.")
 
 
@@ -86,7 +95,11 @@ def _permissions_document(conn: Connection, identity_arn: str) -> PolicyDocument
     permissions = policies.permissions_policy(
         conn.service, bucket=conn.bucket or None, model_id=conn.model_id or None,
         region=conn.region, partition=partition)
-    target = translate("policy_dialog", "the role") if conn.method != "access-key" else translate("policy_dialog", "the IAM user")
+    target = (
+        translate("policy_dialog", "the role")
+        if conn.method != "access-key"
+        else translate("policy_dialog", "the IAM user")
+    )
     return PolicyDocument(
         translate("policy_dialog", "Permissions policy"),
         _permissions_intro(conn, target),
@@ -167,7 +180,9 @@ class PolicyPage(QWidget):
                              str(Path(QDir.homePath()) / self.document.filename))
         dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
         dialog.setFileMode(QFileDialog.FileMode.AnyFile)
-        dialog.setNameFilters([translate("policy_dialog", "JSON files (*.json)"), translate("policy_dialog", "All files (*)")])
+        dialog.setNameFilters(
+            [translate("policy_dialog", "JSON files (*.json)"), translate("policy_dialog", "All files (*)")]
+        )
         dialog.setDefaultSuffix("json")
         dialog.fileSelected.connect(self.write)
         self.save_dialog = dialog
@@ -179,7 +194,11 @@ class PolicyPage(QWidget):
         try:
             Path(path).write_text(self.document.text + "\n", encoding="utf-8")
         except OSError as exc:
-            self.status.setText(translate("policy_dialog", 'Could not save to {path}: {0}').format(exc.strerror or type(exc).__name__, path=path))
+            self.status.setText(
+                translate("policy_dialog", "Could not save to {path}: {0}").format(
+                    exc.strerror or type(exc).__name__, path=path
+                )
+            )
             return False
         self.status.setText(translate("policy_dialog", 'Saved to {path}').format(path=path))
         return True
@@ -214,9 +233,15 @@ class PolicyDialog(QDialog):
         if not self.documents:
             return translate("policy_dialog", "No policy applies to this connection's settings.")
         if answered:
-            return translate("policy_dialog", "AWS refused the test. An administrator installs these policies to allow this connection:")
+            return translate(
+                "policy_dialog",
+                "AWS refused the test. An administrator installs these policies to allow this connection:",
+            )
         text = translate("policy_dialog", "The policies an administrator installs for this connection to work.")
         if conn.method != "access-key" and not getattr(report, "identity_arn", ""):
-            text += (translate("policy_dialog", " The role's trust policy names the identity that assumes the role, which the test discovers: "
-                     "it is shown after a test that gets past its first step."))
+            text += translate(
+                "policy_dialog",
+                " The role's trust policy names the identity that assumes the role, which the test discovers: "
+                "it is shown after a test that gets past its first step.",
+            )
         return text

@@ -14,10 +14,12 @@ import sys
 from collections.abc import Callable
 
 from PySide6.QtCore import QTimer
-from wizard.ui.translator import translate
-from wizard.core.i18n import QT_TRANSLATE_NOOP
 
-ENDED = QT_TRANSLATE_NOOP("practice_launch", "Practice mode ended; its practice profiles were deleted with it. Your own profiles are as they were.")
+from wizard.core.i18n import QT_TRANSLATE_NOOP
+from wizard.ui.translator import translate
+
+ENDED = QT_TRANSLATE_NOOP("practice_launch", "Practice mode ended; its practice profiles were deleted with it. Your "
+                                             "own profiles are as they were.")
 
 
 def practice_available() -> bool:
@@ -57,7 +59,8 @@ class PracticeLauncher:
         except OSError as exc:
             self.problem(translate("practice_launch", "Could not start practice mode"), exc)
             return
-        self.status(translate("practice_launch", "Practice mode opens in its own window; nothing there reaches AWS. This window comes back when "
+        self.status(translate("practice_launch", "Practice mode opens in its own window; nothing there reaches AWS. "
+                                                 "This window comes back when "
                     "you close it."))
         if self.window is not None:
             self.window.hide()

@@ -29,12 +29,13 @@ from PySide6.QtWidgets import (
     QWizard,
 )
 
-from wizard.ui.widgets import fixed_font, small_muted
-from wizard.ui.translator import translate
 from wizard.core.i18n import QT_TRANSLATE_NOOP
+from wizard.ui.translator import translate
+from wizard.ui.widgets import fixed_font, small_muted
 
 BANNER_TEXT = QT_TRANSLATE_NOOP("practice_panel", "Practice mode \u2014 nothing reaches AWS")
-BANNER_DETAIL = QT_TRANSLATE_NOOP("practice_panel", "Every call goes to a local emulator on 127.0.0.1. Practice profiles are kept apart and never exported.")
+BANNER_DETAIL = QT_TRANSLATE_NOOP("practice_panel", "Every call goes to a local emulator on 127.0.0.1. Practice "
+                                                    "profiles are kept apart and never exported.")
 CLIPBOARD_SECONDS = 45
 PANEL_WIDTH = 300
 DECORATED = "practiceDecorated"  # dynamic property set on a decorated window
@@ -91,7 +92,8 @@ class ValueRow(QWidget):
             self.field.setToolTip(value)
         self.copy_button = QToolButton()
         self.copy_button.setText(translate("practice_panel", "Copy"))
-        self.copy_button.setToolTip(translate("practice_panel", 'Copy the {0} to the clipboard, to paste it into the wizard').format(label.lower()))
+        self.copy_button.setToolTip(translate("practice_panel", 'Copy the {0} to the clipboard, to paste it into the '
+                                                                'wizard').format(label.lower()))
         self.copy_button.setAccessibleName(translate("practice_panel", 'Copy {label}').format(label=label))
         self.copy_button.clicked.connect(self.copy)
         layout = QGridLayout(self)
@@ -147,7 +149,8 @@ class PracticePanel(QWidget):
         self.scroll.setFrameShape(QFrame.Shape.NoFrame)
         self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.scroll.setAccessibleName(translate("practice_panel", "Practice mode"))
-        self.scroll.setAccessibleDescription(translate("practice_panel", "What practice mode offers: its profiles, ready-made mistakes to try, and "
+        self.scroll.setAccessibleDescription(translate("practice_panel", "What practice mode offers: its profiles, "
+                                                                         "ready-made mistakes to try, and "
                                              "the values to type."))
         self.scroll.setWidget(_note(translate("practice_panel", "Starting the local emulator on 127.0.0.1…")))
         layout = QVBoxLayout(self)
@@ -173,7 +176,8 @@ class PracticePanel(QWidget):
         column = QVBoxLayout(content)
         column.setContentsMargins(0, 0, 6, 0)
         column.addWidget(_heading(translate("practice_panel", "Values to paste")))
-        column.addWidget(_note(translate("practice_panel", "The local emulator's practice user, roles and bucket. Copy, then paste into the "
+        column.addWidget(_note(translate("practice_panel", "The local emulator's practice user, roles and bucket. "
+                                                           "Copy, then paste into the "
                                "wizard's fields.")))
         values = (
             ("access_key_id", translate("practice_panel", "Access key ID"), p.access_key_id, False),
@@ -189,18 +193,50 @@ class PracticePanel(QWidget):
 
         column.addSpacing(8)
         column.addWidget(_heading(translate("practice_panel", "Mistakes to try")))
-        column.addWidget(_note(translate("practice_panel", "Each one shows a diagnosis on the test page once, so you recognise it later.")))
+        column.addWidget(_note(translate("practice_panel", "Each one shows a diagnosis on the test page once, so you "
+                                                           "recognise it later.")))
         extra = {
-            "wrong-secret": [("wrong_secret", translate("practice_panel", "A wrong secret key"), session.wrong_secret(), True)],
-            "wrong-external-id": [("wrong_external_id", translate("practice_panel", "A wrong External ID"), session.wrong_external_id(), False)],
-            "untrusting-role": [("untrusting_role", translate("practice_panel", "A role that does not trust you"), session.untrusting_role(), False)],
+            "wrong-secret": [
+                ("wrong_secret", translate("practice_panel", "A wrong secret key"), session.wrong_secret(), True)
+            ],
+            "wrong-external-id": [
+                (
+                    "wrong_external_id",
+                    translate("practice_panel", "A wrong External ID"),
+                    session.wrong_external_id(),
+                    False,
+                )
+            ],
+            "untrusting-role": [
+                (
+                    "untrusting_role",
+                    translate("practice_panel", "A role that does not trust you"),
+                    session.untrusting_role(),
+                    False,
+                )
+            ],
         }
         expired = session.expired_credentials()
         if expired:
             extra["expired-token"] = [
-                ("expired_access_key_id", translate("practice_panel", "Expired temporary key ID"), expired["access_key_id"], False),
-                ("expired_secret_access_key", translate("practice_panel", "Its secret access key"), expired["secret_access_key"], True),
-                ("expired_session_token", translate("practice_panel", "Its expired session token"), expired["session_token"], True),
+                (
+                    "expired_access_key_id",
+                    translate("practice_panel", "Expired temporary key ID"),
+                    expired["access_key_id"],
+                    False,
+                ),
+                (
+                    "expired_secret_access_key",
+                    translate("practice_panel", "Its secret access key"),
+                    expired["secret_access_key"],
+                    True,
+                ),
+                (
+                    "expired_session_token",
+                    translate("practice_panel", "Its expired session token"),
+                    expired["session_token"],
+                    True,
+                ),
             ]
         for mistake in MISTAKES:
             box = QFrame()
@@ -377,7 +413,11 @@ async def start_practice(window, session) -> bool:
     if work is not None:  # the manager's busy state: actions disabled, progress shown, a failure explained
         from wizard.ui.manager import FAILED
 
-        started = await work(translate("practice_panel", "Starting practice mode on 127.0.0.1\u2026"), translate("practice_panel", "Could not start practice mode"), session.start)
+        started = await work(
+            translate("practice_panel", "Starting practice mode on 127.0.0.1\u2026"),
+            translate("practice_panel", "Could not start practice mode"),
+            session.start,
+        )
         if started is FAILED:
             return False
     else:

@@ -21,11 +21,12 @@ from PySide6.QtWidgets import (
 )
 
 from wizard.core.describe import profile_rows, status_text
-from wizard.ui.translator import translate
 from wizard.core.i18n import QT_TRANSLATE_NOOP
+from wizard.ui.translator import translate
 
 NO_REPORT = QT_TRANSLATE_NOOP("profile_details", "No test report yet: press Test (F5).")
-NO_TEST = QT_TRANSLATE_NOOP("profile_details", "No test in this window yet: select a profile and press Test (F5) to watch its steps here.")
+NO_TEST = QT_TRANSLATE_NOOP("profile_details", "No test in this window yet: select a profile and press Test (F5) to "
+                                               "watch its steps here.")
 SETTINGS_TAB, TEST_TAB, REPORT_TAB = range(3)
 
 
@@ -71,7 +72,8 @@ class ProfileDetails(QTabWidget):
         self.report.setObjectName("lastReport")
         self.report.setReadOnly(True)
         self.report.setAccessibleName(translate("profile_details", "Last test report"))
-        self.report.setAccessibleDescription(translate("profile_details", "The text of the profile's last test, without secrets."))
+        self.report.setAccessibleDescription(translate("profile_details", "The text of the profile's last test, "
+                                                                          "without secrets."))
         self.report.setPlaceholderText(translate("profile_details", NO_REPORT))
 
         self.addTab(settings, translate("profile_details", "&Details"))
@@ -79,7 +81,9 @@ class ProfileDetails(QTabWidget):
         self.addTab(self.report, translate("profile_details", "Last &report"))
         self.show_profile(None)
 
-    def show_profile(self, profile, report_text: str = "", backend: str = translate("profile_details", "the OS keychain")) -> None:
+    def show_profile(
+        self, profile, report_text: str = "", backend: str = translate("profile_details", "the OS keychain")
+    ) -> None:
         self._profile, self._backend = profile, backend
         self._fill_form()
         if profile is None:
@@ -90,7 +94,8 @@ class ProfileDetails(QTabWidget):
         self.report.setPlainText(report_text)
         if not report_text and profile.tested_at is not None:
             self.report.setPlaceholderText(
-                translate("profile_details", 'Last test: {0}. Its full report was not kept (saved by an older version): press '
+                translate("profile_details", 'Last test: {0}. Its full report was not kept (saved by an older '
+                                             'version): press '
                                              'Test (F5) for a new one.').format(status_text(profile))
             )
         else:

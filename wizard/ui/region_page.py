@@ -26,8 +26,8 @@ from PySide6.QtWidgets import (
 from wizard.core import fields, validation
 from wizard.core.regions import find_region, partitions
 from wizard.core.services import SERVICES, availability
-from wizard.ui.widgets import FieldMessage, level_icon, plain_label, with_mnemonic
 from wizard.ui.translator import translate
+from wizard.ui.widgets import FieldMessage, level_icon, plain_label, with_mnemonic
 
 REGION_ROLE = Qt.ItemDataRole.UserRole
 REGION_ID_LIKE = re.compile(r"^[a-z]{2,}(-[a-z0-9]+)*-[0-9]+$")
@@ -53,7 +53,8 @@ class RegionPage(QWizardPage):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.setTitle(translate("region_page", "Which AWS Region?"))
-        self.setSubTitle(translate("region_page", "Regions are grouped by partition; a role's ARN and its region must be in the same partition."))
+        self.setSubTitle(translate("region_page", "Regions are grouped by partition; a role's ARN and its region must "
+                                                  "be in the same partition."))
         self._region = "us-east-1"
         self._service = "s3"
         self._role_arn = ""  # the role to assume, if any: its partition must be the region's
@@ -66,7 +67,8 @@ class RegionPage(QWizardPage):
         self.search = QLineEdit(self)
         self.search.setObjectName("region-search")
         self.search.setAccessibleName(translate("region_page", "Search regions"))
-        self.search.setPlaceholderText(translate("region_page", "a region code or a place, e.g. eu-central-1 or Frankfurt; Down moves into the list"))
+        self.search.setPlaceholderText(translate("region_page", "a region code or a place, e.g. eu-central-1 or "
+                                                                "Frankfurt; Down moves into the list"))
         self.search.setClearButtonEnabled(True)
         search_label.setBuddy(self.search)
         search_line.addWidget(search_label)
@@ -78,7 +80,9 @@ class RegionPage(QWizardPage):
         self.tree.setAccessibleName(translate("region_page", "AWS Regions by partition"))
         self.tree.setAccessibleDescription(translate("fields", fields.field("region").help))
         self.tree.setColumnCount(2)
-        self.tree.setHeaderLabels([translate("region_page", "Region"), translate("region_page", "Service availability")])
+        self.tree.setHeaderLabels(
+            [translate("region_page", "Region"), translate("region_page", "Service availability")]
+        )
         self.tree.setUniformRowHeights(True)
         self.tree.setAlternatingRowColors(True)
         self.tree.header().setStretchLastSection(True)
@@ -132,7 +136,12 @@ class RegionPage(QWizardPage):
     def set_service(self, service_id: str) -> None:
         """Mark each region by whether botocore's data lists the service there."""
         self._service = service_id
-        self.tree.setHeaderLabels([translate("region_page", "Region"), translate("region_page", 'Availability of {0}').format(service_short_name(service_id))])
+        self.tree.setHeaderLabels(
+            [
+                translate("region_page", "Region"),
+                translate("region_page", "Availability of {0}").format(service_short_name(service_id)),
+            ]
+        )
         for rid, item in self._items.items():
             self._mark(item, rid)
         self._mark(self._custom, self._custom.data(0, REGION_ROLE))
@@ -144,7 +153,10 @@ class RegionPage(QWizardPage):
         item.setIcon(1, level_icon(self.tree, level) if level else QIcon())
 
     def _set_custom(self, region_id: str) -> None:
-        self._custom.setText(0, translate("region_page", "{region_id} — not in this program's list of regions").format(region_id=region_id))
+        self._custom.setText(
+            0,
+            translate("region_page", "{region_id} — not in this program's list of regions").format(region_id=region_id),
+        )
         self._custom.setData(0, REGION_ROLE, region_id)
         self._custom.setHidden(False)
         self._mark(self._custom, region_id)
@@ -208,7 +220,8 @@ class RegionPage(QWizardPage):
     # ---- checking -----------------------------------------------------------------------------------------------
     def refresh(self) -> None:
         region = find_region(self._region)
-        self.selected.setText(f"{translate('fields', fields.field('region').label)}: {region.label if region else self._region or translate('region_page', 'none')}")
+        shown = region.label if region else self._region or translate("region_page", "none")
+        self.selected.setText(f"{translate('fields', fields.field('region').label)}: {shown}")
         check = validation.check_field("region", self._region, {"service": self._service})
         messages = list(check.messages)
         if self._role_arn.lower().startswith("arn:"):

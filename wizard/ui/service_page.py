@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from wizard.core import fields, validation
 from wizard.core.connection import SERVICE_IDS, Connection
 from wizard.core.services import BEDROCK_WARNING, SERVICES
+from wizard.ui.translator import translate
 from wizard.ui.widgets import (
     FieldMessage,
     MessageRow,
@@ -35,7 +36,6 @@ from wizard.ui.widgets import (
     small_muted,
     with_mnemonic,
 )
-from wizard.ui.translator import translate
 
 OPTIONAL_KEYS = {"s3": "bucket", "bedrock-runtime": "model_id"}
 
@@ -44,7 +44,8 @@ class ServicePage(QWizardPage):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.setTitle(translate("service_page", "Which AWS service is this connection for?"))
-        self.setSubTitle(translate("service_page", "The connection test proves access to this service without changing anything."))
+        self.setSubTitle(translate("service_page", "The connection test proves access to this service without changing "
+                                                   "anything."))
         taken: set[str] = set()
         self._errors: dict[str, str] = {}
         self._service_error = False
@@ -60,9 +61,15 @@ class ServicePage(QWizardPage):
         heading.setBuddy(self.list)
         for sid in SERVICE_IDS:
             service = SERVICES[sid]
-            item = QListWidgetItem(f"{translate('services', service.title)} ({sid}) \u2014 {translate('services', service.description)}")
+            item = QListWidgetItem(
+                f"{translate('services', service.title)} ({sid}) \u2014 {translate('services', service.description)}"
+            )
             item.setData(Qt.ItemDataRole.UserRole, sid)
-            item.setToolTip(translate("service_page", 'The test: {default_probe}').format(default_probe=translate("services", service.default_probe)))
+            item.setToolTip(
+                translate("service_page", "The test: {default_probe}").format(
+                    default_probe=translate("services", service.default_probe)
+                )
+            )
             self.list.addItem(item)
         self._fit_list_height()
         self.list.currentItemChanged.connect(self._service_changed)
@@ -106,14 +113,24 @@ class ServicePage(QWizardPage):
         editor = QLineEdit(self)
         editor.setObjectName(f.key)
         editor.setFont(fixed_font())
-        editor.setPlaceholderText(translate("field_form", "e.g. {placeholder}").format(placeholder=translate("fields", f.placeholder)))
+        editor.setPlaceholderText(
+            translate("field_form", "e.g. {placeholder}").format(placeholder=translate("fields", f.placeholder))
+        )
         editor.setAccessibleName(translate("fields", f.label))
         editor.textEdited.connect(lambda _t, k=f.key: self._edited(k))
         holder, _line, message = field_holder(editor, translate("fields", f.help), self)
-        label = field_label(with_mnemonic(translate("service_page", '{label} (optional):').format(label=translate("fields", f.label)), taken), editor, self)
+        label = field_label(
+            with_mnemonic(
+                translate("service_page", "{label} (optional):").format(label=translate("fields", f.label)), taken
+            ),
+            editor,
+            self,
+        )
         self.form.addRow(label, holder)
         label.setBuddy(editor)  # addRow made the holder its buddy (Alt+letter must reach the field itself)
-        editor.setAccessibleDescription(translate("fields", f.help))  # the label is not its sibling: Qt would not find it for a reader
+        editor.setAccessibleDescription(
+            translate("fields", f.help)
+        )  # the label is not its sibling: Qt would not find it for a reader
         self.editors[f.key] = editor
         self.messages[f.key] = message
 
@@ -126,7 +143,10 @@ class ServicePage(QWizardPage):
         if conn.service in SERVICE_IDS:
             self.list.setCurrentRow(SERVICE_IDS.index(conn.service))
         elif conn.service:  # e.g. an imported profile naming "bedrock": shown, flagged, and refused until changed
-            item = QListWidgetItem(level_icon(self, "error"), translate("service_page", '{service} — not a service this program offers').format(service=conn.service))
+            item = QListWidgetItem(
+                level_icon(self, "error"),
+                translate("service_page", "{service} — not a service this program offers").format(service=conn.service),
+            )
             item.setData(Qt.ItemDataRole.UserRole, conn.service)
             self.list.addItem(item)
             self._fit_list_height()
@@ -186,10 +206,18 @@ class ServicePage(QWizardPage):
     def _probe_text(self, service) -> str:
         if service is None:
             return ""
-        text = translate("service_page", 'The test will run: {default_probe}.').format(default_probe=translate("services", service.default_probe))
+        text = translate("service_page", "The test will run: {default_probe}.").format(
+            default_probe=translate("services", service.default_probe)
+        )
         narrow = (service.id == "s3" and self.editors["bucket"].text().strip()) or (
             service.id == "bedrock-runtime" and self.invoke.isChecked() and self.invoke.isEnabled())
-        return translate("service_page", '{text}\nThen: {narrow_probe}.').format(text=text, narrow_probe=translate("services", service.narrow_probe)) if narrow and service.narrow_probe else text
+        return (
+            translate("service_page", "{text}\nThen: {narrow_probe}.").format(
+                text=text, narrow_probe=translate("services", service.narrow_probe)
+            )
+            if narrow and service.narrow_probe
+            else text
+        )
 
     def errors(self) -> dict[str, str]:
         errors = dict(self._errors)

@@ -11,6 +11,7 @@ import datetime
 
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QLabel, QWidget
+
 from wizard.ui.translator import translate
 
 DEFAULT_WARN_BEFORE = 300.0  # seconds: "a few minutes before the session ends"

@@ -10,10 +10,15 @@ from wizard.core.i18n import QT_TRANSLATE_NOOP
 from wizard.ui.translator import translate
 
 SOURCE_CHOICES = (
-    ("default", QT_TRANSLATE_NOOP("source_chooser", "This computer's default AWS credentials (environment, ~/.aws, SSO)")),
+    (
+        "default",
+        QT_TRANSLATE_NOOP("source_chooser", "This computer's default AWS credentials (environment, ~/.aws, SSO)"),
+    ),
     ("instance", QT_TRANSLATE_NOOP("source_chooser", "The IAM role of this EC2 instance (instance metadata)")),
 )
-INSTANCE_ROLE_TEXT = QT_TRANSLATE_NOOP("source_chooser", "EC2 instance role ({role})")  # the "instance" choice once a check found the attached role
+INSTANCE_ROLE_TEXT = QT_TRANSLATE_NOOP(
+    "source_chooser", "EC2 instance role ({role})"
+)  # the "instance" choice once a check found the attached role
 NO_INSTANCE_ROLE_TEXT = QT_TRANSLATE_NOOP("source_chooser", "EC2 instance role (none attached to this instance)")
 SAVED_PROFILE_TEXT = QT_TRANSLATE_NOOP("source_chooser", "Saved profile: {name}")
 

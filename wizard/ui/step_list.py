@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from wizard.core.i18n import QT_TRANSLATE_NOOP
 from wizard.ui.diagnosis_view import DiagnosisView
 from wizard.ui.translator import translate
-from wizard.core.i18n import QT_TRANSLATE_NOOP
 
 SPINNER_FRAMES = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
 SPINNER_INTERVAL_MS = 100

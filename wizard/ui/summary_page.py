@@ -12,8 +12,8 @@ from PySide6.QtWidgets import QFormLayout, QFrame, QLabel, QLineEdit, QScrollAre
 from wizard.core import profiles, validation
 from wizard.core.connection import Connection, Secrets
 from wizard.core.describe import connection_rows
-from wizard.ui.widgets import field_holder, field_label, fixed_font, plain_label, with_mnemonic
 from wizard.ui.translator import translate
+from wizard.ui.widgets import field_holder, field_label, fixed_font, plain_label, with_mnemonic
 
 
 def check_profile_name(name: str, taken: set[str]) -> list[validation.Message]:
@@ -21,9 +21,16 @@ def check_profile_name(name: str, taken: set[str]) -> list[validation.Message]:
     if not name:
         return [validation.Message("error", "required", translate("summary_page", "Give the connection a name."))]
     if not profiles.NAME_PATTERN.match(name):
-        return [validation.Message("error", "bad-characters", translate("summary_page", 'Use {NAME_RULE}; no spaces.').format(NAME_RULE=profiles.NAME_RULE))]
+        return [
+            validation.Message(
+                "error",
+                "bad-characters",
+                translate("summary_page", "Use {NAME_RULE}; no spaces.").format(NAME_RULE=profiles.NAME_RULE),
+            )
+        ]
     if name in taken:
-        return [validation.Message("error", "name-taken", translate("summary_page", 'A connection named {name} already exists.').format(name=name))]
+        return [validation.Message("error", "name-taken", translate("summary_page", 'A connection named {name} already '
+                                                                                    'exists.').format(name=name))]
     return []
 
 
@@ -45,7 +52,8 @@ class SummaryPage(QWizardPage):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.setTitle(translate("summary_page", "Summary"))
-        self.setSubTitle(translate("summary_page", "Check the connection and give it a name. Settings go to the profile file; secrets only to the "
+        self.setSubTitle(translate("summary_page", "Check the connection and give it a name. Settings go to the "
+                                                   "profile file; secrets only to the "
                          "keychain."))
         self.taken_names: set[str] = set()
         self._name_edited = False
@@ -73,8 +81,9 @@ class SummaryPage(QWizardPage):
         self.name = QLineEdit(body)
         self.name.setObjectName("profile_name")
         self.name.textEdited.connect(self._name_changed)
-        holder, _line, self.name_message = field_holder(self.name, translate("summary_page", "The name you will see in the list of connections."),
-                                                        body)
+        holder, _line, self.name_message = field_holder(
+            self.name, translate("summary_page", "The name you will see in the list of connections."), body
+        )
         label = field_label(with_mnemonic(translate("summary_page", "Profile name:"), taken), self.name, body)
         self.details.addRow(label, holder)
         line = QFrame(body)

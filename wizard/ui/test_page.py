@@ -39,7 +39,8 @@ class TestPage(QWizardPage):
         self.untested = False
         self._watching_wizard = False
         self.setTitle(translate("test_page", "Test the connection"))
-        self.setSubTitle(translate("test_page", "The wizard signs in and makes one harmless call to the service, step by step."))
+        self.setSubTitle(translate("test_page", "The wizard signs in and makes one harmless call to the service, step "
+                                                "by step."))
 
         self.view = ConnectionTestView()
         self.view.started.connect(self._test_started)
@@ -87,7 +88,8 @@ class TestPage(QWizardPage):
         """Offline entry: stop any test, mark the result untested and allow Next."""
         self.view.cancel()
         self._set_untested(True)
-        self.untested_note.setText(translate("test_page", "The profile will be saved as not tested. You can test it later."))
+        self.untested_note.setText(translate("test_page", "The profile will be saved as not tested. You can test it "
+                                                          "later."))
         self.completeChanged.emit()
 
     def connection(self) -> Connection:

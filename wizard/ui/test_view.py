@@ -82,7 +82,8 @@ class ConnectionTestView(QWidget):
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scroll.setWidget(self.steps)
         scroll.setAccessibleName(translate("test_view", "Test steps"))
-        scroll.setAccessibleDescription(translate("test_view", "Each step of the connection test with its status; a failed step's diagnosis "
+        scroll.setAccessibleDescription(translate("test_view", "Each step of the connection test with its status; a "
+                                                               "failed step's diagnosis "
                                         "below it."))
         self.status.setAccessibleName(translate("test_view", "Test status"))
 
@@ -91,7 +92,8 @@ class ConnectionTestView(QWidget):
         self.copy_button = QPushButton(translate("test_view", "C&opy report"))
         self.copy_button.setToolTip(translate("test_view", "Copy the test report as plain text; secrets are left out."))
         self.policies_button = QPushButton(translate("test_view", "Show the po&licies"))
-        self.policies_button.setToolTip(translate("test_view", "The IAM policies this connection needs, ready to copy or save."))
+        self.policies_button.setToolTip(translate("test_view", "The IAM policies this connection needs, ready to copy "
+                                                               "or save."))
         self.test_again_button.clicked.connect(self.test_again)
         self.cancel_button.clicked.connect(self.cancel)
         self.copy_button.clicked.connect(self.copy_report)
@@ -124,7 +126,12 @@ class ConnectionTestView(QWidget):
         except Exception as exc:  # settings the engine can't plan for (e.g. a hand-edited profile): say so, don't crash
             log.error("connection test not started: %s", type(exc).__name__)
             self.steps.set_steps([])
-            self._set_state(ERROR, translate("test_view", "This connection can't be tested as it is ({__name__}). Check its method and service.").format(__name__=type(exc).__name__))
+            self._set_state(
+                ERROR,
+                translate(
+                    "test_view", "This connection can't be tested as it is ({__name__}). Check its method and service."
+                ).format(__name__=type(exc).__name__),
+            )
             nothing = asyncio.get_event_loop().create_future()
             nothing.set_result(None)
             return nothing
@@ -172,7 +179,12 @@ class ConnectionTestView(QWidget):
             log.error("connection test stopped: %s", type(exc).__name__)
             if self._is_current(generation):
                 self.steps.mark_cancelled()
-                self._set_state(ERROR, translate("test_view", 'The test stopped unexpectedly ({__name__}). Press Test again.').format(__name__=type(exc).__name__))
+                self._set_state(
+                    ERROR,
+                    translate("test_view", "The test stopped unexpectedly ({__name__}). Press Test again.").format(
+                        __name__=type(exc).__name__
+                    ),
+                )
             return None
         if not self._is_current(generation):
             return None

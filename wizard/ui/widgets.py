@@ -22,14 +22,19 @@ from PySide6.QtGui import (
     QPixmap,
 )
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QSizePolicy, QStyle, QVBoxLayout, QWidget
-from wizard.ui.translator import translate
+
 from wizard.core.i18n import QT_TRANSLATE_NOOP
+from wizard.ui.translator import translate
 
 # Letters QWizard's own buttons use (< &Back, &Next >, &Finish, &Help, &Commit): labels must not take them.
 RESERVED_MNEMONICS = frozenset("bnfhc")
 WIZARD_BUTTON_TEXTS = ("< &Back", "&Next >", "&Finish", "&Help")  # QWizard's own texts, as Qt's catalogue has them
 
-LEVEL_WORDS = {"error": QT_TRANSLATE_NOOP("widgets", "Error"), "warning": QT_TRANSLATE_NOOP("widgets", "Warning"), "info": QT_TRANSLATE_NOOP("widgets", "Note")}
+LEVEL_WORDS = {
+    "error": QT_TRANSLATE_NOOP("widgets", "Error"),
+    "warning": QT_TRANSLATE_NOOP("widgets", "Warning"),
+    "info": QT_TRANSLATE_NOOP("widgets", "Note"),
+}
 _LEVEL_ICONS = {
     "error": QStyle.StandardPixmap.SP_MessageBoxCritical,
     "warning": QStyle.StandardPixmap.SP_MessageBoxWarning,
@@ -200,7 +205,11 @@ class SecretLineEdit(QLineEdit):
         self.reveal_action.setIcon(QIcon.fromTheme("view-hidden" if shown else "view-visible", eye_icon(shown, colour)))
         verb = translate("widgets", "Hide") if shown else translate("widgets", "Show")
         self.reveal_action.setText(translate("widgets", '{verb} the value').format(verb=verb))
-        self.reveal_action.setToolTip(translate("widgets", '{verb} the value ({REVEAL_SHORTCUT})').format(verb=verb, REVEAL_SHORTCUT=REVEAL_SHORTCUT))
+        self.reveal_action.setToolTip(
+            translate("widgets", "{verb} the value ({REVEAL_SHORTCUT})").format(
+                verb=verb, REVEAL_SHORTCUT=REVEAL_SHORTCUT
+            )
+        )
         self.revealed.emit(shown)
 
     def keyPressEvent(self, event) -> None:

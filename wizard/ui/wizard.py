@@ -128,7 +128,8 @@ class ConnectionWizard(QWizard):
         self.region_page = RegionPage()
         self.summary_page = SummaryPage()
         if practice is not None:
-            self.method_page.setSubTitle(translate("wizard", "Practice mode: the values are filled in for you, and the test talks to a local "
+            self.method_page.setSubTitle(translate("wizard", "Practice mode: the values are filled in for you, and the "
+                                                             "test talks to a local "
                                          "AWS emulator on 127.0.0.1; nothing reaches AWS."))
         self.setPage(PageId.METHOD, self.method_page)
         self.setPage(PageId.CREDENTIALS, self.credentials_page)

@@ -2177,6 +2177,10 @@ aws sts get-caller-identity --profile {aws_name}</translation>
       <translation>Verfügbarkeit unbekannt</translation>
     </message>
     <message>
+      <source>none</source>
+      <translation>keine</translation>
+    </message>
+    <message>
       <source>not offered for {0}</source>
       <translation>für {0} nicht angeboten</translation>
     </message>
