@@ -49,6 +49,8 @@ def data_texts() -> list[tuple[str, str]]:
         texts += [("services", t) for t in (s.title, s.description, s.default_probe, s.narrow_probe) if t]
     texts += [("diagnoses", t) for t in diagnosis_texts(diagnoses)]
     texts += [("describe", t) for t in _calls(ROOT / "wizard" / "core" / "describe.py", "_L")]  # the rows' labels
+    for kind in ("_error", "_warning", "_info"):  # the field checks' fixed messages (those made with a value stay English)
+        texts += [("validation", t) for t in _calls(ROOT / "wizard" / "core" / "validation.py", kind, 1)]
     return texts
 
 
@@ -65,13 +67,13 @@ def diagnosis_texts(diagnoses) -> list[str]:
     return [t for t in texts if t]
 
 
-def _calls(path: Path, name: str) -> list[str]:
-    """The literal arguments of every `name("...")` call in a file."""
+def _calls(path: Path, name: str, position: int = 0) -> list[str]:
+    """The literal argument at `position` of every `name(...)` call in a file (not the ones built with values)."""
     import ast
 
-    return [node.args[0].value for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
-            if isinstance(node, ast.Call) and getattr(node.func, "id", "") == name and node.args
-            and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)]
+    return [node.args[position].value for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+            if isinstance(node, ast.Call) and getattr(node.func, "id", "") == name and len(node.args) > position
+            and isinstance(node.args[position], ast.Constant) and isinstance(node.args[position].value, str)]
 
 
 def code_texts() -> list[tuple[str, str]]:

@@ -140,7 +140,7 @@ class FieldMessage(QWidget):
             self._layout.removeWidget(row)
             row.hide()  # at once: deleteLater alone leaves it painted under the new rows until the next event loop
             row.deleteLater()
-        self._rows = [MessageRow(m.level, m.text, self) for m in messages]
+        self._rows = [MessageRow(m.level, translate("validation", m.text), self) for m in messages]
         for row in self._rows:
             self._layout.addWidget(row)
         self._help.setVisible(bool(self._help.text()) and not self._rows)

@@ -2500,6 +2500,85 @@ Danach: {narrow_probe}.</translation>
     </message>
   </context>
   <context>
+    <name>validation</name>
+    <message>
+      <source>AWS issues access key IDs in upper case; check the key was not retyped.</source>
+      <translation>AWS vergibt Zugriffsschlüssel-IDs in Großbuchstaben; prüfen Sie, ob der Schlüssel abgetippt wurde.</translation>
+    </message>
+    <message>
+      <source>AWS refuses durations above the role's maximum session duration (1 hour unless the role's settings raise it).</source>
+      <translation>AWS lehnt Laufzeiten über der maximalen Sitzungsdauer der Rolle ab (1 Stunde, sofern die Einstellungen der Rolle sie nicht erhöhen).</translation>
+    </message>
+    <message>
+      <source>Access key IDs are usually 20 characters starting with AKIA (long-term key) or ASIA (temporary key). Check you copied the access key ID.</source>
+      <translation>Zugriffsschlüssel-IDs haben meist 20 Zeichen und beginnen mit AKIA (langfristiger Schlüssel) oder ASIA (temporärer Schlüssel). Prüfen Sie, ob Sie die Zugriffsschlüssel-ID kopiert haben.</translation>
+    </message>
+    <message>
+      <source>Bucket names are lower case.</source>
+      <translation>Bucket-Namen werden kleingeschrieben.</translation>
+    </message>
+    <message>
+      <source>Choose who assumes the role: default (this machine's credentials), instance (the EC2 instance role) or profile:NAME (a saved profile).</source>
+      <translation>Wählen Sie, wer die Rolle übernimmt: default (die Anmeldedaten dieses Rechners), instance (die EC2-Instanzrolle) oder profile:NAME (ein gespeichertes Profil).</translation>
+    </message>
+    <message>
+      <source>Enter just the bucket name, e.g. my-bucket (without s3://, arn: or a path).</source>
+      <translation>Geben Sie nur den Bucket-Namen ein, z. B. my-bucket (ohne s3://, arn: oder Pfad).</translation>
+    </message>
+    <message>
+      <source>Enter just the role name (e.g. ReadOnlyRobot) or the full role ARN starting with arn: (e.g. arn:aws:iam::123456789012:role/ReadOnlyRobot).</source>
+      <translation>Geben Sie nur den Rollennamen (z. B. ReadOnlyRobot) oder den vollständigen Rollen-ARN ein, der mit arn: beginnt (z. B. arn:aws:iam::123456789012:role/ReadOnlyRobot).</translation>
+    </message>
+    <message>
+      <source>Enter the full ARN of the role in the other account, e.g. arn:aws:iam::123456789012:role/PartnerAccess (a role name alone is not enough).</source>
+      <translation>Geben Sie den vollständigen ARN der Rolle im anderen Konto ein, z. B. arn:aws:iam::123456789012:role/PartnerAccess (ein Rollenname allein genügt nicht).</translation>
+    </message>
+    <message>
+      <source>Enter the six-digit code your MFA device shows now.</source>
+      <translation>Geben Sie den sechsstelligen Code ein, den Ihr MFA-Gerät jetzt anzeigt.</translation>
+    </message>
+    <message>
+      <source>Not a valid bucket name: it must start and end with a letter or digit, have no two dots in a row, not look like an IP address, and not use a prefix or suffix AWS reserves (xn--, sthree-, -s3alias, ...).</source>
+      <translation>Kein gültiger Bucket-Name: Er muss mit einem Buchstaben oder einer Ziffer beginnen und enden, darf keine zwei Punkte hintereinander haben, nicht wie eine IP-Adresse aussehen und kein von AWS reserviertes Präfix oder Suffix verwenden (xn--, sthree-, -s3alias, ...).</translation>
+    </message>
+    <message>
+      <source>The code is six digits, nothing else.</source>
+      <translation>Der Code besteht aus sechs Ziffern, sonst nichts.</translation>
+    </message>
+    <message>
+      <source>This file does not look like PEM certificates (no -----BEGIN CERTIFICATE-----).</source>
+      <translation>Diese Datei sieht nicht nach PEM-Zertifikaten aus (kein -----BEGIN CERTIFICATE-----).</translation>
+    </message>
+    <message>
+      <source>This is the secret access key. The session token is a much longer value issued by AWS STS together with the ASIA key.</source>
+      <translation>Das ist der geheime Zugriffsschlüssel. Das Sitzungstoken ist ein viel längerer Wert, den AWS STS zusammen mit dem ASIA-Schlüssel ausstellt.</translation>
+    </message>
+    <message>
+      <source>This key starts with AKIA (a long-term key): leave the session token empty.</source>
+      <translation>Dieser Schlüssel beginnt mit AKIA (ein langfristiger Schlüssel): Lassen Sie das Sitzungstoken leer.</translation>
+    </message>
+    <message>
+      <source>This key starts with ASIA (temporary credentials): paste the session token that was issued with it.</source>
+      <translation>Dieser Schlüssel beginnt mit ASIA (temporäre Anmeldedaten): Fügen Sie das Sitzungstoken ein, das mit ihm ausgestellt wurde.</translation>
+    </message>
+    <message>
+      <source>This looks like a secret access key. The access key ID is the shorter value that starts with AKIA or ASIA.</source>
+      <translation>Das sieht nach einem geheimen Zugriffsschlüssel aus. Die Zugriffsschlüssel-ID ist der kürzere Wert, der mit AKIA oder ASIA beginnt.</translation>
+    </message>
+    <message>
+      <source>This looks like an access key ID. The secret access key is the 40-character value shown next to it when the key was created.</source>
+      <translation>Das sieht nach einer Zugriffsschlüssel-ID aus. Der geheime Zugriffsschlüssel ist der 40-stellige Wert, der beim Anlegen des Schlüssels daneben angezeigt wurde.</translation>
+    </message>
+    <message>
+      <source>This looks like the secret access key. The access key ID is the shorter value that starts with AKIA or ASIA.</source>
+      <translation>Das sieht nach dem geheimen Zugriffsschlüssel aus. Die Zugriffsschlüssel-ID ist der kürzere Wert, der mit AKIA oder ASIA beginnt.</translation>
+    </message>
+    <message>
+      <source>This proxy URL contains a password, which would be saved in the profile file in plain text.</source>
+      <translation>Diese Proxy-URL enthält ein Passwort, das im Klartext in der Profildatei gespeichert würde.</translation>
+    </message>
+  </context>
+  <context>
     <name>widgets</name>
     <message>
       <source>Error</source>
