@@ -8,8 +8,9 @@ stack) stays out of the frozen program and is available from the source install 
 from __future__ import annotations
 
 import os
-import tomllib
 from pathlib import Path
+
+import tomllib
 
 ROOT = Path(__file__).resolve().parent.parent
 APP_ID = "io.github.awsconnectionwizard.AwsConnectionWizard"
@@ -42,9 +43,9 @@ QT_PLUGINS = (
     "platforms/libqcocoa.dylib", "platforms/libqoffscreen.dylib", "imageformats/libqsvg.dylib",
     "iconengines/libqsvgicon.dylib", "styles/libqmacstyle.dylib",
 )
-# Qt translations kept. None: the program's own text is English only, and Qt's translated buttons (Weiter, Abbrechen)
-# beside English text would make a mixed window; they are 5.8 MB (0.8 MB compressed). app.py loads them when present.
-QT_TRANSLATION_PREFIXES: tuple[str, ...] = ()
+# Qt translations kept: Qt's own words (Weiter, Abbrechen...) in the languages the program speaks (its catalogues in
+# wizard/resources/translations); the others would only mix Qt's buttons into an English window. qtbase_de is 0.2 MB.
+QT_TRANSLATION_PREFIXES: tuple[str, ...] = ("qtbase_de",)
 
 # Python modules the program never uses at run time but that PyInstaller would pull in through optional imports.
 EXCLUDED_MODULES = (

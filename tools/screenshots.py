@@ -213,7 +213,24 @@ def take_network(app, out: Path) -> None:
     wizard.close()
 
 
-SHOTS = ("wizard", "manager-empty", "network")
+
+def take_german(out: Path) -> None:
+    """The method and credentials pages in German (`--lang de`), at the wizard's default size."""
+    from wizard.app import _application
+    from wizard.core.connection import Connection, Secrets
+    from wizard.ui.wizard import PageId
+
+    app = _application("de")
+    key = Connection(method="access-key", access_key_id=EXAMPLE_KEY_ID, service="s3", region="eu-central-1")
+    wizard = _open(app, key, Secrets(EXAMPLE_SECRET))
+    _save(app, wizard, out, "method-de")
+    _go(app, wizard, PageId.CREDENTIALS)
+    _save(app, wizard, out, "credentials-de")
+    wizard.close()
+    _application("en")  # back to the source language for whatever follows
+
+
+SHOTS = ("wizard", "manager-empty", "network", "german")
 
 
 def main(argv: list[str]) -> int:
@@ -237,6 +254,8 @@ def main(argv: list[str]) -> int:
             take_manager_empty(_application(None), out)
         if "network" in shots:
             take_network(_application(None), out)
+        if "german" in shots:
+            take_german(out)
     finally:
         if xvfb is not None:
             xvfb.terminate()

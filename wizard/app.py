@@ -20,19 +20,16 @@ WATCHED = ("boto3", "botocore", "keyring", "moto", "qasync", "wizard.practice", 
 
 
 def _application(lang: str | None):
-    from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
     from PySide6.QtWidgets import QApplication
+
+    from wizard.ui.translator import install_translators
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName(APP_NAME)
     app.setApplicationDisplayName(APP_TITLE)
     app.setApplicationVersion(__version__)
     app.setDesktopFileName(APP_ID)
-    if lang:
-        QLocale.setDefault(QLocale(lang))
-    translator = QTranslator(app)  # Qt's own strings (Back, Next, Cancel...) in the user's language when available
-    if translator.load(QLocale(), "qtbase", "_", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
-        app.installTranslator(translator)
+    install_translators(app, lang)  # our words and Qt's own (Back, Next...) in --lang or the system's language
     return app
 
 

@@ -23,7 +23,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog=APP_NAME, description="Set up a working, tested connection to AWS.")
     parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
     parser.add_argument("--practice", action="store_true", help="run against a local AWS emulator; nothing reaches AWS")
-    parser.add_argument("--lang", metavar="L", help="user interface language (e.g. en)")
+    parser.add_argument("--lang", metavar="L", help="language of the window and of the messages, e.g. de or en "
+                        "(default: the system's; --json output is always English)")
     parser.add_argument("--self-test", action="store_true", help="check this installation (window, keychain, "
                         "validation; the test engine too with --endpoint-url) and exit")
     parser.add_argument("--endpoint-url", dest="self_test_endpoint", metavar="URL",
@@ -36,10 +37,21 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _choose_language(argv: list[str] | None) -> None:
+    """--lang (before the parser is built, so that its help speaks the language too), else the environment's."""
+    from wizard.core import i18n
+
+    early = argparse.ArgumentParser(add_help=False)
+    early.add_argument("--lang")
+    known, _rest = early.parse_known_args(sys.argv[1:] if argv is None else argv)
+    i18n.set_language(known.lang)
+
+
 def main(argv: list[str] | None = None) -> int:
-    if (sys.argv[1:] if argv is None else argv) == ["--version"]:  # answered before the subcommands are loaded
+    if (sys.argv[1:] if argv is None else argv) == ["--version"]:  # answered before anything else is loaded
         print(f"{APP_NAME} {__version__}")
         return EXIT_OK
+    _choose_language(argv)
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.self_test:

@@ -31,7 +31,9 @@ def test_every_service_the_program_calls_ships_its_botocore_model():
     ("PySide6/Qt/plugins/imageformats/libqsvg.so", True),
     ("PySide6/Qt/plugins/imageformats/libqjpeg.so", False),
     ("PySide6/plugins/platforms/qwindows.dll", True),
-    ("PySide6/Qt/translations/qtbase_de.qm", False),
+    ("PySide6/Qt/translations/qtbase_de.qm", True),  # Qt's buttons in German, beside the program's German
+    ("PySide6/Qt/translations/qtbase_fr.qm", False),
+    ("PySide6/Qt/translations/qt_de.qm", False),
     ("PySide6/Qt/qml/QtQuick/qmldir", False),
     ("certifi/cacert.pem", True),
 ])

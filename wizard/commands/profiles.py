@@ -23,6 +23,7 @@ from wizard.core import proxy_auth
 from wizard.core.connection import Connection, Secrets
 from wizard.core.keychain import SecretStore
 from wizard.core.profiles import Profile, ProfileStore, StoreError, default_home
+from wizard.core.i18n import QT_TRANSLATE_NOOP, translate
 
 RECURSION_GUARD = "AWSCW_IN_CREDENTIAL_PROCESS"
 
@@ -31,7 +32,10 @@ def _profile(store: ProfileStore, name: str) -> Profile:
     try:
         return store.get(name)
     except KeyError:
-        raise CommandError(f"no profile named {name!r} (see: aws-connection-wizard list)", EXIT_USAGE) from None
+        raise CommandError(
+            translate("profiles", "no profile named {name!r} (see: aws-connection-wizard list)").format(name=name),
+            EXIT_USAGE,
+        ) from None
 
 
 # -- practice mode's profiles: `--practice list` and `--practice show NAME` read them ---------------------------------
@@ -43,8 +47,11 @@ def practice_home() -> Path:
     return default_home() / PRACTICE_DIR
 
 
-PRACTICE_WHERE = ("Practice profiles exist only while the practice window is open (aws-connection-wizard --practice), "
-                  "in {home}; they are deleted when practice mode ends.")
+PRACTICE_WHERE = QT_TRANSLATE_NOOP(
+    "profiles",
+    "Practice profiles exist only while the practice window is open (aws-connection-wizard --practice), "
+    "in {home}; they are deleted when practice mode ends.",
+)
 
 
 def _listed_store(args) -> ProfileStore:
@@ -60,16 +67,29 @@ def _shown_profile(args) -> Profile:
         return store.get(args.name)
     except KeyError:
         pass
-    where = PRACTICE_WHERE.format(home=practice_home())
+    where = translate("profiles", PRACTICE_WHERE).format(home=practice_home())
     if practice:
-        raise CommandError(f"no practice profile named {args.name!r}. {where}", EXIT_USAGE)
+        raise CommandError(
+            translate("profiles", "no practice profile named {name!r}. {where}").format(name=args.name, where=where),
+            EXIT_USAGE,
+        )
     try:
         ProfileStore(practice_home()).get(args.name)
     except Exception:  # noqa: BLE001 - not there, or no readable practice store: the usual message and where
-        raise CommandError(f"no profile named {args.name!r} (see: aws-connection-wizard list). {where} See them "
-                           "with: aws-connection-wizard --practice list", EXIT_USAGE) from None
-    raise CommandError(f"{args.name!r} is a practice profile: aws-connection-wizard --practice show {args.name}. "
-                       f"{where}", EXIT_USAGE)
+        raise CommandError(
+            translate(
+                "profiles",
+                "no profile named {name!r} (see: aws-connection-wizard list). {where} See them "
+                "with: aws-connection-wizard --practice list",
+            ).format(name=args.name, where=where),
+            EXIT_USAGE,
+        ) from None
+    raise CommandError(
+        translate(
+            "profiles", "{name!r} is a practice profile: aws-connection-wizard --practice show {name}. {where}"
+        ).format(name=args.name, where=where),
+        EXIT_USAGE,
+    )
 
 
 # -- list / show ---------------------------------------------------------------------------------------------------------
@@ -97,10 +117,18 @@ def cmd_list(args) -> int:
         print(json.dumps([summary(p) for p in profiles], indent=2))
         return EXIT_OK
     if not profiles and getattr(args, "practice", False):
-        print("No practice profiles now. " + PRACTICE_WHERE.format(home=practice_home()))
+        print(
+            translate("profiles", "No practice profiles now. ")
+            + translate("profiles", PRACTICE_WHERE).format(home=practice_home())
+        )
         return EXIT_OK
     if not profiles:
-        print("No profiles yet. Create one with the wizard, or: aws-connection-wizard add NAME --method ...")
+        print(
+            translate(
+                "profiles",
+                "No profiles yet. Create one with the wizard, or: aws-connection-wizard add NAME --method ...",
+            )
+        )
         return EXIT_OK
     rows = [("NAME", "METHOD", "REGION", "SERVICE", "LAST TEST", "TOKEN")]
     for p in profiles:
@@ -120,14 +148,17 @@ def cmd_show(args) -> int:
     if args.json:
         print(json.dumps(summary(profile), indent=2))
         return EXIT_OK
-    rows = connection_rows(profile.connection, keychain="the OS keychain (never shown)")
-    lines = [("Profile", profile.name), ("Id", profile.id), *rows]
-    lines.append(("Last test", _status(profile)))
+    rows = [(translate("describe", label), value) for label, value in
+            connection_rows(profile.connection, keychain=translate("profiles", "the OS keychain (never shown)"))]
+    lines = [(translate("profiles", "Profile"), profile.name), (translate("profiles", "Id"), profile.id), *rows]
+    lines.append((translate("profiles", "Last test"), _status(profile)))
     token = profile.token_time()
     if token.kind != "none":
-        lines.append(("Time left", token.describe()))
+        lines.append((translate("profiles", "Time left"), token.describe()))
     if profile.practice:
-        lines.append(("Practice", "yes (local emulator only; never exported)"))
+        lines.append(
+            (translate("profiles", "Practice"), translate("profiles", "yes (local emulator only; never exported)"))
+        )
     width = max(len(label) for label, _ in lines)
     for label, value in lines:
         print(f"{label + ':':<{width + 1}} {value}")
@@ -198,7 +229,9 @@ def cmd_add(args) -> int:
 
     store = ProfileStore()
     if args.name in store.names():
-        raise CommandError(f"a profile named {args.name!r} already exists", EXIT_USAGE)
+        raise CommandError(
+            translate("profiles", "a profile named {name!r} already exists").format(name=args.name), EXIT_USAGE
+        )
     conn = connection_from_args(args)
     secrets, proxy_password = read_inputs(keys=conn.uses_keys, proxy_password=bool(conn.network.proxy_user))
     conn, secrets, errors, warnings = validate(conn, secrets)
@@ -211,8 +244,9 @@ def cmd_add(args) -> int:
     profile = save_connection(store, SecretStore(), args.name, conn, secrets, untested=True,
                               practice=bool(getattr(args, "practice", False)))
     proxy_auth.save_password(SecretStore(), profile.id, conn, proxy_password)
-    where = f" (secrets in {SecretStore().backend_name()})" if conn.uses_keys else ""
-    print(f"Saved profile {profile.name}, untested{where}. Test it with: aws-connection-wizard test {profile.name}")
+    where = translate("profiles", " (secrets in {0})").format(SecretStore().backend_name()) if conn.uses_keys else ""
+    print(translate("profiles", "Saved profile {name}, untested{where}. Test it with: aws-connection-wizard test {name}")
+          .format(name=profile.name, where=where))
     return EXIT_OK
 
 
@@ -224,16 +258,21 @@ def cmd_test(args) -> int:
     store, secret_store = ProfileStore(), SecretStore()
     profile = _profile(store, args.name)
     if args.timeout is not None and args.timeout <= 0:
-        raise CommandError("--timeout must be positive", EXIT_USAGE)
+        raise CommandError(translate("profiles", "--timeout must be positive"), EXIT_USAGE)
     test = plan_test(profile, secret_store=secret_store, profile_store=store, timeout=args.timeout)
     report = asyncio.run(test.run())
     if report.code == "timeout" and args.timeout is not None:
-        print(f"aws-connection-wizard: the test did not finish within {args.timeout:g} s", file=sys.stderr)
+        print("aws-connection-wizard: "
+              + translate("profiles", "the test did not finish within {seconds:g} s").format(seconds=args.timeout),
+              file=sys.stderr)
     if report.ok or report.failure is not None:
         try:
             store.update(record_test(store.get_by_id(profile.id), report))
         except (StoreError, KeyError) as exc:
-            print(f"aws-connection-wizard: the result was not recorded: {exc}", file=sys.stderr)
+            print(
+                "aws-connection-wizard: " + translate("profiles", "the result was not recorded: {exc}").format(exc=exc),
+                file=sys.stderr,
+            )
     if args.json:
         print(json.dumps(report.to_json(profile.name), indent=2))
     else:
@@ -248,7 +287,7 @@ def cmd_remove(args) -> int:
     store = ProfileStore()
     _profile(store, args.name)
     deleted = profile_service.delete(store, SecretStore(), args.name, force=args.force)
-    print(f"Removed profile {deleted.profile.name} and its keychain entries.")
+    print(translate("profiles", "Removed profile {name} and its keychain entries.").format(name=deleted.profile.name))
     if deleted.orphaned:
         print(f"warning: {', '.join(deleted.orphaned)} assumed their role with its keys and will fail until their "
               "source is changed (aws-connection-wizard show NAME)", file=sys.stderr)
@@ -261,7 +300,11 @@ def cmd_rename(args) -> int:
     store = ProfileStore()
     _profile(store, args.old)
     renamed = profile_service.rename(store, args.old, args.new)
-    print(f"Renamed profile {args.old} to {renamed.name} (its keychain entries and its cross-account users follow).")
+    print(
+        translate(
+            "profiles", "Renamed profile {old} to {new} (its keychain entries and its cross-account users follow)."
+        ).format(old=args.old, new=renamed.name)
+    )
     return EXIT_OK
 
 
@@ -276,21 +319,28 @@ def cmd_import(args) -> int:
     credentials = Path(args.credentials) if args.credentials else credentials_path()
     for path in (args.config, args.credentials):
         if path and not Path(path).is_file():
-            raise CommandError(f"no such file: {path}", EXIT_USAGE)
+            raise CommandError(translate("profiles", 'no such file: {path}').format(path=path), EXIT_USAGE)
     try:
         items = import_profiles(ProfileStore(), SecretStore(), config, credentials)
     except (BotoCoreError, OSError, UnicodeDecodeError) as exc:
-        raise CommandError(f"cannot read the AWS files: {exc}", EXIT_USAGE) from None
+        raise CommandError(
+            translate("profiles", "cannot read the AWS files: {exc}").format(exc=exc), EXIT_USAGE
+        ) from None
     if getattr(args, "json", False):
         print(json.dumps([item.to_json() for item in items], indent=2))
         return EXIT_OK
     if not items:
-        print(f"No profiles found in {config} or {credentials}.")
+        print(
+            translate("profiles", "No profiles found in {config} or {credentials}.").format(
+                config=config, credentials=credentials
+            )
+        )
     for item in items:
         if item.status == "imported":
-            print(f"imported  {item.aws_name}  ({item.profile.connection.method}, untested)")
+            print(translate("profiles", "imported  {name}  ({method}, untested)").format(name=item.aws_name,
+                                                                              method=item.profile.connection.method))
         else:
-            print(f"skipped   {item.aws_name}  ({item.reason})")
+            print(translate("profiles", "skipped   {name}  ({reason})").format(name=item.aws_name, reason=item.reason))
     return EXIT_OK
 
 
@@ -307,10 +357,20 @@ def cmd_export(args) -> int:
     except ExportError as exc:
         raise CommandError(str(exc), EXIT_USAGE) from None
     if result.backup:
-        print(f"Backed up {result.path} to {result.backup}")
-    kind = "role_arn + source_profile (the SDK assumes the role)" if result.style == "sdk" else "credential_process"
-    print(f"Wrote [{', '.join(result.sections)}] into {result.path} as {kind}.")
-    print(f"Use it with: aws sts get-caller-identity --profile {result.aws_name}")
+        print(translate("profiles", "Backed up {path} to {backup}").format(path=result.path, backup=result.backup))
+    kind = (
+        translate("profiles", "role_arn + source_profile (the SDK assumes the role)")
+        if result.style == "sdk"
+        else "credential_process"
+    )
+    print(
+        translate("profiles", "Wrote [{sections}] into {path} as {kind}.").format(
+            sections=", ".join(result.sections), path=result.path, kind=kind
+        )
+    )
+    print(
+        translate("profiles", "Use it with: aws sts get-caller-identity --profile {name}").format(name=result.aws_name)
+    )
     for warning in result.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     return EXIT_OK
@@ -350,8 +410,12 @@ def cmd_credential_process(args) -> int:
     from wizard.core.credentials import own_credentials
 
     if os.environ.get(RECURSION_GUARD) == args.name:
-        raise CommandError(f"credential-process {args.name} called itself (its source resolves back to it)",
-                           EXIT_ENVIRONMENT)
+        raise CommandError(
+            translate("profiles", "credential-process {name} called itself (its source resolves back to it)").format(
+                name=args.name
+            ),
+            EXIT_ENVIRONMENT,
+        )
     os.environ[RECURSION_GUARD] = args.name
     store, secret_store = ProfileStore(), SecretStore()
     profile = _profile(store, args.name)
@@ -361,8 +425,13 @@ def cmd_credential_process(args) -> int:
         token = profile.token_time()
         if credentials.session_token and token.needs_renewal:
             raise CommandError(
-                f"the session token of {profile.name!r} was entered {_when(conn.token_entered_at)} and has expired "
-                "(at most 12 h); renew it in the profile manager", EXIT_FAILED)
+                translate(
+                    "profiles",
+                    "the session token of {name!r} was entered {0} and has expired (at most 12 h); "
+                    "renew it in the profile manager",
+                ).format(_when(conn.token_entered_at), name=profile.name),
+                EXIT_FAILED,
+            )
         expiration = token.expires_at if credentials.session_token else None
     else:
         credentials = assume_role(store, secret_store, profile)
@@ -398,63 +467,135 @@ def _add_field_options(parser: argparse.ArgumentParser) -> None:
 
 
 def register(subparsers) -> None:
-    p = _add_parser(subparsers, "list", "List the saved profiles (never a secret).", cmd_list)
-    p.add_argument("--json", action="store_true", help="machine-readable output")
-
-    p = _add_parser(subparsers, "show", "Show one profile's settings (never a secret).", cmd_show)
-    p.add_argument("name", metavar="NAME")
-    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p = _add_parser(subparsers, "list", translate("profiles", "List the saved profiles (never a secret)."), cmd_list)
+    p.add_argument("--json", action="store_true", help=translate("profiles", "machine-readable output"))
 
     p = _add_parser(
-        subparsers, "add", "Save a new profile (untested).", cmd_add, "Secrets are read from standard input, one per "
-        "line (secret access key, then the optional session token; then, with --proxy-user, the proxy's password), "
-        "or prompted for without echo; never from arguments.")
+        subparsers, "show", translate("profiles", "Show one profile's settings (never a secret)."), cmd_show
+    )
+    p.add_argument("name", metavar="NAME")
+    p.add_argument("--json", action="store_true", help=translate("profiles", "machine-readable output"))
+
+    p = _add_parser(
+        subparsers,
+        "add",
+        translate("profiles", "Save a new profile (untested)."),
+        cmd_add,
+        translate(
+            "profiles",
+            "Secrets are read from standard input, one per "
+            "line (secret access key, then the optional session token; then, with --proxy-user, the proxy's password), "
+            "or prompted for without echo; never from arguments.",
+        ),
+    )
     p.add_argument("name", metavar="NAME")
     _add_field_options(p)
 
-    p = _add_parser(subparsers, "test", "Test a saved profile (exit 0 ok, 1 failed).", cmd_test)
+    p = _add_parser(subparsers, "test", translate("profiles", "Test a saved profile (exit 0 ok, 1 failed)."), cmd_test)
     p.add_argument("name", metavar="NAME")
-    p.add_argument("--json", action="store_true", help="steps and diagnosis codes as JSON")
-    p.add_argument("--timeout", metavar="S", type=float, help="give up after S seconds")
+    p.add_argument("--json", action="store_true", help=translate("profiles", "steps and diagnosis codes as JSON"))
+    p.add_argument("--timeout", metavar="S", type=float, help=translate("profiles", "give up after S seconds"))
 
     p = _add_parser(
-        subparsers, "remove", "Delete a profile and its keychain entries.", cmd_remove,
-        "A profile that cross-account profiles assume their role with (their source is profile:NAME) is kept, and the "
-        "command exits 2 naming them, unless --force is given.")
+        subparsers,
+        "remove",
+        translate("profiles", "Delete a profile and its keychain entries."),
+        cmd_remove,
+        translate(
+            "profiles",
+            "A profile that cross-account profiles assume their role with (their source is profile:NAME) is kept, "
+            "and the command exits 2 naming them, unless --force is given.",
+        ),
+    )
     p.add_argument("name", metavar="NAME")
-    p.add_argument("--force", action="store_true",
-                   help="delete even when cross-account profiles use it as their source (they then fail to test "
-                   "until their source is changed)")
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help=translate(
+            "profiles",
+            "delete even when cross-account profiles use it as their source (they then fail to test "
+            "until their source is changed)",
+        ),
+    )
 
     p = _add_parser(
-        subparsers, "rename", "Rename a profile.", cmd_rename,
-        "Its secrets stay in the keychain under the profile's id; cross-account profiles whose source is "
-        "profile:OLD are repointed to profile:NEW.")
+        subparsers,
+        "rename",
+        translate("profiles", "Rename a profile."),
+        cmd_rename,
+        translate(
+            "profiles",
+            "Its secrets stay in the keychain under the profile's id; cross-account profiles whose source is "
+            "profile:OLD are repointed to profile:NEW.",
+        ),
+    )
     p.add_argument("old", metavar="OLD")
     p.add_argument("new", metavar="NEW")
 
-    p = _add_parser(subparsers, "import", "Import profiles from the AWS shared config and credentials files.",
-                    cmd_import)
-    p.add_argument("--config", metavar="PATH", help="config file (default: $AWS_CONFIG_FILE or ~/.aws/config)")
-    p.add_argument("--credentials", metavar="PATH",
-                   help="credentials file (default: $AWS_SHARED_CREDENTIALS_FILE or ~/.aws/credentials)")
-    p.add_argument("--json", action="store_true", help="each section imported or skipped (and why) as JSON")
+    p = _add_parser(
+        subparsers,
+        "import",
+        translate("profiles", "Import profiles from the AWS shared config and credentials files."),
+        cmd_import,
+    )
+    p.add_argument(
+        "--config",
+        metavar="PATH",
+        help=translate("profiles", "config file (default: $AWS_CONFIG_FILE or ~/.aws/config)"),
+    )
+    p.add_argument(
+        "--credentials",
+        metavar="PATH",
+        help=translate("profiles", "credentials file (default: $AWS_SHARED_CREDENTIALS_FILE or ~/.aws/credentials)"),
+    )
+    p.add_argument(
+        "--json", action="store_true", help=translate("profiles", "each section imported or skipped (and why) as JSON")
+    )
 
     p = _add_parser(
-        subparsers, "export", "Write the profile into the AWS config file for the AWS CLI and SDKs.", cmd_export,
-        "The secret stays in the keychain. Nothing else in the file changes; a backup is written first.")
+        subparsers,
+        "export",
+        translate("profiles", "Write the profile into the AWS config file for the AWS CLI and SDKs."),
+        cmd_export,
+        translate(
+            "profiles", "The secret stays in the keychain. Nothing else in the file changes; a backup is written first."
+        ),
+    )
     p.add_argument("name", metavar="NAME")
-    p.add_argument("--to", metavar="PATH", help="config file (default: $AWS_CONFIG_FILE or ~/.aws/config)")
-    p.add_argument("--as", dest="aws_name", metavar="AWS_PROFILE_NAME", help="profile name in the AWS config file")
-    p.add_argument("--style", choices=("process", "sdk"), default="process",
-                   help="process (default): credential_process, which runs this program; sdk: role_arn + "
-                   "source_profile so the SDK assumes the role itself (the AWS CLI then caches the role's temporary "
-                   "credentials in ~/.aws/cli/cache)")
-    p.add_argument("--replace", action="store_true", help="replace a section of that name not written by this program")
+    p.add_argument(
+        "--to", metavar="PATH", help=translate("profiles", "config file (default: $AWS_CONFIG_FILE or ~/.aws/config)")
+    )
+    p.add_argument(
+        "--as",
+        dest="aws_name",
+        metavar="AWS_PROFILE_NAME",
+        help=translate("profiles", "profile name in the AWS config file"),
+    )
+    p.add_argument(
+        "--style",
+        choices=("process", "sdk"),
+        default="process",
+        help=translate(
+            "profiles",
+            "process (default): credential_process, which runs this program; sdk: role_arn + "
+            "source_profile so the SDK assumes the role itself (the AWS CLI then caches the role's temporary "
+            "credentials in ~/.aws/cli/cache)",
+        ),
+    )
+    p.add_argument(
+        "--replace",
+        action="store_true",
+        help=translate("profiles", "replace a section of that name not written by this program"),
+    )
 
-    p = _add_parser(subparsers, "credential-process",
-                    "Print the profile's credentials as credential_process JSON (called by the AWS CLI and SDKs).",
-                    cmd_credential_process)
+    p = _add_parser(
+        subparsers,
+        "credential-process",
+        translate(
+            "profiles", "Print the profile's credentials as credential_process JSON (called by the AWS CLI and SDKs)."
+        ),
+        cmd_credential_process,
+    )
     p.add_argument("name", metavar="NAME")
     p.add_argument("--source-keys", action="store_true",
-                   help="print the profile's own access key instead of assuming its role")
+                   help=translate("profiles", "print the profile's own access key instead of assuming its role"))

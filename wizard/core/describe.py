@@ -12,6 +12,7 @@ import time
 from urllib.parse import urlsplit, urlunsplit
 
 from wizard.core.connection import Connection, Secrets
+from wizard.core.i18n import translate
 from wizard.core.methods import METHODS
 from wizard.core.redact import mask_access_key_id
 from wizard.core.tokens import profile_time_left
@@ -93,45 +94,49 @@ def source_title(source: str) -> str:
     return SOURCE_TITLES.get(source, source)
 
 
+def _L(label: str) -> str:  # noqa: N802 - a row's label: English here, translated where shown ("describe")
+    return label
+
+
 # --- the description --------------------------------------------------------------------------------------------------
 def connection_rows(conn: Connection, secrets: Secrets | None = None, *,
                     keychain: str = "the OS keychain") -> list[Row]:
     """(label, value) rows describing a connection, redacted. `secrets`: a draft's secrets (the wizard), described by
     their length; without them, a saved connection's secrets are described by where they live (`keychain`)."""
-    rows: list[Row] = [("Method", method_title(conn.method))]
+    rows: list[Row] = [(_L("Method"), method_title(conn.method))]
     if conn.uses_keys:
-        rows.append(("Access key ID", public_key_id(conn.access_key_id) or "none"))
+        rows.append((_L("Access key ID"), public_key_id(conn.access_key_id) or "none"))
         if secrets is not None:
-            rows += [("Secret access key", secret_summary(secrets.secret_access_key)),
-                     ("Session token", secret_summary(secrets.session_token))]
+            rows += [(_L("Secret access key"), secret_summary(secrets.secret_access_key)),
+                     (_L("Session token"), secret_summary(secrets.session_token))]
         else:
-            rows.append(("Secret access key", f"in {keychain}"))
+            rows.append((_L("Secret access key"), f"in {keychain}"))
     if conn.method == "assume-role":
-        rows.append(("IAM role", conn.role))
+        rows.append((_L("IAM role"), conn.role))
     if conn.method == "cross-account":
-        rows += [("IAM role ARN", conn.role_arn), ("External ID", conn.external_id or "none"),
-                 ("Assume the role as", source_title(conn.source))]
+        rows += [(_L("IAM role ARN"), conn.role_arn), (_L("External ID"), conn.external_id or "none"),
+                 (_L("Assume the role as"), source_title(conn.source))]
     if conn.method != "access-key":
-        rows.append(("Session", f"{conn.session_name}, {conn.duration} seconds ({conn.duration / 3600:g} h)"))
-    rows.append(("Service", f"{service_title(conn.service)} ({conn.service})"))
+        rows.append((_L("Session"), f"{conn.session_name}, {conn.duration} seconds ({conn.duration / 3600:g} h)"))
+    rows.append((_L("Service"), f"{service_title(conn.service)} ({conn.service})"))
     if conn.service == "s3" and conn.bucket:
-        rows.append(("S3 bucket", conn.bucket))
+        rows.append((_L("S3 bucket"), conn.bucket))
     if conn.service == "bedrock-runtime" and conn.model_id:
-        rows.append(("Model ID", conn.model_id))
-        rows.append(("Invoke the model", "yes, during the test (may cost a fraction of a cent)" if conn.invoke_model
+        rows.append((_L("Model ID"), conn.model_id))
+        rows.append((_L("Invoke the model"), "yes, during the test (may cost a fraction of a cent)" if conn.invoke_model
                      else "no: the test checks credentials and endpoint reach only"))
-    rows.append(("Region", region_title(conn.region)))
+    rows.append((_L("Region"), region_title(conn.region)))
     net = conn.network
     proxy = public_url(net.proxy)
     if proxy and net.proxy_user:
         proxy += f" (user {net.proxy_user}; its password in the keychain)"
-    for label, value in (("Endpoint URL", public_url(net.endpoint_url)), ("Proxy", proxy),
-                         ("CA bundle", net.ca_bundle)):
+    for label, value in ((_L("Endpoint URL"), public_url(net.endpoint_url)), (_L("Proxy"), proxy),
+                         (_L("CA bundle"), net.ca_bundle)):
         if value:
             rows.append((label, value))
     if secrets is not None:
         kept = "secret access key and session token" if secrets.session_token else "secret access key"
-        rows.append(("Stored", f"settings in the profile file; the {kept} only in the keychain" if conn.uses_keys
+        rows.append((_L("Stored"), f"settings in the profile file; the {kept} only in the keychain" if conn.uses_keys
                      else "settings in the profile file; this method keeps no secret on this computer"))
     return rows
 
@@ -157,13 +162,13 @@ def status_text(profile, now: float | None = None) -> str:
 
 def profile_rows(profile, *, keychain: str = "the OS keychain", now: float | None = None) -> list[Row]:
     """A saved profile: its name, its connection's rows, its session token's time left and its last test."""
-    rows = [("Name", profile.name + (" (practice)" if profile.practice else ""))]
+    rows = [(_L("Name"), profile.name + (" (practice)" if profile.practice else ""))]
     rows += connection_rows(profile.connection, keychain=keychain)
     left = profile_time_left(profile, now)
     if left.kind != "none":
         entered = time.strftime("%Y-%m-%d %H:%M", time.localtime(left.entered_at))
-        rows.append(("Session token", f"in {keychain}, entered {entered}: {left.describe()}"))
-    rows.append(("Status", status_text(profile, now)))
+        rows.append((_L("Session token"), f"in {keychain}, entered {entered}: {left.describe()}"))
+    rows.append((_L("Status"), status_text(profile, now)))
     return rows
 
 
@@ -187,7 +192,7 @@ def report_header(conn: Connection) -> list[str]:
             continue
         if label == "External ID":  # a report is shared (support, tickets): it says whether one is set, not which
             value = "set" if conn.external_id else "not set"
-        lines.append(f"{label}: {value}")
+        lines.append(f"{translate('describe', label)}: {value}")
     net = conn.network
     lines.append(f"Timeouts: connect {net.connect_timeout:g} s, read {net.read_timeout:g} s, one attempt")
     return lines

@@ -35,6 +35,7 @@ from wizard.core import aws, credentials, diagnoses, probes
 from wizard.core.connection import SERVICE_IDS, Connection, Secrets
 from wizard.core.credentials import CredentialSource, Credentials
 from wizard.core.diagnoses import Diagnosis
+from wizard.core.i18n import translate
 
 STEP_NAMES = ("identity", "assume-role", "assumed-identity", "service", "instance")
 STATUSES = ("pending", "running", "ok", "failed", "denied", "skipped", "cancelled")
@@ -126,29 +127,33 @@ class TestReport:
             lines += report_header(self.connection)
         if self.finished_at:
             when = _dt.datetime.fromtimestamp(self.finished_at, _dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
-            lines.append(f"Tested:   {when}")
+            lines.append(translate("engine", "Tested:   {when}").format(when=when))
         if self.identity_arn:
-            lines.append(f"Identity: {self.identity_arn}")
+            lines.append(translate("engine", "Identity: {arn}").format(arn=self.identity_arn))
         if self.assumed_arn:
-            lines.append(f"Assumed role identity: {self.assumed_arn}")
+            lines.append(translate("engine", "Assumed role identity: {arn}").format(arn=self.assumed_arn))
         if self.expiration:
             when = _dt.datetime.fromtimestamp(self.expiration, _dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
-            lines.append(f"Role credentials expire: {when}")
-        lines.append(f"Result:   {'OK' if self.ok else 'FAILED (' + self.code + ')'}")
+            lines.append(translate("engine", "Role credentials expire: {when}").format(when=when))
+        lines.append(translate("engine", "Result:   OK") if self.ok
+                     else translate("engine", "Result:   FAILED ({code})").format(code=self.code))
         lines.append("")
         for step in self.steps:
-            lines.append(f"[{step.status}] {step.title} ({step.duration_ms} ms)")
+            lines.append(f"[{step.status}] {step.title} ({step.duration_ms} ms)")  # status: the --json word
             if step.detail:
                 lines.append(f"    {step.detail}")
             d = step.diagnosis
             if d is not None:
-                lines.append(f"    Diagnosis: {d.code} — {d.summary}")
-                lines.extend(f"    - {cause}" for cause in d.causes)
-                lines.append(f"    What to do: {d.remedy}")
+                lines.append(translate("engine", "    Diagnosis: {code} — {summary}").format(
+                    code=d.code, summary=translate("diagnoses", d.summary)))
+                lines.extend(f"    - {translate('diagnoses', cause)}" for cause in d.causes)
+                lines.append(
+                    translate("engine", "    What to do: {remedy}").format(remedy=translate("diagnoses", d.remedy))
+                )
                 if d.refused_action:
-                    lines.append(f"    Refused action: {d.refused_action}")
+                    lines.append(translate("engine", "    Refused action: {action}").format(action=d.refused_action))
                 if d.aws_error:
-                    lines.append(f"    Error: {d.aws_error}")
+                    lines.append(translate("engine", "    Error: {error}").format(error=d.aws_error))
         return diagnoses.redact("\n".join(lines) + "\n")
 
 
@@ -213,16 +218,18 @@ class ConnectionTest:
         c = self.conn
         if name == "identity":
             if c.method == "cross-account":
-                return f"Identity of the source ({c.source}) — GetCallerIdentity"
-            return "Identity of the access key — GetCallerIdentity"
+                return translate("engine", "Identity of the source ({source}) — GetCallerIdentity").format(
+                    source=c.source)
+            return translate("engine", "Identity of the access key — GetCallerIdentity")
         if name == "assume-role":
-            suffix = " with External ID" if c.method == "cross-account" and c.external_id else ""
-            return f"Assume the role{suffix} — AssumeRole"
+            if c.method == "cross-account" and c.external_id:
+                return translate("engine", "Assume the role with External ID — AssumeRole")
+            return translate("engine", "Assume the role — AssumeRole")
         if name == "assumed-identity":
-            return "Identity of the assumed role — GetCallerIdentity"
+            return translate("engine", "Identity of the assumed role — GetCallerIdentity")
         if name == "service":
             return f"{_SERVICE_TITLES.get(c.service, c.service)}: {self._probe().label}"
-        return "EC2 instance check (instance metadata)"
+        return translate("engine", "EC2 instance check (instance metadata)")
 
     # --- run ----------------------------------------------------------------------------------------------------
 
@@ -397,7 +404,8 @@ class ConnectionTest:
         if problems:
             first = problems[0]
             return "failed", Diagnosis(first.code, first.summary, tuple(f.summary for f in problems[1:]),
-                                       "Change the instance as described, then test again; `aws-connection-wizard check-instance` shows every "
+                                       "Change the instance as described, then test again; `aws-connection-wizard "
+                                       "check-instance` shows every "
                                        "finding.")
         return "ok", summary
 

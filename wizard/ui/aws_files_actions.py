@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QDialog
 
 from wizard.ui.aws_files_dialogs import ExportDialog, ImportDialog
 from wizard.ui.manager_context import FAILED, ManagerContext, ProfileAction
+from wizard.ui.translator import translate
 
 
 def _read_plans(awsconfig, paths):
@@ -25,27 +26,48 @@ class ImportAction:
 
         ctx = self.ctx
         paths = (awsconfig.config_path(), awsconfig.credentials_path())
-        plans = await ctx.work("Reading the AWS shared files…", "Could not read the AWS shared files",
-                               _read_plans, awsconfig, paths)
+        plans = await ctx.work(
+            translate("aws_files_actions", "Reading the AWS shared files…"),
+            translate("aws_files_actions", "Could not read the AWS shared files"),
+            _read_plans,
+            awsconfig,
+            paths,
+        )
         if plans is FAILED:
             return
         taken = {p.name for p in ctx.profiles()}
-        dialog = ImportDialog(plans, taken, f"{paths[0]} and {paths[1]}", ctx.parent)
+        dialog = ImportDialog(
+            plans, taken, translate("aws_files_actions", "{0} and {1}").format(paths[0], paths[1]), ctx.parent
+        )
         del plans  # holds secrets: keep them no longer than needed
         accepted = await ctx.await_dialog(dialog) == QDialog.DialogCode.Accepted
         chosen = dialog.chosen()
         dialog.deleteLater()
         if not accepted or not chosen:
             return
-        items = await ctx.work("Importing…", "Could not import", awsconfig.import_profiles, ctx.store,
-                               ctx.secret_store, *paths, only=chosen)
+        items = await ctx.work(
+            translate("aws_files_actions", "Importing…"),
+            translate("aws_files_actions", "Could not import"),
+            awsconfig.import_profiles,
+            ctx.store,
+            ctx.secret_store,
+            *paths,
+            only=chosen,
+        )
         if items is FAILED:
             return
         imported = [i.aws_name for i in items if i.status == "imported"]
         skipped = [f"{i.aws_name}: {i.reason}" for i in items if i.status != "imported"]
-        ctx.status(f"Imported {len(imported)} profile(s).")
-        ctx.tell("Import", f"Imported {len(imported)} profile(s) as untested: {', '.join(imported) or 'none'}.",
-                 ("Not imported:\n" + "\n".join(skipped)) if skipped else "Test them with Test (F5).")
+        ctx.status(translate("aws_files_actions", 'Imported {0} profile(s).').format(len(imported)))
+        ctx.tell(
+            translate("aws_files_actions", "Import"),
+            translate("aws_files_actions", "Imported {0} profile(s) as untested: {1}.").format(
+                len(imported), ", ".join(imported) or "none"
+            ),
+            (translate("aws_files_actions", "Not imported:\n") + "\n".join(skipped))
+            if skipped
+            else translate("aws_files_actions", "Test them with Test (F5)."),
+        )
         first = next((i.profile for i in items if i.profile is not None), None)
         await ctx.reload(first.id if first else None)
 
@@ -58,7 +80,10 @@ class ExportAction(ProfileAction):
 
         ctx = self.ctx
         if profile.practice:
-            ctx.problem("Export", ValueError("Practice profiles talk to the local emulator; they are not exported."))
+            ctx.problem(
+                translate("aws_files_actions", "Export"),
+                ValueError("Practice profiles talk to the local emulator; they are not exported."),
+            )
             return
         dialog = ExportDialog(profile.name, str(awsconfig.config_path()),
                               awsconfig.can_sdk_assume(profile.connection), ctx.parent)
@@ -67,12 +92,27 @@ class ExportAction(ProfileAction):
         dialog.deleteLater()
         if not accepted:
             return
-        result = await ctx.work(f"Exporting {profile.name}…", "Could not export the profile",
-                                awsconfig.export_profile, ctx.store, profile.name, **choices)
+        result = await ctx.work(
+            translate("aws_files_actions", "Exporting {name}…").format(name=profile.name),
+            translate("aws_files_actions", "Could not export the profile"),
+            awsconfig.export_profile,
+            ctx.store,
+            profile.name,
+            **choices,
+        )
         if result is FAILED:
             return
-        text = (f"Exported as the AWS profile “{result.aws_name}” into {result.path}. Try it with:\n"
-                f"aws sts get-caller-identity --profile {result.aws_name}")
-        details = [f"Previous file saved as {result.backup}."] if result.backup else []
-        ctx.status(f"Exported {profile.name} to {result.path}.")
-        ctx.tell("Export", text, "\n".join(details + result.warnings))
+        text = translate(
+            "aws_files_actions",
+            "Exported as the AWS profile “{aws_name}” into {path}. Try it with:\naws sts "
+            "get-caller-identity --profile {aws_name}",
+        ).format(aws_name=result.aws_name, path=result.path)
+        details = (
+            [translate("aws_files_actions", "Previous file saved as {backup}.").format(backup=result.backup)]
+            if result.backup
+            else []
+        )
+        ctx.status(
+            translate("aws_files_actions", "Exported {name} to {path}.").format(name=profile.name, path=result.path)
+        )
+        ctx.tell(translate("aws_files_actions", "Export"), text, "\n".join(details + result.warnings))

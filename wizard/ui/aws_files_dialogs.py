@@ -22,10 +22,14 @@ from PySide6.QtWidgets import (
 )
 
 from wizard.core.describe import method_title
+from wizard.core.i18n import QT_TRANSLATE_NOOP
+from wizard.ui.translator import translate
 
 STYLE_CHOICES = (
-    ("process", "credential_process: this program hands out the credentials (works for every connection)"),
-    ("sdk", "role_arn + source_profile: the AWS SDK assumes the role itself (it caches the role's credentials)"),
+    ("process", QT_TRANSLATE_NOOP("aws_files_dialogs", "credential_process: this program hands out the credentials "
+                                                       "(works for every connection)")),
+    ("sdk", QT_TRANSLATE_NOOP("aws_files_dialogs", "role_arn + source_profile: the AWS SDK assumes the role itself (it "
+                                                   "caches the role's credentials)")),
 )
 
 
@@ -34,7 +38,9 @@ def plan_label(aws_name: str, conn, reason: str) -> str:
     from wizard.core.redact import mask_access_key_id
 
     if conn is None:
-        return f"{aws_name}: not imported: {reason}"
+        return translate("aws_files_dialogs", "{aws_name}: not imported: {reason}").format(
+            aws_name=aws_name, reason=reason
+        )
     parts = [method_title(conn.method)]
     if conn.access_key_id:
         parts.append(mask_access_key_id(conn.access_key_id))
@@ -50,18 +56,21 @@ class ImportDialog(QDialog):
     def __init__(self, plans, taken: set[str], sources: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("importProfiles")
-        self.setWindowTitle("Import from the AWS shared files")
+        self.setWindowTitle(translate("aws_files_dialogs", "Import from the AWS shared files"))
         intro = QLabel(
-            f"Profiles found in {sources}. Imported profiles are saved as untested; their secrets go to the keychain "
-            "only. The AWS files are not changed."
+            translate(
+                "aws_files_dialogs",
+                "Profiles found in {sources}. Imported profiles are saved as untested; their "
+                "secrets go to the keychain only. The AWS files are not changed.",
+            ).format(sources=sources)
         )
         intro.setWordWrap(True)
         self.list = QListWidget()
         self.list.setObjectName("importList")
-        self.list.setAccessibleName("AWS profiles to import")
+        self.list.setAccessibleName(translate("aws_files_dialogs", "AWS profiles to import"))
         for aws_name, conn, _secrets, reason in plans:
             if conn is not None and aws_name in taken:
-                conn, reason = None, "a profile with this name already exists"
+                conn, reason = None, translate("aws_files_dialogs", "a profile with this name already exists")
             item = QListWidgetItem(plan_label(aws_name, conn, reason))
             item.setData(Qt.ItemDataRole.UserRole, aws_name)
             if conn is None:
@@ -71,9 +80,11 @@ class ImportDialog(QDialog):
                 item.setCheckState(Qt.CheckState.Checked)
             self.list.addItem(item)
         if not plans:
-            self.list.addItem(QListWidgetItem("No profiles were found."))
+            self.list.addItem(QListWidgetItem(translate("aws_files_dialogs", "No profiles were found.")))
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.import_button = self.buttons.addButton("Import", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.import_button = self.buttons.addButton(
+            translate("aws_files_dialogs", "Import"), QDialogButtonBox.ButtonRole.AcceptRole
+        )
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         self.list.itemChanged.connect(self._update)
@@ -102,11 +113,18 @@ class ExportDialog(QDialog):
     def __init__(self, profile_name: str, config_path: str, sdk_possible: bool, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("exportProfile")
-        self.setWindowTitle(f"Export {profile_name} to the AWS config file")
+        self.setWindowTitle(
+            translate("aws_files_dialogs", "Export {profile_name} to the AWS config file").format(
+                profile_name=profile_name
+            )
+        )
         intro = QLabel(
-            f"Adds a profile to {config_path} so that the AWS CLI and every AWS SDK can use this connection, while its "
-            "secret stays in the keychain. Other profiles and comments in the file stay exactly as they are; a backup "
-            "copy is written first."
+            translate(
+                "aws_files_dialogs",
+                "Adds a profile to {config_path} so that the AWS CLI and every AWS SDK can use "
+                "this connection, while its secret stays in the keychain. Other profiles and "
+                "comments in the file stay exactly as they are; a backup copy is written first.",
+            ).format(config_path=config_path)
         )
         intro.setWordWrap(True)
         self.aws_name = QLineEdit(profile_name)
@@ -114,20 +132,31 @@ class ExportDialog(QDialog):
         self.style = QComboBox()
         self.style.setObjectName("exportStyle")
         for value, text in STYLE_CHOICES:
+            text = translate("aws_files_dialogs", text)
             self.style.addItem(text, value)
         if not sdk_possible:  # access keys, a role named without its account, or the default chain as source
             self.style.model().item(1).setEnabled(False)
-            self.style.setItemData(1, "Only for roles the SDK can assume by itself from a saved profile's keys or the "
-                                   "instance role", Qt.ItemDataRole.ToolTipRole)
-        self.replace = QCheckBox("Replace a profile of this name that was not written by this program")
+            self.style.setItemData(
+                1,
+                translate(
+                    "aws_files_dialogs",
+                    "Only for roles the SDK can assume by itself from a saved profile's keys or the instance role",
+                ),
+                Qt.ItemDataRole.ToolTipRole,
+            )
+        self.replace = QCheckBox(
+            translate("aws_files_dialogs", "Replace a profile of this name that was not written by this program")
+        )
         self.replace.setObjectName("replaceForeign")
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.export_button = self.buttons.addButton("Export", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.export_button = self.buttons.addButton(
+            translate("aws_files_dialogs", "Export"), QDialogButtonBox.ButtonRole.AcceptRole
+        )
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         form = QFormLayout()
-        form.addRow("AWS profile name:", self.aws_name)
-        form.addRow("Kind:", self.style)
+        form.addRow(translate("aws_files_dialogs", "AWS profile name:"), self.aws_name)
+        form.addRow(translate("aws_files_dialogs", "Kind:"), self.style)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addLayout(form)

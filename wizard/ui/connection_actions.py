@@ -18,6 +18,7 @@ from wizard.core import profile_service, proxy_auth
 from wizard.core.connection import Secrets
 from wizard.core.profiles import record_test
 from wizard.ui.manager_context import FAILED, ManagerContext, ProfileAction
+from wizard.ui.translator import translate
 
 
 # --- the test's inputs: the one place the manager decides how a saved profile is tested ------------------------
@@ -77,8 +78,9 @@ class TestAction(ProfileAction):
 
     async def on(self, profile) -> None:
         ctx = self.ctx
-        with ctx.busy(f"Testing {profile.name}…"):
-            inputs = await ctx.work("Reading the secrets…", "Could not read the profile's secrets",
+        with ctx.busy(translate("connection_actions", "Testing {name}…").format(name=profile.name)):
+            inputs = await ctx.work(translate("connection_actions", "Reading the secrets…"),
+                                    translate("connection_actions", "Could not read the profile's secrets"),
                                     test_inputs, ctx.secret_store, profile)
             if inputs is FAILED:
                 return
@@ -94,8 +96,14 @@ class TestAction(ProfileAction):
                 ctx.status(f"{profile.name}: {view.status.text()}")
                 return
             ctx.reports[profile.id] = report.to_text()
-            await ctx.work("Recording the result…", "Could not record the test result", record, ctx.store, profile,
-                           report)
+            await ctx.work(
+                translate("connection_actions", "Recording the result…"),
+                translate("connection_actions", "Could not record the test result"),
+                record,
+                ctx.store,
+                profile,
+                report,
+            )
         ctx.status(test_outcome(profile.name, report))
         await ctx.reload(profile.id)
 
@@ -103,12 +111,12 @@ class TestAction(ProfileAction):
 def test_outcome(name: str, report) -> str:
     """The status bar after a test: 'NAME: ✓ the connection works.' or 'NAME: ✗ wrong-secret-key: summary'."""
     if report.ok:
-        return f"{name}: ✓ the connection works (tested just now)."
+        return translate("connection_actions", '{name}: ✓ the connection works (tested just now).').format(name=name)
     failure = report.failure
     diagnosis = failure.diagnosis if failure is not None else None
     if diagnosis is None:
-        return f"{name}: ✗ the test failed."
-    return f"{name}: ✗ {diagnosis.code}: {diagnosis.summary}"
+        return translate("connection_actions", '{name}: ✗ the test failed.').format(name=name)
+    return f"{name}: ✗ {diagnosis.code}: {translate('diagnoses', diagnosis.summary)}"
 
 
 # --- the wizard -----------------------------------------------------------------------------------------------------
@@ -152,14 +160,16 @@ class WizardAction:
         profile = ctx.selected()
         if profile is None:
             return
-        found = await ctx.work(f"Reading {profile.name} from the keychain…", "Could not read the profile's secrets",
-                               load_for_edit, ctx.secret_store, profile)
+        found = await ctx.work(
+            translate("connection_actions", "Reading {name} from the keychain…").format(name=profile.name),
+            translate("connection_actions", "Could not read the profile's secrets"),
+            load_for_edit, ctx.secret_store, profile)
         if found is FAILED:
             return
         secrets, proxy_password = found
         wizard = await self._make_wizard(connection=profile.connection, secrets=secrets, name=profile.name,
                                          proxy_password=proxy_password)
-        wizard.setWindowTitle(f"Edit connection — {profile.name}")
+        wizard.setWindowTitle(translate("connection_actions", "Edit connection — {name}").format(name=profile.name))
         await self._until_saved(wizard, profile, practice=profile.practice)
         wizard.deleteLater()
 
@@ -179,18 +189,20 @@ class WizardAction:
         ctx = self.ctx
         name, conn, secrets, report, untested = wizard_result(wizard)
         name = name or (profile.name if profile else "")
-        with ctx.busy(f"Saving {name}…"):
+        with ctx.busy(translate("connection_actions", "Saving {name}…").format(name=name)):
             try:
                 saved = await off_thread(save_with_proxy_password, ctx.store, ctx.secret_store, profile, name, conn,
                                          secrets, wizard.proxy_password, report=report, untested=untested,
                                          practice=practice)
             except Exception as exc:  # noqa: BLE001 - told to the user in the wizard, which keeps what was typed
                 text, details = problem_text(exc, saves=True)
-                ctx.status(f"Could not save {name}: the wizard keeps what you typed.")
-                return f"Could not save the connection. {text}" + (f" ({details})" if details else "")
+                ctx.status(translate("connection_actions", "Could not save {name}: the wizard keeps what you typed.")
+                           .format(name=name))
+                return translate("connection_actions", "Could not save the connection. {text}").format(text=text) + (
+                    f" ({details})" if details else "")
         if report is not None:
             ctx.reports[saved.id] = report.to_text()
-        ctx.status(f"Saved {saved.name}.")
+        ctx.status(translate("connection_actions", 'Saved {name}.').format(name=saved.name))
         await ctx.reload(saved.id)
         return ""
 
@@ -232,8 +244,9 @@ async def check_keychain(ctx: ManagerContext, wizard) -> None:
         await off_thread(ctx.secret_store.check)
     except KeychainError as exc:
         text, _details = problem_text(exc)
-        wizard.set_keychain_problem(f"{text} You can still fill in and test this connection; saving it needs the "
-                                    "keychain.")
+        wizard.set_keychain_problem(translate(
+            "connection_actions",
+            "{text} You can still fill in and test this connection; saving it needs the keychain.").format(text=text))
         return
     wizard.set_keychain_problem("")
 

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from wizard.core import fields, validation
 from wizard.core.connection import Connection, Secrets
+from wizard.core.i18n import QT_TRANSLATE_NOOP
 from wizard.core.methods import METHODS
 from wizard.ui.field_form import FieldForm, FieldRow, line_edit, set_values
 from wizard.ui.machine_check import SOURCE_INTRO, MachineCheckPanel, source_messages
@@ -34,10 +35,11 @@ from wizard.ui.source_chooser import (  # noqa: F401  (SOURCE_CHOICES: re-export
     set_saved_profiles,
     source_combo,
 )
+from wizard.ui.translator import translate
 from wizard.ui.widgets import has_error, with_mnemonic
 
 ADVANCED_KEYS = ("session_name", "duration")
-ADVANCED_TEXT = "Advanced: session name and duration"
+ADVANCED_TEXT = QT_TRANSLATE_NOOP("credentials_page", "Advanced: session name and duration")
 PAGE = "credentials"
 
 
@@ -54,7 +56,7 @@ def method_keys(method_id: str) -> tuple[str, ...]:
 class CredentialsPage(QWizardPage):
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.setTitle("Credentials")
+        self.setTitle(translate("credentials_page", "Credentials"))
         self._method = "access-key"
         self.token_entered_at: float | None = None
         self._region = ""  # the draft's region: a role ARN's partition must match it
@@ -93,9 +95,10 @@ class CredentialsPage(QWizardPage):
         """What some rows have beside or beneath them: Generate, "seconds", a machine check."""
         key = row.field.key
         if key == "external_id":
-            self.generate = QPushButton("Generate", row.holder)
+            self.generate = QPushButton(translate("credentials_page", "Generate"), row.holder)
             self.generate.setAutoDefault(False)
-            self.generate.setToolTip("Fill in a new random External ID (at least 128 bits from a secure source)")
+            self.generate.setToolTip(translate("credentials_page", "Fill in a new random External ID (at least 128 "
+                                                                   "bits from a secure source)"))
             self.generate.clicked.connect(self._generate_external_id)
             row.line.addWidget(self.generate)
         elif key == "duration":
@@ -113,7 +116,7 @@ class CredentialsPage(QWizardPage):
 
     def _add_advanced_toggle(self, body: QWidget) -> None:
         self.advanced = QToolButton(body)
-        self.advanced.setText(ADVANCED_TEXT)
+        self.advanced.setText(translate("credentials_page", ADVANCED_TEXT))
         self.advanced.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.advanced.setArrowType(Qt.ArrowType.RightArrow)
         self.advanced.setAutoRaise(True)
@@ -143,8 +146,8 @@ class CredentialsPage(QWizardPage):
         self.form.setRowVisible(self.source_machine, "source" in shown)
         self._assign_mnemonics()
         method = METHODS[method_id]
-        self.setTitle(method.title)
-        self.setSubTitle(method.credentials_intro)
+        self.setTitle(translate("methods", method.title))
+        self.setSubTitle(translate("methods", method.credentials_intro))
         self.refresh()
 
     def _assign_mnemonics(self) -> None:
@@ -153,14 +156,16 @@ class CredentialsPage(QWizardPage):
         taken: set[str] = set()
         for key in self.visible_keys():
             if key == ADVANCED_KEYS[0]:
-                self.advanced.setText(with_mnemonic(ADVANCED_TEXT, taken))
+                self.advanced.setText(with_mnemonic(translate("credentials_page", ADVANCED_TEXT), taken))
             self.fields.label_mnemonic(key, taken)
             if key == "external_id":
-                self.generate.setText(with_mnemonic("Generate", taken))
+                self.generate.setText(with_mnemonic(translate("credentials_page", "Generate"), taken))
             if key == "role":
-                self.machine.button.setText(with_mnemonic("Check this machine", taken))
+                self.machine.button.setText(with_mnemonic(translate("credentials_page", "Check this machine"), taken))
             if key == "source":
-                self.source_machine.button.setText(with_mnemonic("Check this machine", taken))
+                self.source_machine.button.setText(
+                    with_mnemonic(translate("credentials_page", "Check this machine"), taken)
+                )
 
     def visible_keys(self) -> tuple[str, ...]:
         return method_keys(self._method)
@@ -203,8 +208,10 @@ class CredentialsPage(QWizardPage):
         row = self.rows["external_id"]
         row.editor.setText(validation.generate_external_id())
         row.touched = True
-        row.notes = [validation.Message("info", "generated", "A new random External ID. Put this exact value in the "
-                                        "role's trust policy.")]
+        row.notes = [validation.Message("info", "generated", translate("credentials_page", "A new random External ID. "
+                                                                                           "Put this exact value in "
+                                                                                           "the "
+                                        "role's trust policy."))]
         self.refresh()
 
     def refresh(self) -> None:

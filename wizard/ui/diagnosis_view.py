@@ -8,6 +8,8 @@ from __future__ import annotations
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 
+from wizard.ui.translator import translate
+
 
 def _label(text: str = "", *, bold: bool = False, small: bool = False) -> QLabel:
     label = QLabel(text)
@@ -32,9 +34,9 @@ class DiagnosisView(QFrame):
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.code = ""
         self.summary = _label(bold=True)
-        self.causes_heading = _label("Likely causes:")
+        self.causes_heading = _label(translate("diagnosis_view", "Likely causes:"))
         self.causes = _label()
-        self.remedy_heading = _label("What to do:")
+        self.remedy_heading = _label(translate("diagnosis_view", "What to do:"))
         self.remedy = _label()
         self.refused_action = _label()
         self.aws_error = _label(small=True)
@@ -53,21 +55,23 @@ class DiagnosisView(QFrame):
 
     def show_diagnosis(self, diagnosis) -> None:
         self.code = diagnosis.code
-        self.summary.setText(diagnosis.summary)
-        causes = tuple(diagnosis.causes or ())
+        self.summary.setText(translate("diagnoses", diagnosis.summary))
+        causes = tuple(translate("diagnoses", cause) for cause in diagnosis.causes or ())
         self.causes.setText("\n".join(f"• {cause}" for cause in causes))
         self.causes_heading.setVisible(bool(causes))
         self.causes.setVisible(bool(causes))
-        self.remedy.setText(diagnosis.remedy or "")
+        self.remedy.setText(translate("diagnoses", diagnosis.remedy or ""))
         self.remedy_heading.setVisible(bool(diagnosis.remedy))
         self.remedy.setVisible(bool(diagnosis.remedy))
         refused = getattr(diagnosis, "refused_action", "")
-        self.refused_action.setText(f"Refused IAM action: {refused}" if refused else "")
+        self.refused_action.setText(
+            translate("diagnosis_view", "Refused IAM action: {refused}").format(refused=refused) if refused else ""
+        )
         self.refused_action.setVisible(bool(refused))
         aws_error = getattr(diagnosis, "aws_error", "")
-        small_print = f"Diagnosis code: {diagnosis.code}"
+        small_print = translate("diagnosis_view", 'Diagnosis code: {code}').format(code=diagnosis.code)
         if aws_error:
-            small_print += f" · AWS error: {aws_error}"
+            small_print += translate("diagnosis_view", ' · AWS error: {aws_error}').format(aws_error=aws_error)
         self.aws_error.setText(small_print)
 
     def text(self) -> str:

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QDialog, QMessageBox
 
-QUESTION = "Discard this connection?"
+from wizard.core.i18n import QT_TRANSLATE_NOOP
+from wizard.ui.translator import translate
+
+QUESTION = QT_TRANSLATE_NOOP("discard_guard", "Discard this connection?")
 
 
 class DiscardGuard:
@@ -42,12 +45,14 @@ class DiscardGuard:
         if not self.isVisible() or not self.has_work():
             QDialog.reject(self)
             return
-        box = QMessageBox(QMessageBox.Icon.Question, "Discard the connection", QUESTION,
+        box = QMessageBox(QMessageBox.Icon.Question, translate("discard_guard", "Discard the connection"),
+                          translate("discard_guard", QUESTION),
                           QMessageBox.StandardButton.NoButton, self)
         box.setObjectName("discardQuestion")
-        box.setInformativeText("What you entered and the test's result are lost; nothing has been saved yet.")
-        discard = box.addButton("&Discard", QMessageBox.ButtonRole.DestructiveRole)
-        keep = box.addButton("&Keep editing", QMessageBox.ButtonRole.RejectRole)
+        box.setInformativeText(translate("discard_guard", "What you entered and the test's result are lost; nothing "
+                                                          "has been saved yet."))
+        discard = box.addButton(translate("discard_guard", "&Discard"), QMessageBox.ButtonRole.DestructiveRole)
+        keep = box.addButton(translate("discard_guard", "&Keep editing"), QMessageBox.ButtonRole.RejectRole)
         box.setDefaultButton(keep)
         box.setEscapeButton(keep)
         self.discard_question = box

@@ -6,6 +6,9 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, QSize
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
+from wizard.core.i18n import QT_TRANSLATE_NOOP
+from wizard.ui.translator import translate
+
 
 class WrappedText(QLabel):
     """A word-wrapped label that always keeps the height its text needs at its current width.
@@ -43,8 +46,9 @@ class WrappedText(QLabel):
 
 
 PRACTICE_UNAVAILABLE = (
-    "Practice mode needs the local AWS emulator (moto), which this installation doesn't include: "
-    "run it from source with ./dev run --practice"
+    QT_TRANSLATE_NOOP("empty_state", "Practice mode needs the local AWS emulator (moto), which this installation "
+                                     "doesn't include: "
+    "run it from source with ./dev run --practice")
 )
 
 
@@ -54,25 +58,28 @@ class EmptyState(QWidget):
 
     def __init__(self, parent: QWidget | None = None, *, practice_available: bool = True) -> None:
         super().__init__(parent)
-        title = QLabel("<h2>No connections yet</h2>")
+        title = QLabel(translate("empty_state", "<h2>No connections yet</h2>"))
         self.text = WrappedText(
-            "A connection is a tested way to reach one AWS service in one Region. The wizard asks for the method, "
+            translate("empty_state", "A connection is a tested way to reach one AWS service in one Region. The wizard "
+                                     "asks for the method, "
             "the credentials, the service and the Region, then tests it before saving. "
-            "Practice mode lets you try everything against a local emulator: nothing reaches AWS."
+            "Practice mode lets you try everything against a local emulator: nothing reaches AWS.")
         )
-        self.create_button = QPushButton("Create your first connection")
+        self.create_button = QPushButton(translate("empty_state", "Create your first connection"))
         self.create_button.setObjectName("createFirst")
         self.create_button.setDefault(True)
-        self.practice_button = QPushButton("Try practice mode")
+        self.practice_button = QPushButton(translate("empty_state", "Try practice mode"))
         self.practice_button.setObjectName("tryPractice")
         command = " ./dev run --practice"  # on a line of its own, unbroken, so that it can be read and typed as it is
-        self.practice_note = WrappedText(PRACTICE_UNAVAILABLE.replace(command, f"<br><nobr>{command[1:]}</nobr>"))
+        self.practice_note = WrappedText(
+            translate("empty_state", PRACTICE_UNAVAILABLE).replace(command, f"<br><nobr>{command[1:]}</nobr>")
+        )
         self.practice_note.setObjectName("practiceUnavailable")
         self.practice_note.setVisible(not practice_available)
         if not practice_available:
             self.practice_button.setEnabled(False)  # stays disabled when the whole state is enabled again
-            self.practice_button.setToolTip(PRACTICE_UNAVAILABLE)
-            self.practice_button.setAccessibleDescription(PRACTICE_UNAVAILABLE)
+            self.practice_button.setToolTip(translate("empty_state", PRACTICE_UNAVAILABLE))
+            self.practice_button.setAccessibleDescription(translate("empty_state", PRACTICE_UNAVAILABLE))
         self.column = QWidget()
         self.column.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Minimum)
         inner = QVBoxLayout(self.column)

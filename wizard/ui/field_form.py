@@ -15,6 +15,7 @@ from dataclasses import field as dc_field
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QWidget
 
 from wizard.core.fields import Field
+from wizard.ui.translator import translate
 from wizard.ui.widgets import FieldMessage, SecretLineEdit, field_holder, field_label, fixed_font, with_mnemonic
 
 MONOSPACE_KEYS = {"access_key_id", "role", "role_arn", "external_id", "bucket", "model_id"}
@@ -58,12 +59,13 @@ def line_edit(f: Field, parent: QWidget, edited: Callable[[str], None]) -> QLine
     if f.key in MONOSPACE_KEYS:
         editor.setFont(fixed_font())
     if f.secret:
-        editor.setPlaceholderText("hidden as you type (Ctrl+Shift+H shows it)")
+        editor.setPlaceholderText(translate("field_form", "hidden as you type (Ctrl+Shift+H shows it)"))
     elif f.placeholder:
         editor.setPlaceholderText(f.placeholder if f.kind is not str or f.placeholder == f.default
-                                  else f"e.g. {f.placeholder}")
+                                  else translate("field_form", "e.g. {placeholder}").format(
+                                      placeholder=translate("fields", f.placeholder)))
     editor.textEdited.connect(lambda _text, key=f.key: edited(key))
-    editor.setAccessibleName(f.label)
+    editor.setAccessibleName(translate("fields", f.label))
     return editor
 
 
@@ -76,8 +78,8 @@ class FieldForm:
         self.rows: dict[str, FieldRow] = {}
 
     def add(self, f: Field, editor: QWidget, suffix: str = ":") -> FieldRow:
-        holder, line, message = field_holder(editor, f.help, self.body)
-        label = field_label(f.label + suffix, editor, self.body)
+        holder, line, message = field_holder(editor, translate("fields", f.help), self.body)
+        label = field_label(translate("fields", f.label) + suffix, editor, self.body)
         row = FieldRow(f, label, editor, holder, line, message)
         self.rows[f.key] = row
         self.form.addRow(label, holder)
@@ -113,7 +115,7 @@ class FieldForm:
 
     def label_mnemonic(self, key: str, taken: set[str]) -> None:
         row = self.rows[key]
-        row.label.setText(with_mnemonic(row.field.label, taken) + ":")
+        row.label.setText(with_mnemonic(translate("fields", row.field.label), taken) + ":")
 
     def errors(self, keys: Iterable[str]) -> dict[str, str]:
         return {k: self.rows[k].message.text() for k in keys if self.rows[k].has_error}

@@ -20,45 +20,69 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from wizard.core import imds
+from wizard.core.i18n import QT_TRANSLATE_NOOP
 from wizard.core.validation import Message
+from wizard.ui.translator import translate
 from wizard.ui.widgets import FieldMessage, small_muted
 
-INTRO = "Programs using this method must run on an EC2 instance with the role attached."
-SOURCE_INTRO = "On an EC2 instance, the role attached to it can be the identity that assumes the role."
+INTRO = QT_TRANSLATE_NOOP("machine_check", "Programs using this method must run on an EC2 instance with the role "
+                                           "attached.")
+SOURCE_INTRO = QT_TRANSLATE_NOOP("machine_check", "On an EC2 instance, the role attached to it can be the identity "
+                                                  "that assumes the role.")
 
 
 def instance_messages(report: imds.InstanceReport) -> list[Message]:
     """What the panel says about a finished check: where it ran, then each finding."""
     messages = []
     if report.on_ec2:
-        where = f"This is EC2 instance {report.instance_id or '?'} in {report.region or '?'}"
-        role = f"; attached role: {report.role}" if report.role else "; no role is attached"
+        where = translate("machine_check", "This is EC2 instance {0} in {1}").format(
+            report.instance_id or "?", report.region or "?"
+        )
+        role = (
+            translate("machine_check", "; attached role: {role}").format(role=report.role)
+            if report.role
+            else translate("machine_check", "; no role is attached")
+        )
         messages.append(Message("info", "instance", where + role + "."))
     messages += [Message(f.severity, f.code, f.summary) for f in report.findings]
     if report.ok and not report.findings:
-        messages.append(Message("info", "instance-ok", "The instance role can be used as entered."))
+        messages.append(
+            Message("info", "instance-ok", translate("machine_check", "The instance role can be used as entered."))
+        )
     return messages
 
 
-NOT_ON_EC2_SOURCE = ("Not on EC2: this computer has no instance role to offer as the identity that assumes the role. "
-                     "Choose another source here, or check on the instance itself.")
-IMDS_DISABLED_SOURCE = ("Instance metadata is turned off here (AWS_EC2_METADATA_DISABLED=true), so this computer was not "
-                        "checked and no instance role can be offered. Choose another source, or unset the variable on "
-                        "an EC2 instance.")
+NOT_ON_EC2_SOURCE = QT_TRANSLATE_NOOP(
+    "machine_check",
+    "Not on EC2: this computer has no instance role to offer as the identity that assumes the role. "
+    "Choose another source here, or check on the instance itself.",
+)
+IMDS_DISABLED_SOURCE = QT_TRANSLATE_NOOP(
+    "machine_check",
+    "Instance metadata is turned off here (AWS_EC2_METADATA_DISABLED=true), so this computer was not "
+    "checked and no instance role can be offered. Choose another source, or unset the variable on "
+    "an EC2 instance.",
+)
 
 
 def source_messages(report: imds.InstanceReport) -> list[Message]:
     """What the cross-account source choice's panel says: the instance role on offer, or why there is none."""
     if any(f.code == "imds-disabled" for f in report.findings):
         # Nothing was asked, so "not on EC2" would be a guess: say only why there is no instance role to offer.
-        return [Message("warning", "imds-disabled", IMDS_DISABLED_SOURCE)]
+        return [Message("warning", "imds-disabled", translate("machine_check", IMDS_DISABLED_SOURCE))]
     if not report.on_ec2:
         others = [Message(f.severity, f.code, f.summary) for f in report.findings if f.code != "not-on-ec2"]
-        return [Message("warning", "not-on-ec2", NOT_ON_EC2_SOURCE), *others]
+        return [Message("warning", "not-on-ec2", translate("machine_check", NOT_ON_EC2_SOURCE)), *others]
     if report.role:
-        offered = Message("info", "instance-role",
-                          f"EC2 instance {report.instance_id or '?'} has the role {report.role} attached: it is "
-                          "offered above as the identity that assumes the role.")
+        offered = Message(
+            "info",
+            "instance-role",
+            translate(
+                "machine_check",
+                "EC2 instance {0} has the role {role} attached: it is offered above as the "
+                "identity that assumes the role.",
+            ).format(report.instance_id or "?", role=report.role),
+        )
         return [offered, *(Message(f.severity, f.code, f.summary) for f in report.findings)]
     return instance_messages(report)
 
@@ -77,10 +101,10 @@ class MachineCheckPanel(QWidget):
         self._environ = environ or (lambda: os.environ)
         self.task: asyncio.Task | None = None
         self.report: imds.InstanceReport | None = None
-        self.button = QPushButton("Check this machine", self)
+        self.button = QPushButton(translate("machine_check", "Check this machine"), self)
         self.button.setAutoDefault(False)
         self.button.clicked.connect(self.start)
-        self.intro = small_muted(QLabel(intro, self))
+        self.intro = small_muted(QLabel(translate("machine_check", intro), self))
         self.intro.setWordWrap(True)  # beside the button; wraps in a narrow window instead of widening it
         self.result = FieldMessage("", self)
         line = QHBoxLayout()
@@ -100,14 +124,26 @@ class MachineCheckPanel(QWidget):
 
     async def _run(self) -> None:
         self.button.setEnabled(False)
-        self.result.set_messages([Message("info", "checking", "Checking this computer's instance metadata\u2026")])
+        self.result.set_messages(
+            [
+                Message(
+                    "info", "checking", translate("machine_check", "Checking this computer's instance metadata\u2026")
+                )
+            ]
+        )
         role = self._role().strip() or None
         check = functools.partial(imds.check_instance, role, environ=dict(self._environ()))
         try:
             report = await asyncio.get_running_loop().run_in_executor(None, check)
         except Exception as exc:  # the check bounds its own time; anything else is shown, not raised into Qt
             report = None
-            messages = [Message("error", "check-failed", f"The check could not run: {exc}")]
+            messages = [
+                Message(
+                    "error",
+                    "check-failed",
+                    translate("machine_check", "The check could not run: {exc}").format(exc=exc),
+                )
+            ]
         else:
             messages = self._describe(report)
         if not shiboken6.isValid(self):  # the wizard was closed meanwhile

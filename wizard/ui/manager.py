@@ -42,6 +42,7 @@ from wizard.ui.profile_details import ProfileDetails
 from wizard.ui.profile_table import ProfileRole, ProfileTableModel, profile_table_view
 from wizard.ui.store_watch import StoreWatch
 from wizard.ui.test_view import warm_up_in_background
+from wizard.ui.translator import translate
 
 __all__ = ["FAILED", "PRACTICE_UNAVAILABLE", "TABLE_ROWS", "ProfileManagerWindow", "open_main_window", "table_height"]
 
@@ -74,7 +75,7 @@ class ProfileManagerWindow(QMainWindow):
         self.secret_store = secret_store if secret_store is not None else SecretStore()
         self.practice = practice or emulator is not None
         self.emulator, self._own_emulator, self.endpoint_url = emulator, False, endpoint_url
-        self.backend = "the OS keychain"
+        self.backend = translate("manager", "the OS keychain")
         self.reports: dict[str, str] = {}  # profile id -> redacted text of the last report seen in this session
         self.saved_reports: dict[str, str] = {}  # profile id -> text of the last report kept in the profile file
         # botocore's data parsed in a worker as soon as the loop runs, not during the first Test (parsing holds the GIL)
@@ -82,7 +83,9 @@ class ProfileManagerWindow(QMainWindow):
         self._action_running, self._loaded, self._closed = False, False, False
         self._tasks: set[asyncio.Task] = set()
 
-        self.setWindowTitle("AWS Connection Wizard: profiles" + (" (practice)" if self.practice else ""))
+        self.setWindowTitle(
+            translate("manager", "AWS Connection Wizard: profiles") + (" (practice)" if self.practice else "")
+        )
         self.resize(980, 680)
         self.model = ProfileTableModel(self)
         self.table = profile_table_view(self.model)
@@ -104,7 +107,7 @@ class ProfileManagerWindow(QMainWindow):
         self.empty.create_button.clicked.connect(lambda: self.new_profile())
         self.empty.practice_button.clicked.connect(self.try_practice)
         if self.practice:  # the banner saying that nothing reaches AWS comes from wizard.ui.practice_panel
-            self.empty.practice_button.setText("Create a practice connection")
+            self.empty.practice_button.setText(translate("manager", "Create a practice connection"))
         self.pages = QStackedWidget()
         self.pages.addWidget(splitter)
         self.pages.addWidget(self.empty)
@@ -284,8 +287,11 @@ class ProfileManagerWindow(QMainWindow):
         if self.emulator is None:
             from wizard.practice.aws_emulator import AwsEmulator
 
-            started = await self.worker.work("Starting the practice emulator on 127.0.0.1…",
-                                             "Could not start practice mode", lambda: AwsEmulator().start())
+            started = await self.worker.work(
+                translate("manager", "Starting the practice emulator on 127.0.0.1…"),
+                translate("manager", "Could not start practice mode"),
+                lambda: AwsEmulator().start(),
+            )
             if started is FAILED:
                 return None
             self.emulator, self._own_emulator = started, True
@@ -302,7 +308,7 @@ class ProfileManagerWindow(QMainWindow):
             profiles, saved_reports = await off_thread(self._read_profiles)
         except Exception as exc:  # an unreadable store: say so, keep the window usable
             if not self._closed and shiboken6.isValid(self):
-                self.worker.problem("Could not read the profiles", exc)
+                self.worker.problem(translate("manager", "Could not read the profiles"), exc)
             return
         if self._closed or not shiboken6.isValid(self.model):  # closed (or deleted) while reading
             return

@@ -20,6 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from wizard.ui.translator import translate
+
 
 async def run_dialog(dialog: QDialog) -> int:
     """Open `dialog` (window-modal) and return its result code once it closes."""
@@ -56,7 +58,7 @@ async def ask_name(parent: QWidget, title: str, label: str, text: str, taken) ->
     message = QLabel(dialog)
     message.setObjectName("nameProblem")
     message.setWordWrap(True)
-    message.setAccessibleName("Problem with the name")
+    message.setAccessibleName(translate("manager_dialogs", "Problem with the name"))
     dialog.sizeHint()  # QInputDialog lays itself out on first need: now, so that the message can join its layout
     dialog.layout().insertWidget(dialog.layout().count() - 1, message)  # below the field, above the buttons
     editor = dialog.findChild(QLineEdit)
@@ -65,7 +67,7 @@ async def ask_name(parent: QWidget, title: str, label: str, text: str, taken) ->
 
     def check(value: str) -> None:
         problem = name_problem(value, taken)
-        message.setText(f"Error: {problem}" if problem else "")
+        message.setText(translate("manager_dialogs", 'Error: {problem}').format(problem=problem) if problem else "")
         message.setVisible(bool(problem))
         editor.setAccessibleDescription(problem)
         ok.setEnabled(not problem)
@@ -113,17 +115,24 @@ class RenewTokenDialog(QDialog):
     def __init__(self, profile_name: str, access_key_id: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("renewToken")
-        self.setWindowTitle(f"Renew session token: {profile_name}")
+        self.setWindowTitle(
+            translate("manager_dialogs", "Renew session token: {profile_name}").format(profile_name=profile_name)
+        )
         self._old_key_id = access_key_id
         intro = QLabel(
-            "Paste the new temporary credentials issued by AWS STS. They are stored in the keychain only, and the "
-            "session token's time left restarts now. Leave the secret access key empty to keep the stored one."
+            translate(
+                "manager_dialogs",
+                "Paste the new temporary credentials issued by AWS STS. They are stored in the keychain only, and the "
+                "session token's time left restarts now. Leave the secret access key empty to keep the stored one.",
+            )
         )
         intro.setWordWrap(True)
         self.access_key_id = QLineEdit(access_key_id)
         self.access_key_id.setObjectName("accessKeyId")
-        self.secret_access_key = self._masked("secretAccessKey", "New secret access key (optional)")
-        self.token = self._masked("sessionToken", "New session token")
+        self.secret_access_key = self._masked(
+            "secretAccessKey", translate("manager_dialogs", "New secret access key (optional)")
+        )
+        self.token = self._masked("sessionToken", translate("manager_dialogs", "New session token"))
         self.message = QLabel()
         self.message.setObjectName("renewMessage")
         self.message.setWordWrap(True)
@@ -131,9 +140,9 @@ class RenewTokenDialog(QDialog):
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         form = QFormLayout()
-        form.addRow("Access key ID:", self.access_key_id)
-        form.addRow("Secret access key:", self.secret_access_key)
-        form.addRow("Session token:", self.token)
+        form.addRow(translate("manager_dialogs", "Access key ID:"), self.access_key_id)
+        form.addRow(translate("manager_dialogs", "Secret access key:"), self.secret_access_key)
+        form.addRow(translate("manager_dialogs", "Session token:"), self.token)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addLayout(form)
@@ -175,9 +184,11 @@ class RenewTokenDialog(QDialog):
                  if m.level != "info"]
         new_key = checks["access_key_id"].value != self._old_key_id
         if not self.token.text():
-            lines.append("A session token is required.")
+            lines.append(translate("manager_dialogs", "A session token is required."))
         if new_key and not self.secret_access_key.text():
-            lines.append("A new access key ID comes with a new secret access key: paste it too.")
+            lines.append(
+                translate("manager_dialogs", "A new access key ID comes with a new secret access key: paste it too.")
+            )
         self.message.setText("\n".join(lines))
         ok = all(c.ok for c in checks.values()) and bool(self.token.text()) and not (
             new_key and not self.secret_access_key.text()

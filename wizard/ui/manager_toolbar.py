@@ -7,19 +7,66 @@ from collections.abc import Callable
 
 from PySide6.QtGui import QAction, QKeySequence
 
+from wizard.core.i18n import QT_TRANSLATE_NOOP
 from wizard.core.tokens import can_renew
+from wizard.ui.translator import translate
 
 # (name, text, shortcut, tooltip)
 ACTIONS = (
-    ("new", "&New", QKeySequence.StandardKey.New, "Create a connection with the wizard"),
-    ("test", "&Test", "F5", "Test the selected profile now, live"),
-    ("edit", "&Edit", "Ctrl+E", "Open the wizard with the selected profile's settings"),
-    ("duplicate", "&Duplicate", "Ctrl+D", "Copy the selected profile (its secrets too) under a new name"),
-    ("rename", "&Rename", "F2", "Rename the selected profile"),
-    ("delete", "De&lete", QKeySequence.StandardKey.Delete, "Delete the selected profile and its keychain entries"),
-    ("renew", "Re&new token", "Ctrl+R", "Enter a new session token for the selected profile's temporary keys"),
-    ("import", "&Import", "Ctrl+I", "Import profiles from the AWS shared config and credentials files"),
-    ("export", "E&xport", "Ctrl+Shift+E", "Export the selected profile to the AWS config file (credential_process)"),
+    (
+        "new",
+        QT_TRANSLATE_NOOP("manager_toolbar", "&New"),
+        QKeySequence.StandardKey.New,
+        QT_TRANSLATE_NOOP("manager_toolbar", "Create a connection with the wizard"),
+    ),
+    (
+        "test",
+        QT_TRANSLATE_NOOP("manager_toolbar", "&Test"),
+        "F5",
+        QT_TRANSLATE_NOOP("manager_toolbar", "Test the selected profile now, live"),
+    ),
+    (
+        "edit",
+        QT_TRANSLATE_NOOP("manager_toolbar", "&Edit"),
+        "Ctrl+E",
+        QT_TRANSLATE_NOOP("manager_toolbar", "Open the wizard with the selected profile's settings"),
+    ),
+    (
+        "duplicate",
+        QT_TRANSLATE_NOOP("manager_toolbar", "&Duplicate"),
+        "Ctrl+D",
+        QT_TRANSLATE_NOOP("manager_toolbar", "Copy the selected profile (its secrets too) under a new name"),
+    ),
+    (
+        "rename",
+        QT_TRANSLATE_NOOP("manager_toolbar", "&Rename"),
+        "F2",
+        QT_TRANSLATE_NOOP("manager_toolbar", "Rename the selected profile"),
+    ),
+    (
+        "delete",
+        QT_TRANSLATE_NOOP("manager_toolbar", "De&lete"),
+        QKeySequence.StandardKey.Delete,
+        QT_TRANSLATE_NOOP("manager_toolbar", "Delete the selected profile and its keychain entries"),
+    ),
+    (
+        "renew",
+        QT_TRANSLATE_NOOP("manager_toolbar", "Re&new token"),
+        "Ctrl+R",
+        QT_TRANSLATE_NOOP("manager_toolbar", "Enter a new session token for the selected profile's temporary keys"),
+    ),
+    (
+        "import",
+        QT_TRANSLATE_NOOP("manager_toolbar", "&Import"),
+        "Ctrl+I",
+        QT_TRANSLATE_NOOP("manager_toolbar", "Import profiles from the AWS shared config and credentials files"),
+    ),
+    (
+        "export",
+        QT_TRANSLATE_NOOP("manager_toolbar", "E&xport"),
+        "Ctrl+Shift+E",
+        QT_TRANSLATE_NOOP("manager_toolbar", "Export the selected profile to the AWS config file (credential_process)"),
+    ),
 )
 NEEDS_SELECTION = frozenset({"test", "edit", "duplicate", "rename", "delete", "renew", "export"})
 
@@ -27,10 +74,11 @@ NEEDS_SELECTION = frozenset({"test", "edit", "duplicate", "rename", "delete", "r
 def add_actions(window, trigger: Callable[[str], None]) -> dict[str, QAction]:
     """The actions, in a toolbar and the Profiles menu of `window` (a QMainWindow); `trigger(name)` runs one."""
     actions: dict[str, QAction] = {}
-    toolbar = window.addToolBar("Profiles")
+    toolbar = window.addToolBar(translate("manager_toolbar", "Profiles"))
     toolbar.setObjectName("profileActions")
-    menu = window.menuBar().addMenu("&Profiles")  # the same actions, reachable with Alt+P
+    menu = window.menuBar().addMenu(translate("manager_toolbar", "&Profiles"))  # the same actions, reachable with Alt+P
     for name, text, shortcut, tip in ACTIONS:
+        text, tip = translate("manager_toolbar", text), translate("manager_toolbar", tip)
         action = QAction(text, window)
         action.setObjectName(f"action-{name}")
         action.setShortcut(QKeySequence(shortcut))
@@ -43,7 +91,7 @@ def add_actions(window, trigger: Callable[[str], None]) -> dict[str, QAction]:
             menu.addSeparator()
         actions[name] = action
     menu.addSeparator()
-    menu.addAction("&Close window", QKeySequence.StandardKey.Close, window.close)
+    menu.addAction(translate("manager_toolbar", "&Close window"), QKeySequence.StandardKey.Close, window.close)
     return actions
 
 

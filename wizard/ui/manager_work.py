@@ -15,17 +15,22 @@ from collections.abc import Callable
 
 from PySide6.QtWidgets import QDialog, QLabel, QProgressBar, QWidget
 
+from wizard.core.i18n import QT_TRANSLATE_NOOP
 from wizard.ui import manager_dialogs
 from wizard.ui.manager_context import FAILED
+from wizard.ui.translator import translate
 
 KEYCHAIN_ADVICE = {
     "no-keyring": (
-        "No usable keychain was found (a Secret Service such as GNOME Keyring or KWallet must be running). "
-        "This program never keeps secrets in plain text."
+        QT_TRANSLATE_NOOP("manager_work", "No usable keychain was found (a Secret Service such as GNOME Keyring or "
+                                          "KWallet must be running). "
+        "This program never keeps secrets in plain text.")
     ),
-    "keyring-locked": "The keychain is locked. Unlock it (usually your login keyring) and try again.",
+    "keyring-locked": QT_TRANSLATE_NOOP("manager_work", "The keychain is locked. Unlock it (usually your login "
+                                                        "keyring) and try again."),
 }
-NOTHING_SAVED = "Nothing was saved: the keychain comes first, the profile file only after it."
+NOTHING_SAVED = QT_TRANSLATE_NOOP("manager_work", "Nothing was saved: the keychain comes first, the profile file only "
+                                                  "after it.")
 
 
 def problem_text(exc: BaseException, *, saves: bool = False) -> tuple[str, str]:
@@ -35,8 +40,11 @@ def problem_text(exc: BaseException, *, saves: bool = False) -> tuple[str, str]:
     from wizard.core.redact import redact_text
 
     if isinstance(exc, KeychainError):
-        text = KEYCHAIN_ADVICE.get(exc.code, f"The keychain reported a problem ({exc.code}).")
-        return text + (" " + NOTHING_SAVED if saves else ""), redact_text(str(getattr(exc, "message", "") or exc))
+        text = translate("manager_work", KEYCHAIN_ADVICE.get(exc.code, "")) or translate(
+            "manager_work", "The keychain reported a problem ({code}).").format(code=exc.code)
+        return text + (" " + translate("manager_work", NOTHING_SAVED) if saves else ""), redact_text(
+            str(getattr(exc, "message", "") or exc)
+        )
     return redact_text(str(exc) or type(exc).__name__), ""
 
 
@@ -88,7 +96,7 @@ class ManagerWork:
 
     def problem(self, title: str, exc: BaseException, *, saves: bool = False) -> None:
         text, details = problem_text(exc, saves=saves)
-        self.status.setText(f"{title}: failed")
+        self.status.setText(translate("manager_work", '{title}: failed').format(title=title))
         self.last_problem = manager_dialogs.show_problem(self.window, title, text, details)
 
     def tell(self, title: str, text: str, details: str = ""):

@@ -10,13 +10,16 @@ from PySide6.QtWidgets import QButtonGroup, QFrame, QGridLayout, QLabel, QRadioB
 
 from wizard.core import fields
 from wizard.core.connection import METHOD_IDS
+from wizard.core.i18n import QT_TRANSLATE_NOOP
 from wizard.core.methods import METHODS
+from wizard.ui.translator import translate
 from wizard.ui.widgets import MessageRow, Notice, plain_label, small_muted
 
 # The reference guide's note on session tokens, which is what most often decides between the methods.
 TOKEN_NOTE = (
-    "Session tokens are issued by AWS STS and last 15 minutes to 12 hours; when one expires the connection must be "
-    "renewed. For automations that run longer, use a cross-account role: it needs no session token on this computer."
+    QT_TRANSLATE_NOOP("method_page", "Session tokens are issued by AWS STS and last 15 minutes to 12 hours; when one "
+                                     "expires the connection must be "
+    "renewed. For automations that run longer, use a cross-account role: it needs no session token on this computer.")
 )
 
 # The mnemonic letter of each choice (QWizard's buttons already use B, N, F).
@@ -51,13 +54,13 @@ class MethodChoice(QFrame):
         method = METHODS[method_id]
         self.method_id = method_id
         self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.radio = MethodRadio(_title_with_mnemonic(method_id), self)
+        self.radio = MethodRadio(translate("method_page", _title_with_mnemonic(method_id)), self)
         font = self.radio.font()
         font.setBold(True)
         font.setPointSizeF(font.pointSizeF() * 1.1)
         self.radio.setFont(font)
         self.radio.setObjectName(f"method-{method_id}")
-        self.recommended = small_muted(plain_label(method.recommended_for, self))
+        self.recommended = small_muted(plain_label(translate("methods", method.recommended_for), self))
         self.recommended.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.recommended.setWordWrap(False)
         grid = QGridLayout(self)
@@ -68,7 +71,12 @@ class MethodChoice(QFrame):
         grid.addWidget(self.recommended, 0, 2)
         indent = self.radio.style().pixelMetric(self.radio.style().PixelMetric.PM_ExclusiveIndicatorWidth) + 8
         self.details: list[QLabel] = []
-        for row, (word, text) in enumerate((("Best for", method.best_for), ("Limitations", method.limitations)), 1):
+        best_for, limitations = translate("methods", method.best_for), translate("methods", method.limitations)
+        words = (
+            (translate("method_page", "Best for"), best_for),
+            (translate("method_page", "Limitations"), limitations),
+        )
+        for row, (word, text) in enumerate(words, 1):
             heading = QLabel(f"{word}:", self)
             heading.setIndent(indent)
             body = plain_label(text, self)
@@ -76,9 +84,13 @@ class MethodChoice(QFrame):
             grid.addWidget(body, row, 1, 1, 2)
             self.details.append(body)
         grid.setColumnStretch(1, 1)
-        self.radio.setToolTip(f"{method.best_for}\n{method.limitations}")
-        self.setAccessibleName(method.title)
-        self.setAccessibleDescription(f"Best for: {method.best_for} Limitations: {method.limitations}")
+        self.radio.setToolTip(f"{best_for}\n{limitations}")
+        self.setAccessibleName(translate("methods", method.title))
+        self.setAccessibleDescription(
+            translate("method_page", "Best for: {best_for} Limitations: {limitations}").format(
+                best_for=best_for, limitations=limitations
+            )
+        )
 
     def mousePressEvent(self, event) -> None:  # a click anywhere on the card selects it
         self.radio.setChecked(True)
@@ -89,10 +101,14 @@ class MethodChoice(QFrame):
 class MethodPage(QWizardPage):
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.setTitle("How will this computer sign in to AWS?")
-        self.setSubTitle("Choose an authentication method. You can change it later by editing the connection.")
+        self.setTitle(translate("method_page", "How will this computer sign in to AWS?"))
+        self.setSubTitle(
+            translate(
+                "method_page", "Choose an authentication method. You can change it later by editing the connection."
+            )
+        )
         self.group = QButtonGroup(self)
-        self.setAccessibleName(fields.field("method").label)
+        self.setAccessibleName(translate("fields", fields.field("method").label))
         self.choices: dict[str, MethodChoice] = {}
         layout = QVBoxLayout(self)
         layout.setSpacing(10)
@@ -105,7 +121,7 @@ class MethodPage(QWizardPage):
             self.choices[method_id] = choice
             layout.addWidget(choice)
         layout.addStretch(1)
-        layout.addWidget(MessageRow("info", TOKEN_NOTE, self))
+        layout.addWidget(MessageRow("info", translate("method_page", TOKEN_NOTE), self))
         self.group.buttonToggled.connect(lambda *_: self.completeChanged.emit())
         self.set_method("access-key")
 

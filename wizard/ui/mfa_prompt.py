@@ -10,18 +10,22 @@ from PySide6.QtCore import QRegularExpression, Qt
 from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit, QVBoxLayout, QWidget
 
+from wizard.ui.translator import translate
+
 CODE_PATTERN = r"[0-9]{0,6}"
 
 
 class MfaCodeDialog(QDialog):
     def __init__(self, device: str, parent: QWidget | None = None, *, profile_name: str = ""):
         super().__init__(parent)
-        self.setWindowTitle("MFA code")
+        self.setWindowTitle(translate("mfa_prompt", "MFA code"))
         self.setModal(True)
-        what = f" for {profile_name}" if profile_name else ""
-        self.intro = QLabel(f"Enter the six-digit code your authenticator shows now{what}.")
+        what = translate("mfa_prompt", ' for {profile_name}').format(profile_name=profile_name) if profile_name else ""
+        self.intro = QLabel(
+            translate("mfa_prompt", "Enter the six-digit code your authenticator shows now{what}.").format(what=what)
+        )
         self.intro.setWordWrap(True)
-        self.device = QLabel(f"MFA device: {device}")
+        self.device = QLabel(translate("mfa_prompt", 'MFA device: {device}').format(device=device))
         self.device.setWordWrap(True)
         self.device.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.code = QLineEdit()
@@ -29,8 +33,8 @@ class MfaCodeDialog(QDialog):
         self.code.setValidator(QRegularExpressionValidator(QRegularExpression(CODE_PATTERN), self.code))
         self.code.setMaxLength(6)
         self.code.setPlaceholderText("123456")
-        self.code.setAccessibleName("Six-digit MFA code")
-        label = QLabel("&Code:")
+        self.code.setAccessibleName(translate("mfa_prompt", "Six-digit MFA code"))
+        label = QLabel(translate("mfa_prompt", "&Code:"))
         label.setBuddy(self.code)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.accept)

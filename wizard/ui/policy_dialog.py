@@ -30,6 +30,7 @@ from wizard.core import arn as arns
 from wizard.core import policies
 from wizard.core.connection import Connection
 from wizard.core.regions import partition_of
+from wizard.ui.translator import translate
 from wizard.ui.widgets import fixed_font, small_muted
 
 ANSWERED_CODES = frozenset({"assume-role-denied", "service-denied"})  # denials a policy change answers
@@ -54,26 +55,34 @@ def role_arn_of(conn: Connection, identity_arn: str) -> str:
 def _trust_document(conn: Connection, identity_arn: str, role_arn: str) -> PolicyDocument:
     trust = policies.trust_policy(identity_arn, external_id=conn.external_id or None)
     return PolicyDocument(
-        "Trust policy of the role",
-        f"IAM \u2192 Roles \u2192 {role_arn.rsplit('/', 1)[-1] or 'the role'} \u2192 Trust relationships: lets "
-        f"{identity_arn} assume the role" + (" with this External ID." if conn.external_id else "."),
-        policies.to_json(trust), "trust-policy.json")
+        translate("policy_dialog", "Trust policy of the role"),
+        translate(
+            "policy_dialog", "IAM → Roles → {0} → Trust relationships: lets {identity_arn} assume the role"
+        ).format(role_arn.rsplit("/", 1)[-1] or "the role", identity_arn=identity_arn)
+        + (translate("policy_dialog", " with this External ID.") if conn.external_id else "."),
+        policies.to_json(trust),
+        "trust-policy.json",
+    )
 
 
 def _caller_document(role_arn: str) -> PolicyDocument:
     return PolicyDocument(
-        "Permission to assume the role",
-        "Attach to the calling user or role: allows sts:AssumeRole on this role.",
+        translate("policy_dialog", "Permission to assume the role"),
+        translate("policy_dialog", "Attach to the calling user or role: allows sts:AssumeRole on this role."),
         policies.to_json(policies.caller_policy(role_arn)), "assume-role-policy.json")
 
 
 def _permissions_intro(conn: Connection, target: str) -> str:
     """Says what the permissions policy allows: the test's own calls, plus the everyday use it names (if any)."""
     extra = policies.USE_CASE_ACTIONS.get(conn.service, ()) if conn.service != "s3" or conn.bucket else ()
-    text = f"Attach to {target}: allows the calls the wizard's test makes"
+    text = translate("policy_dialog", "Attach to {target}: allows the calls the wizard's test makes").format(
+        target=target
+    )
     if extra:
-        return text + f", plus {', '.join(extra)} for the everyday use of {conn.service}."
-    return text + ", and nothing else."
+        return text + translate("policy_dialog", ", plus {0} for the everyday use of {service}.").format(
+            ", ".join(extra), service=conn.service
+        )
+    return text + translate("policy_dialog", ", and nothing else.")
 
 
 def _permissions_document(conn: Connection, identity_arn: str) -> PolicyDocument:
@@ -81,9 +90,13 @@ def _permissions_document(conn: Connection, identity_arn: str) -> PolicyDocument
     permissions = policies.permissions_policy(
         conn.service, bucket=conn.bucket or None, model_id=conn.model_id or None,
         region=conn.region, partition=partition)
-    target = "the role" if conn.method != "access-key" else "the IAM user"
+    target = (
+        translate("policy_dialog", "the role")
+        if conn.method != "access-key"
+        else translate("policy_dialog", "the IAM user")
+    )
     return PolicyDocument(
-        "Permissions policy",
+        translate("policy_dialog", "Permissions policy"),
         _permissions_intro(conn, target),
         policies.to_json(permissions), f"{conn.service}-permissions-policy.json")
 
@@ -131,12 +144,12 @@ class PolicyPage(QWidget):
         self.text = QPlainTextEdit(document.text)
         self.text.setReadOnly(True)
         self.text.setFont(fixed_font())
-        self.copy_button = QPushButton("&Copy")
-        self.copy_button.setToolTip("Copy this policy's JSON to the clipboard.")
+        self.copy_button = QPushButton(translate("policy_dialog", "&Copy"))
+        self.copy_button.setToolTip(translate("policy_dialog", "Copy this policy's JSON to the clipboard."))
         self.copy_button.clicked.connect(self.copy)
         self.copy_button.setAutoDefault(False)
-        self.save_button = QPushButton("&Save\u2026")
-        self.save_button.setToolTip("Save this policy as a JSON file.")
+        self.save_button = QPushButton(translate("policy_dialog", "&Save\u2026"))
+        self.save_button.setToolTip(translate("policy_dialog", "Save this policy as a JSON file."))
         self.save_button.clicked.connect(self.save)
         self.save_button.setAutoDefault(False)
         self.status = small_muted(QLabel(""))
@@ -153,16 +166,18 @@ class PolicyPage(QWidget):
 
     def copy(self) -> None:
         QGuiApplication.clipboard().setText(self.document.text)
-        self.status.setText("Copied to the clipboard.")
+        self.status.setText(translate("policy_dialog", "Copied to the clipboard."))
 
     def save(self) -> QFileDialog:
         """Ask where to save (a window-modal file dialog, not a nested event loop); the file is written when the user
         accepts. Returns the file dialog."""
-        dialog = QFileDialog(self, f"Save the {self.document.title.lower()}",
+        dialog = QFileDialog(self, translate("policy_dialog", 'Save the {0}').format(self.document.title.lower()),
                              str(Path(QDir.homePath()) / self.document.filename))
         dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
         dialog.setFileMode(QFileDialog.FileMode.AnyFile)
-        dialog.setNameFilters(["JSON files (*.json)", "All files (*)"])
+        dialog.setNameFilters(
+            [translate("policy_dialog", "JSON files (*.json)"), translate("policy_dialog", "All files (*)")]
+        )
         dialog.setDefaultSuffix("json")
         dialog.fileSelected.connect(self.write)
         self.save_dialog = dialog
@@ -174,9 +189,13 @@ class PolicyPage(QWidget):
         try:
             Path(path).write_text(self.document.text + "\n", encoding="utf-8")
         except OSError as exc:
-            self.status.setText(f"Could not save to {path}: {exc.strerror or type(exc).__name__}")
+            self.status.setText(
+                translate("policy_dialog", "Could not save to {path}: {0}").format(
+                    exc.strerror or type(exc).__name__, path=path
+                )
+            )
             return False
-        self.status.setText(f"Saved to {path}")
+        self.status.setText(translate("policy_dialog", 'Saved to {path}').format(path=path))
         return True
 
 
@@ -186,7 +205,7 @@ class PolicyDialog(QDialog):
 
     def __init__(self, code: str, conn: Connection, report, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Policies for this connection")
+        self.setWindowTitle(translate("policy_dialog", "Policies for this connection"))
         answers = policy_documents(code, conn, report) if code in ANSWERED_CODES else []
         self.documents: list[PolicyDocument] = answers or connection_documents(conn, report)
         layout = QVBoxLayout(self)
@@ -207,11 +226,17 @@ class PolicyDialog(QDialog):
 
     def _intro(self, code: str, conn: Connection, report, answered: bool) -> str:
         if not self.documents:
-            return "No policy applies to this connection's settings."
+            return translate("policy_dialog", "No policy applies to this connection's settings.")
         if answered:
-            return "AWS refused the test. An administrator installs these policies to allow this connection:"
-        text = "The policies an administrator installs for this connection to work."
+            return translate(
+                "policy_dialog",
+                "AWS refused the test. An administrator installs these policies to allow this connection:",
+            )
+        text = translate("policy_dialog", "The policies an administrator installs for this connection to work.")
         if conn.method != "access-key" and not getattr(report, "identity_arn", ""):
-            text += (" The role's trust policy names the identity that assumes the role, which the test discovers: "
-                     "it is shown after a test that gets past its first step.")
+            text += translate(
+                "policy_dialog",
+                " The role's trust policy names the identity that assumes the role, which the test discovers: "
+                "it is shown after a test that gets past its first step.",
+            )
         return text

@@ -15,7 +15,11 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QTimer
 
-ENDED = "Practice mode ended; its practice profiles were deleted with it. Your own profiles are as they were."
+from wizard.core.i18n import QT_TRANSLATE_NOOP
+from wizard.ui.translator import translate
+
+ENDED = QT_TRANSLATE_NOOP("practice_launch", "Practice mode ended; its practice profiles were deleted with it. Your "
+                                             "own profiles are as they were.")
 
 
 def practice_available() -> bool:
@@ -46,17 +50,18 @@ class PracticeLauncher:
 
     def launch(self) -> None:
         if self.process is not None and self.process.poll() is None:
-            self.status("Practice mode is already open in its own window.")
+            self.status(translate("practice_launch", "Practice mode is already open in its own window."))
             return
         try:
             self.process = subprocess.Popen(
                 practice_command(), stdin=subprocess.DEVNULL, stdout=self.output, stderr=subprocess.DEVNULL
             )
         except OSError as exc:
-            self.problem("Could not start practice mode", exc)
+            self.problem(translate("practice_launch", "Could not start practice mode"), exc)
             return
-        self.status("Practice mode opens in its own window; nothing there reaches AWS. This window comes back when "
-                    "you close it.")
+        self.status(translate("practice_launch", "Practice mode opens in its own window; nothing there reaches AWS. "
+                                                 "This window comes back when "
+                    "you close it."))
         if self.window is not None:
             self.window.hide()
         self._watch.start()
@@ -65,7 +70,7 @@ class PracticeLauncher:
         if self.process is None or self.process.poll() is None:
             return
         self._watch.stop()
-        self.status(ENDED)
+        self.status(translate("practice_launch", ENDED))
         if self.window is not None:
             self.window.show()
             self.window.raise_()

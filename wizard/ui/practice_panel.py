@@ -29,10 +29,13 @@ from PySide6.QtWidgets import (
     QWizard,
 )
 
+from wizard.core.i18n import QT_TRANSLATE_NOOP
+from wizard.ui.translator import translate
 from wizard.ui.widgets import fixed_font, small_muted
 
-BANNER_TEXT = "Practice mode \u2014 nothing reaches AWS"
-BANNER_DETAIL = "Every call goes to a local emulator on 127.0.0.1. Practice profiles are kept apart and never exported."
+BANNER_TEXT = QT_TRANSLATE_NOOP("practice_panel", "Practice mode \u2014 nothing reaches AWS")
+BANNER_DETAIL = QT_TRANSLATE_NOOP("practice_panel", "Every call goes to a local emulator on 127.0.0.1. Practice "
+                                                    "profiles are kept apart and never exported.")
 CLIPBOARD_SECONDS = 45
 PANEL_WIDTH = 300
 DECORATED = "practiceDecorated"  # dynamic property set on a decorated window
@@ -44,7 +47,7 @@ class PracticeBanner(QFrame):
     def __init__(self, parent: QWidget | None = None, *, compact: bool = False):
         super().__init__(parent)
         self.setObjectName("practiceBanner")
-        self.setAccessibleName(BANNER_TEXT)
+        self.setAccessibleName(translate("practice_panel", BANNER_TEXT))
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setAutoFillBackground(True)
         palette = self.palette()
@@ -54,8 +57,8 @@ class PracticeBanner(QFrame):
 
         icon = QLabel()
         icon.setPixmap(self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxInformation).pixmap(24, 24))
-        self.text = QLabel(f"<b>{BANNER_TEXT}</b>")
-        self.detail = QLabel(BANNER_DETAIL)
+        self.text = QLabel(f"<b>{translate('practice_panel', BANNER_TEXT)}</b>")
+        self.detail = QLabel(translate("practice_panel", BANNER_DETAIL))
         self.detail.setWordWrap(True)
         words = QVBoxLayout()
         words.setSpacing(0)
@@ -67,7 +70,7 @@ class PracticeBanner(QFrame):
         layout.addLayout(words, 1)
         if compact:
             self.detail.hide()
-            self.setToolTip(BANNER_DETAIL)
+            self.setToolTip(translate("practice_panel", BANNER_DETAIL))
 
 
 class ValueRow(QWidget):
@@ -88,9 +91,10 @@ class ValueRow(QWidget):
         else:
             self.field.setToolTip(value)
         self.copy_button = QToolButton()
-        self.copy_button.setText("Copy")
-        self.copy_button.setToolTip(f"Copy the {label.lower()} to the clipboard, to paste it into the wizard")
-        self.copy_button.setAccessibleName(f"Copy {label}")
+        self.copy_button.setText(translate("practice_panel", "Copy"))
+        self.copy_button.setToolTip(translate("practice_panel", 'Copy the {0} to the clipboard, to paste it into the '
+                                                                'wizard').format(label.lower()))
+        self.copy_button.setAccessibleName(translate("practice_panel", 'Copy {label}').format(label=label))
         self.copy_button.clicked.connect(self.copy)
         layout = QGridLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -103,8 +107,8 @@ class ValueRow(QWidget):
     def copy(self) -> None:
         clipboard = QGuiApplication.clipboard()
         clipboard.setText(self.value)
-        self.copy_button.setText("Copied")
-        QTimer.singleShot(1500, self.copy_button, lambda: self.copy_button.setText("Copy"))
+        self.copy_button.setText(translate("practice_panel", "Copied"))
+        QTimer.singleShot(1500, self.copy_button, lambda: self.copy_button.setText(translate("practice_panel", "Copy")))
         if self.secret:
             value = self.value
             QTimer.singleShot(CLIPBOARD_SECONDS * 1000, lambda: _clear_clipboard_if(value))
@@ -144,10 +148,11 @@ class PracticePanel(QWidget):
         self.scroll.setWidgetResizable(True)
         self.scroll.setFrameShape(QFrame.Shape.NoFrame)
         self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.scroll.setAccessibleName("Practice mode")
-        self.scroll.setAccessibleDescription("What practice mode offers: its profiles, ready-made mistakes to try, and "
-                                             "the values to type.")
-        self.scroll.setWidget(_note("Starting the local emulator on 127.0.0.1…"))
+        self.scroll.setAccessibleName(translate("practice_panel", "Practice mode"))
+        self.scroll.setAccessibleDescription(translate("practice_panel", "What practice mode offers: its profiles, "
+                                                                         "ready-made mistakes to try, and "
+                                             "the values to type."))
+        self.scroll.setWidget(_note(translate("practice_panel", "Starting the local emulator on 127.0.0.1…")))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.banner = PracticeBanner(compact=True) if with_banner else None
@@ -170,35 +175,68 @@ class PracticePanel(QWidget):
         content = QWidget()
         column = QVBoxLayout(content)
         column.setContentsMargins(0, 0, 6, 0)
-        column.addWidget(_heading("Values to paste"))
-        column.addWidget(_note("The local emulator's practice user, roles and bucket. Copy, then paste into the "
-                               "wizard's fields."))
+        column.addWidget(_heading(translate("practice_panel", "Values to paste")))
+        column.addWidget(_note(translate("practice_panel", "The local emulator's practice user, roles and bucket. "
+                                                           "Copy, then paste into the "
+                               "wizard's fields.")))
         values = (
-            ("access_key_id", "Access key ID", p.access_key_id, False),
-            ("secret_access_key", "Secret access key", p.secret_access_key, True),
-            ("role_name", "Role name (assume role)", p.role_name, False),
-            ("role_arn", "Role ARN (cross-account)", p.cross_role_arn, False),
-            ("external_id", "External ID (cross-account)", p.external_id, False),
-            ("bucket", "Bucket (S3)", p.bucket, False),
-            ("region", "Region", p.region, False),
+            ("access_key_id", translate("practice_panel", "Access key ID"), p.access_key_id, False),
+            ("secret_access_key", translate("practice_panel", "Secret access key"), p.secret_access_key, True),
+            ("role_name", translate("practice_panel", "Role name (assume role)"), p.role_name, False),
+            ("role_arn", translate("practice_panel", "Role ARN (cross-account)"), p.cross_role_arn, False),
+            ("external_id", translate("practice_panel", "External ID (cross-account)"), p.external_id, False),
+            ("bucket", translate("practice_panel", "Bucket (S3)"), p.bucket, False),
+            ("region", translate("practice_panel", "Region"), p.region, False),
         )
         for key, label, value, secret in values:
             self._add_row(column, key, label, value, secret)
 
         column.addSpacing(8)
-        column.addWidget(_heading("Mistakes to try"))
-        column.addWidget(_note("Each one shows a diagnosis on the test page once, so you recognise it later."))
+        column.addWidget(_heading(translate("practice_panel", "Mistakes to try")))
+        column.addWidget(_note(translate("practice_panel", "Each one shows a diagnosis on the test page once, so you "
+                                                           "recognise it later.")))
         extra = {
-            "wrong-secret": [("wrong_secret", "A wrong secret key", session.wrong_secret(), True)],
-            "wrong-external-id": [("wrong_external_id", "A wrong External ID", session.wrong_external_id(), False)],
-            "untrusting-role": [("untrusting_role", "A role that does not trust you", session.untrusting_role(), False)],
+            "wrong-secret": [
+                ("wrong_secret", translate("practice_panel", "A wrong secret key"), session.wrong_secret(), True)
+            ],
+            "wrong-external-id": [
+                (
+                    "wrong_external_id",
+                    translate("practice_panel", "A wrong External ID"),
+                    session.wrong_external_id(),
+                    False,
+                )
+            ],
+            "untrusting-role": [
+                (
+                    "untrusting_role",
+                    translate("practice_panel", "A role that does not trust you"),
+                    session.untrusting_role(),
+                    False,
+                )
+            ],
         }
         expired = session.expired_credentials()
         if expired:
             extra["expired-token"] = [
-                ("expired_access_key_id", "Expired temporary key ID", expired["access_key_id"], False),
-                ("expired_secret_access_key", "Its secret access key", expired["secret_access_key"], True),
-                ("expired_session_token", "Its expired session token", expired["session_token"], True),
+                (
+                    "expired_access_key_id",
+                    translate("practice_panel", "Expired temporary key ID"),
+                    expired["access_key_id"],
+                    False,
+                ),
+                (
+                    "expired_secret_access_key",
+                    translate("practice_panel", "Its secret access key"),
+                    expired["secret_access_key"],
+                    True,
+                ),
+                (
+                    "expired_session_token",
+                    translate("practice_panel", "Its expired session token"),
+                    expired["session_token"],
+                    True,
+                ),
             ]
         for mistake in MISTAKES:
             box = QFrame()
@@ -210,7 +248,7 @@ class PracticePanel(QWidget):
             for key, label, value, secret in extra.get(mistake.id, ()):
                 self._add_row(inner, key, label, value, secret)
             if mistake.id == "expired-token" and not expired:
-                inner.addWidget(_note("Not offered by this emulator version."))
+                inner.addWidget(_note(translate("practice_panel", "Not offered by this emulator version.")))
             inner.addWidget(_note(mistake.lesson))
             column.addWidget(box)
             self.mistakes[mistake.id] = box
@@ -291,7 +329,7 @@ def decorate_main_window(window: QMainWindow, session) -> PracticePanel:
         layout.addWidget(central, 1)
     window.setCentralWidget(holder)
     panel = PracticePanel(session)
-    dock = QDockWidget("Practice values", window)
+    dock = QDockWidget(translate("practice_panel", "Practice values"), window)
     dock.setObjectName("practiceDock")
     dock.setWidget(panel)
     dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
@@ -375,7 +413,11 @@ async def start_practice(window, session) -> bool:
     if work is not None:  # the manager's busy state: actions disabled, progress shown, a failure explained
         from wizard.ui.manager import FAILED
 
-        started = await work("Starting practice mode on 127.0.0.1\u2026", "Could not start practice mode", session.start)
+        started = await work(
+            translate("practice_panel", "Starting practice mode on 127.0.0.1\u2026"),
+            translate("practice_panel", "Could not start practice mode"),
+            session.start,
+        )
         if started is FAILED:
             return False
     else:

@@ -13,6 +13,7 @@ from wizard.core import profile_service
 from wizard.core.tokens import can_renew
 from wizard.ui import manager_dialogs
 from wizard.ui.manager_context import FAILED, ProfileAction
+from wizard.ui.translator import translate
 
 
 class DuplicateAction(ProfileAction):
@@ -22,11 +23,25 @@ class DuplicateAction(ProfileAction):
         ctx = self.ctx
         suggestion = profile_service.free_name((p.name for p in ctx.profiles()), profile.name)
         taken = [p.name for p in ctx.profiles()]
-        name = await manager_dialogs.ask_name(ctx.parent, "Duplicate profile", "Name of the copy:", suggestion, taken)
+        name = await manager_dialogs.ask_name(
+            ctx.parent,
+            translate("profile_actions", "Duplicate profile"),
+            translate("profile_actions", "Name of the copy:"),
+            suggestion,
+            taken,
+        )
         if not name:
             return
-        copy = await ctx.work(f"Duplicating {profile.name}…", "Could not duplicate the profile",
-                              profile_service.duplicate, ctx.store, ctx.secret_store, profile.name, name, saves=True)
+        copy = await ctx.work(
+            translate("profile_actions", "Duplicating {name}…").format(name=profile.name),
+            translate("profile_actions", "Could not duplicate the profile"),
+            profile_service.duplicate,
+            ctx.store,
+            ctx.secret_store,
+            profile.name,
+            name,
+            saves=True,
+        )
         if copy is not FAILED:
             await ctx.reload(copy.id)
 
@@ -38,22 +53,36 @@ class RenameAction(ProfileAction):
     async def on(self, profile) -> None:
         ctx = self.ctx
         taken = [p.name for p in ctx.profiles() if p.id != profile.id]
-        name = await manager_dialogs.ask_name(ctx.parent, "Rename profile", "New name:", profile.name, taken)
+        name = await manager_dialogs.ask_name(
+            ctx.parent,
+            translate("profile_actions", "Rename profile"),
+            translate("profile_actions", "New name:"),
+            profile.name,
+            taken,
+        )
         if not name or name == profile.name:
             return
-        renamed = await ctx.work(f"Renaming {profile.name}…", "Could not rename the profile",
-                                 profile_service.rename, ctx.store, profile.name, name)
+        renamed = await ctx.work(
+            translate("profile_actions", "Renaming {name}…").format(name=profile.name),
+            translate("profile_actions", "Could not rename the profile"),
+            profile_service.rename,
+            ctx.store,
+            profile.name,
+            name,
+        )
         if renamed is not FAILED:
             await ctx.reload(profile.id)
 
 
 def delete_question(profile, backend: str, users: list[str]) -> str:
     """The confirmation's text: what goes, and which connections stop working."""
-    text = f"Delete the profile “{profile.name}”?"
+    text = translate("profile_actions", 'Delete the profile “{name}”?').format(name=profile.name)
     if profile.connection.uses_keys:
-        text += f" Its secrets are removed from {backend} too."
+        text += translate("profile_actions", ' Its secrets are removed from {backend} too.').format(backend=backend)
     if users:
-        text += f" These connections assume their role with its keys and will stop working: {', '.join(users)}."
+        text += translate(
+            "profile_actions", " These connections assume their role with its keys and will stop working: {0}."
+        ).format(", ".join(users))
     return text
 
 
@@ -65,14 +94,23 @@ class DeleteAction(ProfileAction):
         ctx = self.ctx
         users = [p.name for p in profile_service.dependents(ctx.profiles(), profile.name)]
         text = delete_question(profile, ctx.backend(), users)
-        if not await manager_dialogs.confirm(ctx.parent, "Delete profile", text, "Delete"):
+        if not await manager_dialogs.confirm(
+            ctx.parent, translate("profile_actions", "Delete profile"), text, translate("profile_actions", "Delete")
+        ):
             return
-        deleted = await ctx.work(f"Deleting {profile.name}…", "Could not delete the profile", profile_service.delete,
-                                 ctx.store, ctx.secret_store, profile.name, force=True)  # the user was told
+        deleted = await ctx.work(
+            translate("profile_actions", "Deleting {name}…").format(name=profile.name),
+            translate("profile_actions", "Could not delete the profile"),
+            profile_service.delete,
+            ctx.store,
+            ctx.secret_store,
+            profile.name,
+            force=True,
+        )  # the user was told
         if deleted is FAILED:
             return
         ctx.reports.pop(profile.id, None)
-        ctx.status(f"Deleted {profile.name}.")
+        ctx.status(translate("profile_actions", 'Deleted {name}.').format(name=profile.name))
         await ctx.reload()
 
 
@@ -92,11 +130,23 @@ class RenewAction(ProfileAction):
         if values is None:
             return
         key_id, secret, token = values
-        renewed = await ctx.work(f"Storing the new session token of {profile.name}…",
-                                 "Could not store the session token", profile_service.renew, ctx.store,
-                                 ctx.secret_store, profile.name, token, secret_access_key=secret,
-                                 access_key_id=key_id, saves=True)
+        renewed = await ctx.work(
+            translate("profile_actions", "Storing the new session token of {name}…").format(name=profile.name),
+            translate("profile_actions", "Could not store the session token"),
+            profile_service.renew,
+            ctx.store,
+            ctx.secret_store,
+            profile.name,
+            token,
+            secret_access_key=secret,
+            access_key_id=key_id,
+            saves=True,
+        )
         if renewed is FAILED:
             return
-        ctx.status(f"New session token stored for {profile.name}. Press Test (F5) to check it.")
+        ctx.status(
+            translate("profile_actions", "New session token stored for {name}. Press Test (F5) to check it.").format(
+                name=profile.name
+            )
+        )
         await ctx.reload(profile.id)

@@ -21,16 +21,19 @@ from PySide6.QtWidgets import (
 )
 
 from wizard.core.describe import profile_rows, status_text
+from wizard.core.i18n import QT_TRANSLATE_NOOP
+from wizard.ui.translator import translate
 
-NO_REPORT = "No test report yet: press Test (F5)."
-NO_TEST = "No test in this window yet: select a profile and press Test (F5) to watch its steps here."
+NO_REPORT = QT_TRANSLATE_NOOP("profile_details", "No test report yet: press Test (F5).")
+NO_TEST = QT_TRANSLATE_NOOP("profile_details", "No test in this window yet: select a profile and press Test (F5) to "
+                                               "watch its steps here.")
 SETTINGS_TAB, TEST_TAB, REPORT_TAB = range(3)
 
 
 def describe(profile, backend: str, now: float | None = None) -> list[tuple[str, str]]:
     """(label, value) rows describing a profile, without any secret (`wizard.core.describe.profile_rows`)."""
     if backend == "none":  # SecretStore.backend_name() when no usable keychain is running now
-        backend = "the OS keychain (not available at the moment)"
+        backend = translate("profile_details", "the OS keychain (not available at the moment)")
     return profile_rows(profile, keychain=backend, now=now)
 
 
@@ -41,9 +44,9 @@ class ProfileDetails(QTabWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("profileDetails")
-        self.setAccessibleName("Selected profile")
+        self.setAccessibleName(translate("profile_details", "Selected profile"))
         self.setDocumentMode(True)
-        self._profile, self._backend = None, "the OS keychain"
+        self._profile, self._backend = None, translate("profile_details", "the OS keychain")
 
         self.settings_box = QWidget()  # the form, scrolled when the window is small
         self.settings_box.setObjectName("profileSettings")
@@ -54,13 +57,13 @@ class ProfileDetails(QTabWidget):
         settings.setWidgetResizable(True)
         settings.setFrameShape(QFrame.Shape.NoFrame)
         settings.setWidget(self.settings_box)
-        settings.setAccessibleName("Profile settings")
+        settings.setAccessibleName(translate("profile_details", "Profile settings"))
         settings.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # nothing in it to type into; its labels are read in order
 
         self.test_page = QWidget()
         self.test_page.setObjectName("testTab")
         self.test_area = QVBoxLayout(self.test_page)
-        self.no_test = QLabel(NO_TEST)
+        self.no_test = QLabel(translate("profile_details", NO_TEST))
         self.no_test.setWordWrap(True)
         self.no_test.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.test_area.addWidget(self.no_test, 1)
@@ -68,31 +71,35 @@ class ProfileDetails(QTabWidget):
         self.report = QPlainTextEdit()
         self.report.setObjectName("lastReport")
         self.report.setReadOnly(True)
-        self.report.setAccessibleName("Last test report")
-        self.report.setAccessibleDescription("The text of the profile's last test, without secrets.")
-        self.report.setPlaceholderText(NO_REPORT)
+        self.report.setAccessibleName(translate("profile_details", "Last test report"))
+        self.report.setAccessibleDescription(translate("profile_details", "The text of the profile's last test, "
+                                                                          "without secrets."))
+        self.report.setPlaceholderText(translate("profile_details", NO_REPORT))
 
-        self.addTab(settings, "&Details")
-        self.addTab(self.test_page, "Te&st")
-        self.addTab(self.report, "Last &report")
+        self.addTab(settings, translate("profile_details", "&Details"))
+        self.addTab(self.test_page, translate("profile_details", "Te&st"))
+        self.addTab(self.report, translate("profile_details", "Last &report"))
         self.show_profile(None)
 
-    def show_profile(self, profile, report_text: str = "", backend: str = "the OS keychain") -> None:
+    def show_profile(
+        self, profile, report_text: str = "", backend: str = translate("profile_details", "the OS keychain")
+    ) -> None:
         self._profile, self._backend = profile, backend
         self._fill_form()
         if profile is None:
-            self.setTabText(SETTINGS_TAB, "&Details")
+            self.setTabText(SETTINGS_TAB, translate("profile_details", "&Details"))
             self.report.setPlainText("")
             return
-        self.setTabText(SETTINGS_TAB, "&Details of " + profile.name.replace("&", "&&"))
+        self.setTabText(SETTINGS_TAB, translate("profile_details", "&Details of ") + profile.name.replace("&", "&&"))
         self.report.setPlainText(report_text)
         if not report_text and profile.tested_at is not None:
             self.report.setPlaceholderText(
-                f"Last test: {status_text(profile)}. Its full report was not kept (saved by an older version): press "
-                "Test (F5) for a new one."
+                translate("profile_details", 'Last test: {0}. Its full report was not kept (saved by an older '
+                                             'version): press '
+                                             'Test (F5) for a new one.').format(status_text(profile))
             )
         else:
-            self.report.setPlaceholderText(NO_REPORT)
+            self.report.setPlaceholderText(translate("profile_details", NO_REPORT))
 
     def refresh_times(self, now: float | None = None) -> None:
         """Recompute the rows that depend on the time ("tested 5 min ago"), as the table does on the same clock."""
@@ -103,9 +110,10 @@ class ProfileDetails(QTabWidget):
         while self.form.rowCount():
             self.form.removeRow(0)
         if self._profile is None:
-            self.form.addRow(QLabel("Select a profile to see its settings."))
+            self.form.addRow(QLabel(translate("profile_details", "Select a profile to see its settings.")))
             return
         for label, value in describe(self._profile, self._backend, now):
+            label = translate("describe", label)
             field = QLabel(value)
             field.setWordWrap(True)
             field.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

@@ -18,12 +18,21 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
 from wizard.core.describe import method_title, service_title, status_text
+from wizard.core.i18n import QT_TRANSLATE_NOOP
 from wizard.core.tokens import TokenTime, profile_time_left
+from wizard.ui.translator import translate
 
 __all__ = ["COLUMNS", "ProfileRole", "ProfileTableModel", "method_title", "profile_table_view", "service_title",
            "status_text", "time_left"]
 
-COLUMNS = ("Name", "Method", "Service", "Region", "Status", "Token time left")
+COLUMNS = (
+    QT_TRANSLATE_NOOP("profile_table", "Name"),
+    QT_TRANSLATE_NOOP("profile_table", "Method"),
+    QT_TRANSLATE_NOOP("profile_table", "Service"),
+    QT_TRANSLATE_NOOP("profile_table", "Region"),
+    QT_TRANSLATE_NOOP("profile_table", "Status"),
+    QT_TRANSLATE_NOOP("profile_table", "Token time left"),
+)
 NAME, METHOD, SERVICE, REGION, STATUS, TIME_LEFT = range(len(COLUMNS))
 
 ProfileRole = Qt.ItemDataRole.UserRole + 1
@@ -91,7 +100,7 @@ class ProfileTableModel(QAbstractTableModel):
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: N802
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
+            return translate("profile_table", COLUMNS[section])
         return None
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
@@ -122,10 +131,16 @@ class ProfileTableModel(QAbstractTableModel):
 
     def _tooltip(self, profile, column: int) -> str | None:
         if column == STATUS and profile.tested_at is not None:
-            return "Last tested " + time.strftime("%Y-%m-%d %H:%M", time.localtime(profile.tested_at))
+            return translate("profile_table", "Last tested ") + time.strftime(
+                "%Y-%m-%d %H:%M", time.localtime(profile.tested_at)
+            )
         left = time_left(profile)
         if column == TIME_LEFT and left.expires_at is not None:
-            prefix = "Expires at the latest " if left.kind == "session-token" else "Expires "
+            prefix = (
+                translate("profile_table", "Expires at the latest ")
+                if left.kind == "session-token"
+                else translate("profile_table", "Expires ")
+            )
             return prefix + time.strftime("%Y-%m-%d %H:%M", time.localtime(left.expires_at))
         return None
 
@@ -141,5 +156,5 @@ def profile_table_view(model: ProfileTableModel) -> QTableView:
     table.verticalHeader().hide()
     table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     table.horizontalHeader().setStretchLastSection(True)
-    table.setAccessibleName("Saved profiles")
+    table.setAccessibleName(translate("profile_table", "Saved profiles"))
     return table

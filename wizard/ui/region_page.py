@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from wizard.core import fields, validation
 from wizard.core.regions import find_region, partitions
 from wizard.core.services import SERVICES, availability
+from wizard.ui.translator import translate
 from wizard.ui.widgets import FieldMessage, level_icon, plain_label, small_muted, with_mnemonic
 
 REGION_ROLE = Qt.ItemDataRole.UserRole
@@ -43,9 +44,9 @@ def availability_note(service_id: str, region_id: str) -> tuple[str, str]:
     """(level, words) for the list's availability column; ("", "") when the service is offered there."""
     state = availability(service_id, region_id) if service_id in SERVICES else "unknown"
     if state == "unavailable":
-        return "warning", f"not offered for {service_short_name(service_id)}"
+        return "warning", translate("region_page", 'not offered for {0}').format(service_short_name(service_id))
     if state == "unknown":
-        return "info", "availability unknown"
+        return "info", translate("region_page", "availability unknown")
     return "", ""
 
 
@@ -54,8 +55,9 @@ class RegionPage(QWizardPage):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.setTitle("Which AWS Region?")
-        self.setSubTitle("Regions are grouped by partition; a role's ARN and its region must be in the same partition.")
+        self.setTitle(translate("region_page", "Which AWS Region?"))
+        self.setSubTitle(translate("region_page", "Regions are grouped by partition; a role's ARN and its region must "
+                                                  "be in the same partition."))
         self._region = "us-east-1"
         self._service = "s3"
         self._role_arn = ""  # the role to assume, if any: its partition must be the region's
@@ -64,11 +66,12 @@ class RegionPage(QWizardPage):
         layout.setSpacing(6)
 
         search_line = QHBoxLayout()
-        search_label = QLabel(with_mnemonic("Search:", taken), self)
+        search_label = QLabel(with_mnemonic(translate("region_page", "Search:"), taken), self)
         self.search = QLineEdit(self)
         self.search.setObjectName("region-search")
-        self.search.setAccessibleName("Search regions")
-        self.search.setPlaceholderText("a region code or a place, e.g. eu-central-1 or Frankfurt; Down moves into the list")
+        self.search.setAccessibleName(translate("region_page", "Search regions"))
+        self.search.setPlaceholderText(translate("region_page", "a region code or a place, e.g. eu-central-1 or "
+                                                                "Frankfurt; Down moves into the list"))
         self.search.setClearButtonEnabled(True)
         search_label.setBuddy(self.search)
         search_line.addWidget(search_label)
@@ -77,10 +80,12 @@ class RegionPage(QWizardPage):
 
         self.tree = QTreeWidget(self)
         self.tree.setObjectName("regions")
-        self.tree.setAccessibleName("AWS Regions by partition")
-        self.tree.setAccessibleDescription(fields.field("region").help)
+        self.tree.setAccessibleName(translate("region_page", "AWS Regions by partition"))
+        self.tree.setAccessibleDescription(translate("fields", fields.field("region").help))
         self.tree.setColumnCount(2)
-        self.tree.setHeaderLabels(["Region", "Service availability"])
+        self.tree.setHeaderLabels(
+            [translate("region_page", "Region"), translate("region_page", "Service availability")]
+        )
         self.tree.setUniformRowHeights(True)
         self.tree.setAlternatingRowColors(True)
         self.tree.header().setStretchLastSection(True)
@@ -147,7 +152,12 @@ class RegionPage(QWizardPage):
     def set_service(self, service_id: str) -> None:
         """Mark each region by whether botocore's data lists the service there."""
         self._service = service_id
-        self.tree.setHeaderLabels(["Region", f"Availability of {service_short_name(service_id)}"])
+        self.tree.setHeaderLabels(
+            [
+                translate("region_page", "Region"),
+                translate("region_page", "Availability of {0}").format(service_short_name(service_id)),
+            ]
+        )
         for rid, item in self._items.items():
             self._mark(item, rid)
         self._mark(self._custom, self._custom.data(0, REGION_ROLE))
@@ -159,7 +169,10 @@ class RegionPage(QWizardPage):
         item.setIcon(1, level_icon(self.tree, level) if level else QIcon())
 
     def _set_custom(self, region_id: str) -> None:
-        self._custom.setText(0, f"{region_id} \u2014 not in this program's list of regions")
+        self._custom.setText(
+            0,
+            translate("region_page", "{region_id} — not in this program's list of regions").format(region_id=region_id),
+        )
         self._custom.setData(0, REGION_ROLE, region_id)
         self._custom.setHidden(False)
         self._mark(self._custom, region_id)
@@ -223,7 +236,8 @@ class RegionPage(QWizardPage):
     # ---- checking -----------------------------------------------------------------------------------------------
     def refresh(self) -> None:
         region = find_region(self._region)
-        self.selected.setText(f"{fields.field('region').label}: {region.label if region else self._region or 'none'}")
+        shown = region.label if region else self._region or translate("region_page", "none")
+        self.selected.setText(f"{translate('fields', fields.field('region').label)}: {shown}")
         check = validation.check_field("region", self._region, {"service": self._service})
         messages = list(check.messages)
         if self._role_arn.lower().startswith("arn:"):

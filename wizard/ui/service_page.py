@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from wizard.core import fields, validation
 from wizard.core.connection import SERVICE_IDS, Connection
 from wizard.core.services import BEDROCK_WARNING, SERVICES
+from wizard.ui.translator import translate
 from wizard.ui.widgets import (
     FieldMessage,
     MessageRow,
@@ -42,8 +43,9 @@ OPTIONAL_KEYS = {"s3": "bucket", "bedrock-runtime": "model_id"}
 class ServicePage(QWizardPage):
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.setTitle("Which AWS service is this connection for?")
-        self.setSubTitle("The connection test proves access to this service without changing anything.")
+        self.setTitle(translate("service_page", "Which AWS service is this connection for?"))
+        self.setSubTitle(translate("service_page", "The connection test proves access to this service without changing "
+                                                   "anything."))
         taken: set[str] = set()
         self._errors: dict[str, str] = {}
         self._service_error = False
@@ -51,23 +53,29 @@ class ServicePage(QWizardPage):
         layout.setSpacing(6)
 
         service_field = fields.field("service")
-        heading = QLabel(with_mnemonic(service_field.label + ":", taken), self)
+        heading = QLabel(with_mnemonic(translate("fields", service_field.label) + ":", taken), self)
         self.list = QListWidget(self)
         self.list.setObjectName("services")
-        self.list.setAccessibleName(service_field.label)
+        self.list.setAccessibleName(translate("fields", service_field.label))
         self.list.setSpacing(2)
         heading.setBuddy(self.list)
         for sid in SERVICE_IDS:
             service = SERVICES[sid]
-            item = QListWidgetItem(f"{service.title} ({sid}) \u2014 {service.description}")
+            item = QListWidgetItem(
+                f"{translate('services', service.title)} ({sid}) \u2014 {translate('services', service.description)}"
+            )
             item.setData(Qt.ItemDataRole.UserRole, sid)
-            item.setToolTip(f"The test: {service.default_probe}")
+            item.setToolTip(
+                translate("service_page", "The test: {default_probe}").format(
+                    default_probe=translate("services", service.default_probe)
+                )
+            )
             self.list.addItem(item)
         self._fit_list_height()
         self.list.currentItemChanged.connect(self._service_changed)
         self.service_message = FieldMessage("", self)
         self.probe = small_muted(plain_label("", self))
-        self.bedrock_warning = MessageRow("warning", BEDROCK_WARNING, self)
+        self.bedrock_warning = MessageRow("warning", translate("services", BEDROCK_WARNING), self)
 
         layout.addWidget(heading)
         layout.addWidget(self.list)
@@ -87,8 +95,8 @@ class ServicePage(QWizardPage):
         self.touched: set[str] = set()
         for key in OPTIONAL_KEYS.values():
             self._add_optional(fields.field(key), taken)
-        self.invoke = QCheckBox(with_mnemonic(fields.field("invoke_model").label, taken), self)
-        self.invoke.setToolTip(fields.field("invoke_model").help)
+        self.invoke = QCheckBox(with_mnemonic(translate("fields", fields.field("invoke_model").label), taken), self)
+        self.invoke.setToolTip(translate("fields", fields.field("invoke_model").help))
         self.invoke.setObjectName("invoke_model")
         self.invoke.toggled.connect(lambda *_: self.refresh())
         self.form.addRow("", self.invoke)
@@ -105,14 +113,24 @@ class ServicePage(QWizardPage):
         editor = QLineEdit(self)
         editor.setObjectName(f.key)
         editor.setFont(fixed_font())
-        editor.setPlaceholderText(f"e.g. {f.placeholder}")
-        editor.setAccessibleName(f.label)
+        editor.setPlaceholderText(
+            translate("field_form", "e.g. {placeholder}").format(placeholder=translate("fields", f.placeholder))
+        )
+        editor.setAccessibleName(translate("fields", f.label))
         editor.textEdited.connect(lambda _t, k=f.key: self._edited(k))
-        holder, _line, message = field_holder(editor, f.help, self)
-        label = field_label(with_mnemonic(f"{f.label} (optional):", taken), editor, self)
+        holder, _line, message = field_holder(editor, translate("fields", f.help), self)
+        label = field_label(
+            with_mnemonic(
+                translate("service_page", "{label} (optional):").format(label=translate("fields", f.label)), taken
+            ),
+            editor,
+            self,
+        )
         self.form.addRow(label, holder)
         label.setBuddy(editor)  # addRow made the holder its buddy (Alt+letter must reach the field itself)
-        editor.setAccessibleDescription(f.help)  # the label is not its sibling: Qt would not find it for a reader
+        editor.setAccessibleDescription(
+            translate("fields", f.help)
+        )  # the label is not its sibling: Qt would not find it for a reader
         self.editors[f.key] = editor
         self.messages[f.key] = message
 
@@ -125,7 +143,10 @@ class ServicePage(QWizardPage):
         if conn.service in SERVICE_IDS:
             self.list.setCurrentRow(SERVICE_IDS.index(conn.service))
         elif conn.service:  # e.g. an imported profile naming "bedrock": shown, flagged, and refused until changed
-            item = QListWidgetItem(level_icon(self, "error"), f"{conn.service} — not a service this program offers")
+            item = QListWidgetItem(
+                level_icon(self, "error"),
+                translate("service_page", "{service} — not a service this program offers").format(service=conn.service),
+            )
             item.setData(Qt.ItemDataRole.UserRole, conn.service)
             self.list.addItem(item)
             self._fit_list_height()
@@ -188,7 +209,8 @@ class ServicePage(QWizardPage):
         narrow = (service.id == "s3" and self.editors["bucket"].text().strip()) or (
             service.id == "bedrock-runtime" and self.invoke.isChecked() and self.invoke.isEnabled())
         probe = service.narrow_probe if narrow and service.narrow_probe else service.default_probe
-        return f"The test will run: {probe}."  # one call: the narrow probe replaces the default (probes.select)
+        # one call: the narrow probe replaces the default (probes.select)
+        return translate("service_page", "The test will run: {probe}.").format(probe=translate("services", probe))
 
     def errors(self) -> dict[str, str]:
         errors = dict(self._errors)

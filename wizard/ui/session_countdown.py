@@ -12,6 +12,8 @@ import datetime
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QLabel, QWidget
 
+from wizard.ui.translator import translate
+
 DEFAULT_WARN_BEFORE = 300.0  # seconds: "a few minutes before the session ends"
 
 
@@ -22,10 +24,10 @@ def format_time_left(seconds: float) -> str:
     hours, rest = divmod(whole, 3600)
     minutes, secs = divmod(rest, 60)
     if hours:
-        return f"{hours} h {minutes:02d} min left"
+        return translate("session_countdown", '{hours} h {minutes:02d} min left').format(hours=hours, minutes=minutes)
     if minutes:
-        return f"{minutes} min {secs:02d} s left"
-    return f"{secs} s left"
+        return translate("session_countdown", '{minutes} min {secs:02d} s left').format(minutes=minutes, secs=secs)
+    return translate("session_countdown", '{secs} s left').format(secs=secs)
 
 
 def _utc_now() -> datetime.datetime:
@@ -46,7 +48,7 @@ class SessionCountdown(QLabel):
         self._timer = QTimer(self)
         self._timer.setInterval(interval_ms)
         self._timer.timeout.connect(self.refresh)
-        self.setAccessibleName("MFA session time left")
+        self.setAccessibleName(translate("session_countdown", "MFA session time left"))
         self.refresh()
 
     def set_expiration(self, expiration: datetime.datetime | None) -> None:
@@ -69,9 +71,9 @@ class SessionCountdown(QLabel):
     def refresh(self) -> None:
         left = self.seconds_left()
         if left is None:
-            self.setText("MFA session: none (a code is needed)")
+            self.setText(translate("session_countdown", "MFA session: none (a code is needed)"))
             return
-        self.setText(f"MFA session: {format_time_left(left)}")
+        self.setText(translate("session_countdown", 'MFA session: {0}').format(format_time_left(left)))
         if left <= self.warn_before and left > 0 and not self._warned:
             self._warned = True
             self.ending_soon.emit()

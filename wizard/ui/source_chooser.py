@@ -6,21 +6,29 @@ from __future__ import annotations
 from PySide6.QtWidgets import QComboBox, QWidget
 
 from wizard.core.fields import Field
+from wizard.core.i18n import QT_TRANSLATE_NOOP
+from wizard.ui.translator import translate
 
 SOURCE_CHOICES = (
-    ("default", "This computer's default AWS credentials (environment, ~/.aws, SSO)"),
-    ("instance", "The IAM role of this EC2 instance (instance metadata)"),
+    (
+        "default",
+        QT_TRANSLATE_NOOP("source_chooser", "This computer's default AWS credentials (environment, ~/.aws, SSO)"),
+    ),
+    ("instance", QT_TRANSLATE_NOOP("source_chooser", "The IAM role of this EC2 instance (instance metadata)")),
 )
-INSTANCE_ROLE_TEXT = "EC2 instance role ({role})"  # the "instance" choice once a check found the attached role
-NO_INSTANCE_ROLE_TEXT = "EC2 instance role (none attached to this instance)"
-SAVED_PROFILE_TEXT = "Saved profile: {name}"
+INSTANCE_ROLE_TEXT = QT_TRANSLATE_NOOP(
+    "source_chooser", "EC2 instance role ({role})"
+)  # the "instance" choice once a check found the attached role
+NO_INSTANCE_ROLE_TEXT = QT_TRANSLATE_NOOP("source_chooser", "EC2 instance role (none attached to this instance)")
+SAVED_PROFILE_TEXT = QT_TRANSLATE_NOOP("source_chooser", "Saved profile: {name}")
 
 
 def source_combo(f: Field, parent: QWidget, edited) -> QComboBox:
     combo = QComboBox(parent)
     combo.setObjectName(f.key)
-    combo.setAccessibleName(f.label)
+    combo.setAccessibleName(translate("fields", f.label))
     for value, text in SOURCE_CHOICES:
+        text = translate("source_chooser", text)
         combo.addItem(text, value)
     combo.currentIndexChanged.connect(lambda *_: edited(f.key))
     return combo
@@ -32,7 +40,7 @@ def set_saved_profiles(combo: QComboBox, names) -> None:
     while combo.count() > len(SOURCE_CHOICES):
         combo.removeItem(combo.count() - 1)
     for name in names:
-        combo.addItem(SAVED_PROFILE_TEXT.format(name=name), f"profile:{name}")
+        combo.addItem(translate("source_chooser", SAVED_PROFILE_TEXT).format(name=name), f"profile:{name}")
     index = combo.findData(current)
     if index < 0 and current:
         combo.addItem(current, current)
@@ -45,10 +53,10 @@ def offer_instance_role(combo: QComboBox, report) -> None:
     when the choice was still the default credentials (a saved profile the user picked is kept)."""
     index = combo.findData("instance")
     if report.on_ec2 and report.role:
-        combo.setItemText(index, INSTANCE_ROLE_TEXT.format(role=report.role))
+        combo.setItemText(index, translate("source_chooser", INSTANCE_ROLE_TEXT).format(role=report.role))
         if combo.currentData() == "default":
             combo.setCurrentIndex(index)
     elif report.on_ec2:
-        combo.setItemText(index, NO_INSTANCE_ROLE_TEXT)
+        combo.setItemText(index, translate("source_chooser", NO_INSTANCE_ROLE_TEXT))
     else:
-        combo.setItemText(index, dict(SOURCE_CHOICES)["instance"])
+        combo.setItemText(index, translate("source_chooser", dict(SOURCE_CHOICES)["instance"]))

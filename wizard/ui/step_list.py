@@ -13,7 +13,9 @@ from dataclasses import dataclass
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from wizard.core.i18n import QT_TRANSLATE_NOOP
 from wizard.ui.diagnosis_view import DiagnosisView
+from wizard.ui.translator import translate
 
 SPINNER_FRAMES = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
 SPINNER_INTERVAL_MS = 100
@@ -27,13 +29,13 @@ class StatusLook:
 
 
 STATUS_LOOKS = {
-    "pending": StatusLook("○", "Waiting"),
-    "running": StatusLook(SPINNER_FRAMES[0], "Running…"),
+    "pending": StatusLook("○", QT_TRANSLATE_NOOP("step_list", "Waiting")),
+    "running": StatusLook(SPINNER_FRAMES[0], QT_TRANSLATE_NOOP("step_list", "Running…")),
     "ok": StatusLook("✓", "OK"),
-    "failed": StatusLook("✗", "Failed"),
-    "denied": StatusLook("🔒", "Denied", fallback="⚠"),
-    "skipped": StatusLook("–", "Skipped"),
-    "cancelled": StatusLook("⊘", "Cancelled"),
+    "failed": StatusLook("✗", QT_TRANSLATE_NOOP("step_list", "Failed")),
+    "denied": StatusLook("🔒", QT_TRANSLATE_NOOP("step_list", "Denied"), fallback="⚠"),
+    "skipped": StatusLook("–", QT_TRANSLATE_NOOP("step_list", "Skipped")),
+    "cancelled": StatusLook("⊘", QT_TRANSLATE_NOOP("step_list", "Cancelled")),
 }
 FINAL_STATUSES = frozenset({"ok", "failed", "denied", "skipped", "cancelled"})
 EXPANDING_STATUSES = frozenset({"failed", "denied"})
@@ -45,7 +47,7 @@ def format_duration(ms: float | None) -> str:
     if ms is None:
         return ""
     if ms < 1000:
-        return f"{ms:.0f} ms"
+        return translate("step_list", '{ms:.0f} ms').format(ms=ms)
     seconds = ms / 1000
     return f"{seconds:.1f} s" if seconds < 10 else f"{seconds:.0f} s"
 
@@ -90,7 +92,7 @@ class StepRow(QFrame):
         # Fixed sizes: the spinner and the running time change ten times a second; a label of fixed size doesn't ask its
         # parent for a new layout on each change (word-wrapped rows make layouts costly).
         _fix_size(self.glyph, "🔒✓" + SPINNER_FRAMES[0])
-        _fix_size(self.word, max((look.word for look in STATUS_LOOKS.values()), key=len) + "  ")
+        _fix_size(self.word, max((translate("step_list", look.word) for look in STATUS_LOOKS.values()), key=len) + "  ")
         _fix_size(self.duration, "00.0 s…  ")
         self.detail = _plain_label()
         self.detail.setWordWrap(True)
@@ -124,7 +126,7 @@ class StepRow(QFrame):
         self.status = step.status
         look = STATUS_LOOKS.get(step.status, StatusLook("?", step.status))
         self.glyph.setText(_glyph_for(look, self.glyph))
-        self.word.setText(look.word)
+        self.word.setText(translate("step_list", look.word))
         self.title.setText(step.title)
         if step.status in TIMED_STATUSES:
             self.duration.setText(format_duration(step.duration_ms))
@@ -148,7 +150,7 @@ class StepRow(QFrame):
         self.status = "cancelled"
         look = STATUS_LOOKS["cancelled"]
         self.glyph.setText(look.glyph)
-        self.word.setText(look.word)
+        self.word.setText(translate("step_list", look.word))
         self.duration.setText("")
         self._update_accessible_text()
 

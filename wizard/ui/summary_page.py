@@ -12,17 +12,25 @@ from PySide6.QtWidgets import QFormLayout, QFrame, QLabel, QLineEdit, QScrollAre
 from wizard.core import profiles, validation
 from wizard.core.connection import Connection, Secrets
 from wizard.core.describe import connection_rows
+from wizard.ui.translator import translate
 from wizard.ui.widgets import Notice, field_holder, field_label, fixed_font, plain_label, with_mnemonic
 
 
 def check_profile_name(name: str, taken: set[str]) -> list[validation.Message]:
     """Messages for a profile name: the profile store's rule (wizard.core.profiles.NAME_PATTERN), and unique."""
     if not name:
-        return [validation.Message("error", "required", "Give the connection a name.")]
+        return [validation.Message("error", "required", translate("summary_page", "Give the connection a name."))]
     if not profiles.NAME_PATTERN.match(name):
-        return [validation.Message("error", "bad-characters", f"Use {profiles.NAME_RULE}; no spaces.")]
+        return [
+            validation.Message(
+                "error",
+                "bad-characters",
+                translate("summary_page", "Use {NAME_RULE}; no spaces.").format(NAME_RULE=profiles.NAME_RULE),
+            )
+        ]
     if name in taken:
-        return [validation.Message("error", "name-taken", f"A connection named {name} already exists.")]
+        return [validation.Message("error", "name-taken", translate("summary_page", 'A connection named {name} already '
+                                                                                    'exists.').format(name=name))]
     return []
 
 
@@ -34,7 +42,7 @@ def describe(conn: Connection, secrets: Secrets) -> list[tuple[str, str]]:
 def test_status(untested, report) -> str:
     """The summary's "Test" line: what the test page found ("" when there is no test page)."""
     if untested:
-        return "not tested (will be saved as untested)"
+        return translate("summary_page", "not tested (will be saved as untested)")
     if report is not None:
         return "passed" if getattr(report, "ok", False) else "failed"
     return ""
@@ -43,9 +51,10 @@ def test_status(untested, report) -> str:
 class SummaryPage(QWizardPage):
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.setTitle("Summary")
-        self.setSubTitle("Check the connection and give it a name. Settings go to the profile file; secrets only to the "
-                         "keychain.")
+        self.setTitle(translate("summary_page", "Summary"))
+        self.setSubTitle(translate("summary_page", "Check the connection and give it a name. Settings go to the "
+                                                   "profile file; secrets only to the "
+                         "keychain."))
         self.taken_names: set[str] = set()
         self._name_edited = False
         taken: set[str] = set()
@@ -79,9 +88,10 @@ class SummaryPage(QWizardPage):
         self.name.setObjectName("profile_name")
         self.name.setAccessibleName(self.tr("Profile name"))  # its label sits beside the holder: name it here
         self.name.textEdited.connect(self._name_changed)
-        holder, _line, self.name_message = field_holder(self.name, "The name you will see in the list of connections.",
-                                                        body)
-        label = field_label(with_mnemonic("Profile name:", taken), self.name, body)
+        holder, _line, self.name_message = field_holder(
+            self.name, translate("summary_page", "The name you will see in the list of connections."), body
+        )
+        label = field_label(with_mnemonic(translate("summary_page", "Profile name:"), taken), self.name, body)
         self.details.addRow(label, holder)
         line = QFrame(body)
         line.setFrameShape(QFrame.Shape.HLine)
@@ -97,13 +107,13 @@ class SummaryPage(QWizardPage):
         self.value_labels = {}
         rows = describe(conn, secrets)
         if tested:
-            rows.append(("Test", tested))
+            rows.append((translate("summary_page", "Test"), tested))
         for title, value in rows:
             label = plain_label(value, selectable=True)
             if title in ("Access key ID", "IAM role ARN", "IAM role", "External ID", "Model ID", "S3 bucket"):
                 label.setFont(fixed_font())
             self.value_labels[title] = label
-            self.details.addRow(QLabel(f"{title}:"), label)
+            self.details.addRow(QLabel(f"{translate('describe', title)}:"), label)
 
     def set_keychain_notice(self, text: str) -> None:
         self.keychain_notice.set_text(text)

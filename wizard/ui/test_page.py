@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 
 from wizard.core.connection import Connection, Secrets
 from wizard.ui.test_view import FINISHED, ConnectionTestView
+from wizard.ui.translator import translate
 
 
 class TestPage(QWizardPage):
@@ -37,18 +38,19 @@ class TestPage(QWizardPage):
         self._get_test_options = test_options
         self.untested = False
         self._watching_wizard = False
-        self.setTitle("Test the connection")
-        self.setSubTitle("The wizard signs in and makes one harmless call to the service, step by step.")
+        self.setTitle(translate("test_page", "Test the connection"))
+        self.setSubTitle(translate("test_page", "The wizard signs in and makes one harmless call to the service, step "
+                                                "by step."))
 
         self.view = ConnectionTestView()
         self.view.started.connect(self._test_started)
         self.view.finished.connect(self._test_ended)
         self.view.cancelled.connect(self._test_ended)
 
-        self.save_untested_button = QPushButton("Save &without testing")
+        self.save_untested_button = QPushButton(translate("test_page", "Save &without testing"))
         self.save_untested_button.setFlat(True)
         self.save_untested_button.setToolTip(
-            "For connections entered offline: the profile is saved and marked as not tested.")
+            translate("test_page", "For connections entered offline: the profile is saved and marked as not tested."))
         self.save_untested_button.clicked.connect(self.save_without_testing)
         self.untested_note = QLabel("")
         self.untested_note.setWordWrap(True)
@@ -86,7 +88,8 @@ class TestPage(QWizardPage):
         """Offline entry: stop any test, mark the result untested and allow Next."""
         self.view.cancel()
         self._set_untested(True)
-        self.untested_note.setText("The profile will be saved as not tested. You can test it later.")
+        self.untested_note.setText(translate("test_page", "The profile will be saved as not tested. You can test it "
+                                                          "later."))
         self.completeChanged.emit()
 
     def connection(self) -> Connection:

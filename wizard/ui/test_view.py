@@ -22,6 +22,7 @@ from shiboken6 import isValid
 from wizard.core.connection import SERVICE_IDS, Connection, Secrets
 from wizard.ui.policy_dialog import ANSWERED_CODES, PolicyDialog
 from wizard.ui.step_list import StepList
+from wizard.ui.translator import translate
 
 if TYPE_CHECKING:  # annotations only: the engine (botocore) loads when a test first runs
     from wizard.core import engine
@@ -123,24 +124,26 @@ class ConnectionTestView(QWidget):
         self.policy_dialog: PolicyDialog | None = None
         warm_up_in_background()
 
-        self.status = QLabel("The test has not run yet.")
+        self.status = QLabel(translate("test_view", "The test has not run yet."))
         self.status.setWordWrap(True)
         self.steps = StepList()
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scroll.setWidget(self.steps)
-        scroll.setAccessibleName("Test steps")
-        scroll.setAccessibleDescription("Each step of the connection test with its status; a failed step's diagnosis "
-                                        "below it.")
-        self.status.setAccessibleName("Test status")
+        scroll.setAccessibleName(translate("test_view", "Test steps"))
+        scroll.setAccessibleDescription(translate("test_view", "Each step of the connection test with its status; a "
+                                                               "failed step's diagnosis "
+                                        "below it."))
+        self.status.setAccessibleName(translate("test_view", "Test status"))
 
-        self.test_again_button = QPushButton("&Test again")
-        self.cancel_button = QPushButton("&Cancel test")
-        self.copy_button = QPushButton("C&opy report")
-        self.copy_button.setToolTip("Copy the test report as plain text; secrets are left out.")
-        self.policies_button = QPushButton("Show the &policies")
-        self.policies_button.setToolTip("The IAM policies this connection needs, ready to copy or save.")
+        self.test_again_button = QPushButton(translate("test_view", "&Test again"))
+        self.cancel_button = QPushButton(translate("test_view", "&Cancel test"))
+        self.copy_button = QPushButton(translate("test_view", "C&opy report"))
+        self.copy_button.setToolTip(translate("test_view", "Copy the test report as plain text; secrets are left out."))
+        self.policies_button = QPushButton(translate("test_view", "Show the po&licies"))
+        self.policies_button.setToolTip(translate("test_view", "The IAM policies this connection needs, ready to copy "
+                                                               "or save."))
         self.test_again_button.clicked.connect(self.test_again)
         self.cancel_button.clicked.connect(self.cancel)
         self.copy_button.clicked.connect(self.copy_report)
@@ -177,13 +180,17 @@ class ConnectionTestView(QWidget):
         except Exception as exc:  # settings the engine can't plan for (e.g. a hand-edited profile): say so, don't crash
             log.error("connection test not started: %s", type(exc).__name__)
             self.steps.set_steps([])
-            self._set_state(ERROR, f"This connection can't be tested as it is ({type(exc).__name__}). "
-                                   "Check its method and service.")
+            self._set_state(
+                ERROR,
+                translate(
+                    "test_view", "This connection can't be tested as it is ({__name__}). Check its method and service."
+                ).format(__name__=type(exc).__name__),
+            )
             nothing = asyncio.get_event_loop().create_future()
             nothing.set_result(None)
             return nothing
         self.steps.set_steps(planned)
-        self._set_state(RUNNING, "Testing the connection…")
+        self._set_state(RUNNING, translate("test_view", "Testing the connection…"))
         self._task = asyncio.ensure_future(self._run(test, generation))
         self.started.emit()
         return self._task
@@ -203,7 +210,7 @@ class ConnectionTestView(QWidget):
         if task is not None and not task.done():
             task.cancel()
         self.steps.mark_cancelled()
-        self._set_state(CANCELLED, "Test cancelled. Press Test again to run it again.")
+        self._set_state(CANCELLED, translate("test_view", "Test cancelled. Press Test again to run it again."))
         self.cancelled.emit()
 
     def is_running(self) -> bool:
@@ -226,7 +233,12 @@ class ConnectionTestView(QWidget):
             log.error("connection test stopped: %s", type(exc).__name__)
             if self._is_current(generation):
                 self.steps.mark_cancelled()
-                self._set_state(ERROR, f"The test stopped unexpectedly ({type(exc).__name__}). Press Test again.")
+                self._set_state(
+                    ERROR,
+                    translate("test_view", "The test stopped unexpectedly ({__name__}). Press Test again.").format(
+                        __name__=type(exc).__name__
+                    ),
+                )
             return None
         if not self._is_current(generation):
             return None
@@ -241,11 +253,12 @@ class ConnectionTestView(QWidget):
     @staticmethod
     def _summary(report) -> str:
         if report.ok:
-            return "✓ The connection works: every step passed."
+            return translate("test_view", "✓ The connection works: every step passed.")
         failure = report.failure
         if failure is not None and failure.diagnosis is not None:
-            return f"✗ The test found a problem: {failure.diagnosis.summary}"
-        return "✗ The test found a problem."
+            return translate("test_view", '✗ The test found a problem: {summary}').format(
+                summary=translate("diagnoses", failure.diagnosis.summary))
+        return translate("test_view", "✗ The test found a problem.")
 
     # --- actions -------------------------------------------------------------------------------------------------
 
@@ -253,7 +266,7 @@ class ConnectionTestView(QWidget):
         """Put the redacted plain-text report on the clipboard (only when the user asks)."""
         if self.report is not None:
             QGuiApplication.clipboard().setText(self.report.to_text())
-            self.status.setText(self._summary(self.report) + "  (Report copied.)")
+            self.status.setText(self._summary(self.report) + translate("test_view", "  (Report copied.)"))
 
     def failure_code(self) -> str:
         failure = self.report.failure if self.report is not None else None

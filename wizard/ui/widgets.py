@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from PySide6.QtCore import QPointF, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QPointF, Qt, Signal
 from PySide6.QtGui import (
     QAction,
     QColor,
@@ -23,10 +23,18 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QSizePolicy, QStyle, QVBoxLayout, QWidget
 
+from wizard.core.i18n import QT_TRANSLATE_NOOP
+from wizard.ui.translator import translate
+
 # Letters QWizard's own buttons use (< &Back, &Next >, &Finish, &Help, &Commit): labels must not take them.
 RESERVED_MNEMONICS = frozenset("bnfhc")
+WIZARD_BUTTON_TEXTS = ("< &Back", "&Next >", "&Finish", "&Help")  # QWizard's own texts, as Qt's catalogue has them
 
-LEVEL_WORDS = {"error": "Error", "warning": "Warning", "info": "Note"}
+LEVEL_WORDS = {
+    "error": QT_TRANSLATE_NOOP("widgets", "Error"),
+    "warning": QT_TRANSLATE_NOOP("widgets", "Warning"),
+    "info": QT_TRANSLATE_NOOP("widgets", "Note"),
+}
 _LEVEL_ICONS = {
     "error": QStyle.StandardPixmap.SP_MessageBoxCritical,
     "warning": QStyle.StandardPixmap.SP_MessageBoxWarning,
@@ -59,13 +67,21 @@ def small_muted(label: QLabel) -> QLabel:
     return label
 
 
+def reserved_mnemonics() -> frozenset[str]:
+    """The letters QWizard's own buttons take in the language in use (English: Back, Next, Finish, Help, and C)."""
+    texts = [QCoreApplication.translate("QWizard", t) for t in WIZARD_BUTTON_TEXTS]
+    if texts == list(WIZARD_BUTTON_TEXTS):
+        return RESERVED_MNEMONICS
+    return frozenset(t[t.index("&") + 1].lower() for t in texts if "&" in t[:-1])
+
+
 def with_mnemonic(text: str, taken: set[str]) -> str:
     """`text` with an "&" before the first letter not yet taken (nor used by QWizard's buttons); adds it to `taken`."""
     words_first = [i for i, ch in enumerate(text) if ch.isalpha() and (i == 0 or not text[i - 1].isalnum())]
     others = [i for i, ch in enumerate(text) if ch.isalpha() and i not in words_first]
     for i in words_first + others:
         letter = text[i].lower()
-        if letter not in taken and letter not in RESERVED_MNEMONICS:
+        if letter not in taken and letter not in reserved_mnemonics():
             taken.add(letter)
             return text[:i] + "&" + text[i:]
     return text
@@ -83,7 +99,8 @@ class MessageRow(QWidget):
         self.icon.setPixmap(level_icon(self, level).pixmap(ICON_SIZE, ICON_SIZE))
         self.icon.setAlignment(Qt.AlignmentFlag.AlignTop)
         self.icon.setFixedWidth(ICON_SIZE)
-        self.label = QLabel(f"{LEVEL_WORDS.get(level, 'Note')}: {text}", self)
+        self.label = QLabel(translate("widgets", "{level}: {text}").format(
+            level=translate("widgets", LEVEL_WORDS.get(level, LEVEL_WORDS["info"])), text=text), self)
         self.label.setWordWrap(True)
         self.label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.label.setTextFormat(Qt.TextFormat.PlainText)
@@ -123,7 +140,7 @@ class FieldMessage(QWidget):
             self._layout.removeWidget(row)
             row.hide()  # at once: deleteLater alone leaves it painted under the new rows until the next event loop
             row.deleteLater()
-        self._rows = [MessageRow(m.level, m.text, self) for m in messages]
+        self._rows = [MessageRow(m.level, translate("validation", m.text), self) for m in messages]
         for row in self._rows:
             self._layout.addWidget(row)
         self._help.setVisible(bool(self._help.text()) and not self._rows)
@@ -186,9 +203,13 @@ class SecretLineEdit(QLineEdit):
         self.setEchoMode(QLineEdit.EchoMode.Normal if shown else QLineEdit.EchoMode.Password)
         colour = self.palette().color(QPalette.ColorRole.Text)
         self.reveal_action.setIcon(QIcon.fromTheme("view-hidden" if shown else "view-visible", eye_icon(shown, colour)))
-        verb = "Hide" if shown else "Show"
-        self.reveal_action.setText(f"{verb} the value")
-        self.reveal_action.setToolTip(f"{verb} the value ({REVEAL_SHORTCUT})")
+        verb = translate("widgets", "Hide") if shown else translate("widgets", "Show")
+        self.reveal_action.setText(translate("widgets", '{verb} the value').format(verb=verb))
+        self.reveal_action.setToolTip(
+            translate("widgets", "{verb} the value ({REVEAL_SHORTCUT})").format(
+                verb=verb, REVEAL_SHORTCUT=REVEAL_SHORTCUT
+            )
+        )
         self.revealed.emit(shown)
 
     def keyPressEvent(self, event) -> None:

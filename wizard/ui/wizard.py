@@ -27,6 +27,7 @@ from wizard.ui.region_page import RegionPage
 from wizard.ui.service_page import ServicePage
 from wizard.ui.summary_page import SummaryPage
 from wizard.ui.test_page import TestPage
+from wizard.ui.translator import translate
 
 DEFAULT_SIZE = QSize(860, 640)
 ICON_NAME = "io.github.awsconnectionwizard.AwsConnectionWizard"
@@ -117,7 +118,7 @@ class ConnectionWizard(QWizard):
         self._base = copy.deepcopy(connection) if connection is not None else Connection()
         if endpoint_url:
             self._base.network.endpoint_url = endpoint_url
-        self.setWindowTitle(APP_TITLE + (" \u2014 practice mode" if practice is not None else ""))
+        self.setWindowTitle(APP_TITLE + (translate("wizard", " \u2014 practice mode") if practice is not None else ""))
         self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
         icon = app_icon()
         if not icon.isNull():
@@ -134,8 +135,9 @@ class ConnectionWizard(QWizard):
         self.region_page = RegionPage()
         self.summary_page = SummaryPage()
         if practice is not None:
-            self.method_page.setSubTitle("Practice mode: the values are filled in for you, and the test talks to a local "
-                                         "AWS emulator on 127.0.0.1; nothing reaches AWS.")
+            self.method_page.setSubTitle(translate("wizard", "Practice mode: the values are filled in for you, and the "
+                                                             "test talks to a local "
+                                         "AWS emulator on 127.0.0.1; nothing reaches AWS."))
         self.setPage(PageId.METHOD, self.method_page)
         self.setPage(PageId.CREDENTIALS, self.credentials_page)
         self.setPage(PageId.SERVICE, self.service_page)

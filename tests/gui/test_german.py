@@ -1,0 +1,189 @@
+"""The window in German (and English): every wizard page and the manager at their default size, with no clipped label
+or button and no Alt+letter bound twice; Alt+N (English) or Alt+W (German, "Weiter") takes Next."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from PySide6.QtCore import QLocale
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
+    QGroupBox,
+    QLabel,
+    QMenuBar,
+    QTabBar,
+    QToolButton,
+    QWidget,
+    QWizard,
+)
+
+from tests.gui.test_manager import TIMEOUT, run_test, seed
+from tests.support.aws import practice_connection
+from wizard.core import i18n
+from wizard.core.connection import Secrets
+from wizard.ui.manager import ProfileManagerWindow
+from wizard.ui.test_view import ERROR, FINISHED
+from wizard.ui.translator import install_translators
+from wizard.ui.wizard import PageId
+
+pytestmark = [pytest.mark.gui, pytest.mark.keychain, pytest.mark.integration]
+
+MNEMONIC = re.compile(r"(?<!&)&(?!&)(\w)")
+NEXT_KEY = {"en": "n", "de": "w"}
+
+
+@pytest.fixture(params=["en", "de"])
+def language(request, qapp):
+    """The window's language for one test: the program's words and Qt's own, then back to the source language."""
+    chosen = install_translators(qapp, request.param)
+    assert chosen == request.param
+    yield request.param
+    for old in getattr(qapp, "_wizard_translators", ()):
+        qapp.removeTranslator(old)
+    qapp._wizard_translators = []
+    i18n.set_language(None)
+    QLocale.setDefault(QLocale.system())
+
+
+def _shown(widget: QWidget) -> bool:
+    return widget.isVisible() and widget.width() > 0 and widget.height() > 0
+
+
+def mnemonics(root: QWidget) -> dict[str, list[str]]:
+    """{letter: [texts]} of the Alt+letters the visible widgets under `root` (and root) answer to."""
+    found: dict[str, list[str]] = {}
+
+    def note(text: str) -> None:
+        match = MNEMONIC.search(text or "")
+        if match:
+            found.setdefault(match.group(1).lower(), []).append(text)
+
+    for widget in [root, *root.findChildren(QWidget)]:
+        if not _shown(widget):
+            continue
+        if isinstance(widget, QLabel) and widget.buddy() is not None:
+            note(widget.text())
+        elif isinstance(widget, QToolButton) and widget.defaultAction() is not None:
+            continue  # a toolbar's buttons show their action's text without mnemonic (the menu has them)
+        elif isinstance(widget, QAbstractButton):
+            note(widget.text())
+        elif isinstance(widget, QGroupBox):
+            note(widget.title())
+        elif isinstance(widget, QTabBar):
+            for index in range(widget.count()):
+                if widget.isTabVisible(index):
+                    note(widget.tabText(index))
+        elif isinstance(widget, QMenuBar):
+            for action in widget.actions():
+                note(action.text())
+    return found
+
+
+def duplicates(root: QWidget) -> dict[str, list[str]]:
+    return {letter: texts for letter, texts in mnemonics(root).items() if len(texts) > 1}
+
+
+def clipped(root: QWidget, checked: list | None = None) -> list[str]:
+    """Visible labels and buttons smaller than their minimum size hint, or wrapped labels too short for their text.
+    `checked` collects the widgets looked at."""
+    problems = []
+    checked = [] if checked is None else checked
+    for widget in root.findChildren(QWidget):
+        if not isinstance(widget, (QLabel, QAbstractButton)) or not _shown(widget):
+            continue
+        if isinstance(widget, QLabel) and not widget.text().strip():
+            continue
+        if isinstance(widget, QToolButton) and widget.defaultAction() is not None:
+            continue  # a toolbar's overflow handles its own buttons
+        checked.append(widget)
+        hint = widget.minimumSizeHint()
+        size = widget.size()
+        short = size.width() + 1 < hint.width() or size.height() + 1 < hint.height()
+        if isinstance(widget, QLabel) and widget.wordWrap() and widget.hasHeightForWidth():
+            short = short or widget.heightForWidth(size.width()) > size.height() + 1
+        if short:
+            text = widget.text() if hasattr(widget, "text") else ""
+            problems.append(f"{type(widget).__name__} {text[:60]!r}: {size.width()}x{size.height()} "
+                            f"< hint {hint.width()}x{hint.height()}")
+    return problems
+
+
+def settle(qtbot) -> None:
+    QApplication.processEvents()
+    qtbot.wait(30)
+    QApplication.processEvents()
+
+
+@pytest.mark.parametrize("method", ["access-key", "assume-role", "cross-account"])
+def test_every_wizard_page_fits_and_binds_each_letter_once(open_wizard, qtbot, aws_emulator, language, method):
+    conn, secrets = practice_connection(aws_emulator, method)
+    wizard, _keys = open_wizard(connection=conn, secrets=secrets)
+    wizard.method_page.set_method(method)
+    problems = {}
+    for page_id in PageId:
+        qtbot.waitUntil(lambda page_id=page_id: wizard.currentId() == page_id, timeout=TIMEOUT)
+        if page_id == PageId.TEST:  # the test against the local emulator runs to its end; its result is on the page
+            qtbot.waitUntil(lambda: wizard.test_page.view.state in (FINISHED, ERROR), timeout=TIMEOUT)
+        settle(qtbot)
+        page, checked = page_id.name, []
+        if duplicates(wizard):
+            problems[f"{page}: duplicate mnemonics"] = duplicates(wizard)
+        if clipped(wizard, checked):
+            problems[f"{page}: clipped"] = clipped(wizard)
+        assert len(checked) >= 4, f"{page}: only {len(checked)} labels and buttons shown"
+        assert len(mnemonics(wizard)) >= 2, page  # Back/Next/Finish at least
+        if page_id != PageId.SUMMARY:
+            wizard.next()
+    assert problems == {}, f"{language}: {problems}"
+
+
+def test_alt_next_letter_takes_next(open_wizard, qtbot, language):
+    wizard, keys = open_wizard()
+    assert wizard.currentId() == PageId.METHOD
+    next_text = wizard.button(QWizard.WizardButton.NextButton).text()
+    assert MNEMONIC.search(next_text).group(1).lower() == NEXT_KEY[language], next_text
+    assert duplicates(wizard) == {}
+    keys.alt(NEXT_KEY[language])
+    keys.wait_page(PageId.CREDENTIALS)
+
+
+def test_the_manager_fits_and_binds_each_letter_once(qtbot, qloop, stores, aws_emulator, language):
+    store, secret_store = stores
+    win = ProfileManagerWindow(store, secret_store)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitUntil(lambda: win._loaded, timeout=TIMEOUT)
+    problems = {}
+
+    def look(state: str) -> None:
+        settle(qtbot)
+        checked = []
+        clipped(win, checked)
+        assert checked, state
+        if duplicates(win):
+            problems[f"{state}: duplicate mnemonics"] = duplicates(win)
+        if clipped(win):
+            problems[f"{state}: clipped"] = clipped(win)
+
+    look("empty")
+    conn, secrets = practice_connection(aws_emulator)
+    seed(qtbot, win, store, secret_store, "working", conn, secrets)
+    seed(qtbot, win, store, secret_store, "wrong-secret", conn, Secrets("z" * 40))
+    look("with profiles")
+    run_test(qtbot, win, store, "wrong-secret")
+    for index in range(win.details.count()):
+        win.details.setCurrentIndex(index)
+        look(f"after a failed test, tab {index}")
+    assert problems == {}, f"{language}: {problems}"
+
+
+def test_german_words_reach_the_window(open_wizard, language):
+    """The catalogue is in use: the page's title and Qt's own Next button speak the chosen language."""
+    wizard, _keys = open_wizard()
+    title = wizard.method_page.title()
+    expected = {"en": "How will this computer sign in to AWS?", "de": "Wie meldet sich dieser Computer bei AWS an?"}
+    assert title == expected[language]
+    assert wizard.button(QWizard.WizardButton.NextButton).text().replace("&", "").startswith(
+        {"en": "Next", "de": "Weiter"}[language])

@@ -1,0 +1,98 @@
+"""The program's words in the user's language, without Qt: one catalogue for the window and the command line.
+
+The catalogue is Qt Linguist's source file, `wizard/resources/translations/aws-connection-wizard_<lang>.ts`
+(made by tools/translations.py with pyside6-lupdate). The window reads it through a QTranslator (wizard.ui.translator),
+core and the CLI through `translate(context, text)` here: the same words in both. English is the source language: with
+it nothing is read and `translate` returns its text unchanged, so English output is exactly the source text.
+
+The language: `set_language()` (from `--lang`) or else the environment as gettext reads it (LANGUAGE, LC_ALL,
+LC_MESSAGES, LANG). Machine output (`--json`, diagnosis codes, stored files) never goes through here.
+"""
+
+from __future__ import annotations
+
+import os
+import xml.etree.ElementTree as ET
+from functools import lru_cache
+from pathlib import Path
+
+SOURCE_LANGUAGE = "en"
+CATALOGUE_NAME = "aws-connection-wizard"
+TRANSLATIONS = Path(__file__).resolve().parents[1] / "resources" / "translations"
+
+_chosen: str | None = None
+
+
+def _short(tag: str) -> str:
+    """'de_DE.UTF-8' -> 'de'; 'C' and 'POSIX' -> 'en'."""
+    tag = tag.split(".")[0].split("@")[0].replace("-", "_").strip()
+    if tag in ("", "C", "POSIX"):
+        return SOURCE_LANGUAGE
+    return tag.split("_")[0].lower()
+
+
+def available() -> tuple[str, ...]:
+    """The languages the program speaks: English and every shipped catalogue."""
+    found = sorted(p.stem.rsplit("_", 1)[-1] for p in TRANSLATIONS.glob(f"{CATALOGUE_NAME}_*.ts"))
+    return (SOURCE_LANGUAGE, *found)
+
+
+def language_from_environment(environ=None) -> str:
+    """The user's language as gettext finds it: LANGUAGE (a list, first one we speak), LC_ALL, LC_MESSAGES, LANG."""
+    environ = os.environ if environ is None else environ
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        value = environ.get(name, "")
+        if not value:
+            continue
+        if name == "LANGUAGE":
+            spoken = [_short(v) for v in value.split(":") if v]
+            return next((lang for lang in spoken if lang in available()), spoken[0] if spoken else SOURCE_LANGUAGE)
+        return _short(value)
+    return SOURCE_LANGUAGE
+
+
+def set_language(lang: str | None) -> str:
+    """Choose the language (`--lang`); None or "" goes back to the environment's. Returns the language in use."""
+    global _chosen
+    _chosen = _short(lang) if lang else None
+    return language()
+
+
+def language() -> str:
+    return _chosen if _chosen is not None else language_from_environment()
+
+
+def catalogue_path(lang: str) -> Path:
+    return TRANSLATIONS / f"{CATALOGUE_NAME}_{lang}.ts"
+
+
+@lru_cache(maxsize=4)
+def catalogue(lang: str) -> dict[tuple[str, str], str]:
+    """{(context, source text): translation} of the finished translations in a language's .ts ({} if none)."""
+    path = catalogue_path(lang)
+    if lang == SOURCE_LANGUAGE or not path.is_file():
+        return {}
+    words: dict[tuple[str, str], str] = {}
+    for context in ET.parse(path).getroot().iter("context"):
+        name = context.findtext("name") or ""
+        for message in context.iter("message"):
+            translation = message.find("translation")
+            if translation is None or translation.get("type") in ("unfinished", "obsolete", "vanished"):
+                continue
+            if translation.text:
+                words[(name, message.findtext("source") or "")] = translation.text
+    return words
+
+
+def translate(context: str, text: str) -> str:
+    """`text` in the user's language (unchanged in English or when the catalogue lacks it). pyside6-lupdate finds the
+    calls by this name, so write them as `translate("Context", "literal text")`."""
+    lang = language()
+    if lang == SOURCE_LANGUAGE or not text:
+        return text
+    return catalogue(lang).get((context, text), text)
+
+
+def QT_TRANSLATE_NOOP(context: str, text: str) -> str:  # noqa: N802 - the name lupdate looks for
+    """Mark a text for the catalogue where it is defined; it is translated where it is shown."""
+    return text

@@ -1,0 +1,2627 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="de_DE" sourcelanguage="en">
+  <context>
+    <name>aws_files_actions</name>
+    <message>
+      <source>Could not export the profile</source>
+      <translation>Das Profil konnte nicht exportiert werden</translation>
+    </message>
+    <message>
+      <source>Could not import</source>
+      <translation>Import nicht möglich</translation>
+    </message>
+    <message>
+      <source>Could not read the AWS shared files</source>
+      <translation>Die gemeinsamen AWS-Dateien konnten nicht gelesen werden</translation>
+    </message>
+    <message>
+      <source>Export</source>
+      <translation>Exportieren</translation>
+    </message>
+    <message>
+      <source>Exported as the AWS profile “{aws_name}” into {path}. Try it with:
+aws sts get-caller-identity --profile {aws_name}</source>
+      <translation>Als AWS-Profil „{aws_name}“ nach {path} exportiert. Ausprobieren mit:
+aws sts get-caller-identity --profile {aws_name}</translation>
+    </message>
+    <message>
+      <source>Exported {name} to {path}.</source>
+      <translation>{name} nach {path} exportiert.</translation>
+    </message>
+    <message>
+      <source>Exporting {name}…</source>
+      <translation>{name} wird exportiert …</translation>
+    </message>
+    <message>
+      <source>Import</source>
+      <translation>Importieren</translation>
+    </message>
+    <message>
+      <source>Imported {0} profile(s) as untested: {1}.</source>
+      <translation>{0} Profil(e) als ungetestet importiert: {1}.</translation>
+    </message>
+    <message>
+      <source>Imported {0} profile(s).</source>
+      <translation>{0} Profil(e) importiert.</translation>
+    </message>
+    <message>
+      <source>Importing…</source>
+      <translation>Import läuft …</translation>
+    </message>
+    <message>
+      <source>Not imported:
+</source>
+      <translation>Nicht importiert:
+</translation>
+    </message>
+    <message>
+      <source>Previous file saved as {backup}.</source>
+      <translation>Vorherige Datei gesichert als {backup}.</translation>
+    </message>
+    <message>
+      <source>Reading the AWS shared files…</source>
+      <translation>Die gemeinsamen AWS-Dateien werden gelesen …</translation>
+    </message>
+    <message>
+      <source>Test them with Test (F5).</source>
+      <translation>Testen Sie sie mit „Testen“ (F5).</translation>
+    </message>
+    <message>
+      <source>{0} and {1}</source>
+      <translation>{0} und {1}</translation>
+    </message>
+  </context>
+  <context>
+    <name>aws_files_dialogs</name>
+    <message>
+      <source>AWS profile name:</source>
+      <translation>AWS-Profilname:</translation>
+    </message>
+    <message>
+      <source>AWS profiles to import</source>
+      <translation>Zu importierende AWS-Profile</translation>
+    </message>
+    <message>
+      <source>Adds a profile to {config_path} so that the AWS CLI and every AWS SDK can use this connection, while its secret stays in the keychain. Other profiles and comments in the file stay exactly as they are; a backup copy is written first.</source>
+      <translation>Fügt {config_path} ein Profil hinzu, damit die AWS CLI und jedes AWS SDK diese Verbindung nutzen können; das Geheimnis bleibt im Schlüsselbund. Andere Profile und Kommentare in der Datei bleiben genau, wie sie sind; vorher wird eine Sicherungskopie geschrieben.</translation>
+    </message>
+    <message>
+      <source>Export</source>
+      <translation>Exportieren</translation>
+    </message>
+    <message>
+      <source>Export {profile_name} to the AWS config file</source>
+      <translation>{profile_name} in die AWS-Konfigurationsdatei exportieren</translation>
+    </message>
+    <message>
+      <source>Import</source>
+      <translation>Importieren</translation>
+    </message>
+    <message>
+      <source>Import from the AWS shared files</source>
+      <translation>Aus den gemeinsamen AWS-Dateien importieren</translation>
+    </message>
+    <message>
+      <source>Kind:</source>
+      <translation>Art:</translation>
+    </message>
+    <message>
+      <source>No profiles were found.</source>
+      <translation>Es wurden keine Profile gefunden.</translation>
+    </message>
+    <message>
+      <source>Only for roles the SDK can assume by itself from a saved profile's keys or the instance role</source>
+      <translation>Nur für Rollen, die das SDK selbst mit den Schlüsseln eines gespeicherten Profils oder der Instanzrolle übernehmen kann</translation>
+    </message>
+    <message>
+      <source>Profiles found in {sources}. Imported profiles are saved as untested; their secrets go to the keychain only. The AWS files are not changed.</source>
+      <translation>Profile gefunden in {sources}. Importierte Profile werden als ungetestet gespeichert; ihre Geheimnisse kommen nur in den Schlüsselbund. Die AWS-Dateien werden nicht verändert.</translation>
+    </message>
+    <message>
+      <source>Replace a profile of this name that was not written by this program</source>
+      <translation>Ein gleichnamiges Profil ersetzen, das nicht von diesem Programm geschrieben wurde</translation>
+    </message>
+    <message>
+      <source>a profile with this name already exists</source>
+      <translation>ein Profil mit diesem Namen gibt es bereits</translation>
+    </message>
+    <message>
+      <source>credential_process: this program hands out the credentials (works for every connection)</source>
+      <translation>credential_process: dieses Programm gibt die Anmeldedaten heraus (funktioniert für jede Verbindung)</translation>
+    </message>
+    <message>
+      <source>role_arn + source_profile: the AWS SDK assumes the role itself (it caches the role's credentials)</source>
+      <translation>role_arn + source_profile: das AWS SDK übernimmt die Rolle selbst (und speichert ihre Anmeldedaten zwischen)</translation>
+    </message>
+    <message>
+      <source>{aws_name}: not imported: {reason}</source>
+      <translation>{aws_name}: nicht importiert: {reason}</translation>
+    </message>
+  </context>
+  <context>
+    <name>connection_actions</name>
+    <message>
+      <source>Could not read the keys of {name}: {__name__}</source>
+      <translation>Die Schlüssel von {name} konnten nicht gelesen werden: {__name__}</translation>
+    </message>
+    <message>
+      <source>Could not read the profile's secrets</source>
+      <translation>Die Geheimnisse des Profils konnten nicht gelesen werden</translation>
+    </message>
+    <message>
+      <source>Could not record the test result</source>
+      <translation>Das Testergebnis konnte nicht gespeichert werden</translation>
+    </message>
+    <message>
+      <source>Could not save the connection</source>
+      <translation>Die Verbindung konnte nicht gespeichert werden</translation>
+    </message>
+    <message>
+      <source>Edit connection — {name}</source>
+      <translation>Verbindung bearbeiten – {name}</translation>
+    </message>
+    <message>
+      <source>Reading the secrets…</source>
+      <translation>Die Geheimnisse werden gelesen …</translation>
+    </message>
+    <message>
+      <source>Reading {name} from the keychain…</source>
+      <translation>{name} wird aus dem Schlüsselbund gelesen …</translation>
+    </message>
+    <message>
+      <source>Recording the result…</source>
+      <translation>Das Ergebnis wird gespeichert …</translation>
+    </message>
+    <message>
+      <source>Saved {name}.</source>
+      <translation>{name} gespeichert.</translation>
+    </message>
+    <message>
+      <source>Saving {name}…</source>
+      <translation>{name} wird gespeichert …</translation>
+    </message>
+    <message>
+      <source>Testing {name}…</source>
+      <translation>{name} wird getestet …</translation>
+    </message>
+    <message>
+      <source>{name}: ✓ the connection works (tested just now).</source>
+      <translation>{name}: ✓ die Verbindung funktioniert (soeben getestet).</translation>
+    </message>
+    <message>
+      <source>{name}: ✗ the test failed.</source>
+      <translation>{name}: ✗ der Test ist fehlgeschlagen.</translation>
+    </message>
+  </context>
+  <context>
+    <name>credentials_page</name>
+    <message>
+      <source>A new random External ID. Put this exact value in the role's trust policy.</source>
+      <translation>Eine neue zufällige Externe ID. Tragen Sie genau diesen Wert in die Vertrauensrichtlinie der Rolle ein.</translation>
+    </message>
+    <message>
+      <source>Advanced: session name and duration</source>
+      <translation>Erweitert: Sitzungsname und -dauer</translation>
+    </message>
+    <message>
+      <source>Check this machine</source>
+      <translation>Diesen Rechner prüfen</translation>
+    </message>
+    <message>
+      <source>Credentials</source>
+      <translation>Anmeldedaten</translation>
+    </message>
+    <message>
+      <source>Fill in a new random External ID (at least 128 bits from a secure source)</source>
+      <translation>Eine neue zufällige Externe ID eintragen (mindestens 128 Bit aus einer sicheren Quelle)</translation>
+    </message>
+    <message>
+      <source>Generate</source>
+      <translation>Erzeugen</translation>
+    </message>
+  </context>
+  <context>
+    <name>describe</name>
+    <message>
+      <source>Access key ID</source>
+      <translation>Zugriffsschlüssel-ID</translation>
+    </message>
+    <message>
+      <source>Assume the role as</source>
+      <translation>Rolle übernehmen als</translation>
+    </message>
+    <message>
+      <source>CA bundle</source>
+      <translation>CA-Zertifikatsdatei</translation>
+    </message>
+    <message>
+      <source>Endpoint URL</source>
+      <translation>Endpunkt-URL</translation>
+    </message>
+    <message>
+      <source>External ID</source>
+      <translation>Externe ID</translation>
+    </message>
+    <message>
+      <source>IAM role</source>
+      <translation>IAM-Rolle</translation>
+    </message>
+    <message>
+      <source>IAM role ARN</source>
+      <translation>ARN der IAM-Rolle</translation>
+    </message>
+    <message>
+      <source>Invoke the model</source>
+      <translation>Modell aufrufen</translation>
+    </message>
+    <message>
+      <source>Method</source>
+      <translation>Methode</translation>
+    </message>
+    <message>
+      <source>Model ID</source>
+      <translation>Modell-ID</translation>
+    </message>
+    <message>
+      <source>Name</source>
+      <translation>Name</translation>
+    </message>
+    <message>
+      <source>Proxy</source>
+      <translation>Proxy</translation>
+    </message>
+    <message>
+      <source>Region</source>
+      <translation>Region</translation>
+    </message>
+    <message>
+      <source>S3 bucket</source>
+      <translation>S3-Bucket</translation>
+    </message>
+    <message>
+      <source>Secret access key</source>
+      <translation>Geheimer Zugriffsschlüssel</translation>
+    </message>
+    <message>
+      <source>Service</source>
+      <translation>Dienst</translation>
+    </message>
+    <message>
+      <source>Session</source>
+      <translation>Sitzung</translation>
+    </message>
+    <message>
+      <source>Session token</source>
+      <translation>Sitzungstoken</translation>
+    </message>
+    <message>
+      <source>Status</source>
+      <translation>Status</translation>
+    </message>
+    <message>
+      <source>Stored</source>
+      <translation>Gespeichert</translation>
+    </message>
+  </context>
+  <context>
+    <name>diagnoses</name>
+    <message>
+      <source>A company proxy or firewall inspects HTTPS with its own certificate authority, which this computer's trust store does not contain.</source>
+      <translation>Ein Firmen-Proxy oder eine Firewall prüft HTTPS mit einer eigenen Zertifizierungsstelle, die der Zertifikatsspeicher dieses Computers nicht enthält.</translation>
+    </message>
+    <message>
+      <source>A field is empty, has the wrong format, or names something that does not exist.</source>
+      <translation>Ein Feld ist leer, hat das falsche Format oder nennt etwas, das es nicht gibt.</translation>
+    </message>
+    <message>
+      <source>A firewall silently drops the traffic.</source>
+      <translation>Eine Firewall verwirft den Verkehr stillschweigend.</translation>
+    </message>
+    <message>
+      <source>A permissions boundary, service control policy or resource policy (e.g. a bucket policy) denies it.</source>
+      <translation>Eine Berechtigungsgrenze, eine Service-Control-Policy oder eine Ressourcenrichtlinie (z. B. eine Bucket-Richtlinie) verbietet es.</translation>
+    </message>
+    <message>
+      <source>A proxy is required on this network but not set, or the network is very slow.</source>
+      <translation>In diesem Netz ist ein Proxy nötig, aber nicht eingestellt, oder das Netz ist sehr langsam.</translation>
+    </message>
+    <message>
+      <source>A session token was given for a long-term AKIA… key</source>
+      <translation>Zu einem langfristigen AKIA…-Schlüssel wurde ein Sitzungstoken angegeben</translation>
+    </message>
+    <message>
+      <source>A temporary problem on AWS's side, or a service outage in this region.</source>
+      <translation>Ein vorübergehendes Problem bei AWS oder ein Dienstausfall in dieser Region.</translation>
+    </message>
+    <message>
+      <source>A value entered for this connection was refused</source>
+      <translation>Ein für diese Verbindung eingegebener Wert wurde abgelehnt</translation>
+    </message>
+    <message>
+      <source>AWS accepts requests only when the computer's clock is within 5 minutes of AWS's time.</source>
+      <translation>AWS nimmt Anfragen nur an, wenn die Uhr des Computers höchstens 5 Minuten von der AWS-Zeit abweicht.</translation>
+    </message>
+    <message>
+      <source>AWS could not find this MFA device for the user signing in</source>
+      <translation>AWS hat dieses MFA-Gerät für den anmeldenden Benutzer nicht gefunden</translation>
+    </message>
+    <message>
+      <source>AWS does not know this access key ID</source>
+      <translation>AWS kennt diese Zugriffsschlüssel-ID nicht</translation>
+    </message>
+    <message>
+      <source>AWS is throttling requests from this account</source>
+      <translation>AWS drosselt Anfragen von diesem Konto</translation>
+    </message>
+    <message>
+      <source>AWS only counts MFA when the call carries the device and a current code (GetSessionToken or AssumeRole with SerialNumber and TokenCode).</source>
+      <translation>AWS wertet MFA nur, wenn der Aufruf das Gerät und einen aktuellen Code mitbringt (GetSessionToken oder AssumeRole mit SerialNumber und TokenCode).</translation>
+    </message>
+    <message>
+      <source>AWS refused the MFA code</source>
+      <translation>AWS hat den MFA-Code abgelehnt</translation>
+    </message>
+    <message>
+      <source>AWS refused to let this identity assume the role</source>
+      <translation>AWS erlaubt dieser Identität nicht, die Rolle zu übernehmen</translation>
+    </message>
+    <message>
+      <source>AWS refused, and this profile has no MFA device: the policy probably requires MFA</source>
+      <translation>AWS hat abgelehnt, und dieses Profil hat kein MFA-Gerät: Die Richtlinie verlangt wahrscheinlich MFA</translation>
+    </message>
+    <message>
+      <source>Access keys starting with ASIA are temporary and only work together with their session token.</source>
+      <translation>Zugriffsschlüssel, die mit ASIA beginnen, sind temporär und funktionieren nur zusammen mit ihrem Sitzungstoken.</translation>
+    </message>
+    <message>
+      <source>Access to the model has not been enabled in the Bedrock console for this account and region.</source>
+      <translation>Der Zugriff auf das Modell wurde in der Bedrock-Konsole für dieses Konto und diese Region nicht freigeschaltet.</translation>
+    </message>
+    <message>
+      <source>Add your MFA device to this profile: in the IAM console open your user → Security credentials → Multi-factor authentication (MFA), copy the device's identifier (arn:aws:iam::ACCOUNT:mfa/NAME), paste it in the profile's MFA device field, and test again with the six-digit code your authenticator shows. If you have no device yet, assign a virtual authenticator app there first (FIDO security keys can't be used for STS calls).</source>
+      <translation>Fügen Sie diesem Profil Ihr MFA-Gerät hinzu: Öffnen Sie in der IAM-Konsole Ihren Benutzer → Sicherheitsanmeldeinformationen → Multi-Faktor-Authentifizierung (MFA), kopieren Sie die Kennung des Geräts (arn:aws:iam::ACCOUNT:mfa/NAME), fügen Sie sie in das Feld „MFA-Gerät“ des Profils ein und testen Sie erneut mit dem sechsstelligen Code Ihres Authenticators. Haben Sie noch kein Gerät, weisen Sie dort zuerst eine virtuelle Authenticator-App zu (FIDO-Sicherheitsschlüssel sind für STS-Aufrufe nicht nutzbar).</translation>
+    </message>
+    <message>
+      <source>An error the wizard does not recognise; the AWS error below says more.</source>
+      <translation>Ein Fehler, den der Assistent nicht kennt; der AWS-Fehler unten sagt mehr.</translation>
+    </message>
+    <message>
+      <source>An unexpected error occurred</source>
+      <translation>Ein unerwarteter Fehler ist aufgetreten</translation>
+    </message>
+    <message>
+      <source>Ask the network team for the company CA certificate (PEM) and set it as the CA bundle in the network settings, then log in again. The login itself is not the problem.</source>
+      <translation>Bitten Sie das Netzwerkteam um das CA-Zertifikat der Firma (PEM), tragen Sie es in den Netzwerkeinstellungen als CA-Zertifikatsdatei ein und melden Sie sich erneut an. Die Anmeldung selbst ist nicht das Problem.</translation>
+    </message>
+    <message>
+      <source>Ask the network team for the company CA certificate (PEM) and set it as the CA bundle in the network settings, then test again.</source>
+      <translation>Bitten Sie das Netzwerkteam um das CA-Zertifikat der Firma (PEM), tragen Sie es in den Netzwerkeinstellungen als CA-Zertifikatsdatei ein und testen Sie erneut.</translation>
+    </message>
+    <message>
+      <source>Ask the role's owner to check its trust policy (the test's "Show the policies" button, or `aws-connection-wizard policy NAME --trust`, gives the exact trust policy to install), check that the caller's policy allows sts:AssumeRole on the role ARN, and check that the External ID is exactly the one in the trust policy.</source>
+      <translation>Bitten Sie den Besitzer der Rolle, ihre Vertrauensrichtlinie zu prüfen (die Schaltfläche „Richtlinien anzeigen“ des Tests oder `aws-connection-wizard policy NAME --trust` liefert die genaue Vertrauensrichtlinie), prüfen Sie, ob die Richtlinie des Aufrufers sts:AssumeRole auf den Rollen-ARN erlaubt, und ob die Externe ID genau der in der Vertrauensrichtlinie entspricht.</translation>
+    </message>
+    <message>
+      <source>Attach a policy allowing the refused action to the user or role (the test's "Show the policies" button gives one), or use a narrower probe (e.g. a named bucket) that matches the permissions you were given.</source>
+      <translation>Hängen Sie dem Benutzer oder der Rolle eine Richtlinie an, die die abgelehnte Aktion erlaubt (die Schaltfläche „Richtlinien anzeigen“ des Tests liefert eine), oder nutzen Sie einen engeren Test (z. B. einen benannten Bucket), der zu Ihren Berechtigungen passt.</translation>
+    </message>
+    <message>
+      <source>Check DNS settings and the endpoint URL; on networks that require a proxy, set the HTTPS proxy.</source>
+      <translation>Prüfen Sie die DNS-Einstellungen und die Endpunkt-URL; in Netzen, die einen Proxy verlangen, stellen Sie den HTTPS-Proxy ein.</translation>
+    </message>
+    <message>
+      <source>Check firewall and proxy settings; raise the timeouts in the network settings only for slow links.</source>
+      <translation>Prüfen Sie Firewall- und Proxy-Einstellungen; erhöhen Sie die Timeouts in den Netzwerkeinstellungen nur bei langsamen Leitungen.</translation>
+    </message>
+    <message>
+      <source>Check the network connection and firewall rules for HTTPS (port 443), and the endpoint URL override if one is set. If an HTTPS proxy is required here, set it in the network settings.</source>
+      <translation>Prüfen Sie die Netzwerkverbindung und die Firewall-Regeln für HTTPS (Port 443) sowie eine eventuell gesetzte abweichende Endpunkt-URL. Ist hier ein HTTPS-Proxy nötig, stellen Sie ihn in den Netzwerkeinstellungen ein.</translation>
+    </message>
+    <message>
+      <source>Check the proxy URL in the network settings (e.g. http://proxy.example.com:3128) with the network team.</source>
+      <translation>Prüfen Sie die Proxy-URL in den Netzwerkeinstellungen (z. B. http://proxy.example.com:3128) mit dem Netzwerkteam.</translation>
+    </message>
+    <message>
+      <source>Clear the session token field, or enter the temporary ASIA… access key that goes with the token.</source>
+      <translation>Leeren Sie das Feld „Sitzungstoken“ oder geben Sie den temporären ASIA…-Zugriffsschlüssel ein, der zum Token gehört.</translation>
+    </message>
+    <message>
+      <source>Copy the access key ID again from the IAM console (Users → Security credentials) or create a new access key; make sure the region belongs to the key's partition.</source>
+      <translation>Kopieren Sie die Zugriffsschlüssel-ID erneut aus der IAM-Konsole (Benutzer → Sicherheitsanmeldeinformationen) oder erstellen Sie einen neuen Zugriffsschlüssel; achten Sie darauf, dass die Region zur Partition des Schlüssels gehört.</translation>
+    </message>
+    <message>
+      <source>Copy the identifier of the MFA device assigned to this user from the IAM console (your user → Security credentials → Multi-factor authentication) into the profile's MFA device field, and test again with a new code.</source>
+      <translation>Kopieren Sie die Kennung des MFA-Geräts dieses Benutzers aus der IAM-Konsole (Ihr Benutzer → Sicherheitsanmeldeinformationen → Multi-Faktor-Authentifizierung) in das Feld „MFA-Gerät“ des Profils und testen Sie erneut mit einem neuen Code.</translation>
+    </message>
+    <message>
+      <source>Copy the start URL (the "AWS access portal URL") and the region from the IAM Identity Center settings, or ask the administrator for them.</source>
+      <translation>Kopieren Sie die Start-URL („URL des AWS-Zugriffsportals“) und die Region aus den Einstellungen von IAM Identity Center oder fragen Sie den Administrator danach.</translation>
+    </message>
+    <message>
+      <source>Correct the system clock (enable automatic time synchronisation, e.g. `timedatectl set-ntp true` or the Windows/macOS date settings) and test again. The keys are probably fine.</source>
+      <translation>Stellen Sie die Systemuhr richtig (automatische Zeitsynchronisation einschalten, z. B. `timedatectl set-ntp true` oder die Datumseinstellungen von Windows/macOS) und testen Sie erneut. Die Schlüssel sind wahrscheinlich in Ordnung.</translation>
+    </message>
+    <message>
+      <source>Could not connect through the HTTPS proxy</source>
+      <translation>Keine Verbindung über den HTTPS-Proxy möglich</translation>
+    </message>
+    <message>
+      <source>Could not connect to the AWS endpoint</source>
+      <translation>Keine Verbindung zum AWS-Endpunkt möglich</translation>
+    </message>
+    <message>
+      <source>Enable model access in the Amazon Bedrock console (Model access) for this region, or check the model id.</source>
+      <translation>Schalten Sie den Modellzugriff in der Amazon-Bedrock-Konsole (Modellzugriff) für diese Region frei oder prüfen Sie die Modell-ID.</translation>
+    </message>
+    <message>
+      <source>Enable the region in the AWS console (Account → AWS Regions) or choose another region.</source>
+      <translation>Aktivieren Sie die Region in der AWS-Konsole (Konto → AWS-Regionen) oder wählen Sie eine andere Region.</translation>
+    </message>
+    <message>
+      <source>Get new temporary credentials (access key ID, secret access key and session token together) from the issuer (AWS SSO portal, `aws sts get-session-token`, your identity provider) and enter all three again.</source>
+      <translation>Holen Sie neue temporäre Anmeldedaten (Zugriffsschlüssel-ID, geheimen Zugriffsschlüssel und Sitzungstoken zusammen) beim Aussteller (AWS-SSO-Portal, `aws sts get-session-token`, Ihr Identitätsanbieter) und geben Sie alle drei erneut ein.</translation>
+    </message>
+    <message>
+      <source>Go back, correct the field named in the AWS error, and test again.</source>
+      <translation>Gehen Sie zurück, korrigieren Sie das im AWS-Fehler genannte Feld und testen Sie erneut.</translation>
+    </message>
+    <message>
+      <source>IAM Identity Center does not give this user that role in that account</source>
+      <translation>IAM Identity Center gibt diesem Benutzer diese Rolle in diesem Konto nicht</translation>
+    </message>
+    <message>
+      <source>IAM Identity Center does not know this start URL in this region</source>
+      <translation>IAM Identity Center kennt diese Start-URL in dieser Region nicht</translation>
+    </message>
+    <message>
+      <source>Log in again (Login in the wizard, or `login NAME` on the command line); then test again.</source>
+      <translation>Melden Sie sich erneut an („Anmelden“ im Assistenten oder `login NAME` auf der Kommandozeile) und testen Sie dann erneut.</translation>
+    </message>
+    <message>
+      <source>Log in to IAM Identity Center again</source>
+      <translation>Erneut bei IAM Identity Center anmelden</translation>
+    </message>
+    <message>
+      <source>Long-term access keys (AKIA…) are used without a session token; a token belongs to temporary ASIA… keys.</source>
+      <translation>Langfristige Zugriffsschlüssel (AKIA…) werden ohne Sitzungstoken verwendet; ein Token gehört zu temporären ASIA…-Schlüsseln.</translation>
+    </message>
+    <message>
+      <source>Many organisations deny IAM users everything until they sign in with MFA (a Deny on aws:MultiFactorAuthPresent in the user's or group's policy), and protect roles with aws:MultiFactorAuthPresent in their trust policy.</source>
+      <translation>Viele Organisationen verbieten IAM-Benutzern alles, bis sie sich mit MFA anmelden (ein Deny auf aws:MultiFactorAuthPresent in der Richtlinie des Benutzers oder der Gruppe), und schützen Rollen mit aws:MultiFactorAuthPresent in ihrer Vertrauensrichtlinie.</translation>
+    </message>
+    <message>
+      <source>No Secret Service (e.g. GNOME Keyring, KWallet) is running in this session.</source>
+      <translation>In dieser Sitzung läuft kein Secret Service (z. B. GNOME Keyring, KWallet).</translation>
+    </message>
+    <message>
+      <source>No system keychain is available to store the secrets</source>
+      <translation>Kein Schlüsselbund des Systems verfügbar, um die Geheimnisse zu speichern</translation>
+    </message>
+    <message>
+      <source>Only a proxy may resolve outside names on this network.</source>
+      <translation>In diesem Netz darf nur ein Proxy externe Namen auflösen.</translation>
+    </message>
+    <message>
+      <source>Paste the secret access key shown when this access key was created. If it was lost, create a new access key in IAM and deactivate the old one.</source>
+      <translation>Fügen Sie den geheimen Zugriffsschlüssel ein, der beim Anlegen dieses Zugriffsschlüssels angezeigt wurde. Ist er verloren, erstellen Sie in IAM einen neuen Zugriffsschlüssel und deaktivieren Sie den alten.</translation>
+    </message>
+    <message>
+      <source>Paste the session token issued with these keys, or use a long-term AKIA… access key instead.</source>
+      <translation>Fügen Sie das mit diesen Schlüsseln ausgestellte Sitzungstoken ein oder verwenden Sie stattdessen einen langfristigen AKIA…-Zugriffsschlüssel.</translation>
+    </message>
+    <message>
+      <source>Pick an account and role from the lists the login shows, or ask the IAM Identity Center administrator to assign the permission set to you in that account.</source>
+      <translation>Wählen Sie ein Konto und eine Rolle aus den Listen der Anmeldung oder bitten Sie den Administrator von IAM Identity Center, Ihnen den Berechtigungssatz in diesem Konto zuzuweisen.</translation>
+    </message>
+    <message>
+      <source>Read the error below; copy the report (secrets are removed) when asking for help.</source>
+      <translation>Lesen Sie den Fehler unten; kopieren Sie den Bericht (ohne Geheimnisse), wenn Sie um Hilfe bitten.</translation>
+    </message>
+    <message>
+      <source>Regions launched after March 2019 must be enabled (opted in) per account before use.</source>
+      <translation>Regionen, die nach März 2019 eröffnet wurden, müssen vor der Nutzung pro Konto aktiviert werden (Opt-in).</translation>
+    </message>
+    <message>
+      <source>Signed in, but not allowed to use the service</source>
+      <translation>Angemeldet, aber nicht berechtigt, den Dienst zu nutzen</translation>
+    </message>
+    <message>
+      <source>Start or install the desktop keychain, then try again.</source>
+      <translation>Starten oder installieren Sie den Schlüsselbund des Desktops und versuchen Sie es erneut.</translation>
+    </message>
+    <message>
+      <source>Start the login again and approve it in the browser within a few minutes (with a device code: open the verification URL and enter the code shown).</source>
+      <translation>Starten Sie die Anmeldung erneut und bestätigen Sie sie innerhalb weniger Minuten im Browser (mit Gerätecode: Öffnen Sie die Bestätigungs-URL und geben Sie den angezeigten Code ein).</translation>
+    </message>
+    <message>
+      <source>Temporary ASIA… keys need their session token</source>
+      <translation>Temporäre ASIA…-Schlüssel brauchen ihr Sitzungstoken</translation>
+    </message>
+    <message>
+      <source>Temporary credentials (ASIA… keys) last from 15 minutes to 12 hours.</source>
+      <translation>Temporäre Anmeldedaten (ASIA…-Schlüssel) gelten 15 Minuten bis 12 Stunden.</translation>
+    </message>
+    <message>
+      <source>Test again in a few minutes; check the AWS Health Dashboard for the region.</source>
+      <translation>Testen Sie in einigen Minuten erneut; sehen Sie im AWS Health Dashboard nach der Region.</translation>
+    </message>
+    <message>
+      <source>The AWS endpoint did not answer in time</source>
+      <translation>Der AWS-Endpunkt hat nicht rechtzeitig geantwortet</translation>
+    </message>
+    <message>
+      <source>The AWS service had an internal error or is unavailable</source>
+      <translation>Der AWS-Dienst hatte einen internen Fehler oder ist nicht verfügbar</translation>
+    </message>
+    <message>
+      <source>The Bedrock model is not available to this account</source>
+      <translation>Das Bedrock-Modell ist für dieses Konto nicht verfügbar</translation>
+    </message>
+    <message>
+      <source>The DNS server is not reachable or does not know the name.</source>
+      <translation>Der DNS-Server ist nicht erreichbar oder kennt den Namen nicht.</translation>
+    </message>
+    <message>
+      <source>The External ID is wrong or missing: the role's trust policy requires sts:ExternalId to match.</source>
+      <translation>Die Externe ID ist falsch oder fehlt: Die Vertrauensrichtlinie der Rolle verlangt ein passendes sts:ExternalId.</translation>
+    </message>
+    <message>
+      <source>The IAM Identity Center login was not approved in time</source>
+      <translation>Die Anmeldung bei IAM Identity Center wurde nicht rechtzeitig bestätigt</translation>
+    </message>
+    <message>
+      <source>The IAM Identity Center session ended: its access token expired and could not be refreshed, it was revoked, or the user signed out.</source>
+      <translation>Die Sitzung bei IAM Identity Center ist beendet: Ihr Zugriffstoken ist abgelaufen und konnte nicht erneuert werden, es wurde widerrufen, oder der Benutzer hat sich abgemeldet.</translation>
+    </message>
+    <message>
+      <source>The MFA device identifier is mistyped, or it is a user's ARN (…:user/NAME) instead of the device's (…:mfa/NAME).</source>
+      <translation>Die Kennung des MFA-Geräts ist vertippt, oder es ist der ARN eines Benutzers (…:user/NAME) statt der des Geräts (…:mfa/NAME).</translation>
+    </message>
+    <message>
+      <source>The SSO region is not the region where the organisation's IAM Identity Center lives.</source>
+      <translation>Die SSO-Region ist nicht die Region, in der das IAM Identity Center der Organisation liegt.</translation>
+    </message>
+    <message>
+      <source>The access key ID was mistyped or pasted incompletely.</source>
+      <translation>Die Zugriffsschlüssel-ID wurde vertippt oder unvollständig eingefügt.</translation>
+    </message>
+    <message>
+      <source>The account ID or the role (permission set) name is mistyped, or the assignment was removed.</source>
+      <translation>Die Konto-ID oder der Name der Rolle (des Berechtigungssatzes) ist vertippt, oder die Zuweisung wurde entfernt.</translation>
+    </message>
+    <message>
+      <source>The authenticator's clock is off, or the code came from another account's entry in the app.</source>
+      <translation>Die Uhr des Authenticators geht falsch, oder der Code stammt vom Eintrag eines anderen Kontos in der App.</translation>
+    </message>
+    <message>
+      <source>The browser page or the device code was not confirmed before the code expired.</source>
+      <translation>Die Browserseite oder der Gerätecode wurde nicht bestätigt, bevor der Code ablief.</translation>
+    </message>
+    <message>
+      <source>The caller's IAM policy does not allow sts:AssumeRole on this role.</source>
+      <translation>Die IAM-Richtlinie des Aufrufers erlaubt sts:AssumeRole auf diese Rolle nicht.</translation>
+    </message>
+    <message>
+      <source>The code was already used: AWS accepts each code once, so it can't be reused within its 30-second window (e.g. for a second test or a second profile right after the first).</source>
+      <translation>Der Code wurde schon verwendet: AWS nimmt jeden Code nur einmal an, er lässt sich also innerhalb seines 30-Sekunden-Fensters nicht erneut nutzen (z. B. für einen zweiten Test oder ein zweites Profil direkt nach dem ersten).</translation>
+    </message>
+    <message>
+      <source>The code was mistyped, or it had already changed (a code is valid for its 30-second window).</source>
+      <translation>Der Code wurde vertippt oder hatte bereits gewechselt (ein Code gilt für sein 30-Sekunden-Fenster).</translation>
+    </message>
+    <message>
+      <source>The device belongs to another user or another account than the access key.</source>
+      <translation>Das Gerät gehört zu einem anderen Benutzer oder Konto als der Zugriffsschlüssel.</translation>
+    </message>
+    <message>
+      <source>The device was removed or replaced in IAM.</source>
+      <translation>Das Gerät wurde in IAM entfernt oder ersetzt.</translation>
+    </message>
+    <message>
+      <source>The endpoint URL override or the region contains a typo.</source>
+      <translation>Die abweichende Endpunkt-URL oder die Region enthält einen Tippfehler.</translation>
+    </message>
+    <message>
+      <source>The endpoint URL override points to a host or port where nothing listens.</source>
+      <translation>Die abweichende Endpunkt-URL zeigt auf einen Host oder Port, an dem nichts lauscht.</translation>
+    </message>
+    <message>
+      <source>The endpoint URL override points to a server whose certificate does not match its name.</source>
+      <translation>Die abweichende Endpunkt-URL zeigt auf einen Server, dessen Zertifikat nicht zu seinem Namen passt.</translation>
+    </message>
+    <message>
+      <source>The endpoint's host name could not be resolved</source>
+      <translation>Der Hostname des Endpunkts konnte nicht aufgelöst werden</translation>
+    </message>
+    <message>
+      <source>The identity is authenticated, but no IAM policy allows the action the test needs.</source>
+      <translation>Die Identität ist angemeldet, aber keine IAM-Richtlinie erlaubt die Aktion, die der Test braucht.</translation>
+    </message>
+    <message>
+      <source>The key belongs to another partition (e.g. a China or GovCloud key used against the standard regions).</source>
+      <translation>Der Schlüssel gehört zu einer anderen Partition (z. B. ein China- oder GovCloud-Schlüssel gegen die Standardregionen).</translation>
+    </message>
+    <message>
+      <source>The key was deleted or deactivated in IAM.</source>
+      <translation>Der Schlüssel wurde in IAM gelöscht oder deaktiviert.</translation>
+    </message>
+    <message>
+      <source>The keychain was not unlocked at login.</source>
+      <translation>Der Schlüsselbund wurde bei der Anmeldung nicht entsperrt.</translation>
+    </message>
+    <message>
+      <source>The login was denied in the browser, or never done on this computer.</source>
+      <translation>Die Anmeldung wurde im Browser abgelehnt oder auf diesem Computer nie durchgeführt.</translation>
+    </message>
+    <message>
+      <source>The model id is wrong or the model is not offered in this region.</source>
+      <translation>Die Modell-ID ist falsch, oder das Modell wird in dieser Region nicht angeboten.</translation>
+    </message>
+    <message>
+      <source>The proxy address or port is wrong, or the proxy is down.</source>
+      <translation>Adresse oder Port des Proxys sind falsch, oder der Proxy ist ausgefallen.</translation>
+    </message>
+    <message>
+      <source>The proxy refuses the connection (authentication or a rule blocking AWS).</source>
+      <translation>Der Proxy verweigert die Verbindung (Authentifizierung oder eine Regel, die AWS sperrt).</translation>
+    </message>
+    <message>
+      <source>The region is not enabled for this account</source>
+      <translation>Die Region ist für dieses Konto nicht aktiviert</translation>
+    </message>
+    <message>
+      <source>The role's trust policy does not trust the caller (its Principal names another user, role or account).</source>
+      <translation>Die Vertrauensrichtlinie der Rolle vertraut dem Aufrufer nicht (ihr Principal nennt einen anderen Benutzer, eine andere Rolle oder ein anderes Konto).</translation>
+    </message>
+    <message>
+      <source>The role's trust policy may require MFA (aws:MultiFactorAuthPresent): add your MFA device to this profile and test again with a code.</source>
+      <translation>Die Vertrauensrichtlinie der Rolle verlangt möglicherweise MFA (aws:MultiFactorAuthPresent): Fügen Sie diesem Profil Ihr MFA-Gerät hinzu und testen Sie erneut mit einem Code.</translation>
+    </message>
+    <message>
+      <source>The secret access key does not match the access key ID</source>
+      <translation>Der geheime Zugriffsschlüssel passt nicht zur Zugriffsschlüssel-ID</translation>
+    </message>
+    <message>
+      <source>The secret access key was mistyped or pasted incompletely (it is 40 characters).</source>
+      <translation>Der geheime Zugriffsschlüssel wurde vertippt oder unvollständig eingefügt (er hat 40 Zeichen).</translation>
+    </message>
+    <message>
+      <source>The secret belongs to a different access key.</source>
+      <translation>Das Geheimnis gehört zu einem anderen Zugriffsschlüssel.</translation>
+    </message>
+    <message>
+      <source>The secure connection (TLS) to the endpoint could not be verified</source>
+      <translation>Die sichere Verbindung (TLS) zum Endpunkt konnte nicht überprüft werden</translation>
+    </message>
+    <message>
+      <source>The secure connection to IAM Identity Center could not be verified: a corporate proxy or TLS inspection is probably replacing AWS's certificate</source>
+      <translation>Die sichere Verbindung zu IAM Identity Center konnte nicht überprüft werden: Wahrscheinlich ersetzt ein Firmen-Proxy oder eine TLS-Prüfung das Zertifikat von AWS</translation>
+    </message>
+    <message>
+      <source>The service is not offered in this region or partition.</source>
+      <translation>Der Dienst wird in dieser Region oder Partition nicht angeboten.</translation>
+    </message>
+    <message>
+      <source>The session token has expired or is no longer valid</source>
+      <translation>Das Sitzungstoken ist abgelaufen oder nicht mehr gültig</translation>
+    </message>
+    <message>
+      <source>The session token was pasted incompletely or belongs to other keys.</source>
+      <translation>Das Sitzungstoken wurde unvollständig eingefügt oder gehört zu anderen Schlüsseln.</translation>
+    </message>
+    <message>
+      <source>The start URL is mistyped (it looks like https://NAME.awsapps.com/start or a custom domain).</source>
+      <translation>Die Start-URL ist vertippt (sie sieht aus wie https://NAME.awsapps.com/start oder eine eigene Domain).</translation>
+    </message>
+    <message>
+      <source>The system clock, its time zone, or time synchronisation (NTP) is misconfigured.</source>
+      <translation>Die Systemuhr, ihre Zeitzone oder die Zeitsynchronisation (NTP) ist falsch eingestellt.</translation>
+    </message>
+    <message>
+      <source>The system keychain is locked</source>
+      <translation>Der Schlüsselbund des Systems ist gesperrt</translation>
+    </message>
+    <message>
+      <source>The user (or their group) is not assigned this permission set in this account.</source>
+      <translation>Dem Benutzer (oder seiner Gruppe) ist dieser Berechtigungssatz in diesem Konto nicht zugewiesen.</translation>
+    </message>
+    <message>
+      <source>There is no network route, or a firewall refuses the connection.</source>
+      <translation>Es gibt keine Netzwerkroute, oder eine Firewall verweigert die Verbindung.</translation>
+    </message>
+    <message>
+      <source>This computer's clock is wrong, so AWS refuses the signature</source>
+      <translation>Die Uhr dieses Computers geht falsch, daher lehnt AWS die Signatur ab</translation>
+    </message>
+    <message>
+      <source>This is a network trust problem, not a problem with the credentials.</source>
+      <translation>Das ist ein Vertrauensproblem im Netzwerk, kein Problem der Anmeldedaten.</translation>
+    </message>
+    <message>
+      <source>Too many requests were made in a short time by this or other programs using the account.</source>
+      <translation>Dieses oder andere Programme, die das Konto nutzen, haben in kurzer Zeit zu viele Anfragen gestellt.</translation>
+    </message>
+    <message>
+      <source>Unlock the keychain (it asks for your login password) and try again.</source>
+      <translation>Entsperren Sie den Schlüsselbund (er fragt nach Ihrem Anmeldepasswort) und versuchen Sie es erneut.</translation>
+    </message>
+    <message>
+      <source>Wait a minute and test again. The credentials are fine.</source>
+      <translation>Warten Sie eine Minute und testen Sie erneut. Die Anmeldedaten sind in Ordnung.</translation>
+    </message>
+    <message>
+      <source>Wait for your authenticator to show the next code, then enter that new code. If codes keep failing, check the device's clock and that you read the entry of this account's device.</source>
+      <translation>Warten Sie, bis Ihr Authenticator den nächsten Code zeigt, und geben Sie diesen neuen Code ein. Schlagen Codes weiter fehl, prüfen Sie die Uhr des Geräts und ob Sie den Eintrag des Geräts dieses Kontos ablesen.</translation>
+    </message>
+  </context>
+  <context>
+    <name>diagnosis_view</name>
+    <message>
+      <source> · AWS error: {aws_error}</source>
+      <translation> · AWS-Fehler: {aws_error}</translation>
+    </message>
+    <message>
+      <source>Diagnosis code: {code}</source>
+      <translation>Diagnosecode: {code}</translation>
+    </message>
+    <message>
+      <source>Likely causes:</source>
+      <translation>Wahrscheinliche Ursachen:</translation>
+    </message>
+    <message>
+      <source>Refused IAM action: {refused}</source>
+      <translation>Abgelehnte IAM-Aktion: {refused}</translation>
+    </message>
+    <message>
+      <source>What to do:</source>
+      <translation>Was zu tun ist:</translation>
+    </message>
+  </context>
+  <context>
+    <name>discard_guard</name>
+    <message>
+      <source>&amp;Discard</source>
+      <translation>&amp;Verwerfen</translation>
+    </message>
+    <message>
+      <source>&amp;Keep editing</source>
+      <translation>Weiter &amp;bearbeiten</translation>
+    </message>
+    <message>
+      <source>Discard the connection</source>
+      <translation>Verbindung verwerfen</translation>
+    </message>
+    <message>
+      <source>Discard this connection?</source>
+      <translation>Diese Verbindung verwerfen?</translation>
+    </message>
+    <message>
+      <source>What you entered and the test's result are lost; nothing has been saved yet.</source>
+      <translation>Ihre Eingaben und das Testergebnis gehen verloren; noch ist nichts gespeichert.</translation>
+    </message>
+  </context>
+  <context>
+    <name>empty_state</name>
+    <message>
+      <source>&lt;h2&gt;No connections yet&lt;/h2&gt;</source>
+      <translation>&lt;h2&gt;Noch keine Verbindungen&lt;/h2&gt;</translation>
+    </message>
+    <message>
+      <source>A connection is a tested way to reach one AWS service in one Region. The wizard asks for the method, the credentials, the service and the Region, then tests it before saving. Practice mode lets you try everything against a local emulator: nothing reaches AWS.</source>
+      <translation>Eine Verbindung ist ein getesteter Weg zu einem AWS-Dienst in einer Region. Der Assistent fragt nach Methode, Anmeldedaten, Dienst und Region und testet die Verbindung vor dem Speichern. Im Übungsmodus probieren Sie alles an einem lokalen Emulator aus: Nichts erreicht AWS.</translation>
+    </message>
+    <message>
+      <source>Create your first connection</source>
+      <translation>Erste Verbindung anlegen</translation>
+    </message>
+    <message>
+      <source>Practice mode needs the local AWS emulator (moto), which this installation doesn't include: run it from source with ./dev run --practice</source>
+      <translation>Der Übungsmodus braucht den lokalen AWS-Emulator (moto), der in dieser Installation fehlt: Starten Sie ihn aus dem Quellcode mit ./dev run --practice</translation>
+    </message>
+    <message>
+      <source>Try practice mode</source>
+      <translation>Übungsmodus ausprobieren</translation>
+    </message>
+  </context>
+  <context>
+    <name>engine</name>
+    <message>
+      <source>    Diagnosis: {code} — {summary}</source>
+      <translation>    Diagnose: {code} – {summary}</translation>
+    </message>
+    <message>
+      <source>    Error: {error}</source>
+      <translation>    Fehler: {error}</translation>
+    </message>
+    <message>
+      <source>    Refused action: {action}</source>
+      <translation>    Abgelehnte Aktion: {action}</translation>
+    </message>
+    <message>
+      <source>    What to do: {remedy}</source>
+      <translation>    Was zu tun ist: {remedy}</translation>
+    </message>
+    <message>
+      <source>Assume the role with External ID — AssumeRole</source>
+      <translation>Rolle mit Externer ID übernehmen – AssumeRole</translation>
+    </message>
+    <message>
+      <source>Assume the role — AssumeRole</source>
+      <translation>Rolle übernehmen – AssumeRole</translation>
+    </message>
+    <message>
+      <source>Assumed role identity: {arn}</source>
+      <translation>Identität der übernommenen Rolle: {arn}</translation>
+    </message>
+    <message>
+      <source>EC2 instance check (instance metadata)</source>
+      <translation>Prüfung der EC2-Instanz (Instanz-Metadaten)</translation>
+    </message>
+    <message>
+      <source>Identity of the access key — GetCallerIdentity</source>
+      <translation>Identität des Zugriffsschlüssels – GetCallerIdentity</translation>
+    </message>
+    <message>
+      <source>Identity of the assumed role — GetCallerIdentity</source>
+      <translation>Identität der übernommenen Rolle – GetCallerIdentity</translation>
+    </message>
+    <message>
+      <source>Identity of the source ({source}) — GetCallerIdentity</source>
+      <translation>Identität der Quelle ({source}) – GetCallerIdentity</translation>
+    </message>
+    <message>
+      <source>Identity: {arn}</source>
+      <translation>Identität: {arn}</translation>
+    </message>
+    <message>
+      <source>Result:   FAILED ({code})</source>
+      <translation>Ergebnis: FEHLGESCHLAGEN ({code})</translation>
+    </message>
+    <message>
+      <source>Result:   OK</source>
+      <translation>Ergebnis: OK</translation>
+    </message>
+    <message>
+      <source>Role credentials expire: {when}</source>
+      <translation>Anmeldedaten der Rolle laufen ab: {when}</translation>
+    </message>
+    <message>
+      <source>Tested:   {when}</source>
+      <translation>Getestet: {when}</translation>
+    </message>
+  </context>
+  <context>
+    <name>field_form</name>
+    <message>
+      <source>e.g. {placeholder}</source>
+      <translation>z. B. {placeholder}</translation>
+    </message>
+    <message>
+      <source>hidden as you type (Ctrl+Shift+H shows it)</source>
+      <translation>verborgen bei der Eingabe (Strg+Umschalt+H zeigt es)</translation>
+    </message>
+  </context>
+  <context>
+    <name>fields</name>
+    <message>
+      <source>A Bedrock model the connection will use; the test only calls it if you allow it.</source>
+      <translation>Ein Bedrock-Modell, das die Verbindung nutzen wird; der Test ruft es nur auf, wenn Sie es erlauben.</translation>
+    </message>
+    <message>
+      <source>A value the role's trust policy requires (sts:ExternalId); it protects against the confused deputy problem.</source>
+      <translation>Ein Wert, den die Vertrauensrichtlinie der Rolle verlangt (sts:ExternalId); er schützt vor dem „Confused Deputy“-Problem.</translation>
+    </message>
+    <message>
+      <source>AKIAIOSFODNN7EXAMPLE</source>
+      <translation>AKIAIOSFODNN7EXAMPLE</translation>
+    </message>
+    <message>
+      <source>AWS service</source>
+      <translation>AWS-Dienst</translation>
+    </message>
+    <message>
+      <source>Access key ID</source>
+      <translation>Zugriffsschlüssel-ID</translation>
+    </message>
+    <message>
+      <source>Also test reading this one bucket (ListObjectsV2, one key): for roles limited to a single bucket.</source>
+      <translation>Zusätzlich das Lesen dieses einen Buckets testen (ListObjectsV2, ein Schlüssel): für Rollen, die auf einen Bucket beschränkt sind.</translation>
+    </message>
+    <message>
+      <source>Appears in the role's CloudTrail entries so you can tell this program's sessions apart.</source>
+      <translation>Erscheint in den CloudTrail-Einträgen der Rolle, damit Sie die Sitzungen dieses Programms unterscheiden können.</translation>
+    </message>
+    <message>
+      <source>Assume the role as</source>
+      <translation>Rolle übernehmen als</translation>
+    </message>
+    <message>
+      <source>Authentication method</source>
+      <translation>Anmeldemethode</translation>
+    </message>
+    <message>
+      <source>CA bundle file</source>
+      <translation>CA-Zertifikatsdatei</translation>
+    </message>
+    <message>
+      <source>Connect timeout</source>
+      <translation>Verbindungs-Timeout</translation>
+    </message>
+    <message>
+      <source>Endpoint URL</source>
+      <translation>Endpunkt-URL</translation>
+    </message>
+    <message>
+      <source>Endpoint for every service (VPC endpoint, FIPS, local emulator).</source>
+      <translation>Endpunkt für jeden Dienst (VPC-Endpunkt, FIPS, lokaler Emulator).</translation>
+    </message>
+    <message>
+      <source>External ID</source>
+      <translation>Externe ID</translation>
+    </message>
+    <message>
+      <source>HTTPS proxy URL, e.g. http://proxy.example.com:3128.</source>
+      <translation>URL des HTTPS-Proxys, z. B. http://proxy.example.com:3128.</translation>
+    </message>
+    <message>
+      <source>How long the role's temporary credentials last: 900 to 43200 seconds (15 minutes to 12 hours).</source>
+      <translation>Wie lange die temporären Anmeldedaten der Rolle gelten: 900 bis 43200 Sekunden (15 Minuten bis 12 Stunden).</translation>
+    </message>
+    <message>
+      <source>How this computer signs in to AWS.</source>
+      <translation>Wie sich dieser Computer bei AWS anmeldet.</translation>
+    </message>
+    <message>
+      <source>IAM role</source>
+      <translation>IAM-Rolle</translation>
+    </message>
+    <message>
+      <source>IAM role ARN</source>
+      <translation>ARN der IAM-Rolle</translation>
+    </message>
+    <message>
+      <source>Invoke the model during the test (may cost a fraction of a cent)</source>
+      <translation>Das Modell beim Test aufrufen (kann Bruchteile eines Cents kosten)</translation>
+    </message>
+    <message>
+      <source>Model ID</source>
+      <translation>Modell-ID</translation>
+    </message>
+    <message>
+      <source>PEM file of trusted certificate authorities.</source>
+      <translation>PEM-Datei mit vertrauenswürdigen Zertifizierungsstellen.</translation>
+    </message>
+    <message>
+      <source>Proxy URL</source>
+      <translation>Proxy-URL</translation>
+    </message>
+    <message>
+      <source>Read timeout</source>
+      <translation>Lese-Timeout</translation>
+    </message>
+    <message>
+      <source>ReadOnlyRobot or arn:aws:iam::123456789012:role/ReadOnlyRobot</source>
+      <translation>ReadOnlyRobot oder arn:aws:iam::123456789012:role/ReadOnlyRobot</translation>
+    </message>
+    <message>
+      <source>Region</source>
+      <translation>Region</translation>
+    </message>
+    <message>
+      <source>Required for temporary keys (ASIA...), issued by AWS STS; lasts 15 minutes to 12 hours. Leave empty for AKIA keys.</source>
+      <translation>Nötig für temporäre Schlüssel (ASIA...), ausgestellt von AWS STS; gilt 15 Minuten bis 12 Stunden. Bei AKIA-Schlüsseln leer lassen.</translation>
+    </message>
+    <message>
+      <source>S3 bucket</source>
+      <translation>S3-Bucket</translation>
+    </message>
+    <message>
+      <source>Seconds to wait for AWS's answer.</source>
+      <translation>Sekunden, die auf die Antwort von AWS gewartet wird.</translation>
+    </message>
+    <message>
+      <source>Seconds to wait for a connection to AWS.</source>
+      <translation>Sekunden, die auf eine Verbindung zu AWS gewartet wird.</translation>
+    </message>
+    <message>
+      <source>Secret access key</source>
+      <translation>Geheimer Zugriffsschlüssel</translation>
+    </message>
+    <message>
+      <source>Session duration</source>
+      <translation>Sitzungsdauer</translation>
+    </message>
+    <message>
+      <source>Session name</source>
+      <translation>Sitzungsname</translation>
+    </message>
+    <message>
+      <source>Session token</source>
+      <translation>Sitzungstoken</translation>
+    </message>
+    <message>
+      <source>The 40-character secret shown once when the access key was created.</source>
+      <translation>Das 40-stellige Geheimnis, das beim Anlegen des Zugriffsschlüssels einmal angezeigt wurde.</translation>
+    </message>
+    <message>
+      <source>The AWS Region to connect to, e.g. us-east-1.</source>
+      <translation>Die AWS-Region, mit der verbunden wird, z. B. us-east-1.</translation>
+    </message>
+    <message>
+      <source>The AWS service this connection is for; the test proves access to it.</source>
+      <translation>Der AWS-Dienst, für den diese Verbindung gedacht ist; der Test weist den Zugriff darauf nach.</translation>
+    </message>
+    <message>
+      <source>The access key of an IAM user (starts with AKIA) or temporary credentials (starts with ASIA).</source>
+      <translation>Der Zugriffsschlüssel eines IAM-Benutzers (beginnt mit AKIA) oder temporäre Anmeldedaten (beginnen mit ASIA).</translation>
+    </message>
+    <message>
+      <source>The full ARN of the role to assume in the other account.</source>
+      <translation>Der vollständige ARN der zu übernehmenden Rolle im anderen Konto.</translation>
+    </message>
+    <message>
+      <source>The role to assume: its name (e.g. ReadOnlyRobot) or its full ARN. The keys' user needs sts:AssumeRole on it.</source>
+      <translation>Die zu übernehmende Rolle: ihr Name (z. B. ReadOnlyRobot) oder ihr vollständiger ARN. Der Benutzer der Schlüssel braucht sts:AssumeRole darauf.</translation>
+    </message>
+    <message>
+      <source>The test then calls the model once with a tiny prompt.</source>
+      <translation>Der Test ruft das Modell dann einmal mit einem winzigen Prompt auf.</translation>
+    </message>
+    <message>
+      <source>Whose credentials call AssumeRole: this machine's default credentials, the EC2 instance role, or a saved profile.</source>
+      <translation>Wessen Anmeldedaten AssumeRole aufrufen: die Standard-Anmeldedaten dieses Rechners, die EC2-Instanzrolle oder ein gespeichertes Profil.</translation>
+    </message>
+    <message>
+      <source>anthropic.claude-3-haiku-20240307-v1:0</source>
+      <translation>anthropic.claude-3-haiku-20240307-v1:0</translation>
+    </message>
+    <message>
+      <source>arn:aws:iam::123456789012:role/PartnerAccess</source>
+      <translation>arn:aws:iam::123456789012:role/PartnerAccess</translation>
+    </message>
+    <message>
+      <source>aws-connection-wizard</source>
+      <translation>aws-connection-wizard</translation>
+    </message>
+    <message>
+      <source>my-team-reports</source>
+      <translation>my-team-reports</translation>
+    </message>
+  </context>
+  <context>
+    <name>machine_check</name>
+    <message>
+      <source>; attached role: {role}</source>
+      <translation>; angehängte Rolle: {role}</translation>
+    </message>
+    <message>
+      <source>; no role is attached</source>
+      <translation>; keine Rolle angehängt</translation>
+    </message>
+    <message>
+      <source>Check this machine</source>
+      <translation>Diesen Rechner prüfen</translation>
+    </message>
+    <message>
+      <source>Checking this computer's instance metadata…</source>
+      <translation>Die Instanz-Metadaten dieses Computers werden geprüft …</translation>
+    </message>
+    <message>
+      <source>EC2 instance {0} has the role {role} attached: it is offered above as the identity that assumes the role.</source>
+      <translation>An EC2-Instanz {0} ist die Rolle {role} angehängt: Sie wird oben als Identität angeboten, die die Rolle übernimmt.</translation>
+    </message>
+    <message>
+      <source>Instance metadata is turned off here (AWS_EC2_METADATA_DISABLED=true), so this computer was not checked and no instance role can be offered. Choose another source, or unset the variable on an EC2 instance.</source>
+      <translation>Instanz-Metadaten sind hier abgeschaltet (AWS_EC2_METADATA_DISABLED=true); dieser Computer wurde daher nicht geprüft, und es kann keine Instanzrolle angeboten werden. Wählen Sie eine andere Quelle oder entfernen Sie die Variable auf einer EC2-Instanz.</translation>
+    </message>
+    <message>
+      <source>Not on EC2: this computer has no instance role to offer as the identity that assumes the role. Choose another source here, or check on the instance itself.</source>
+      <translation>Nicht auf EC2: Dieser Computer hat keine Instanzrolle, die als Identität die Rolle übernehmen könnte. Wählen Sie hier eine andere Quelle oder prüfen Sie auf der Instanz selbst.</translation>
+    </message>
+    <message>
+      <source>On an EC2 instance, the role attached to it can be the identity that assumes the role.</source>
+      <translation>Auf einer EC2-Instanz kann die angehängte Rolle die Identität sein, die die Rolle übernimmt.</translation>
+    </message>
+    <message>
+      <source>Programs using this method must run on an EC2 instance with the role attached.</source>
+      <translation>Programme mit dieser Methode müssen auf einer EC2-Instanz mit angehängter Rolle laufen.</translation>
+    </message>
+    <message>
+      <source>The check could not run: {exc}</source>
+      <translation>Die Prüfung konnte nicht laufen: {exc}</translation>
+    </message>
+    <message>
+      <source>The instance role can be used as entered.</source>
+      <translation>Die Instanzrolle kann wie eingegeben verwendet werden.</translation>
+    </message>
+    <message>
+      <source>This is EC2 instance {0} in {1}</source>
+      <translation>Dies ist EC2-Instanz {0} in {1}</translation>
+    </message>
+  </context>
+  <context>
+    <name>manager</name>
+    <message>
+      <source>AWS Connection Wizard: profiles</source>
+      <translation>AWS-Verbindungsassistent: Profile</translation>
+    </message>
+    <message>
+      <source>Could not read the profiles</source>
+      <translation>Die Profile konnten nicht gelesen werden</translation>
+    </message>
+    <message>
+      <source>Could not start practice mode</source>
+      <translation>Der Übungsmodus konnte nicht gestartet werden</translation>
+    </message>
+    <message>
+      <source>Create a practice connection</source>
+      <translation>Übungsverbindung anlegen</translation>
+    </message>
+    <message>
+      <source>Starting the practice emulator on 127.0.0.1…</source>
+      <translation>Der Übungs-Emulator auf 127.0.0.1 wird gestartet …</translation>
+    </message>
+    <message>
+      <source>the OS keychain</source>
+      <translation>den Schlüsselbund des Systems</translation>
+    </message>
+  </context>
+  <context>
+    <name>manager_dialogs</name>
+    <message>
+      <source>A new access key ID comes with a new secret access key: paste it too.</source>
+      <translation>Zu einer neuen Zugriffsschlüssel-ID gehört ein neuer geheimer Zugriffsschlüssel: Fügen Sie ihn ebenfalls ein.</translation>
+    </message>
+    <message>
+      <source>A session token is required.</source>
+      <translation>Ein Sitzungstoken ist erforderlich.</translation>
+    </message>
+    <message>
+      <source>Access key ID:</source>
+      <translation>Zugriffsschlüssel-ID:</translation>
+    </message>
+    <message>
+      <source>Error: {problem}</source>
+      <translation>Fehler: {problem}</translation>
+    </message>
+    <message>
+      <source>New secret access key (optional)</source>
+      <translation>Neuer geheimer Zugriffsschlüssel (optional)</translation>
+    </message>
+    <message>
+      <source>New session token</source>
+      <translation>Neues Sitzungstoken</translation>
+    </message>
+    <message>
+      <source>Paste the new temporary credentials issued by AWS STS. They are stored in the keychain only, and the session token's time left restarts now. Leave the secret access key empty to keep the stored one.</source>
+      <translation>Fügen Sie die neuen temporären Anmeldedaten von AWS STS ein. Sie werden nur im Schlüsselbund gespeichert, und die Restlaufzeit des Sitzungstokens beginnt jetzt neu. Lassen Sie den geheimen Zugriffsschlüssel leer, um den gespeicherten zu behalten.</translation>
+    </message>
+    <message>
+      <source>Problem with the name</source>
+      <translation>Problem mit dem Namen</translation>
+    </message>
+    <message>
+      <source>Renew session token: {profile_name}</source>
+      <translation>Sitzungstoken erneuern: {profile_name}</translation>
+    </message>
+    <message>
+      <source>Secret access key:</source>
+      <translation>Geheimer Zugriffsschlüssel:</translation>
+    </message>
+    <message>
+      <source>Session token:</source>
+      <translation>Sitzungstoken:</translation>
+    </message>
+  </context>
+  <context>
+    <name>manager_toolbar</name>
+    <message>
+      <source>&amp;Close window</source>
+      <translation>Fenster s&amp;chließen</translation>
+    </message>
+    <message>
+      <source>&amp;Duplicate</source>
+      <translation>&amp;Duplizieren</translation>
+    </message>
+    <message>
+      <source>&amp;Edit</source>
+      <translation>&amp;Bearbeiten</translation>
+    </message>
+    <message>
+      <source>&amp;Import</source>
+      <translation>&amp;Importieren</translation>
+    </message>
+    <message>
+      <source>&amp;New</source>
+      <translation>&amp;Neu</translation>
+    </message>
+    <message>
+      <source>&amp;Profiles</source>
+      <translation>&amp;Profile</translation>
+    </message>
+    <message>
+      <source>&amp;Rename</source>
+      <translation>&amp;Umbenennen</translation>
+    </message>
+    <message>
+      <source>&amp;Test</source>
+      <translation>&amp;Testen</translation>
+    </message>
+    <message>
+      <source>Copy the selected profile (its secrets too) under a new name</source>
+      <translation>Das ausgewählte Profil (samt Geheimnissen) unter neuem Namen kopieren</translation>
+    </message>
+    <message>
+      <source>Create a connection with the wizard</source>
+      <translation>Eine Verbindung mit dem Assistenten anlegen</translation>
+    </message>
+    <message>
+      <source>De&amp;lete</source>
+      <translation>&amp;Löschen</translation>
+    </message>
+    <message>
+      <source>Delete the selected profile and its keychain entries</source>
+      <translation>Das ausgewählte Profil und seine Schlüsselbund-Einträge löschen</translation>
+    </message>
+    <message>
+      <source>E&amp;xport</source>
+      <translation>E&amp;xportieren</translation>
+    </message>
+    <message>
+      <source>Enter a new session token for the selected profile's temporary keys</source>
+      <translation>Ein neues Sitzungstoken für die temporären Schlüssel des ausgewählten Profils eingeben</translation>
+    </message>
+    <message>
+      <source>Export the selected profile to the AWS config file (credential_process)</source>
+      <translation>Das ausgewählte Profil in die AWS-Konfigurationsdatei exportieren (credential_process)</translation>
+    </message>
+    <message>
+      <source>Import profiles from the AWS shared config and credentials files</source>
+      <translation>Profile aus den gemeinsamen AWS-Dateien config und credentials importieren</translation>
+    </message>
+    <message>
+      <source>Open the wizard with the selected profile's settings</source>
+      <translation>Den Assistenten mit den Einstellungen des ausgewählten Profils öffnen</translation>
+    </message>
+    <message>
+      <source>Profiles</source>
+      <translation>Profile</translation>
+    </message>
+    <message>
+      <source>Re&amp;new token</source>
+      <translation>Token &amp;erneuern</translation>
+    </message>
+    <message>
+      <source>Rename the selected profile</source>
+      <translation>Das ausgewählte Profil umbenennen</translation>
+    </message>
+    <message>
+      <source>Test the selected profile now, live</source>
+      <translation>Das ausgewählte Profil jetzt live testen</translation>
+    </message>
+  </context>
+  <context>
+    <name>manager_work</name>
+    <message>
+      <source>No usable keychain was found (a Secret Service such as GNOME Keyring or KWallet must be running). This program never keeps secrets in plain text.</source>
+      <translation>Es wurde kein nutzbarer Schlüsselbund gefunden (ein Secret Service wie GNOME Keyring oder KWallet muss laufen). Dieses Programm speichert Geheimnisse nie im Klartext.</translation>
+    </message>
+    <message>
+      <source>Nothing was saved: the keychain comes first, the profile file only after it.</source>
+      <translation>Nichts wurde gespeichert: Zuerst kommt der Schlüsselbund, erst danach die Profildatei.</translation>
+    </message>
+    <message>
+      <source>The keychain is locked. Unlock it (usually your login keyring) and try again.</source>
+      <translation>Der Schlüsselbund ist gesperrt. Entsperren Sie ihn (meist Ihr Anmelde-Schlüsselbund) und versuchen Sie es erneut.</translation>
+    </message>
+    <message>
+      <source>The keychain reported a problem ({code}).</source>
+      <translation>Der Schlüsselbund meldet ein Problem ({code}).</translation>
+    </message>
+    <message>
+      <source>{title}: failed</source>
+      <translation>{title}: fehlgeschlagen</translation>
+    </message>
+  </context>
+  <context>
+    <name>method_page</name>
+    <message>
+      <source>&amp;Access key</source>
+      <translation>Z&amp;ugriffsschlüssel</translation>
+    </message>
+    <message>
+      <source>&amp;Cross-account role with External ID</source>
+      <translation>&amp;Kontoübergreifende Rolle mit Externer ID</translation>
+    </message>
+    <message>
+      <source>Access key + assume &amp;role</source>
+      <translation>Zugriffsschlüssel + &amp;Rolle übernehmen</translation>
+    </message>
+    <message>
+      <source>Best for</source>
+      <translation>Am besten für</translation>
+    </message>
+    <message>
+      <source>Best for: {best_for} Limitations: {limitations}</source>
+      <translation>Am besten für: {best_for} Grenzen: {limitations}</translation>
+    </message>
+    <message>
+      <source>Choose an authentication method. You can change it later by editing the connection.</source>
+      <translation>Wählen Sie eine Anmeldemethode. Sie können sie später ändern, indem Sie die Verbindung bearbeiten.</translation>
+    </message>
+    <message>
+      <source>How will this computer sign in to AWS?</source>
+      <translation>Wie meldet sich dieser Computer bei AWS an?</translation>
+    </message>
+    <message>
+      <source>Limitations</source>
+      <translation>Grenzen</translation>
+    </message>
+    <message>
+      <source>Session tokens are issued by AWS STS and last 15 minutes to 12 hours; when one expires the connection must be renewed. For automations that run longer, use a cross-account role: it needs no session token on this computer.</source>
+      <translation>Sitzungstokens stellt AWS STS aus; sie gelten 15 Minuten bis 12 Stunden. Läuft eines ab, muss die Verbindung erneuert werden. Für länger laufende Automatisierungen nehmen Sie eine kontoübergreifende Rolle: Sie braucht kein Sitzungstoken auf diesem Computer.</translation>
+    </message>
+  </context>
+  <context>
+    <name>methods</name>
+    <message>
+      <source>A session token expires after 15 minutes to 12 hours; the connection must then be renewed.</source>
+      <translation>Ein Sitzungstoken läuft nach 15 Minuten bis 12 Stunden ab; dann muss die Verbindung erneuert werden.</translation>
+    </message>
+    <message>
+      <source>Access key</source>
+      <translation>Zugriffsschlüssel</translation>
+    </message>
+    <message>
+      <source>Access key + assume role</source>
+      <translation>Zugriffsschlüssel + Rolle übernehmen</translation>
+    </message>
+    <message>
+      <source>Cross-account role with External ID</source>
+      <translation>Kontoübergreifende Rolle mit Externer ID</translation>
+    </message>
+    <message>
+      <source>Enter the access key of the IAM user this computer will sign in as.</source>
+      <translation>Geben Sie den Zugriffsschlüssel des IAM-Benutzers ein, als der sich dieser Computer anmeldet.</translation>
+    </message>
+    <message>
+      <source>Enter the access key that will assume the role, and the role.</source>
+      <translation>Geben Sie den Zugriffsschlüssel ein, der die Rolle übernimmt, und die Rolle.</translation>
+    </message>
+    <message>
+      <source>Enter the role in the other account, its External ID, and who assumes it.</source>
+      <translation>Geben Sie die Rolle im anderen Konto, ihre Externe ID und die übernehmende Identität ein.</translation>
+    </message>
+    <message>
+      <source>Must run on an EC2 instance with the role attached; the session token expires.</source>
+      <translation>Muss auf einer EC2-Instanz mit angehängter Rolle laufen; das Sitzungstoken läuft ab.</translation>
+    </message>
+    <message>
+      <source>Programs running on an AWS EC2 instance with an attached IAM role.</source>
+      <translation>Programme auf einer AWS-EC2-Instanz mit angehängter IAM-Rolle.</translation>
+    </message>
+    <message>
+      <source>Quick connections and testing with existing IAM credentials.</source>
+      <translation>Schnelle Verbindungen und Tests mit vorhandenen IAM-Anmeldedaten.</translation>
+    </message>
+    <message>
+      <source>Recommended for quick tests.</source>
+      <translation>Empfohlen für schnelle Tests.</translation>
+    </message>
+    <message>
+      <source>Recommended for robots on EC2.</source>
+      <translation>Empfohlen für Automaten auf EC2.</translation>
+    </message>
+    <message>
+      <source>Recommended for unattended production.</source>
+      <translation>Empfohlen für unbeaufsichtigten Betrieb.</translation>
+    </message>
+    <message>
+      <source>The role's trust policy must name the identity that assumes it and require the External ID.</source>
+      <translation>Die Vertrauensrichtlinie der Rolle muss die übernehmende Identität nennen und die Externe ID verlangen.</translation>
+    </message>
+    <message>
+      <source>Unattended production use without long-term IAM keys on this machine.</source>
+      <translation>Unbeaufsichtigter Produktivbetrieb ohne langfristige IAM-Schlüssel auf diesem Rechner.</translation>
+    </message>
+  </context>
+  <context>
+    <name>mfa_prompt</name>
+    <message>
+      <source> for {profile_name}</source>
+      <translation> für {profile_name}</translation>
+    </message>
+    <message>
+      <source>&amp;Code:</source>
+      <translation>&amp;Code:</translation>
+    </message>
+    <message>
+      <source>Enter the six-digit code your authenticator shows now{what}.</source>
+      <translation>Geben Sie den sechsstelligen Code ein, den Ihr Authenticator jetzt anzeigt{what}.</translation>
+    </message>
+    <message>
+      <source>MFA code</source>
+      <translation>MFA-Code</translation>
+    </message>
+    <message>
+      <source>MFA device: {device}</source>
+      <translation>MFA-Gerät: {device}</translation>
+    </message>
+    <message>
+      <source>Six-digit MFA code</source>
+      <translation>Sechsstelliger MFA-Code</translation>
+    </message>
+  </context>
+  <context>
+    <name>policy_dialog</name>
+    <message>
+      <source> The role's trust policy names the identity that assumes the role, which the test discovers: it is shown after a test that gets past its first step.</source>
+      <translation> Die Vertrauensrichtlinie der Rolle nennt die Identität, die die Rolle übernimmt; der Test ermittelt sie: Sie erscheint nach einem Test, der über den ersten Schritt hinauskommt.</translation>
+    </message>
+    <message>
+      <source> with this External ID.</source>
+      <translation> mit dieser Externen ID.</translation>
+    </message>
+    <message>
+      <source>&amp;Copy</source>
+      <translation>&amp;Kopieren</translation>
+    </message>
+    <message>
+      <source>&amp;Save…</source>
+      <translation>&amp;Speichern …</translation>
+    </message>
+    <message>
+      <source>, and nothing else.</source>
+      <translation>, und sonst nichts.</translation>
+    </message>
+    <message>
+      <source>, plus {0} for the everyday use of {service}.</source>
+      <translation>, dazu {0} für die alltägliche Nutzung von {service}.</translation>
+    </message>
+    <message>
+      <source>AWS refused the test. An administrator installs these policies to allow this connection:</source>
+      <translation>AWS hat den Test abgelehnt. Ein Administrator richtet diese Richtlinien ein, um die Verbindung zu erlauben:</translation>
+    </message>
+    <message>
+      <source>All files (*)</source>
+      <translation>Alle Dateien (*)</translation>
+    </message>
+    <message>
+      <source>Attach to the calling user or role: allows sts:AssumeRole on this role.</source>
+      <translation>An den aufrufenden Benutzer oder die aufrufende Rolle anhängen: erlaubt sts:AssumeRole auf diese Rolle.</translation>
+    </message>
+    <message>
+      <source>Attach to {target}: allows the calls the wizard's test makes</source>
+      <translation>An {target} anhängen: erlaubt die Aufrufe, die der Test des Assistenten macht</translation>
+    </message>
+    <message>
+      <source>Copied to the clipboard.</source>
+      <translation>In die Zwischenablage kopiert.</translation>
+    </message>
+    <message>
+      <source>Copy this policy's JSON to the clipboard.</source>
+      <translation>Das JSON dieser Richtlinie in die Zwischenablage kopieren.</translation>
+    </message>
+    <message>
+      <source>Could not save to {path}: {0}</source>
+      <translation>Speichern nach {path} nicht möglich: {0}</translation>
+    </message>
+    <message>
+      <source>IAM → Roles → {0} → Trust relationships: lets {identity_arn} assume the role</source>
+      <translation>IAM → Rollen → {0} → Vertrauensstellungen: erlaubt {identity_arn}, die Rolle zu übernehmen</translation>
+    </message>
+    <message>
+      <source>JSON files (*.json)</source>
+      <translation>JSON-Dateien (*.json)</translation>
+    </message>
+    <message>
+      <source>No policy applies to this connection's settings.</source>
+      <translation>Für die Einstellungen dieser Verbindung gilt keine Richtlinie.</translation>
+    </message>
+    <message>
+      <source>Permission to assume the role</source>
+      <translation>Berechtigung zum Übernehmen der Rolle</translation>
+    </message>
+    <message>
+      <source>Permissions policy</source>
+      <translation>Berechtigungsrichtlinie</translation>
+    </message>
+    <message>
+      <source>Policies for this connection</source>
+      <translation>Richtlinien für diese Verbindung</translation>
+    </message>
+    <message>
+      <source>Save the {0}</source>
+      <translation>{0} speichern</translation>
+    </message>
+    <message>
+      <source>Save this policy as a JSON file.</source>
+      <translation>Diese Richtlinie als JSON-Datei speichern.</translation>
+    </message>
+    <message>
+      <source>Saved to {path}</source>
+      <translation>Gespeichert unter {path}</translation>
+    </message>
+    <message>
+      <source>The policies an administrator installs for this connection to work.</source>
+      <translation>Die Richtlinien, die ein Administrator einrichtet, damit diese Verbindung funktioniert.</translation>
+    </message>
+    <message>
+      <source>Trust policy of the role</source>
+      <translation>Vertrauensrichtlinie der Rolle</translation>
+    </message>
+    <message>
+      <source>the IAM user</source>
+      <translation>den IAM-Benutzer</translation>
+    </message>
+    <message>
+      <source>the role</source>
+      <translation>die Rolle</translation>
+    </message>
+  </context>
+  <context>
+    <name>practice_launch</name>
+    <message>
+      <source>Could not start practice mode</source>
+      <translation>Der Übungsmodus konnte nicht gestartet werden</translation>
+    </message>
+    <message>
+      <source>Practice mode ended; its practice profiles were deleted with it. Your own profiles are as they were.</source>
+      <translation>Der Übungsmodus ist beendet; seine Übungsprofile wurden mit ihm gelöscht. Ihre eigenen Profile sind unverändert.</translation>
+    </message>
+    <message>
+      <source>Practice mode is already open in its own window.</source>
+      <translation>Der Übungsmodus ist bereits in einem eigenen Fenster geöffnet.</translation>
+    </message>
+    <message>
+      <source>Practice mode opens in its own window; nothing there reaches AWS. This window comes back when you close it.</source>
+      <translation>Der Übungsmodus öffnet sich in einem eigenen Fenster; von dort erreicht nichts AWS. Dieses Fenster kommt zurück, wenn Sie ihn schließen.</translation>
+    </message>
+  </context>
+  <context>
+    <name>practice_panel</name>
+    <message>
+      <source>A role that does not trust you</source>
+      <translation>Eine Rolle, die Ihnen nicht vertraut</translation>
+    </message>
+    <message>
+      <source>A wrong External ID</source>
+      <translation>Eine falsche Externe ID</translation>
+    </message>
+    <message>
+      <source>A wrong secret key</source>
+      <translation>Ein falscher geheimer Schlüssel</translation>
+    </message>
+    <message>
+      <source>Access key ID</source>
+      <translation>Zugriffsschlüssel-ID</translation>
+    </message>
+    <message>
+      <source>Bucket (S3)</source>
+      <translation>Bucket (S3)</translation>
+    </message>
+    <message>
+      <source>Copied</source>
+      <translation>Kopiert</translation>
+    </message>
+    <message>
+      <source>Copy</source>
+      <translation>Kopieren</translation>
+    </message>
+    <message>
+      <source>Copy the {0} to the clipboard, to paste it into the wizard</source>
+      <translation>{0} in die Zwischenablage kopieren, um es in den Assistenten einzufügen</translation>
+    </message>
+    <message>
+      <source>Copy {label}</source>
+      <translation>{label} kopieren</translation>
+    </message>
+    <message>
+      <source>Could not start practice mode</source>
+      <translation>Der Übungsmodus konnte nicht gestartet werden</translation>
+    </message>
+    <message>
+      <source>Each one shows a diagnosis on the test page once, so you recognise it later.</source>
+      <translation>Jeder zeigt einmal eine Diagnose auf der Testseite, damit Sie sie später wiedererkennen.</translation>
+    </message>
+    <message>
+      <source>Every call goes to a local emulator on 127.0.0.1. Practice profiles are kept apart and never exported.</source>
+      <translation>Jeder Aufruf geht an einen lokalen Emulator auf 127.0.0.1. Übungsprofile werden getrennt gehalten und nie exportiert.</translation>
+    </message>
+    <message>
+      <source>Expired temporary key ID</source>
+      <translation>Abgelaufene temporäre Schlüssel-ID</translation>
+    </message>
+    <message>
+      <source>External ID (cross-account)</source>
+      <translation>Externe ID (kontoübergreifend)</translation>
+    </message>
+    <message>
+      <source>Its expired session token</source>
+      <translation>Ihr abgelaufenes Sitzungstoken</translation>
+    </message>
+    <message>
+      <source>Its secret access key</source>
+      <translation>Ihr geheimer Zugriffsschlüssel</translation>
+    </message>
+    <message>
+      <source>Mistakes to try</source>
+      <translation>Fehler zum Ausprobieren</translation>
+    </message>
+    <message>
+      <source>Not offered by this emulator version.</source>
+      <translation>In dieser Emulator-Version nicht verfügbar.</translation>
+    </message>
+    <message>
+      <source>Practice mode</source>
+      <translation>Übungsmodus</translation>
+    </message>
+    <message>
+      <source>Practice mode — nothing reaches AWS</source>
+      <translation>Übungsmodus – nichts erreicht AWS</translation>
+    </message>
+    <message>
+      <source>Practice values</source>
+      <translation>Übungswerte</translation>
+    </message>
+    <message>
+      <source>Region</source>
+      <translation>Region</translation>
+    </message>
+    <message>
+      <source>Role ARN (cross-account)</source>
+      <translation>Rollen-ARN (kontoübergreifend)</translation>
+    </message>
+    <message>
+      <source>Role name (assume role)</source>
+      <translation>Rollenname (Rolle übernehmen)</translation>
+    </message>
+    <message>
+      <source>Secret access key</source>
+      <translation>Geheimer Zugriffsschlüssel</translation>
+    </message>
+    <message>
+      <source>Starting practice mode on 127.0.0.1…</source>
+      <translation>Der Übungsmodus auf 127.0.0.1 wird gestartet …</translation>
+    </message>
+    <message>
+      <source>Starting the local emulator on 127.0.0.1…</source>
+      <translation>Der lokale Emulator auf 127.0.0.1 wird gestartet …</translation>
+    </message>
+    <message>
+      <source>The local emulator's practice user, roles and bucket. Copy, then paste into the wizard's fields.</source>
+      <translation>Übungsbenutzer, Rollen und Bucket des lokalen Emulators. Kopieren und dann in die Felder des Assistenten einfügen.</translation>
+    </message>
+    <message>
+      <source>Values to paste</source>
+      <translation>Werte zum Einfügen</translation>
+    </message>
+    <message>
+      <source>What practice mode offers: its profiles, ready-made mistakes to try, and the values to type.</source>
+      <translation>Was der Übungsmodus bietet: seine Profile, vorbereitete Fehler zum Ausprobieren und die einzugebenden Werte.</translation>
+    </message>
+  </context>
+  <context>
+    <name>profile_actions</name>
+    <message>
+      <source> Its secrets are removed from {backend} too.</source>
+      <translation> Seine Geheimnisse werden auch aus {backend} entfernt.</translation>
+    </message>
+    <message>
+      <source> These connections assume their role with its keys and will stop working: {0}.</source>
+      <translation> Diese Verbindungen übernehmen ihre Rolle mit seinen Schlüsseln und werden nicht mehr funktionieren: {0}.</translation>
+    </message>
+    <message>
+      <source>Could not delete the profile</source>
+      <translation>Das Profil konnte nicht gelöscht werden</translation>
+    </message>
+    <message>
+      <source>Could not duplicate the profile</source>
+      <translation>Das Profil konnte nicht dupliziert werden</translation>
+    </message>
+    <message>
+      <source>Could not rename the profile</source>
+      <translation>Das Profil konnte nicht umbenannt werden</translation>
+    </message>
+    <message>
+      <source>Could not store the session token</source>
+      <translation>Das Sitzungstoken konnte nicht gespeichert werden</translation>
+    </message>
+    <message>
+      <source>Delete</source>
+      <translation>Löschen</translation>
+    </message>
+    <message>
+      <source>Delete profile</source>
+      <translation>Profil löschen</translation>
+    </message>
+    <message>
+      <source>Delete the profile “{name}”?</source>
+      <translation>Das Profil „{name}“ löschen?</translation>
+    </message>
+    <message>
+      <source>Deleted {name}.</source>
+      <translation>{name} gelöscht.</translation>
+    </message>
+    <message>
+      <source>Deleting {name}…</source>
+      <translation>{name} wird gelöscht …</translation>
+    </message>
+    <message>
+      <source>Duplicate profile</source>
+      <translation>Profil duplizieren</translation>
+    </message>
+    <message>
+      <source>Duplicating {name}…</source>
+      <translation>{name} wird dupliziert …</translation>
+    </message>
+    <message>
+      <source>Name of the copy:</source>
+      <translation>Name der Kopie:</translation>
+    </message>
+    <message>
+      <source>New name:</source>
+      <translation>Neuer Name:</translation>
+    </message>
+    <message>
+      <source>New session token stored for {name}. Press Test (F5) to check it.</source>
+      <translation>Neues Sitzungstoken für {name} gespeichert. Drücken Sie „Testen“ (F5), um es zu prüfen.</translation>
+    </message>
+    <message>
+      <source>Rename profile</source>
+      <translation>Profil umbenennen</translation>
+    </message>
+    <message>
+      <source>Renaming {name}…</source>
+      <translation>{name} wird umbenannt …</translation>
+    </message>
+    <message>
+      <source>Storing the new session token of {name}…</source>
+      <translation>Das neue Sitzungstoken von {name} wird gespeichert …</translation>
+    </message>
+  </context>
+  <context>
+    <name>profile_details</name>
+    <message>
+      <source>&amp;Details</source>
+      <translation>&amp;Details</translation>
+    </message>
+    <message>
+      <source>&amp;Details of </source>
+      <translation>&amp;Details zu </translation>
+    </message>
+    <message>
+      <source>Last &amp;report</source>
+      <translation>Letzter &amp;Bericht</translation>
+    </message>
+    <message>
+      <source>Last test report</source>
+      <translation>Letzter Testbericht</translation>
+    </message>
+    <message>
+      <source>Last test: {0}. Its full report was not kept (saved by an older version): press Test (F5) for a new one.</source>
+      <translation>Letzter Test: {0}. Der vollständige Bericht wurde nicht aufbewahrt (von einer älteren Version gespeichert): Drücken Sie „Testen“ (F5) für einen neuen.</translation>
+    </message>
+    <message>
+      <source>No test in this window yet: select a profile and press Test (F5) to watch its steps here.</source>
+      <translation>In diesem Fenster lief noch kein Test: Wählen Sie ein Profil und drücken Sie „Testen“ (F5), um die Schritte hier zu verfolgen.</translation>
+    </message>
+    <message>
+      <source>No test report yet: press Test (F5).</source>
+      <translation>Noch kein Testbericht: Drücken Sie „Testen“ (F5).</translation>
+    </message>
+    <message>
+      <source>Profile settings</source>
+      <translation>Profileinstellungen</translation>
+    </message>
+    <message>
+      <source>Select a profile to see its settings.</source>
+      <translation>Wählen Sie ein Profil, um seine Einstellungen zu sehen.</translation>
+    </message>
+    <message>
+      <source>Selected profile</source>
+      <translation>Ausgewähltes Profil</translation>
+    </message>
+    <message>
+      <source>Te&amp;st</source>
+      <translation>&amp;Test</translation>
+    </message>
+    <message>
+      <source>The text of the profile's last test, without secrets.</source>
+      <translation>Der Text des letzten Tests dieses Profils, ohne Geheimnisse.</translation>
+    </message>
+    <message>
+      <source>the OS keychain</source>
+      <translation>dem Schlüsselbund des Systems</translation>
+    </message>
+    <message>
+      <source>the OS keychain (not available at the moment)</source>
+      <translation>dem Schlüsselbund des Systems (derzeit nicht verfügbar)</translation>
+    </message>
+  </context>
+  <context>
+    <name>profile_table</name>
+    <message>
+      <source>Expires </source>
+      <translation>Läuft ab </translation>
+    </message>
+    <message>
+      <source>Expires at the latest </source>
+      <translation>Läuft spätestens ab </translation>
+    </message>
+    <message>
+      <source>Last tested </source>
+      <translation>Zuletzt getestet </translation>
+    </message>
+    <message>
+      <source>Method</source>
+      <translation>Methode</translation>
+    </message>
+    <message>
+      <source>Name</source>
+      <translation>Name</translation>
+    </message>
+    <message>
+      <source>Region</source>
+      <translation>Region</translation>
+    </message>
+    <message>
+      <source>Saved profiles</source>
+      <translation>Gespeicherte Profile</translation>
+    </message>
+    <message>
+      <source>Service</source>
+      <translation>Dienst</translation>
+    </message>
+    <message>
+      <source>Status</source>
+      <translation>Status</translation>
+    </message>
+    <message>
+      <source>Token time left</source>
+      <translation>Token-Restzeit</translation>
+    </message>
+  </context>
+  <context>
+    <name>profiles</name>
+    <message>
+      <source> (secrets in {0})</source>
+      <translation> (Geheimnisse in {0})</translation>
+    </message>
+    <message>
+      <source>--timeout must be positive</source>
+      <translation>--timeout muss positiv sein</translation>
+    </message>
+    <message>
+      <source>A profile that cross-account profiles assume their role with (their source is profile:NAME) is kept, and the command exits 2 naming them, unless --force is given.</source>
+      <translation>Ein Profil, mit dem kontoübergreifende Profile ihre Rolle übernehmen (ihre Quelle ist profile:NAME), bleibt erhalten, und der Befehl endet mit 2 und nennt sie, außer mit --force.</translation>
+    </message>
+    <message>
+      <source>Backed up {path} to {backup}</source>
+      <translation>{path} gesichert als {backup}</translation>
+    </message>
+    <message>
+      <source>Delete a profile and its keychain entries.</source>
+      <translation>Ein Profil und seine Schlüsselbund-Einträge löschen.</translation>
+    </message>
+    <message>
+      <source>Id</source>
+      <translation>ID</translation>
+    </message>
+    <message>
+      <source>Import profiles from the AWS shared config and credentials files.</source>
+      <translation>Profile aus den gemeinsamen AWS-Dateien config und credentials importieren.</translation>
+    </message>
+    <message>
+      <source>Its secrets stay in the keychain under the profile's id; cross-account profiles whose source is profile:OLD are repointed to profile:NEW.</source>
+      <translation>Seine Geheimnisse bleiben unter der ID des Profils im Schlüsselbund; kontoübergreifende Profile mit der Quelle profile:ALT werden auf profile:NEU umgestellt.</translation>
+    </message>
+    <message>
+      <source>Last test</source>
+      <translation>Letzter Test</translation>
+    </message>
+    <message>
+      <source>List the saved profiles (never a secret).</source>
+      <translation>Die gespeicherten Profile auflisten (nie ein Geheimnis).</translation>
+    </message>
+    <message>
+      <source>No practice profiles now. </source>
+      <translation>Zurzeit keine Übungsprofile. </translation>
+    </message>
+    <message>
+      <source>No profiles found in {config} or {credentials}.</source>
+      <translation>Keine Profile in {config} oder {credentials} gefunden.</translation>
+    </message>
+    <message>
+      <source>No profiles yet. Create one with the wizard, or: aws-connection-wizard add NAME --method ...</source>
+      <translation>Noch keine Profile. Legen Sie eines mit dem Assistenten an oder mit: aws-connection-wizard add NAME --method ...</translation>
+    </message>
+    <message>
+      <source>Practice</source>
+      <translation>Übung</translation>
+    </message>
+    <message>
+      <source>Practice profiles exist only while the practice window is open (aws-connection-wizard --practice), in {home}; they are deleted when practice mode ends.</source>
+      <translation>Übungsprofile gibt es nur, solange das Übungsfenster offen ist (aws-connection-wizard --practice), in {home}; sie werden gelöscht, wenn der Übungsmodus endet.</translation>
+    </message>
+    <message>
+      <source>Print the profile's credentials as credential_process JSON (called by the AWS CLI and SDKs).</source>
+      <translation>Die Anmeldedaten des Profils als credential_process-JSON ausgeben (von der AWS CLI und den SDKs aufgerufen).</translation>
+    </message>
+    <message>
+      <source>Profile</source>
+      <translation>Profil</translation>
+    </message>
+    <message>
+      <source>Removed profile {name} and its keychain entries.</source>
+      <translation>Profil {name} und seine Schlüsselbund-Einträge entfernt.</translation>
+    </message>
+    <message>
+      <source>Rename a profile.</source>
+      <translation>Ein Profil umbenennen.</translation>
+    </message>
+    <message>
+      <source>Renamed profile {old} to {new} (its keychain entries and its cross-account users follow).</source>
+      <translation>Profil {old} in {new} umbenannt (seine Schlüsselbund-Einträge und seine kontoübergreifenden Nutzer folgen).</translation>
+    </message>
+    <message>
+      <source>Save a new profile (untested).</source>
+      <translation>Ein neues Profil speichern (ungetestet).</translation>
+    </message>
+    <message>
+      <source>Saved profile {name}, untested{where}. Test it with: aws-connection-wizard test {name}</source>
+      <translation>Profil {name} ungetestet gespeichert{where}. Testen mit: aws-connection-wizard test {name}</translation>
+    </message>
+    <message>
+      <source>Secrets are read from standard input, one per line (secret access key, then the optional session token), or prompted for without echo; never from arguments.</source>
+      <translation>Geheimnisse werden von der Standardeingabe gelesen, eines pro Zeile (geheimer Zugriffsschlüssel, dann das optionale Sitzungstoken), oder ohne Echo abgefragt; nie aus Argumenten.</translation>
+    </message>
+    <message>
+      <source>Show one profile's settings (never a secret).</source>
+      <translation>Die Einstellungen eines Profils anzeigen (nie ein Geheimnis).</translation>
+    </message>
+    <message>
+      <source>Test a saved profile (exit 0 ok, 1 failed).</source>
+      <translation>Ein gespeichertes Profil testen (Exit 0 in Ordnung, 1 fehlgeschlagen).</translation>
+    </message>
+    <message>
+      <source>The secret stays in the keychain. Nothing else in the file changes; a backup is written first.</source>
+      <translation>Das Geheimnis bleibt im Schlüsselbund. Sonst ändert sich nichts in der Datei; vorher wird eine Sicherung geschrieben.</translation>
+    </message>
+    <message>
+      <source>Time left</source>
+      <translation>Restzeit</translation>
+    </message>
+    <message>
+      <source>Use it with: aws sts get-caller-identity --profile {name}</source>
+      <translation>Verwenden mit: aws sts get-caller-identity --profile {name}</translation>
+    </message>
+    <message>
+      <source>Write the profile into the AWS config file for the AWS CLI and SDKs.</source>
+      <translation>Das Profil für die AWS CLI und die SDKs in die AWS-Konfigurationsdatei schreiben.</translation>
+    </message>
+    <message>
+      <source>Wrote [{sections}] into {path} as {kind}.</source>
+      <translation>[{sections}] nach {path} geschrieben als {kind}.</translation>
+    </message>
+    <message>
+      <source>a profile named {name!r} already exists</source>
+      <translation>ein Profil namens {name!r} gibt es bereits</translation>
+    </message>
+    <message>
+      <source>cannot read the AWS files: {exc}</source>
+      <translation>die AWS-Dateien sind nicht lesbar: {exc}</translation>
+    </message>
+    <message>
+      <source>config file (default: $AWS_CONFIG_FILE or ~/.aws/config)</source>
+      <translation>Konfigurationsdatei (Standard: $AWS_CONFIG_FILE oder ~/.aws/config)</translation>
+    </message>
+    <message>
+      <source>credential-process {name} called itself (its source resolves back to it)</source>
+      <translation>credential-process {name} hat sich selbst aufgerufen (seine Quelle führt auf es zurück)</translation>
+    </message>
+    <message>
+      <source>credentials file (default: $AWS_SHARED_CREDENTIALS_FILE or ~/.aws/credentials)</source>
+      <translation>Datei mit Anmeldedaten (Standard: $AWS_SHARED_CREDENTIALS_FILE oder ~/.aws/credentials)</translation>
+    </message>
+    <message>
+      <source>delete even when cross-account profiles use it as their source (they then fail to test until their source is changed)</source>
+      <translation>auch löschen, wenn kontoübergreifende Profile es als Quelle nutzen (deren Test schlägt dann fehl, bis ihre Quelle geändert ist)</translation>
+    </message>
+    <message>
+      <source>each section imported or skipped (and why) as JSON</source>
+      <translation>jeden importierten oder übersprungenen Abschnitt (und warum) als JSON</translation>
+    </message>
+    <message>
+      <source>give up after S seconds</source>
+      <translation>nach S Sekunden aufgeben</translation>
+    </message>
+    <message>
+      <source>imported  {name}  ({method}, untested)</source>
+      <translation>importiert     {name}  ({method}, ungetestet)</translation>
+    </message>
+    <message>
+      <source>keychain problem ({code}): {message}</source>
+      <translation>Problem mit dem Schlüsselbund ({code}): {message}</translation>
+    </message>
+    <message>
+      <source>machine-readable output</source>
+      <translation>maschinenlesbare Ausgabe</translation>
+    </message>
+    <message>
+      <source>no instance role credentials (not on EC2, or no role attached)</source>
+      <translation>keine Anmeldedaten einer Instanzrolle (nicht auf EC2 oder keine Rolle angehängt)</translation>
+    </message>
+    <message>
+      <source>no practice profile named {name!r}. {where}</source>
+      <translation>kein Übungsprofil namens {name!r}. {where}</translation>
+    </message>
+    <message>
+      <source>no profile named {name!r} (see: aws-connection-wizard list)</source>
+      <translation>kein Profil namens {name!r} (siehe: aws-connection-wizard list)</translation>
+    </message>
+    <message>
+      <source>no profile named {name!r} (see: aws-connection-wizard list). {where} See them with: aws-connection-wizard --practice list</source>
+      <translation>kein Profil namens {name!r} (siehe: aws-connection-wizard list). {where} Anzeigen mit: aws-connection-wizard --practice list</translation>
+    </message>
+    <message>
+      <source>no such file: {path}</source>
+      <translation>Datei nicht gefunden: {path}</translation>
+    </message>
+    <message>
+      <source>print the profile's own access key instead of assuming its role</source>
+      <translation>den eigenen Zugriffsschlüssel des Profils ausgeben, statt seine Rolle zu übernehmen</translation>
+    </message>
+    <message>
+      <source>process (default): credential_process, which runs this program; sdk: role_arn + source_profile so the SDK assumes the role itself (the AWS CLI then caches the role's temporary credentials in ~/.aws/cli/cache)</source>
+      <translation>process (Standard): credential_process, das dieses Programm ausführt; sdk: role_arn + source_profile, sodass das SDK die Rolle selbst übernimmt (die AWS CLI speichert die temporären Anmeldedaten der Rolle dann in ~/.aws/cli/cache zwischen)</translation>
+    </message>
+    <message>
+      <source>profile file problem: {exc}</source>
+      <translation>Problem mit der Profildatei: {exc}</translation>
+    </message>
+    <message>
+      <source>profile name in the AWS config file</source>
+      <translation>Profilname in der AWS-Konfigurationsdatei</translation>
+    </message>
+    <message>
+      <source>profile {name!r} has no access key of its own</source>
+      <translation>Profil {name!r} hat keinen eigenen Zugriffsschlüssel</translation>
+    </message>
+    <message>
+      <source>replace a section of that name not written by this program</source>
+      <translation>einen gleichnamigen Abschnitt ersetzen, der nicht von diesem Programm stammt</translation>
+    </message>
+    <message>
+      <source>role_arn + source_profile (the SDK assumes the role)</source>
+      <translation>role_arn + source_profile (das SDK übernimmt die Rolle)</translation>
+    </message>
+    <message>
+      <source>skipped   {name}  ({reason})</source>
+      <translation>übersprungen  {name}  ({reason})</translation>
+    </message>
+    <message>
+      <source>steps and diagnosis codes as JSON</source>
+      <translation>Schritte und Diagnosecodes als JSON</translation>
+    </message>
+    <message>
+      <source>the OS keychain (never shown)</source>
+      <translation>dem Schlüsselbund des Systems (nie angezeigt)</translation>
+    </message>
+    <message>
+      <source>the keychain has no secret access key for profile {name!r}; enter it again in the wizard</source>
+      <translation>im Schlüsselbund fehlt der geheime Zugriffsschlüssel für Profil {name!r}; geben Sie ihn im Assistenten erneut ein</translation>
+    </message>
+    <message>
+      <source>the result was not recorded: {exc}</source>
+      <translation>das Ergebnis wurde nicht gespeichert: {exc}</translation>
+    </message>
+    <message>
+      <source>the session token of {name!r} was entered {0} and has expired (at most 12 h); renew it in the profile manager</source>
+      <translation>das Sitzungstoken von {name!r} wurde {0} eingegeben und ist abgelaufen (höchstens 12 h); erneuern Sie es in der Profilverwaltung</translation>
+    </message>
+    <message>
+      <source>the test did not finish within {seconds:g} s</source>
+      <translation>der Test wurde nicht innerhalb von {seconds:g} s fertig</translation>
+    </message>
+    <message>
+      <source>yes (local emulator only; never exported)</source>
+      <translation>ja (nur lokaler Emulator; nie exportiert)</translation>
+    </message>
+    <message>
+      <source>{name!r} is a practice profile: aws-connection-wizard --practice show {name}. {where}</source>
+      <translation>{name!r} ist ein Übungsprofil: aws-connection-wizard --practice show {name}. {where}</translation>
+    </message>
+  </context>
+  <context>
+    <name>region_page</name>
+    <message>
+      <source>AWS Regions by partition</source>
+      <translation>AWS-Regionen nach Partition</translation>
+    </message>
+    <message>
+      <source>Availability of {0}</source>
+      <translation>Verfügbarkeit von {0}</translation>
+    </message>
+    <message>
+      <source>Region</source>
+      <translation>Region</translation>
+    </message>
+    <message>
+      <source>Regions are grouped by partition; a role's ARN and its region must be in the same partition.</source>
+      <translation>Regionen sind nach Partition gruppiert; der ARN einer Rolle und ihre Region müssen in derselben Partition liegen.</translation>
+    </message>
+    <message>
+      <source>Search regions</source>
+      <translation>Regionen durchsuchen</translation>
+    </message>
+    <message>
+      <source>Search:</source>
+      <translation>Suchen:</translation>
+    </message>
+    <message>
+      <source>Service availability</source>
+      <translation>Verfügbarkeit des Dienstes</translation>
+    </message>
+    <message>
+      <source>Which AWS Region?</source>
+      <translation>Welche AWS-Region?</translation>
+    </message>
+    <message>
+      <source>a region code or a place, e.g. eu-central-1 or Frankfurt; Down moves into the list</source>
+      <translation>ein Regionscode oder ein Ort, z. B. eu-central-1 oder Frankfurt; Pfeil nach unten springt in die Liste</translation>
+    </message>
+    <message>
+      <source>availability unknown</source>
+      <translation>Verfügbarkeit unbekannt</translation>
+    </message>
+    <message>
+      <source>none</source>
+      <translation>keine</translation>
+    </message>
+    <message>
+      <source>not offered for {0}</source>
+      <translation>für {0} nicht angeboten</translation>
+    </message>
+    <message>
+      <source>{region_id} — not in this program's list of regions</source>
+      <translation>{region_id} – nicht in der Regionsliste dieses Programms</translation>
+    </message>
+  </context>
+  <context>
+    <name>service_page</name>
+    <message>
+      <source>The connection test proves access to this service without changing anything.</source>
+      <translation>Der Verbindungstest weist den Zugriff auf diesen Dienst nach, ohne etwas zu verändern.</translation>
+    </message>
+    <message>
+      <source>The test will run: {default_probe}.</source>
+      <translation>Der Test führt aus: {default_probe}.</translation>
+    </message>
+    <message>
+      <source>The test: {default_probe}</source>
+      <translation>Der Test: {default_probe}</translation>
+    </message>
+    <message>
+      <source>Which AWS service is this connection for?</source>
+      <translation>Für welchen AWS-Dienst ist diese Verbindung?</translation>
+    </message>
+    <message>
+      <source>{label} (optional):</source>
+      <translation>{label} (optional):</translation>
+    </message>
+    <message>
+      <source>{service} — not a service this program offers</source>
+      <translation>{service} – kein Dienst, den dieses Programm anbietet</translation>
+    </message>
+    <message>
+      <source>{text}
+Then: {narrow_probe}.</source>
+      <translation>{text}
+Danach: {narrow_probe}.</translation>
+    </message>
+  </context>
+  <context>
+    <name>services</name>
+    <message>
+      <source>Amazon Bedrock (runtime)</source>
+      <translation>Amazon Bedrock (Laufzeit)</translation>
+    </message>
+    <message>
+      <source>Amazon EC2</source>
+      <translation>Amazon EC2</translation>
+    </message>
+    <message>
+      <source>Amazon S3</source>
+      <translation>Amazon S3</translation>
+    </message>
+    <message>
+      <source>Amazon WorkSpaces</source>
+      <translation>Amazon WorkSpaces</translation>
+    </message>
+    <message>
+      <source>Credentials and endpoint reach only: no model is called</source>
+      <translation>Nur Anmeldedaten und Erreichbarkeit des Endpunkts: Es wird kein Modell aufgerufen</translation>
+    </message>
+    <message>
+      <source>DescribeInstances as a dry run: proves permission without listing anything (ec2:DescribeInstances)</source>
+      <translation>DescribeInstances als Probelauf: weist die Berechtigung nach, ohne etwas aufzulisten (ec2:DescribeInstances)</translation>
+    </message>
+    <message>
+      <source>DescribeWorkspaces, at most 1 result (workspaces:DescribeWorkspaces)</source>
+      <translation>DescribeWorkspaces, höchstens 1 Ergebnis (workspaces:DescribeWorkspaces)</translation>
+    </message>
+    <message>
+      <source>Invoke generative AI models (InvokeModel, Converse).</source>
+      <translation>Generative KI-Modelle aufrufen (InvokeModel, Converse).</translation>
+    </message>
+    <message>
+      <source>ListBuckets: list the account's buckets (s3:ListAllMyBuckets)</source>
+      <translation>ListBuckets: die Buckets des Kontos auflisten (s3:ListAllMyBuckets)</translation>
+    </message>
+    <message>
+      <source>ListObjectsV2 on a named bucket, at most 1 key (s3:ListBucket); for roles limited to one bucket</source>
+      <translation>ListObjectsV2 auf einen benannten Bucket, höchstens 1 Schlüssel (s3:ListBucket); für Rollen, die auf einen Bucket beschränkt sind</translation>
+    </message>
+    <message>
+      <source>Manage virtual desktops for users.</source>
+      <translation>Virtuelle Desktops für Benutzer verwalten.</translation>
+    </message>
+    <message>
+      <source>Manage virtual servers (instances): list, start, stop.</source>
+      <translation>Virtuelle Server (Instanzen) verwalten: auflisten, starten, stoppen.</translation>
+    </message>
+    <message>
+      <source>Opt-in: one smallest request to a named model (bedrock:InvokeModel); may cost a fraction of a cent</source>
+      <translation>Nur auf Wunsch: eine kleinstmögliche Anfrage an ein benanntes Modell (bedrock:InvokeModel); kann Bruchteile eines Cents kosten</translation>
+    </message>
+    <message>
+      <source>Store and retrieve files (objects) in buckets.</source>
+      <translation>Dateien (Objekte) in Buckets speichern und abrufen.</translation>
+    </message>
+  </context>
+  <context>
+    <name>session_countdown</name>
+    <message>
+      <source>MFA session time left</source>
+      <translation>Restzeit der MFA-Sitzung</translation>
+    </message>
+    <message>
+      <source>MFA session: none (a code is needed)</source>
+      <translation>MFA-Sitzung: keine (ein Code ist nötig)</translation>
+    </message>
+    <message>
+      <source>MFA session: {0}</source>
+      <translation>MFA-Sitzung: {0}</translation>
+    </message>
+    <message>
+      <source>{hours} h {minutes:02d} min left</source>
+      <translation>noch {hours} h {minutes:02d} min</translation>
+    </message>
+    <message>
+      <source>{minutes} min {secs:02d} s left</source>
+      <translation>noch {minutes} min {secs:02d} s</translation>
+    </message>
+    <message>
+      <source>{secs} s left</source>
+      <translation>noch {secs} s</translation>
+    </message>
+  </context>
+  <context>
+    <name>source_chooser</name>
+    <message>
+      <source>EC2 instance role (none attached to this instance)</source>
+      <translation>EC2-Instanzrolle (dieser Instanz ist keine angehängt)</translation>
+    </message>
+    <message>
+      <source>EC2 instance role ({role})</source>
+      <translation>EC2-Instanzrolle ({role})</translation>
+    </message>
+    <message>
+      <source>Saved profile: {name}</source>
+      <translation>Gespeichertes Profil: {name}</translation>
+    </message>
+    <message>
+      <source>The IAM role of this EC2 instance (instance metadata)</source>
+      <translation>Die IAM-Rolle dieser EC2-Instanz (Instanz-Metadaten)</translation>
+    </message>
+    <message>
+      <source>This computer's default AWS credentials (environment, ~/.aws, SSO)</source>
+      <translation>Die Standard-AWS-Anmeldedaten dieses Computers (Umgebung, ~/.aws, SSO)</translation>
+    </message>
+  </context>
+  <context>
+    <name>step_list</name>
+    <message>
+      <source>Cancelled</source>
+      <translation>Abgebrochen</translation>
+    </message>
+    <message>
+      <source>Denied</source>
+      <translation>Verweigert</translation>
+    </message>
+    <message>
+      <source>Failed</source>
+      <translation>Fehlgeschlagen</translation>
+    </message>
+    <message>
+      <source>Running…</source>
+      <translation>Läuft …</translation>
+    </message>
+    <message>
+      <source>Skipped</source>
+      <translation>Übersprungen</translation>
+    </message>
+    <message>
+      <source>Waiting</source>
+      <translation>Wartet</translation>
+    </message>
+    <message>
+      <source>{ms:.0f} ms</source>
+      <translation>{ms:.0f} ms</translation>
+    </message>
+  </context>
+  <context>
+    <name>summary_page</name>
+    <message>
+      <source>A connection named {name} already exists.</source>
+      <translation>Eine Verbindung namens {name} gibt es bereits.</translation>
+    </message>
+    <message>
+      <source>Check the connection and give it a name. Settings go to the profile file; secrets only to the keychain.</source>
+      <translation>Prüfen Sie die Verbindung und geben Sie ihr einen Namen. Einstellungen kommen in die Profildatei, Geheimnisse nur in den Schlüsselbund.</translation>
+    </message>
+    <message>
+      <source>Give the connection a name.</source>
+      <translation>Geben Sie der Verbindung einen Namen.</translation>
+    </message>
+    <message>
+      <source>Profile name:</source>
+      <translation>Profilname:</translation>
+    </message>
+    <message>
+      <source>Summary</source>
+      <translation>Zusammenfassung</translation>
+    </message>
+    <message>
+      <source>Test</source>
+      <translation>Test</translation>
+    </message>
+    <message>
+      <source>The name you will see in the list of connections.</source>
+      <translation>Der Name, unter dem Sie die Verbindung in der Liste sehen.</translation>
+    </message>
+    <message>
+      <source>Use {NAME_RULE}; no spaces.</source>
+      <translation>Erlaubt: {NAME_RULE}; keine Leerzeichen.</translation>
+    </message>
+    <message>
+      <source>not tested (will be saved as untested)</source>
+      <translation>nicht getestet (wird als ungetestet gespeichert)</translation>
+    </message>
+  </context>
+  <context>
+    <name>test_page</name>
+    <message>
+      <source>For connections entered offline: the profile is saved and marked as not tested.</source>
+      <translation>Für offline eingegebene Verbindungen: Das Profil wird gespeichert und als nicht getestet markiert.</translation>
+    </message>
+    <message>
+      <source>Save &amp;without testing</source>
+      <translation>Ohne Test s&amp;peichern</translation>
+    </message>
+    <message>
+      <source>Test the connection</source>
+      <translation>Verbindung testen</translation>
+    </message>
+    <message>
+      <source>The profile will be saved as not tested. You can test it later.</source>
+      <translation>Das Profil wird als nicht getestet gespeichert. Sie können es später testen.</translation>
+    </message>
+    <message>
+      <source>The wizard signs in and makes one harmless call to the service, step by step.</source>
+      <translation>Der Assistent meldet sich an und macht Schritt für Schritt einen harmlosen Aufruf an den Dienst.</translation>
+    </message>
+  </context>
+  <context>
+    <name>test_view</name>
+    <message>
+      <source>  (Report copied.)</source>
+      <translation>  (Bericht kopiert.)</translation>
+    </message>
+    <message>
+      <source>&amp;Cancel test</source>
+      <translation>Test &amp;abbrechen</translation>
+    </message>
+    <message>
+      <source>&amp;Test again</source>
+      <translation>&amp;Erneut testen</translation>
+    </message>
+    <message>
+      <source>C&amp;opy report</source>
+      <translation>Bericht &amp;kopieren</translation>
+    </message>
+    <message>
+      <source>Copy the test report as plain text; secrets are left out.</source>
+      <translation>Den Testbericht als reinen Text kopieren; Geheimnisse bleiben außen vor.</translation>
+    </message>
+    <message>
+      <source>Each step of the connection test with its status; a failed step's diagnosis below it.</source>
+      <translation>Jeder Schritt des Verbindungstests mit seinem Status; unter einem fehlgeschlagenen Schritt seine Diagnose.</translation>
+    </message>
+    <message>
+      <source>Show the po&amp;licies</source>
+      <translation>&amp;Richtlinien anzeigen</translation>
+    </message>
+    <message>
+      <source>Test cancelled. Press Test again to run it again.</source>
+      <translation>Test abgebrochen. Drücken Sie „Erneut testen“, um ihn noch einmal auszuführen.</translation>
+    </message>
+    <message>
+      <source>Test status</source>
+      <translation>Teststatus</translation>
+    </message>
+    <message>
+      <source>Test steps</source>
+      <translation>Testschritte</translation>
+    </message>
+    <message>
+      <source>Testing the connection…</source>
+      <translation>Die Verbindung wird getestet …</translation>
+    </message>
+    <message>
+      <source>The IAM policies this connection needs, ready to copy or save.</source>
+      <translation>Die IAM-Richtlinien, die diese Verbindung braucht, bereit zum Kopieren oder Speichern.</translation>
+    </message>
+    <message>
+      <source>The test has not run yet.</source>
+      <translation>Der Test ist noch nicht gelaufen.</translation>
+    </message>
+    <message>
+      <source>The test stopped unexpectedly ({__name__}). Press Test again.</source>
+      <translation>Der Test wurde unerwartet beendet ({__name__}). Drücken Sie „Erneut testen“.</translation>
+    </message>
+    <message>
+      <source>This connection can't be tested as it is ({__name__}). Check its method and service.</source>
+      <translation>Diese Verbindung kann so nicht getestet werden ({__name__}). Prüfen Sie Methode und Dienst.</translation>
+    </message>
+    <message>
+      <source>✓ The connection works: every step passed.</source>
+      <translation>✓ Die Verbindung funktioniert: Alle Schritte waren erfolgreich.</translation>
+    </message>
+    <message>
+      <source>✗ The test found a problem.</source>
+      <translation>✗ Der Test hat ein Problem gefunden.</translation>
+    </message>
+    <message>
+      <source>✗ The test found a problem: {summary}</source>
+      <translation>✗ Der Test hat ein Problem gefunden: {summary}</translation>
+    </message>
+  </context>
+  <context>
+    <name>validation</name>
+    <message>
+      <source>AWS issues access key IDs in upper case; check the key was not retyped.</source>
+      <translation>AWS vergibt Zugriffsschlüssel-IDs in Großbuchstaben; prüfen Sie, ob der Schlüssel abgetippt wurde.</translation>
+    </message>
+    <message>
+      <source>AWS refuses durations above the role's maximum session duration (1 hour unless the role's settings raise it).</source>
+      <translation>AWS lehnt Laufzeiten über der maximalen Sitzungsdauer der Rolle ab (1 Stunde, sofern die Einstellungen der Rolle sie nicht erhöhen).</translation>
+    </message>
+    <message>
+      <source>Access key IDs are usually 20 characters starting with AKIA (long-term key) or ASIA (temporary key). Check you copied the access key ID.</source>
+      <translation>Zugriffsschlüssel-IDs haben meist 20 Zeichen und beginnen mit AKIA (langfristiger Schlüssel) oder ASIA (temporärer Schlüssel). Prüfen Sie, ob Sie die Zugriffsschlüssel-ID kopiert haben.</translation>
+    </message>
+    <message>
+      <source>Bucket names are lower case.</source>
+      <translation>Bucket-Namen werden kleingeschrieben.</translation>
+    </message>
+    <message>
+      <source>Choose who assumes the role: default (this machine's credentials), instance (the EC2 instance role) or profile:NAME (a saved profile).</source>
+      <translation>Wählen Sie, wer die Rolle übernimmt: default (die Anmeldedaten dieses Rechners), instance (die EC2-Instanzrolle) oder profile:NAME (ein gespeichertes Profil).</translation>
+    </message>
+    <message>
+      <source>Enter just the bucket name, e.g. my-bucket (without s3://, arn: or a path).</source>
+      <translation>Geben Sie nur den Bucket-Namen ein, z. B. my-bucket (ohne s3://, arn: oder Pfad).</translation>
+    </message>
+    <message>
+      <source>Enter just the role name (e.g. ReadOnlyRobot) or the full role ARN starting with arn: (e.g. arn:aws:iam::123456789012:role/ReadOnlyRobot).</source>
+      <translation>Geben Sie nur den Rollennamen (z. B. ReadOnlyRobot) oder den vollständigen Rollen-ARN ein, der mit arn: beginnt (z. B. arn:aws:iam::123456789012:role/ReadOnlyRobot).</translation>
+    </message>
+    <message>
+      <source>Enter the full ARN of the role in the other account, e.g. arn:aws:iam::123456789012:role/PartnerAccess (a role name alone is not enough).</source>
+      <translation>Geben Sie den vollständigen ARN der Rolle im anderen Konto ein, z. B. arn:aws:iam::123456789012:role/PartnerAccess (ein Rollenname allein genügt nicht).</translation>
+    </message>
+    <message>
+      <source>Enter the six-digit code your MFA device shows now.</source>
+      <translation>Geben Sie den sechsstelligen Code ein, den Ihr MFA-Gerät jetzt anzeigt.</translation>
+    </message>
+    <message>
+      <source>Not a valid bucket name: it must start and end with a letter or digit, have no two dots in a row, not look like an IP address, and not use a prefix or suffix AWS reserves (xn--, sthree-, -s3alias, ...).</source>
+      <translation>Kein gültiger Bucket-Name: Er muss mit einem Buchstaben oder einer Ziffer beginnen und enden, darf keine zwei Punkte hintereinander haben, nicht wie eine IP-Adresse aussehen und kein von AWS reserviertes Präfix oder Suffix verwenden (xn--, sthree-, -s3alias, ...).</translation>
+    </message>
+    <message>
+      <source>The code is six digits, nothing else.</source>
+      <translation>Der Code besteht aus sechs Ziffern, sonst nichts.</translation>
+    </message>
+    <message>
+      <source>This file does not look like PEM certificates (no -----BEGIN CERTIFICATE-----).</source>
+      <translation>Diese Datei sieht nicht nach PEM-Zertifikaten aus (kein -----BEGIN CERTIFICATE-----).</translation>
+    </message>
+    <message>
+      <source>This is the secret access key. The session token is a much longer value issued by AWS STS together with the ASIA key.</source>
+      <translation>Das ist der geheime Zugriffsschlüssel. Das Sitzungstoken ist ein viel längerer Wert, den AWS STS zusammen mit dem ASIA-Schlüssel ausstellt.</translation>
+    </message>
+    <message>
+      <source>This key starts with AKIA (a long-term key): leave the session token empty.</source>
+      <translation>Dieser Schlüssel beginnt mit AKIA (ein langfristiger Schlüssel): Lassen Sie das Sitzungstoken leer.</translation>
+    </message>
+    <message>
+      <source>This key starts with ASIA (temporary credentials): paste the session token that was issued with it.</source>
+      <translation>Dieser Schlüssel beginnt mit ASIA (temporäre Anmeldedaten): Fügen Sie das Sitzungstoken ein, das mit ihm ausgestellt wurde.</translation>
+    </message>
+    <message>
+      <source>This looks like a secret access key. The access key ID is the shorter value that starts with AKIA or ASIA.</source>
+      <translation>Das sieht nach einem geheimen Zugriffsschlüssel aus. Die Zugriffsschlüssel-ID ist der kürzere Wert, der mit AKIA oder ASIA beginnt.</translation>
+    </message>
+    <message>
+      <source>This looks like an access key ID. The secret access key is the 40-character value shown next to it when the key was created.</source>
+      <translation>Das sieht nach einer Zugriffsschlüssel-ID aus. Der geheime Zugriffsschlüssel ist der 40-stellige Wert, der beim Anlegen des Schlüssels daneben angezeigt wurde.</translation>
+    </message>
+    <message>
+      <source>This looks like the secret access key. The access key ID is the shorter value that starts with AKIA or ASIA.</source>
+      <translation>Das sieht nach dem geheimen Zugriffsschlüssel aus. Die Zugriffsschlüssel-ID ist der kürzere Wert, der mit AKIA oder ASIA beginnt.</translation>
+    </message>
+    <message>
+      <source>This proxy URL contains a password, which would be saved in the profile file in plain text.</source>
+      <translation>Diese Proxy-URL enthält ein Passwort, das im Klartext in der Profildatei gespeichert würde.</translation>
+    </message>
+  </context>
+  <context>
+    <name>widgets</name>
+    <message>
+      <source>Error</source>
+      <translation>Fehler</translation>
+    </message>
+    <message>
+      <source>Hide</source>
+      <translation>Verbergen</translation>
+    </message>
+    <message>
+      <source>Note</source>
+      <translation>Hinweis</translation>
+    </message>
+    <message>
+      <source>Show</source>
+      <translation>Anzeigen</translation>
+    </message>
+    <message>
+      <source>Warning</source>
+      <translation>Warnung</translation>
+    </message>
+    <message>
+      <source>{level}: {text}</source>
+      <translation>{level}: {text}</translation>
+    </message>
+    <message>
+      <source>{verb} the value</source>
+      <translation>Wert: {verb}</translation>
+    </message>
+    <message>
+      <source>{verb} the value ({REVEAL_SHORTCUT})</source>
+      <translation>Wert: {verb} ({REVEAL_SHORTCUT})</translation>
+    </message>
+  </context>
+  <context>
+    <name>wizard</name>
+    <message>
+      <source> — practice mode</source>
+      <translation> – Übungsmodus</translation>
+    </message>
+    <message>
+      <source>Practice mode: the values are filled in for you, and the test talks to a local AWS emulator on 127.0.0.1; nothing reaches AWS.</source>
+      <translation>Übungsmodus: Die Werte sind für Sie ausgefüllt, und der Test spricht mit einem lokalen AWS-Emulator auf 127.0.0.1; nichts erreicht AWS.</translation>
+    </message>
+  </context>
+</TS>
