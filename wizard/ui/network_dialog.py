@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from urllib.parse import unquote, urlsplit, urlunsplit
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QDialog,
@@ -27,14 +27,13 @@ from PySide6.QtWidgets import (
 from wizard.core import fields
 from wizard.core.connection import NetworkSettings
 from wizard.ui.field_form import FieldForm, line_edit
+from wizard.ui.translator import translate
 from wizard.ui.widgets import SecretLineEdit, field_holder, field_label, plain_label, small_muted, with_mnemonic
 
 KEYS = ("proxy", "proxy_user", "ca_bundle", "endpoint_url", "connect_timeout", "read_timeout")
 PASSWORD = "proxy_password"
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("NetworkDialog", text)
 
 
 def split_proxy_url(url: str) -> tuple[str, str, str]:
@@ -59,17 +58,17 @@ def network_summary(network: NetworkSettings, has_password: bool = False) -> str
     if network.proxy:
         proxy = public_url(network.proxy)
         if network.proxy_user:
-            proxy += _tr(" as {user}").format(user=network.proxy_user)
-        parts.append(_tr("proxy {proxy}").format(proxy=proxy))
+            proxy += translate("network_dialog", " as {user}").format(user=network.proxy_user)
+        parts.append(translate("network_dialog", "proxy {proxy}").format(proxy=proxy))
     else:
-        parts.append(_tr("no proxy"))
+        parts.append(translate("network_dialog", "no proxy"))
     if network.ca_bundle:
-        parts.append(_tr("CA bundle {path}").format(path=network.ca_bundle))
+        parts.append(translate("network_dialog", "CA bundle {path}").format(path=network.ca_bundle))
     if network.endpoint_url:
-        parts.append(_tr("endpoint {url}").format(url=public_url(network.endpoint_url)))
-    parts.append(_tr("timeouts {connect:g} s / {read:g} s").format(connect=network.connect_timeout,
+        parts.append(translate("network_dialog", "endpoint {url}").format(url=public_url(network.endpoint_url)))
+    parts.append(translate("network_dialog", "timeouts {connect:g} s / {read:g} s").format(connect=network.connect_timeout,
                                                                   read=network.read_timeout))
-    return _tr("Network: ") + ", ".join(parts)
+    return translate("network_dialog", "Network: ") + ", ".join(parts)
 
 
 class NetworkDialog(QDialog):
@@ -79,13 +78,13 @@ class NetworkDialog(QDialog):
     def __init__(self, network: NetworkSettings, password: str = "", parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("network-settings")
-        self.setWindowTitle(_tr(fields.NETWORK_SECTION))
+        self.setWindowTitle(translate("network_dialog", "Advanced: network"))
         self.setModal(True)
         taken: set[str] = {"o", "c"}  # OK and Cancel
         layout = QVBoxLayout(self)
-        intro = small_muted(plain_label(_tr(
-            "Only needed on networks with a proxy, a company certificate authority or a VPC endpoint. Empty fields "
-            "mean a direct connection to AWS's usual endpoints."), self))
+        intro = small_muted(plain_label(translate(
+            "network_dialog", "Only needed on networks with a proxy, a company certificate authority or a VPC "
+            "endpoint. Empty fields mean a direct connection to AWS's usual endpoints."), self))
         layout.addWidget(intro)
         body = QWidget(self)
         form = QFormLayout(body)
@@ -98,14 +97,14 @@ class NetworkDialog(QDialog):
             f = fields.field(key)
             editor = line_edit(f, body, self._edited)
             row = self.form.add(f, editor)
-            row.label.setText(with_mnemonic(_tr(f.label), taken) + ":")
-            editor.setAccessibleDescription(_tr(f.help))
+            row.label.setText(with_mnemonic(translate("fields", f.label), taken) + ":")
+            editor.setAccessibleDescription(translate("fields", f.help))
             if key == "proxy_user":  # the password's row follows its user name
                 self._add_password_row(form, body, taken)
             if key == "ca_bundle":
-                self.browse = QPushButton(with_mnemonic(_tr("Browse…"), taken), body)
+                self.browse = QPushButton(with_mnemonic(translate("network_dialog", "Browse…"), taken), body)
                 self.browse.setObjectName("ca_bundle-browse")
-                self.browse.setAccessibleName(_tr("Choose the CA bundle file"))
+                self.browse.setAccessibleName(translate("network_dialog", "Choose the CA bundle file"))
                 self.browse.clicked.connect(self.choose_ca_bundle)
                 row.line.addWidget(self.browse)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel,
@@ -121,12 +120,12 @@ class NetworkDialog(QDialog):
     def _add_password_row(self, form: QFormLayout, body: QWidget, taken: set[str]) -> None:
         self.password_edit = SecretLineEdit(body)
         self.password_edit.setObjectName(PASSWORD)
-        self.password_edit.setAccessibleName(_tr("Proxy password"))
-        self.password_edit.setPlaceholderText(_tr("hidden as you type (Ctrl+Shift+H shows it)"))
-        help_text = _tr("Kept in the keychain only, never in the profile file.")
+        self.password_edit.setAccessibleName(translate("network_dialog", "Proxy password"))
+        self.password_edit.setPlaceholderText(translate("network_dialog", "hidden as you type (Ctrl+Shift+H shows it)"))
+        help_text = translate("network_dialog", "Kept in the keychain only, never in the profile file.")
         self.password_edit.setAccessibleDescription(help_text)
         holder, _line, self.password_message = field_holder(self.password_edit, help_text, body)
-        form.addRow(field_label(with_mnemonic(_tr("Proxy password"), taken) + ":", self.password_edit, body), holder)
+        form.addRow(field_label(with_mnemonic(translate("network_dialog", "Proxy password"), taken) + ":", self.password_edit, body), holder)
 
     # ---- values -------------------------------------------------------------------------------------------------
     def _load(self, network: NetworkSettings, password: str) -> None:
@@ -181,10 +180,10 @@ class NetworkDialog(QDialog):
     def choose_ca_bundle(self) -> QFileDialog:
         """Open a file chooser for the CA bundle (window-modal, not a nested event loop); the chosen file fills the
         field. Returns the chooser."""
-        chooser = QFileDialog(self, _tr("Choose the CA bundle file"))
+        chooser = QFileDialog(self, translate("network_dialog", "Choose the CA bundle file"))
         chooser.setObjectName("ca_bundle-chooser")
         chooser.setFileMode(QFileDialog.FileMode.ExistingFile)
-        chooser.setNameFilters([_tr("PEM certificates (*.pem *.crt *.cer)"), _tr("All files (*)")])
+        chooser.setNameFilters([translate("network_dialog", "PEM certificates (*.pem *.crt *.cer)"), translate("network_dialog", "All files (*)")])
         if not _native_wanted():
             chooser.setOption(QFileDialog.Option.DontUseNativeDialog, True)
         current = self.form.rows["ca_bundle"].raw().strip()

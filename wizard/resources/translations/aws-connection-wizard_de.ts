@@ -2,6 +2,35 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="de_DE" sourcelanguage="en">
   <context>
+    <name>ConnectionWizard</name>
+    <message>
+      <source>&amp;Retry</source>
+      <translation>Erneut &amp;versuchen</translation>
+    </message>
+  </context>
+  <context>
+    <name>RegionPage</name>
+    <message>
+      <source>Advanced: network settings</source>
+      <translation>Erweitert: Netzwerkeinstellungen</translation>
+    </message>
+    <message>
+      <source>Advanced: network…</source>
+      <translation>Erweitert: Netzwerk…</translation>
+    </message>
+    <message>
+      <source>Proxy, CA bundle file, endpoint URL and timeouts</source>
+      <translation>Proxy, CA-Zertifikatsdatei, Endpunkt-URL und Timeouts</translation>
+    </message>
+  </context>
+  <context>
+    <name>SummaryPage</name>
+    <message>
+      <source>Profile name</source>
+      <translation>Profilname</translation>
+    </message>
+  </context>
+  <context>
     <name>aws_files_actions</name>
     <message>
       <source>Could not export the profile</source>
@@ -142,10 +171,6 @@ aws sts get-caller-identity --profile {aws_name}</translation>
   <context>
     <name>connection_actions</name>
     <message>
-      <source>Could not read the keys of {name}: {__name__}</source>
-      <translation>Die Schlüssel von {name} konnten nicht gelesen werden: {__name__}</translation>
-    </message>
-    <message>
       <source>Could not read the profile's secrets</source>
       <translation>Die Geheimnisse des Profils konnten nicht gelesen werden</translation>
     </message>
@@ -154,8 +179,12 @@ aws sts get-caller-identity --profile {aws_name}</translation>
       <translation>Das Testergebnis konnte nicht gespeichert werden</translation>
     </message>
     <message>
-      <source>Could not save the connection</source>
-      <translation>Die Verbindung konnte nicht gespeichert werden</translation>
+      <source>Could not save the connection. {text}</source>
+      <translation>Die Verbindung konnte nicht gespeichert werden. {text}</translation>
+    </message>
+    <message>
+      <source>Could not save {name}: the wizard keeps what you typed.</source>
+      <translation>{name} konnte nicht gespeichert werden: Der Assistent behält Ihre Eingaben.</translation>
     </message>
     <message>
       <source>Edit connection — {name}</source>
@@ -192,6 +221,10 @@ aws sts get-caller-identity --profile {aws_name}</translation>
     <message>
       <source>{name}: ✗ the test failed.</source>
       <translation>{name}: ✗ der Test ist fehlgeschlagen.</translation>
+    </message>
+    <message>
+      <source>{text} You can still fill in and test this connection; saving it needs the keychain.</source>
+      <translation>{text} Sie können diese Verbindung trotzdem ausfüllen und testen; zum Speichern wird der Schlüsselbund gebraucht.</translation>
     </message>
   </context>
   <context>
@@ -395,8 +428,8 @@ aws sts get-caller-identity --profile {aws_name}</translation>
       <translation>Bitten Sie das Netzwerkteam um das CA-Zertifikat der Firma (PEM), tragen Sie es in den Netzwerkeinstellungen als CA-Zertifikatsdatei ein und melden Sie sich erneut an. Die Anmeldung selbst ist nicht das Problem.</translation>
     </message>
     <message>
-      <source>Ask the network team for the company CA certificate (PEM) and set it as the CA bundle in the network settings, then test again.</source>
-      <translation>Bitten Sie das Netzwerkteam um das CA-Zertifikat der Firma (PEM), tragen Sie es in den Netzwerkeinstellungen als CA-Zertifikatsdatei ein und testen Sie erneut.</translation>
+      <source>Ask the network team for the company CA certificate (PEM), set it as the CA bundle and test again: Edit the connection → Region page → Advanced: network → CA bundle file (command line: --ca-bundle).</source>
+      <translation>Bitten Sie das Netzwerkteam um das CA-Zertifikat der Firma (PEM), tragen Sie es als CA-Zertifikatsdatei ein und testen Sie erneut: Verbindung bearbeiten → Seite „Region“ → Erweitert: Netzwerk → CA-Zertifikatsdatei (Befehlszeile: --ca-bundle).</translation>
     </message>
     <message>
       <source>Ask the role's owner to check its trust policy (the test's "Show the policies" button, or `aws-connection-wizard policy NAME --trust`, gives the exact trust policy to install), check that the caller's policy allows sts:AssumeRole on the role ARN, and check that the External ID is exactly the one in the trust policy.</source>
@@ -407,20 +440,20 @@ aws sts get-caller-identity --profile {aws_name}</translation>
       <translation>Hängen Sie dem Benutzer oder der Rolle eine Richtlinie an, die die abgelehnte Aktion erlaubt (die Schaltfläche „Richtlinien anzeigen“ des Tests liefert eine), oder nutzen Sie einen engeren Test (z. B. einen benannten Bucket), der zu Ihren Berechtigungen passt.</translation>
     </message>
     <message>
-      <source>Check DNS settings and the endpoint URL; on networks that require a proxy, set the HTTPS proxy.</source>
-      <translation>Prüfen Sie die DNS-Einstellungen und die Endpunkt-URL; in Netzen, die einen Proxy verlangen, stellen Sie den HTTPS-Proxy ein.</translation>
+      <source>Check DNS settings and the endpoint URL: Edit the connection → Region page → Advanced: network → Endpoint URL (command line: --endpoint-url). On networks that require a proxy, set the HTTPS proxy: Edit the connection → Region page → Advanced: network → Proxy URL (command line: --proxy).</source>
+      <translation>Prüfen Sie die DNS-Einstellungen und die Endpunkt-URL: Verbindung bearbeiten → Seite „Region“ → Erweitert: Netzwerk → Endpunkt-URL (Befehlszeile: --endpoint-url). In Netzwerken, die einen Proxy verlangen, tragen Sie den HTTPS-Proxy ein: Verbindung bearbeiten → Seite „Region“ → Erweitert: Netzwerk → Proxy-URL (Befehlszeile: --proxy).</translation>
     </message>
     <message>
-      <source>Check firewall and proxy settings; raise the timeouts in the network settings only for slow links.</source>
-      <translation>Prüfen Sie Firewall- und Proxy-Einstellungen; erhöhen Sie die Timeouts in den Netzwerkeinstellungen nur bei langsamen Leitungen.</translation>
+      <source>Check firewall and proxy settings: Edit the connection → Region page → Advanced: network → Proxy URL (command line: --proxy). Raise the timeouts only for slow links: Edit the connection → Region page → Advanced: network → Connect timeout and Read timeout (command line: --connect-timeout --read-timeout).</source>
+      <translation>Prüfen Sie Firewall- und Proxy-Einstellungen: Verbindung bearbeiten → Seite „Region“ → Erweitert: Netzwerk → Proxy-URL (Befehlszeile: --proxy). Erhöhen Sie die Timeouts nur bei langsamen Leitungen: Verbindung bearbeiten → Seite „Region“ → Erweitert: Netzwerk → Verbindungs-Timeout und Lese-Timeout (Befehlszeile: --connect-timeout --read-timeout).</translation>
     </message>
     <message>
-      <source>Check the network connection and firewall rules for HTTPS (port 443), and the endpoint URL override if one is set. If an HTTPS proxy is required here, set it in the network settings.</source>
-      <translation>Prüfen Sie die Netzwerkverbindung und die Firewall-Regeln für HTTPS (Port 443) sowie eine eventuell gesetzte abweichende Endpunkt-URL. Ist hier ein HTTPS-Proxy nötig, stellen Sie ihn in den Netzwerkeinstellungen ein.</translation>
+      <source>Check the network connection and firewall rules for HTTPS (port 443), and the endpoint URL override if one is set: Edit the connection → Region page → Advanced: network → Endpoint URL (command line: --endpoint-url). If an HTTPS proxy is required here, set it: Edit the connection → Region page → Advanced: network → Proxy URL (command line: --proxy).</source>
+      <translation>Prüfen Sie die Netzwerkverbindung und die Firewall-Regeln für HTTPS (Port 443) sowie eine gesetzte Endpunkt-URL: Verbindung bearbeiten → Seite „Region“ → Erweitert: Netzwerk → Endpunkt-URL (Befehlszeile: --endpoint-url). Wenn hier ein HTTPS-Proxy nötig ist, tragen Sie ihn ein: Verbindung bearbeiten → Seite „Region“ → Erweitert: Netzwerk → Proxy-URL (Befehlszeile: --proxy).</translation>
     </message>
     <message>
-      <source>Check the proxy URL in the network settings (e.g. http://proxy.example.com:3128) with the network team.</source>
-      <translation>Prüfen Sie die Proxy-URL in den Netzwerkeinstellungen (z. B. http://proxy.example.com:3128) mit dem Netzwerkteam.</translation>
+      <source>Check the proxy URL (e.g. http://proxy.example.com:3128) and, if the proxy asks for one, its user name and password with the network team: Edit the connection → Region page → Advanced: network → Proxy URL and Proxy user name (command line: --proxy --proxy-user).</source>
+      <translation>Klären Sie die Proxy-URL (z. B. http://proxy.example.com:3128) und, falls der Proxy danach fragt, Benutzername und Passwort mit dem Netzwerkteam: Verbindung bearbeiten → Seite „Region“ → Erweitert: Netzwerk → Proxy-URL und Proxy-Benutzername (Befehlszeile: --proxy --proxy-user).</translation>
     </message>
     <message>
       <source>Clear the session token field, or enter the temporary ASIA… access key that goes with the token.</source>
@@ -953,16 +986,12 @@ aws sts get-caller-identity --profile {aws_name}</translation>
       <translation>Endpunkt-URL</translation>
     </message>
     <message>
-      <source>Endpoint for every service (VPC endpoint, FIPS, local emulator).</source>
-      <translation>Endpunkt für jeden Dienst (VPC-Endpunkt, FIPS, lokaler Emulator).</translation>
+      <source>Endpoint for every service (VPC endpoint, FIPS, local emulator); empty: AWS's usual endpoints.</source>
+      <translation>Endpunkt für jeden Dienst (VPC-Endpunkt, FIPS, lokaler Emulator); leer: die üblichen Endpunkte von AWS.</translation>
     </message>
     <message>
       <source>External ID</source>
       <translation>Externe ID</translation>
-    </message>
-    <message>
-      <source>HTTPS proxy URL, e.g. http://proxy.example.com:3128.</source>
-      <translation>URL des HTTPS-Proxys, z. B. http://proxy.example.com:3128.</translation>
     </message>
     <message>
       <source>How long the role's temporary credentials last: 900 to 43200 seconds (15 minutes to 12 hours).</source>
@@ -989,12 +1018,20 @@ aws sts get-caller-identity --profile {aws_name}</translation>
       <translation>Modell-ID</translation>
     </message>
     <message>
-      <source>PEM file of trusted certificate authorities.</source>
-      <translation>PEM-Datei mit vertrauenswürdigen Zertifizierungsstellen.</translation>
+      <source>Only for a proxy that asks for a user name and password; the password is kept in the keychain only.</source>
+      <translation>Nur für einen Proxy, der Benutzername und Passwort verlangt; das Passwort wird nur im Schlüsselbund gespeichert.</translation>
+    </message>
+    <message>
+      <source>PEM file of the certificate authorities to trust, e.g. your company's when a proxy inspects HTTPS; empty: this computer's trust store.</source>
+      <translation>PEM-Datei der vertrauenswürdigen Zertifizierungsstellen, z. B. der Ihrer Firma, wenn ein Proxy HTTPS prüft; leer: der Zertifikatsspeicher dieses Computers.</translation>
     </message>
     <message>
       <source>Proxy URL</source>
       <translation>Proxy-URL</translation>
+    </message>
+    <message>
+      <source>Proxy user name</source>
+      <translation>Proxy-Benutzername</translation>
     </message>
     <message>
       <source>Read timeout</source>
@@ -1053,6 +1090,10 @@ aws sts get-caller-identity --profile {aws_name}</translation>
       <translation>Der AWS-Dienst, für den diese Verbindung gedacht ist; der Test weist den Zugriff darauf nach.</translation>
     </message>
     <message>
+      <source>The HTTPS proxy this network requires, e.g. http://proxy.example.com:3128; empty: connect directly. Put no password in it: it has its own field.</source>
+      <translation>Der HTTPS-Proxy, den dieses Netzwerk verlangt, z. B. http://proxy.example.com:3128; leer: direkt verbinden. Kein Passwort hineinschreiben: Es hat ein eigenes Feld.</translation>
+    </message>
+    <message>
       <source>The access key of an IAM user (starts with AKIA) or temporary credentials (starts with ASIA).</source>
       <translation>Der Zugriffsschlüssel eines IAM-Benutzers (beginnt mit AKIA) oder temporäre Anmeldedaten (beginnen mit ASIA).</translation>
     </message>
@@ -1083,6 +1124,14 @@ aws sts get-caller-identity --profile {aws_name}</translation>
     <message>
       <source>aws-connection-wizard</source>
       <translation>aws-connection-wizard</translation>
+    </message>
+    <message>
+      <source>http://proxy.example.com:3128</source>
+      <translation>http://proxy.example.com:3128</translation>
+    </message>
+    <message>
+      <source>https://vpce-0123-abcd.s3.us-east-1.vpce.amazonaws.com</source>
+      <translation>https://vpce-0123-abcd.s3.us-east-1.vpce.amazonaws.com</translation>
     </message>
     <message>
       <source>my-team-reports</source>
@@ -1366,8 +1415,16 @@ aws sts get-caller-identity --profile {aws_name}</translation>
   <context>
     <name>methods</name>
     <message>
-      <source>A session token expires after 15 minutes to 12 hours; the connection must then be renewed.</source>
-      <translation>Ein Sitzungstoken läuft nach 15 Minuten bis 12 Stunden ab; dann muss die Verbindung erneuert werden.</translation>
+      <source>A long-term key (AKIA…) works until it is deactivated: rotate it regularly. Temporary keys (ASIA…) come with a session token and stop working after 15 minutes to 12 hours.</source>
+      <translation>Ein dauerhafter Schlüssel (AKIA…) gilt, bis er deaktiviert wird: Wechseln Sie ihn regelmäßig. Temporäre Schlüssel (ASIA…) kommen mit einem Sitzungstoken und gelten nur 15 Minuten bis 12 Stunden.</translation>
+    </message>
+    <message>
+      <source>A program on this computer that signs in with an IAM user's access key, or quick tests with keys you were given.</source>
+      <translation>Ein Programm auf diesem Computer, das sich mit dem Zugriffsschlüssel eines IAM-Benutzers anmeldet, oder schnelle Tests mit Schlüsseln, die Sie erhalten haben.</translation>
+    </message>
+    <message>
+      <source>A program that signs in with an IAM user's access key and then works as a role with narrower or other permissions (the user itself can do little more than assume the role).</source>
+      <translation>Ein Programm, das sich mit dem Zugriffsschlüssel eines IAM-Benutzers anmeldet und dann als Rolle mit engeren oder anderen Berechtigungen arbeitet (der Benutzer selbst darf kaum mehr, als die Rolle zu übernehmen).</translation>
     </message>
     <message>
       <source>Access key</source>
@@ -1394,28 +1451,20 @@ aws sts get-caller-identity --profile {aws_name}</translation>
       <translation>Geben Sie die Rolle im anderen Konto, ihre Externe ID und die übernehmende Identität ein.</translation>
     </message>
     <message>
-      <source>Must run on an EC2 instance with the role attached; the session token expires.</source>
-      <translation>Muss auf einer EC2-Instanz mit angehängter Rolle laufen; das Sitzungstoken läuft ab.</translation>
-    </message>
-    <message>
-      <source>Programs running on an AWS EC2 instance with an attached IAM role.</source>
-      <translation>Programme auf einer AWS-EC2-Instanz mit angehängter IAM-Rolle.</translation>
-    </message>
-    <message>
-      <source>Quick connections and testing with existing IAM credentials.</source>
-      <translation>Schnelle Verbindungen und Tests mit vorhandenen IAM-Anmeldedaten.</translation>
+      <source>Needs an access key on this computer as well as the role; the role's session lasts 15 minutes to 12 hours and is renewed from the key. On EC2 with an instance role no key is needed: use the cross-account method with "the EC2 instance role" as who assumes it.</source>
+      <translation>Braucht neben der Rolle einen Zugriffsschlüssel auf diesem Computer; die Sitzung der Rolle dauert 15 Minuten bis 12 Stunden und wird mit dem Schlüssel erneuert. Auf EC2 mit einer Instanzrolle ist kein Schlüssel nötig: Verwenden Sie die kontoübergreifende Methode mit „der EC2-Instanzrolle“ als Übernehmender.</translation>
     </message>
     <message>
       <source>Recommended for quick tests.</source>
       <translation>Empfohlen für schnelle Tests.</translation>
     </message>
     <message>
-      <source>Recommended for robots on EC2.</source>
-      <translation>Empfohlen für Automaten auf EC2.</translation>
-    </message>
-    <message>
       <source>Recommended for unattended production.</source>
       <translation>Empfohlen für unbeaufsichtigten Betrieb.</translation>
+    </message>
+    <message>
+      <source>Recommended when permissions are given to a role rather than to the user.</source>
+      <translation>Empfohlen, wenn die Berechtigungen einer Rolle statt dem Benutzer gegeben sind.</translation>
     </message>
     <message>
       <source>The role's trust policy must name the identity that assumes it and require the External ID.</source>
@@ -1451,6 +1500,73 @@ aws sts get-caller-identity --profile {aws_name}</translation>
     <message>
       <source>Six-digit MFA code</source>
       <translation>Sechsstelliger MFA-Code</translation>
+    </message>
+  </context>
+  <context>
+    <name>network_dialog</name>
+    <message>
+      <source> as {user}</source>
+      <translation> als {user}</translation>
+    </message>
+    <message>
+      <source>Advanced: network</source>
+      <translation>Erweitert: Netzwerk</translation>
+    </message>
+    <message>
+      <source>All files (*)</source>
+      <translation>Alle Dateien (*)</translation>
+    </message>
+    <message>
+      <source>Browse…</source>
+      <translation>Durchsuchen…</translation>
+    </message>
+    <message>
+      <source>CA bundle {path}</source>
+      <translation>CA-Zertifikate {path}</translation>
+    </message>
+    <message>
+      <source>Choose the CA bundle file</source>
+      <translation>CA-Zertifikatsdatei auswählen</translation>
+    </message>
+    <message>
+      <source>Kept in the keychain only, never in the profile file.</source>
+      <translation>Nur im Schlüsselbund gespeichert, nie in der Profildatei.</translation>
+    </message>
+    <message>
+      <source>Network: </source>
+      <translation>Netzwerk: </translation>
+    </message>
+    <message>
+      <source>Only needed on networks with a proxy, a company certificate authority or a VPC endpoint. Empty fields mean a direct connection to AWS's usual endpoints.</source>
+      <translation>Nur nötig in Netzwerken mit einem Proxy, einer firmeneigenen Zertifizierungsstelle oder einem VPC-Endpunkt. Leere Felder bedeuten eine direkte Verbindung zu den üblichen Endpunkten von AWS.</translation>
+    </message>
+    <message>
+      <source>PEM certificates (*.pem *.crt *.cer)</source>
+      <translation>PEM-Zertifikate (*.pem *.crt *.cer)</translation>
+    </message>
+    <message>
+      <source>Proxy password</source>
+      <translation>Proxy-Passwort</translation>
+    </message>
+    <message>
+      <source>endpoint {url}</source>
+      <translation>Endpunkt {url}</translation>
+    </message>
+    <message>
+      <source>hidden as you type (Ctrl+Shift+H shows it)</source>
+      <translation>verdeckt beim Tippen (Strg+Umschalt+H zeigt es)</translation>
+    </message>
+    <message>
+      <source>no proxy</source>
+      <translation>kein Proxy</translation>
+    </message>
+    <message>
+      <source>proxy {proxy}</source>
+      <translation>Proxy {proxy}</translation>
+    </message>
+    <message>
+      <source>timeouts {connect:g} s / {read:g} s</source>
+      <translation>Timeouts {connect:g} s / {read:g} s</translation>
     </message>
   </context>
   <context>
@@ -1974,8 +2090,8 @@ aws sts get-caller-identity --profile {aws_name}</translation>
       <translation>Profil {name} ungetestet gespeichert{where}. Testen mit: aws-connection-wizard test {name}</translation>
     </message>
     <message>
-      <source>Secrets are read from standard input, one per line (secret access key, then the optional session token), or prompted for without echo; never from arguments.</source>
-      <translation>Geheimnisse werden von der Standardeingabe gelesen, eines pro Zeile (geheimer Zugriffsschlüssel, dann das optionale Sitzungstoken), oder ohne Echo abgefragt; nie aus Argumenten.</translation>
+      <source>Secrets are read from standard input, one per line (secret access key, then the optional session token; then, with --proxy-user, the proxy's password), or prompted for without echo; never from arguments.</source>
+      <translation>Geheimnisse werden von der Standardeingabe gelesen, eines pro Zeile (geheimer Zugriffsschlüssel, dann das optionale Sitzungstoken; dann, mit --proxy-user, das Passwort des Proxys), oder ohne Echo abgefragt; nie aus Argumenten.</translation>
     </message>
     <message>
       <source>Show one profile's settings (never a secret).</source>
@@ -2042,16 +2158,8 @@ aws sts get-caller-identity --profile {aws_name}</translation>
       <translation>importiert     {name}  ({method}, ungetestet)</translation>
     </message>
     <message>
-      <source>keychain problem ({code}): {message}</source>
-      <translation>Problem mit dem Schlüsselbund ({code}): {message}</translation>
-    </message>
-    <message>
       <source>machine-readable output</source>
       <translation>maschinenlesbare Ausgabe</translation>
-    </message>
-    <message>
-      <source>no instance role credentials (not on EC2, or no role attached)</source>
-      <translation>keine Anmeldedaten einer Instanzrolle (nicht auf EC2 oder keine Rolle angehängt)</translation>
     </message>
     <message>
       <source>no practice profile named {name!r}. {where}</source>
@@ -2078,16 +2186,8 @@ aws sts get-caller-identity --profile {aws_name}</translation>
       <translation>process (Standard): credential_process, das dieses Programm ausführt; sdk: role_arn + source_profile, sodass das SDK die Rolle selbst übernimmt (die AWS CLI speichert die temporären Anmeldedaten der Rolle dann in ~/.aws/cli/cache zwischen)</translation>
     </message>
     <message>
-      <source>profile file problem: {exc}</source>
-      <translation>Problem mit der Profildatei: {exc}</translation>
-    </message>
-    <message>
       <source>profile name in the AWS config file</source>
       <translation>Profilname in der AWS-Konfigurationsdatei</translation>
-    </message>
-    <message>
-      <source>profile {name!r} has no access key of its own</source>
-      <translation>Profil {name!r} hat keinen eigenen Zugriffsschlüssel</translation>
     </message>
     <message>
       <source>replace a section of that name not written by this program</source>
@@ -2108,10 +2208,6 @@ aws sts get-caller-identity --profile {aws_name}</translation>
     <message>
       <source>the OS keychain (never shown)</source>
       <translation>dem Schlüsselbund des Systems (nie angezeigt)</translation>
-    </message>
-    <message>
-      <source>the keychain has no secret access key for profile {name!r}; enter it again in the wizard</source>
-      <translation>im Schlüsselbund fehlt der geheime Zugriffsschlüssel für Profil {name!r}; geben Sie ihn im Assistenten erneut ein</translation>
     </message>
     <message>
       <source>the result was not recorded: {exc}</source>
@@ -2196,8 +2292,8 @@ aws sts get-caller-identity --profile {aws_name}</translation>
       <translation>Der Verbindungstest weist den Zugriff auf diesen Dienst nach, ohne etwas zu verändern.</translation>
     </message>
     <message>
-      <source>The test will run: {default_probe}.</source>
-      <translation>Der Test führt aus: {default_probe}.</translation>
+      <source>The test will run: {probe}.</source>
+      <translation>Der Test ruft auf: {probe}.</translation>
     </message>
     <message>
       <source>The test: {default_probe}</source>
@@ -2214,12 +2310,6 @@ aws sts get-caller-identity --profile {aws_name}</translation>
     <message>
       <source>{service} — not a service this program offers</source>
       <translation>{service} – kein Dienst, den dieses Programm anbietet</translation>
-    </message>
-    <message>
-      <source>{text}
-Then: {narrow_probe}.</source>
-      <translation>{text}
-Danach: {narrow_probe}.</translation>
     </message>
   </context>
   <context>
@@ -2542,6 +2632,10 @@ Danach: {narrow_probe}.</translation>
       <translation>Kein gültiger Bucket-Name: Er muss mit einem Buchstaben oder einer Ziffer beginnen und enden, darf keine zwei Punkte hintereinander haben, nicht wie eine IP-Adresse aussehen und kein von AWS reserviertes Präfix oder Suffix verwenden (xn--, sthree-, -s3alias, ...).</translation>
     </message>
     <message>
+      <source>Take the password out of the proxy URL: enter the user name and password in their own fields (the password is kept in the keychain only).</source>
+      <translation>Nehmen Sie das Passwort aus der Proxy-URL: Tragen Sie Benutzername und Passwort in ihre eigenen Felder ein (das Passwort wird nur im Schlüsselbund gespeichert).</translation>
+    </message>
+    <message>
       <source>The code is six digits, nothing else.</source>
       <translation>Der Code besteht aus sechs Ziffern, sonst nichts.</translation>
     </message>
@@ -2572,10 +2666,6 @@ Danach: {narrow_probe}.</translation>
     <message>
       <source>This looks like the secret access key. The access key ID is the shorter value that starts with AKIA or ASIA.</source>
       <translation>Das sieht nach dem geheimen Zugriffsschlüssel aus. Die Zugriffsschlüssel-ID ist der kürzere Wert, der mit AKIA oder ASIA beginnt.</translation>
-    </message>
-    <message>
-      <source>This proxy URL contains a password, which would be saved in the profile file in plain text.</source>
-      <translation>Diese Proxy-URL enthält ein Passwort, das im Klartext in der Profildatei gespeichert würde.</translation>
     </message>
   </context>
   <context>
