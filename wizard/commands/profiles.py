@@ -233,6 +233,11 @@ def cmd_remove(args) -> int:
     _profile(store, args.name)
     deleted = profile_service.delete(store, SecretStore(), args.name, force=args.force)
     print(f"Removed profile {deleted.profile.name} and its keychain entries.")
+    if deleted.profile.connection.method == "sso":
+        from wizard.commands.sso import forget_unused_login
+
+        if forget_unused_login(store, SecretStore(), deleted.profile):
+            print("Removed the IAM Identity Center login's tokens (no other profile uses that login).")
     if deleted.orphaned:
         print(f"warning: {', '.join(deleted.orphaned)} assumed their role with its keys and will fail until their "
               "source is changed (aws-connection-wizard show NAME)", file=sys.stderr)
@@ -292,8 +297,15 @@ def cmd_export(args) -> int:
         raise CommandError(str(exc), EXIT_USAGE) from None
     if result.backup:
         print(f"Backed up {result.path} to {result.backup}")
+    sso_sdk = result.style == "sdk" and store.get(args.name).connection.method == "sso"
     kind = "role_arn + source_profile (the SDK assumes the role)" if result.style == "sdk" else "credential_process"
+    if sso_sdk:
+        kind = "sso-session + sso_account_id/sso_role_name (the AWS CLI logs in itself)"
     print(f"Wrote [{', '.join(result.sections)}] into {result.path} as {kind}.")
+    if sso_sdk:
+        print(f"Log in with: aws sso login --profile {result.aws_name}. The AWS CLI then keeps its own IAM Identity "
+              "Center tokens in a cache on disk (~/.aws/sso/cache), outside the keychain; this program's login is "
+              "not shared with it.")
     print(f"Use it with: aws sts get-caller-identity --profile {result.aws_name}")
     for warning in result.warnings:
         print(f"warning: {warning}", file=sys.stderr)
@@ -348,6 +360,11 @@ def cmd_credential_process(args) -> int:
                 f"the session token of {profile.name!r} was entered {_when(conn.token_entered_at)} and has expired "
                 "(at most 12 h); renew it in the profile manager", EXIT_FAILED)
         expiration = token.expires_at if credentials.session_token else None
+    elif conn.method == "sso":
+        from wizard.commands.sso import sso_credentials
+
+        credentials = sso_credentials(profile, secret_store)
+        expiration = credentials.expiration
     else:
         credentials = assume_role(store, secret_store, profile)
         expiration = credentials.expiration

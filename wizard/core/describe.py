@@ -111,7 +111,10 @@ def connection_rows(conn: Connection, secrets: Secrets | None = None, *,
     if conn.method == "cross-account":
         rows += [("IAM role ARN", conn.role_arn), ("External ID", conn.external_id or "none"),
                  ("Assume the role as", source_title(conn.source))]
-    if conn.method != "access-key":
+    if conn.method == "sso":
+        rows += [("Start URL", conn.sso_start_url), ("SSO region", conn.sso_region),
+                 ("AWS account ID", conn.sso_account_id), ("Role (permission set)", conn.sso_role_name)]
+    if conn.method in ("assume-role", "cross-account"):
         rows.append(("Session", f"{conn.session_name}, {conn.duration} seconds ({conn.duration / 3600:g} h)"))
     rows.append(("Service", f"{service_title(conn.service)} ({conn.service})"))
     if conn.service == "s3" and conn.bucket:
@@ -129,6 +132,8 @@ def connection_rows(conn: Connection, secrets: Secrets | None = None, *,
     if secrets is not None:
         kept = "secret access key and session token" if secrets.session_token else "secret access key"
         rows.append(("Stored", f"settings in the profile file; the {kept} only in the keychain" if conn.uses_keys
+                     else "settings in the profile file; the login's tokens only in the keychain"
+                     if conn.method == "sso"
                      else "settings in the profile file; this method keeps no secret on this computer"))
     return rows
 

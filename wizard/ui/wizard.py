@@ -53,10 +53,13 @@ class PageId(IntEnum):
     REGION = 3
     TEST = 4
     SUMMARY = 5
+    SSO_LOGIN = 6
+    SSO_ROLE = 7
 
 
 PAGE_IDS = {flow.METHOD: PageId.METHOD, flow.CREDENTIALS: PageId.CREDENTIALS, flow.SERVICE: PageId.SERVICE,
-            flow.REGION: PageId.REGION, flow.TEST: PageId.TEST, flow.SUMMARY: PageId.SUMMARY}
+            flow.REGION: PageId.REGION, flow.TEST: PageId.TEST, flow.SUMMARY: PageId.SUMMARY,
+            flow.SSO_LOGIN: PageId.SSO_LOGIN, flow.SSO_ROLE: PageId.SSO_ROLE}
 PAGE_NAMES = {pid: name for name, pid in PAGE_IDS.items()}
 FLOW = tuple(PAGE_IDS[name] for name in flow.PAGES)
 
