@@ -19,7 +19,8 @@ import pytest
 
 from tests.support.profiles_cli import REPO, cli_env, run_aws, run_cli
 from tests.support.secrets_registry import register
-from tests.support.sso import approve_device, sso  # noqa: F401
+from tests.support.sso import approve_device, remember, sso  # noqa: F401
+from wizard.core.sso_tokens import SsoTokenStore, session_key
 
 pytestmark = [
     pytest.mark.keychain,
@@ -31,7 +32,8 @@ ROLE = "PracticeReadOnly"
 
 @pytest.fixture
 def env(tmp_path, sso):  # noqa: F811
-    environment = cli_env(tmp_path, AWS_ENDPOINT_URL_SSO=sso.url, AWS_ENDPOINT_URL_SSO_OIDC=sso.url)
+    environment = cli_env(tmp_path, AWS_ENDPOINT_URL_SSO=sso.url, AWS_ENDPOINT_URL_SSO_OIDC=sso.url,
+                          SSO_START_URL=sso.practice.start_url, SSO_REGION=sso.practice.region)
     for name in ("DISPLAY", "WAYLAND_DISPLAY"):  # a terminal without a display: never a browser
         environment.pop(name, None)
     (tmp_path / "aws").mkdir()
@@ -68,7 +70,16 @@ def _login_with_device_code(env, name="dev"):
     finally:
         if process.poll() is None:
             process.kill()
+    _remember_tokens(env)
     return process.returncode, "".join(printed) + out, err
+
+
+def _remember_tokens(env):
+    """The login's token and registration (in the harness's keychain) join the final secret scan."""
+    tokens = SsoTokenStore()
+    owner = session_key(env["SSO_START_URL"], env["SSO_REGION"])
+    found = [tokens.load_token(owner), tokens.load_registration(owner, "device")]
+    remember(*(f for f in found if f is not None))
 
 
 def test_add_login_with_device_code_and_test(env, sso, aws_emulator):  # noqa: F811

@@ -138,6 +138,7 @@ class SsoLoginPage(QWizardPage):
         self.cancel_button.setVisible(busy)
 
     def _show_device(self, device) -> None:
+        self.device = device  # the device-code login shown (None: none)
         shown = device is not None
         for widget in (self.code_label, self.url_label, self.copy_button):
             widget.setVisible(shown)
