@@ -168,7 +168,7 @@ def test_device_code_login_pick_test_save(open_wizard, sso_env, stores, aws_emul
 
 
 def test_a_login_can_be_cancelled_while_waiting(open_wizard, sso_env, stores, aws_emulator):
-    window, kb = open_wizard(connection=_connection(sso_env, aws_emulator.url), profile_store=stores[0],
+    _window, kb = open_wizard(connection=_connection(sso_env, aws_emulator.url), profile_store=stores[0],
                              secret_store=stores[1])
     page = _to_login_page(kb)
     page.open_url = lambda url: None  # the person never approves

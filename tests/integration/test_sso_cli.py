@@ -13,6 +13,7 @@ import os
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import botocore.session
 import pytest
@@ -133,7 +134,7 @@ def test_credential_process_feeds_the_real_aws_cli_and_sdk_export_is_documented(
     assert full["sso_sessions"]["devsdk"] == {"sso_start_url": sso.practice.start_url,
                                               "sso_region": sso.practice.region,
                                               "sso_registration_scopes": "sso:account:access"}
-    text = open(env["AWS_CONFIG_FILE"]).read()
+    text = Path(env["AWS_CONFIG_FILE"]).read_text()
     assert "[sso-session devsdk]" in text and "sso_session = devsdk" in text
 
 

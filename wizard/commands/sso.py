@@ -84,7 +84,7 @@ def run_login(profile, secret_store, *, device_code: bool = False, timeout: floa
         if exc.code == "cancelled":
             raise CommandError("the login was cancelled", EXIT_FAILED) from None
         raise _explain(exc, "sso-login") from None
-    except Exception as exc:  # noqa: BLE001 - botocore's errors: their diagnosis (never a token)
+    except Exception as exc:  # botocore's errors: their diagnosis (never a token)
         from wizard.core.keychain import KeychainError
 
         if isinstance(exc, KeychainError):
@@ -125,7 +125,7 @@ def sso_credentials(profile, secret_store):
     except SsoLoginError as exc:
         raise CommandError(f"{exc.code}: not logged in to IAM Identity Center for {profile.name!r} (or the session "
                            f"ended); run: {PROGRAM} login {profile.name}", EXIT_FAILED) from None
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:  # a failure to reach IAM Identity Center: its diagnosis
         from wizard.core.keychain import KeychainError
 
         if isinstance(exc, KeychainError):

@@ -67,6 +67,8 @@ class SsoLoginPage(QWizardPage):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.setTitle("Log in to IAM Identity Center")
+        self.setSubTitle("Sign in through your organisation's access portal; the wizard then lists the accounts and "
+                         "roles the login allows.")
         self.open_url = _open_in_system_browser  # called on the GUI thread with the authorize URL; tests replace it
         self._logged_in = False
         self._cancel = threading.Event()
