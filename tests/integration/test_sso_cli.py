@@ -170,3 +170,25 @@ def test_removing_the_last_profile_of_a_login_forgets_its_tokens(env, sso, aws_e
     _add(env, sso, aws_emulator)
     again = run_cli(env, "test", "dev", "--json")
     assert json.loads(again.stdout)["steps"][0]["diagnosis"]["code"] == "sso-login-required"
+
+
+def test_cross_account_with_an_sso_profile_as_its_source(env, sso, aws_emulator):  # noqa: F811
+    """cross-account's source identity may be an sso profile: AssumeRole is called as the IAM Identity Center role
+    (its credentials from GetRoleCredentials). The practice cross-account role trusts only the practice user, so moto
+    refuses the SSO role: the report shows who called, and the refusal is the trust policy's (assume-role-denied)."""
+    _add(env, sso, aws_emulator, role="PracticeAdministrator")
+    assert _login_with_device_code(env)[0] == 0
+    p = aws_emulator.practice
+    run = run_cli(env, "add", "partner", "--method", "cross-account", "--role-arn", p.cross_role_arn, "--external-id",
+                  p.external_id, "--source", "profile:dev", "--region", "us-east-1", "--service", "s3",
+                  "--endpoint-url", aws_emulator.url)
+    assert run.returncode == 0, run.stderr
+    try:
+        tested = run_cli(env, "test", "partner")
+        assert tested.returncode == 1
+        assert ":assumed-role/AWSReservedSSO_PracticeAdministrator_" in tested.stdout  # the identity step's caller
+        assert "Diagnosis: assume-role-denied" in tested.stdout, tested.stdout
+        removed = run_cli(env, "remove", "dev")
+        assert removed.returncode == 2 and "partner" in removed.stderr  # the sso profile is partner's source
+    finally:
+        run_cli(env, "remove", "partner")

@@ -233,11 +233,8 @@ def cmd_remove(args) -> int:
     _profile(store, args.name)
     deleted = profile_service.delete(store, SecretStore(), args.name, force=args.force)
     print(f"Removed profile {deleted.profile.name} and its keychain entries.")
-    if deleted.profile.connection.method == "sso":
-        from wizard.commands.sso import forget_unused_login
-
-        if forget_unused_login(store, SecretStore(), deleted.profile):
-            print("Removed the IAM Identity Center login's tokens (no other profile uses that login).")
+    if deleted.forgot_login:
+        print("Removed the IAM Identity Center login's tokens (no other profile uses that login).")
     if deleted.orphaned:
         print(f"warning: {', '.join(deleted.orphaned)} assumed their role with its keys and will fail until their "
               "source is changed (aws-connection-wizard show NAME)", file=sys.stderr)

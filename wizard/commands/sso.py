@@ -140,22 +140,6 @@ def sso_credentials(profile, secret_store):
         raise error from None
 
 
-def forget_unused_login(store, secret_store, removed) -> bool:
-    """After sso profile `removed` was deleted: drop its login's tokens from the keychain unless another profile uses
-    the same login (start URL + SSO region). True when they were dropped."""
-    from wizard.core.credentials import sso_owner
-    from wizard.core.sso_tokens import SsoTokenStore
-
-    conn = removed.connection
-    if conn.method != "sso":
-        return False
-    owner = sso_owner(conn)
-    if any(p.connection.method == "sso" and sso_owner(p.connection) == owner for p in store.list()):
-        return False
-    SsoTokenStore(secret_store).forget(owner)
-    return True
-
-
 def register(subparsers) -> None:
     p = subparsers.add_parser(
         "login", help="Log in to IAM Identity Center for an sso profile.",
