@@ -172,14 +172,15 @@ class SsoLoginPage(QWizardPage):
             await loop.run_in_executor(EXECUTOR, SsoRole(conn, secret_store).token)
         except asyncio.CancelledError:
             raise
-        except Exception:  # noqa: BLE001 - no usable login yet: the user logs in
+        except Exception:  # noqa: BLE001 - no usable login yet (or no keychain): the user logs in
             self._set_status("Not logged in yet: choose how to log in.")
         else:
             self._logged_in = True
             self._set_status("Already logged in to this IAM Identity Center (the session is still valid). Next "
                              "picks the account and role.")
         finally:
-            self._task = None
+            if self._task is asyncio.current_task():
+                self._task = None
             self.completeChanged.emit()
 
     # --- the login --------------------------------------------------------------------------------------------
@@ -230,9 +231,9 @@ class SsoLoginPage(QWizardPage):
             self._show_device(None)
             self._set_status("Logged in. The tokens are in the keychain; Next picks the account and role.")
         finally:
-            if self._task is asyncio.current_task():
+            if self._task is asyncio.current_task():  # not replaced by a newer login meanwhile
                 self._task = None
-            self._set_busy(False)
+                self._set_busy(False)
             self.completeChanged.emit()
 
     def cleanupPage(self) -> None:
