@@ -28,9 +28,15 @@ from PySide6.QtWidgets import (
 
 from wizard.core import fields
 from wizard.core.credentials import SsoRole, sso_owner, sso_target
-from wizard.core.engine import EXECUTOR
 
 ROLE_DATA = Qt.ItemDataRole.UserRole
+
+
+def _in_worker(loop, fn, *args):
+    """Run a blocking call in the engine's worker threads (imported here: the window opens before botocore loads)."""
+    from wizard.core.engine import EXECUTOR
+
+    return loop.run_in_executor(EXECUTOR, fn, *args)
 
 
 def _open_in_system_browser(url: str) -> bool:
@@ -169,7 +175,7 @@ class SsoLoginPage(QWizardPage):
     async def _check_existing(self, conn, secret_store) -> None:
         loop = asyncio.get_running_loop()
         try:
-            await loop.run_in_executor(EXECUTOR, SsoRole(conn, secret_store).token)
+            await _in_worker(loop, SsoRole(conn, secret_store).token)
         except asyncio.CancelledError:
             raise
         except Exception:  # noqa: BLE001 - no usable login yet (or no keychain): the user logs in
@@ -218,7 +224,7 @@ class SsoLoginPage(QWizardPage):
                                  open_browser=None if device else open_browser, show_device_code=show_device_code,
                                  cancel=cancel)
         try:
-            await loop.run_in_executor(EXECUTOR, work)
+            await _in_worker(loop, work)
         except asyncio.CancelledError:
             cancel.set()
             raise
@@ -326,7 +332,7 @@ class SsoRolePage(QWizardPage):
     async def _load(self, conn, secret_store) -> None:
         loop = asyncio.get_running_loop()
         try:
-            found = await loop.run_in_executor(EXECUTOR, self._lists, conn, secret_store)
+            found = await _in_worker(loop, self._lists, conn, secret_store)
         except asyncio.CancelledError:
             raise
         except Exception as exc:  # noqa: BLE001 - shown as its diagnosis
