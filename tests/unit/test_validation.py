@@ -346,7 +346,7 @@ def test_check_connection_covers_each_methods_fields():
                     "region"]
         assert keys[: len(expected)] == expected  # the wizard's order: method, credentials, service, region
         assert {"endpoint_url", "proxy", "ca_bundle", "bucket"} <= set(keys)  # the default service is s3
-        assert ("session_name" in keys) == ("duration" in keys) == (method.id != "access-key")
+        assert ("session_name" in keys) == ("duration" in keys) == (method.id in ("assume-role", "cross-account"))
 
 
 def test_valid_access_key_connection_has_no_error():
