@@ -75,12 +75,36 @@ def session(real_world, aws_emulator):
 
 def test_every_endpoint_is_loopback_and_answers(session):
     found = endpoints_in()
-    assert set(found) == {"AWS_ENDPOINT_URL", "AWS_EC2_METADATA_SERVICE_ENDPOINT"}  # the user's S3 endpoint is gone
+    assert set(found) == {"AWS_ENDPOINT_URL", "AWS_EC2_METADATA_SERVICE_ENDPOINT", "AWS_ENDPOINT_URL_SSO",
+                          "AWS_ENDPOINT_URL_SSO_OIDC"}  # the user's S3 endpoint is gone
     for name, url in found.items():
         assert _host_is_loopback(url), name
         assert _port_open(url), name
     assert found["AWS_ENDPOINT_URL"] == session.url
     assert found["AWS_EC2_METADATA_SERVICE_ENDPOINT"] == session.imds_url
+    assert found["AWS_ENDPOINT_URL_SSO"] == found["AWS_ENDPOINT_URL_SSO_OIDC"] == session.sso.url
+
+
+def test_the_sso_method_passes_after_a_device_code_login(session):
+    """Practice's IAM Identity Center: log in (device code, approved on the emulator's page), pick a seeded role, test."""
+    from tests.support.sso import approve_device, remember
+    from wizard.core import sso_login
+    from wizard.core.credentials import sso_owner, sso_target
+    from wizard.core.sso_tokens import SsoTokenStore
+
+    assert session.sso_ready.wait(30)
+    start_url, region = session.sso_values()
+    conn = Connection(method="sso", sso_start_url=start_url, sso_region=region, region=session.practice.region,
+                      service="s3")
+    account, role = session.sso.practice.assignments[0]
+    conn.sso_account_id, conn.sso_role_name = account, role
+    tokens = SsoTokenStore()
+    token = sso_login.login(sso_target(conn), sso_owner(conn), tokens, timeout=30,
+                            show_device_code=lambda device: approve_device(device.verification_uri_complete))
+    remember(token, tokens.load_registration(sso_owner(conn), "device"))
+    report = run_test(conn, Secrets())
+    assert report.ok, [(s.name, s.status, s.diagnosis and s.diagnosis.code) for s in report.steps]
+    assert [s.name for s in report.steps] == ["sso-token", "role-credentials", "identity", "service"]
 
 
 def test_botocore_sends_every_service_to_the_emulator(session):
@@ -178,7 +202,7 @@ def test_stop_restores_everything_and_closes_its_ports(real_world, aws_emulator)
     env, aws_dir, before = real_world
     snapshot = dict(os.environ)
     session = PracticeSession(aws=aws_emulator).start()
-    urls = [session.imds_url]
+    urls = [session.imds_url, session.sso.url]
     practice_aws_dir = os.environ["AWS_CONFIG_FILE"]
     assert os.environ["AWS_CONFIG_FILE"] != env["AWS_CONFIG_FILE"]
     assert "AWS_PROFILE" not in os.environ and "AWS_ACCESS_KEY_ID" not in os.environ

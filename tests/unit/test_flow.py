@@ -22,8 +22,11 @@ ENTRIES = {
     "access-key": {"access_key_id": KEY, "secret_access_key": SECRET},
     "assume-role": {"access_key_id": KEY, "secret_access_key": SECRET, "role": "ReadOnlyRobot", "duration": "7200"},
     "cross-account": {"role_arn": ROLE_ARN, "external_id": EXTERNAL_ID, "source": "instance"},
+    "sso": {"sso_start_url": "https://my-company.awsapps.com/start", "sso_region": "eu-west-1"},
 }
+SSO_ROLE = {"sso_account_id": "123456789012", "sso_role_name": "ReadOnlyAccess"}  # picked after the login
 EVERY_PAGE = ["method", "credentials", "service", "region", "test", "summary"]
+SSO_PAGES = ["method", "credentials", "sso-login", "sso-role", "service", "region", "test", "summary"]
 
 
 def walk(method: str, present=flow.PAGES) -> tuple[list[str], flow.Draft]:
@@ -41,6 +44,10 @@ def walk(method: str, present=flow.PAGES) -> tuple[list[str], flow.Draft]:
             if method != "access-key":
                 assert not flow.is_complete(page, draft)  # nothing typed yet
             draft.apply(ENTRIES[method])
+        elif page == "sso-role":
+            assert [f.key for f in flow.page_fields(page, draft)] == list(SSO_ROLE)
+            assert not flow.is_complete(page, draft)  # nothing picked yet
+            draft.apply(SSO_ROLE)
         elif page == "service":
             draft.apply({"service": "s3", "bucket": "UPPER"})
             assert [p.field.key for p in flow.page_problems(page, draft)] == ["bucket"]
@@ -56,13 +63,14 @@ def walk(method: str, present=flow.PAGES) -> tuple[list[str], flow.Draft]:
 def walk_every_method() -> None:
     for method in METHOD_IDS:
         visited, draft = walk(method)
-        assert visited == EVERY_PAGE
+        assert visited == (SSO_PAGES if method == "sso" else EVERY_PAGE)
         conn, secrets = draft.result()
         assert conn.method == method and conn.region == "eu-central-1" and conn.bucket == "my-team-reports"
         assert fields.problems(conn, secrets) == []
         assert conn.role == ("ReadOnlyRobot" if method == "assume-role" else "")  # nothing unseen is kept
         assert (conn.duration == 7200) == (method == "assume-role")
-        assert bool(secrets.secret_access_key) == (method != "cross-account")
+        assert bool(secrets.secret_access_key) == (method in fields.KEY_METHODS)
+        assert (conn.sso_role_name == "ReadOnlyAccess") == (method == "sso")
         assert (conn.source, conn.external_id) == (("instance", EXTERNAL_ID) if method == "cross-account"
                                                    else ("default", ""))
 
@@ -75,7 +83,8 @@ def test_every_method_walks_the_whole_flow():
 def test_without_a_test_page_the_region_leads_to_the_summary(method):
     present = tuple(p for p in flow.PAGES if p not in flow.OPTIONAL_PAGES)
     visited, _draft = walk(method, present)
-    assert visited == ["method", "credentials", "service", "region", "summary"]
+    sso_pages = ["sso-login", "sso-role"] if method == "sso" else []
+    assert visited == ["method", "credentials", *sso_pages, "service", "region", "summary"]
 
 
 def test_a_page_follows_the_draft_not_an_earlier_choice():
@@ -103,6 +112,20 @@ def test_the_service_decides_the_optional_fields():
     assert (conn.bucket, conn.invoke_model) == ("", True)
     draft.apply({"service": "bogus"})
     assert [p.message.code for p in flow.page_problems("service", draft)] == ["unknown-service"]
+
+
+def test_sso_start_url_and_ids_are_checked():
+    draft = flow.Draft()
+    draft.apply({"method": "sso", "sso_start_url": "https://my-company.awsapps.com/start/#/", "sso_region": "eu-west-1"})
+    assert [p.message.code for p in flow.page_problems("credentials", draft)] == ["bad-url"]
+    for url in ("https://my-company.awsapps.com/start", "https://sso.example.com/portal", "https://d-1234.awsapps.com/start/"):
+        draft.apply({"sso_start_url": url})
+        assert flow.is_complete("credentials", draft), url
+    for url in ("http://my-company.awsapps.com/start", "https://my-company.awsapps.com/", "my-company"):
+        draft.apply({"sso_start_url": url})
+        assert not flow.is_complete("credentials", draft), url
+    draft.apply({"sso_account_id": "12345678901", "sso_role_name": "Read Only"})
+    assert [p.message.code for p in flow.page_problems("sso-role", draft)] == ["account-id", "role-name"]
 
 
 def test_the_walk_imports_no_qt():

@@ -341,10 +341,12 @@ def _access_key_connection(**changes):
 def test_check_connection_covers_each_methods_fields():
     for method in METHODS.values():
         keys = list(validation.check_connection(Connection(method=method.id), Secrets()))
-        expected = ["method", *(f.key for f in method.fields if f.key != "region"), "service", "bucket", "region"]
+        picked = ["sso_account_id", "sso_role_name"] if method.id == "sso" else []  # the sso-role page
+        expected = ["method", *(f.key for f in method.fields if f.key != "region"), *picked, "service", "bucket",
+                    "region"]
         assert keys[: len(expected)] == expected  # the wizard's order: method, credentials, service, region
         assert {"endpoint_url", "proxy", "ca_bundle", "bucket"} <= set(keys)  # the default service is s3
-        assert ("session_name" in keys) == ("duration" in keys) == (method.id != "access-key")
+        assert ("session_name" in keys) == ("duration" in keys) == (method.id in ("assume-role", "cross-account"))
 
 
 def test_valid_access_key_connection_has_no_error():

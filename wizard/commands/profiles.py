@@ -288,6 +288,8 @@ def cmd_remove(args) -> int:
     _profile(store, args.name)
     deleted = profile_service.delete(store, SecretStore(), args.name, force=args.force)
     print(translate("profiles", "Removed profile {name} and its keychain entries.").format(name=deleted.profile.name))
+    if deleted.forgot_login:
+        print(translate("profiles", "Removed the IAM Identity Center login's tokens (no other profile uses that login)."))
     if deleted.orphaned:
         print(f"warning: {', '.join(deleted.orphaned)} assumed their role with its keys and will fail until their "
               "source is changed (aws-connection-wizard show NAME)", file=sys.stderr)
@@ -358,16 +360,23 @@ def cmd_export(args) -> int:
         raise CommandError(str(exc), EXIT_USAGE) from None
     if result.backup:
         print(translate("profiles", "Backed up {path} to {backup}").format(path=result.path, backup=result.backup))
+    sso_sdk = result.style == "sdk" and store.get(args.name).connection.method == "sso"
     kind = (
         translate("profiles", "role_arn + source_profile (the SDK assumes the role)")
         if result.style == "sdk"
         else "credential_process"
     )
+    if sso_sdk:
+        kind = translate("profiles", "sso-session + sso_account_id/sso_role_name (the AWS CLI logs in itself)")
     print(
         translate("profiles", "Wrote [{sections}] into {path} as {kind}.").format(
             sections=", ".join(result.sections), path=result.path, kind=kind
         )
     )
+    if sso_sdk:
+        print(translate("profiles", "Log in with: aws sso login --profile {name}. The AWS CLI then keeps its own IAM "
+                        "Identity Center tokens in a cache on disk (~/.aws/sso/cache), outside the keychain; this "
+                        "program's login is not shared with it.").format(name=result.aws_name))
     print(
         translate("profiles", "Use it with: aws sts get-caller-identity --profile {name}").format(name=result.aws_name)
     )
@@ -433,6 +442,11 @@ def cmd_credential_process(args) -> int:
                 EXIT_FAILED,
             )
         expiration = token.expires_at if credentials.session_token else None
+    elif conn.method == "sso":
+        from wizard.commands.sso import sso_credentials
+
+        credentials = sso_credentials(profile, secret_store)
+        expiration = credentials.expiration
     else:
         credentials = assume_role(store, secret_store, profile)
         expiration = credentials.expiration

@@ -296,7 +296,12 @@ def _quote(word: str) -> str:
     return subprocess.list2cmdline([word]) if os.name == "nt" else shlex.quote(word)
 
 
+SSO_SESSION = "sso-session "  # a section key starting so is an [sso-session NAME] section, not a profile
+
+
 def _header(aws_name: str) -> str:
+    if aws_name.startswith(SSO_SESSION):
+        return aws_name
     return "default" if aws_name == "default" else f"profile {aws_name}"
 
 
@@ -348,6 +353,8 @@ def can_sdk_assume(conn: Connection) -> bool:
     """True when the SDK can assume the role itself: a full role ARN, and a source the config file can name."""
     if conn.method == "assume-role":
         return bool(_FULL_ROLE_ARN.match(conn.role.strip()))
+    if conn.method == "sso":  # the SDK's own IAM Identity Center support ([sso-session])
+        return True
     return conn.method == "cross-account" and (conn.source == "instance" or conn.source.startswith("profile:"))
 
 
@@ -378,6 +385,8 @@ def plan_sections(
     call = f"{program} credential-process {profile.name}"
     if style == "process":
         return {aws_name: _render(aws_name, profile.name, [("credential_process", call), *_common(conn)], newline)}
+    if conn.method == "sso":
+        return _sso_sections(profile, aws_name, newline)
     if conn.method == "assume-role":
         keys_name = aws_name + SOURCE_SUFFIX
         keys = [("credential_process", f"{program} credential-process --source-keys {profile.name}"), *_common(conn)]
@@ -400,6 +409,20 @@ def plan_sections(
     return sections
 
 
+def _sso_sections(profile: Profile, aws_name: str, newline: str) -> dict[str, str]:
+    """An sso profile as the AWS CLI documents it: [sso-session NAME] (start URL, region, the scope that allows
+    refreshing) and [profile NAME] naming the session, the account and the role. The AWS CLI then logs in itself
+    (`aws sso login`) and keeps its own token cache on disk."""
+    conn = profile.connection
+    session = SSO_SESSION + aws_name
+    settings = [("sso_start_url", conn.sso_start_url), ("sso_region", conn.sso_region),
+                ("sso_registration_scopes", "sso:account:access")]
+    role = [("sso_session", aws_name), ("sso_account_id", conn.sso_account_id),
+            ("sso_role_name", conn.sso_role_name), *_common(conn)]
+    return {session: _render(session, profile.name, settings, newline),
+            aws_name: _render(aws_name, profile.name, role, newline)}
+
+
 # -- text editing --------------------------------------------------------------------------------------------------------
 @dataclass
 class _Span:
@@ -415,6 +438,8 @@ def _profile_name(header: str) -> str | None:
         return "default"
     if len(parts) == 2 and parts[0] == "profile":
         return parts[1]
+    if len(parts) == 2 and parts[0] == SSO_SESSION.strip():
+        return SSO_SESSION + parts[1]
     return None
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 
-METHOD_IDS = ("access-key", "assume-role", "cross-account")
+METHOD_IDS = ("access-key", "assume-role", "cross-account", "sso")
 SERVICE_IDS = ("s3", "ec2", "workspaces", "bedrock-runtime")
 
 DEFAULT_CONNECT_TIMEOUT = 3.0
@@ -51,6 +51,10 @@ class Connection:
     bucket: str = ""  # s3: optional bucket for the narrower probe
     model_id: str = ""  # bedrock-runtime: optional model id for the opt-in invoke probe
     invoke_model: bool = False  # bedrock-runtime: the user accepted that the model probe may cost a fraction of a cent
+    sso_start_url: str = ""  # sso: the AWS access portal URL of IAM Identity Center
+    sso_region: str = ""  # sso: the region where IAM Identity Center lives
+    sso_account_id: str = ""  # sso: the account picked from the login's list
+    sso_role_name: str = ""  # sso: the role (permission set) picked in that account
     token_entered_at: float | None = None  # epoch seconds when a session token was entered
     network: NetworkSettings = field(default_factory=NetworkSettings)
 

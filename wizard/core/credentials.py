@@ -10,6 +10,7 @@ Which credentials call AWS first (the *calling* credentials) depends on the meth
 | cross-account, profile:NAME  | what saved profile NAME signs in with (resolved recursively)    | `SavedProfile`  |
 | cross-account, instance      | the EC2 instance role, from the instance metadata (IMDSv2)      | `InstanceRole`  |
 | cross-account, default       | boto3's default chain (environment, ~/.aws files, SSO...)       | `DefaultChain`  |
+| sso                          | the IAM Identity Center role (login token -> GetRoleCredentials) | `SsoRole`       |
 
 assume-role and cross-account then call AssumeRole with those credentials: `assume_role()` is the only place its
 parameters are built (the engine's assume-role step and `credential-process` both call it).
@@ -215,6 +216,69 @@ class ProfileKeys:
         return own_credentials(self.profile, secret_store)
 
 
+@dataclass(frozen=True, eq=False)
+class SsoRole:
+    """An IAM Identity Center role (method `sso`): the login's access token from the keychain, refreshed when it is
+    close to expiry (`token()`, the test's `sso-token` step), then GetRoleCredentials for the account and role
+    (`role_credentials()`, the `role-credentials` step). No login yet, or a refused refresh:
+    `wizard.core.sso_login.SsoLoginError` "sso-login-required". The tokens are shared by every profile of one login
+    (`session_key(start_url, sso_region)`). The endpoints are botocore's (AWS_ENDPOINT_URL_SSO_OIDC and
+    AWS_ENDPOINT_URL_SSO point them at a local emulator); the connection's endpoint URL is for the AWS services."""
+
+    conn: Connection
+    secret_store: SecretStore | None = None
+
+    def describe(self) -> str:
+        return f"the IAM Identity Center role {self.conn.sso_role_name} in account {self.conn.sso_account_id}"
+
+    @property
+    def target(self):
+        return sso_target(self.conn)
+
+    @property
+    def owner(self) -> str:
+        return sso_owner(self.conn)
+
+    def token_store(self):
+        from wizard.core.sso_tokens import SsoTokenStore
+
+        return SsoTokenStore(_stores(None, self.secret_store)[1] if self.secret_store is None else self.secret_store)
+
+    def token(self):
+        """Blocking: (SsoToken, "valid" | "refreshed"), or SsoLoginError sso-login-required."""
+        from wizard.core import sso_login
+
+        return sso_login.current_token(self.target, self.owner, self.token_store())
+
+    def role_credentials(self, token) -> Credentials:
+        """Blocking: GetRoleCredentials with `token` for the connection's account and role."""
+        from wizard.core import sso_roles
+
+        found = sso_roles.role_credentials(self.target, token, self.conn.sso_account_id.strip(),
+                                           self.conn.sso_role_name.strip())
+        return Credentials(found.access_key_id, found.secret_access_key, found.session_token,
+                           found.expiration.timestamp())
+
+    def resolve(self) -> Credentials:
+        token, _state = self.token()
+        return self.role_credentials(token)
+
+
+def sso_target(conn: Connection):
+    """The IAM Identity Center login of an sso connection (start URL, SSO region, the connection's network settings
+    for the proxy, CA bundle and timeouts)."""
+    from wizard.core.sso_login import SsoTarget
+
+    return SsoTarget(conn.sso_start_url.strip(), conn.sso_region.strip(), conn.network)
+
+
+def sso_owner(conn: Connection) -> str:
+    """Where an sso connection's tokens live in the keychain: shared by every profile of the same login."""
+    from wizard.core.sso_tokens import session_key
+
+    return session_key(conn.sso_start_url, conn.sso_region)
+
+
 def _stores(profile_store, secret_store):
     if profile_store is None:
         from wizard.core.profiles import ProfileStore
@@ -237,6 +301,8 @@ def calling_source(conn: Connection, secrets: Secrets | None = None, *, profile_
     environ = dict(os.environ if environ is None else environ)
     if conn.uses_keys:
         return OwnKeys(Credentials.from_keys(conn.access_key_id, secrets or Secrets()))
+    if conn.method == "sso":
+        return SsoRole(conn, secret_store)
     if conn.source.startswith(PROFILE_PREFIX):
         return SavedProfile(conn.source[len(PROFILE_PREFIX):], profile_store, secret_store, environ, seen)
     if conn.source == "instance":
@@ -277,6 +343,8 @@ def profile_credentials(profile: Profile, *, profile_store: ProfileStore | None 
     profile_store, secret_store = _stores(profile_store, secret_store)
     if profile.connection.uses_keys:
         return own_credentials(profile, secret_store)
+    if profile.connection.method == "sso":  # an sso profile lends its IAM Identity Center role
+        return SsoRole(profile.connection, secret_store).resolve()
     source = calling_source(profile.connection, profile_store=profile_store, secret_store=secret_store,
                             environ=environ, seen=(*seen, profile.name))
     return assume_role(profile.connection, source.resolve()).credentials
@@ -398,7 +466,7 @@ def plan_test(target: Profile | Connection, secrets: Secrets | None = None, *,
             raise ValueError("the timeout must be positive")
         conn.network.connect_timeout = min(conn.network.connect_timeout, timeout)
         conn.network.read_timeout = min(conn.network.read_timeout, timeout)
-    if source_credentials is not None and not conn.uses_keys:
+    if source_credentials is not None and not conn.uses_keys and conn.method != "sso":
         source: CredentialSource = Given(source_credentials)
     else:
         source = calling_source(conn, secrets, profile_store=profile_store, secret_store=secret_store,

@@ -116,7 +116,10 @@ def connection_rows(conn: Connection, secrets: Secrets | None = None, *,
     if conn.method == "cross-account":
         rows += [(_L("IAM role ARN"), conn.role_arn), (_L("External ID"), conn.external_id or "none"),
                  (_L("Assume the role as"), source_title(conn.source))]
-    if conn.method != "access-key":
+    if conn.method == "sso":
+        rows += [(_L("Start URL"), conn.sso_start_url), (_L("SSO region"), conn.sso_region),
+                 (_L("AWS account ID"), conn.sso_account_id), (_L("Role (permission set)"), conn.sso_role_name)]
+    if conn.method in ("assume-role", "cross-account"):
         rows.append((_L("Session"), f"{conn.session_name}, {conn.duration} seconds ({conn.duration / 3600:g} h)"))
     rows.append((_L("Service"), f"{service_title(conn.service)} ({conn.service})"))
     if conn.service == "s3" and conn.bucket:
@@ -137,6 +140,8 @@ def connection_rows(conn: Connection, secrets: Secrets | None = None, *,
     if secrets is not None:
         kept = "secret access key and session token" if secrets.session_token else "secret access key"
         rows.append((_L("Stored"), f"settings in the profile file; the {kept} only in the keychain" if conn.uses_keys
+                     else "settings in the profile file; the login's tokens only in the keychain"
+                     if conn.method == "sso"
                      else "settings in the profile file; this method keeps no secret on this computer"))
     return rows
 

@@ -389,7 +389,16 @@ def _skew_summary(skew: float) -> str:
 
 def diagnose(exc: BaseException, *, step: str = "", connection: Connection | None = None,
              secrets: Iterable[str] = ()) -> Diagnosis:
-    """The diagnosis for an exception raised by a step (`step` in identity | assume-role | assumed-identity | service)."""
+    """The diagnosis for an exception raised by a step (`step` in identity | assume-role | assumed-identity | service,
+    or an IAM Identity Center step: sso-login | sso-token | sso-accounts | role-credentials). IAM Identity Center's own
+    errors are read first (`sso_diagnosis`), then the general table."""
+    secrets = tuple(secrets)
+    return sso_diagnosis(exc, step, secrets) or _general_diagnose(exc, step=step, connection=connection,
+                                                                   secrets=secrets)
+
+
+def _general_diagnose(exc: BaseException, *, step: str = "", connection: Connection | None = None,
+                      secrets: Iterable[str] = ()) -> Diagnosis:
     secrets = tuple(secrets)
     keychain_code = getattr(exc, "code", None)
     if keychain_code in ("no-keyring", "keyring-locked"):
@@ -645,12 +654,3 @@ def sso_diagnosis(exc: BaseException, step: str = "", secrets: Iterable[str] = (
             return Diagnosis(base.code, _SSO_TLS_SUMMARY, base.causes, _SSO_TLS_REMEDY, base.aws_error)
     return None
 
-
-_general_diagnose = diagnose
-
-
-def diagnose(exc: BaseException, *, step: str = "", connection: Connection | None = None,  # noqa: F811
-             secrets: Iterable[str] = ()) -> Diagnosis:
-    """The diagnosis for an exception raised by a step; IAM Identity Center's errors first (see above)."""
-    return sso_diagnosis(exc, step, secrets) or _general_diagnose(exc, step=step, connection=connection,
-                                                                   secrets=secrets)

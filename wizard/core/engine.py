@@ -11,6 +11,7 @@ discarded.
 | access-key    | identity → service                                                            |
 | assume-role   | identity → assume-role → assumed-identity → service [→ instance]              |
 | cross-account | identity (of the source) → assume-role (External ID) → assumed-identity → service |
+| sso           | sso-token → role-credentials → identity (of the role) → service               |
 
 Which credentials the identity step signs with, AssumeRole's parameters and whether the instance step runs are decided
 in `wizard.core.credentials` (`plan_test()` builds the test every front end runs). With a `timeout`, the whole test has
@@ -37,7 +38,7 @@ from wizard.core.credentials import CredentialSource, Credentials
 from wizard.core.diagnoses import Diagnosis
 from wizard.core.i18n import translate
 
-STEP_NAMES = ("identity", "assume-role", "assumed-identity", "service", "instance")
+STEP_NAMES = ("sso-token", "role-credentials", "identity", "assume-role", "assumed-identity", "service", "instance")
 STATUSES = ("pending", "running", "ok", "failed", "denied", "skipped", "cancelled")
 FINAL = ("ok", "failed", "denied", "skipped", "cancelled")
 _DENIED_CODES = {"assume-role-denied", "service-denied", "model-access"}
@@ -193,6 +194,8 @@ class ConnectionTest:
         self.timeout = timeout
         self._assumed: Credentials | None = None  # in memory only, for the service step
         self._identity_creds: Credentials | None = None
+        self._sso_token = None  # sso: the access token the sso-token step found (memory only)
+        self._sso_creds: Credentials | None = None  # sso: the role's credentials (role-credentials step)
         self._session = None  # one fresh boto3 session per run, created in the worker thread
         self._abandoned = False  # set when the run ends or is cancelled: late worker results are dropped
         self._steps: dict[str, StepResult] = {}
@@ -206,7 +209,7 @@ class ConnectionTest:
 
     def planned_steps(self) -> list[StepResult]:
         c = self.conn
-        names = ["identity"]
+        names = ["sso-token", "role-credentials", "identity"] if self._uses_sso() else ["identity"]
         if c.method in ("assume-role", "cross-account"):
             names += ["assume-role", "assumed-identity"]
         names.append("service")
@@ -214,8 +217,17 @@ class ConnectionTest:
             names.append("instance")
         return [StepResult(n, self._title(n)) for n in names]
 
+    def _uses_sso(self) -> bool:
+        return isinstance(self.caller, credentials.SsoRole)
+
     def _title(self, name: str) -> str:
         c = self.conn
+        if name == "sso-token":
+            return "IAM Identity Center login — access token (refreshed when needed)"
+        if name == "role-credentials":
+            return f"Role {c.sso_role_name} in account {c.sso_account_id} — GetRoleCredentials"
+        if name == "identity" and self._uses_sso():
+            return "Identity of the role — GetCallerIdentity"
         if name == "identity":
             if c.method == "cross-account":
                 return translate("engine", "Identity of the source ({source}) — GetCallerIdentity").format(
@@ -303,7 +315,7 @@ class ConnectionTest:
         finally:
             self._abandoned = True
             aws.forget_secrets(self)
-            self._assumed = self._identity_creds = self._session = None
+            self._assumed = self._identity_creds = self._session = self._sso_token = self._sso_creds = None
 
     def _finish(self) -> TestReport:
         report = self._report
@@ -326,8 +338,11 @@ class ConnectionTest:
 
     def _resolved_secret_values(self) -> list[str]:
         """The secrets of the credentials found so far (source, assumed role): redacted from every diagnosis."""
-        found = (self._identity_creds, self._assumed)
-        return [v for c in found if c is not None for v in c.secret_values()]
+        found = (self._identity_creds, self._assumed, self._sso_creds)
+        values = [v for c in found if c is not None for v in c.secret_values()]
+        if self._sso_token is not None:
+            values += [v for v in (self._sso_token.access_token, self._sso_token.refresh_token) if v]
+        return values
 
     def _client(self, service: str, keys: Credentials | None):
         if self._session is None:
@@ -336,8 +351,28 @@ class ConnectionTest:
         aws.install_log_redaction()
         return client
 
+    def _step_sso_token(self):
+        token, state = self.caller.token()
+        if self._abandoned:
+            return "cancelled", ""
+        self._sso_token = token
+        aws.register_secrets(self, self._secret_values() + self._resolved_secret_values())
+        when = _dt.datetime.fromtimestamp(token.expires_at, _dt.timezone.utc).strftime("%H:%M UTC")
+        return "ok", (f"Access token refreshed without a new login (valid until {when})" if state == "refreshed"
+                      else f"Logged in; the access token is valid until {when}")
+
+    def _step_role_credentials(self):
+        found = self.caller.role_credentials(self._sso_token)
+        if self._abandoned:
+            return "cancelled", ""
+        self._sso_creds = found
+        aws.register_secrets(self, self._secret_values() + self._resolved_secret_values())
+        self._report.expiration = found.expiration
+        return "ok", f"Role credentials for {self.conn.sso_role_name} in account {self.conn.sso_account_id}"
+
     def _step_identity(self):
-        self._identity_creds = self.caller.resolve()  # None: boto3's default chain
+        # None: boto3's default chain; sso: the role credentials the role-credentials step fetched
+        self._identity_creds = self._sso_creds if self._uses_sso() else self.caller.resolve()
         aws.register_secrets(self, self._secret_values() + self._resolved_secret_values())
         sts = self._client("sts", self._identity_creds)
         found = sts.get_caller_identity()

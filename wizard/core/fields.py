@@ -150,6 +150,19 @@ CATALOGUE: tuple[Field, ...] = (
           "How long the role's temporary credentials last: 900 to 43200 seconds (15 minutes to 12 hours).",
           "credentials", _methods(*ROLE_METHODS), placeholder=str(DEFAULT_DURATION), cli_flag="--duration",
           metavar="S", kind=int, default=DEFAULT_DURATION),
+    # IAM Identity Center (sso): the login's start URL and region, then the account and role picked after the login
+    Field("sso_start_url", "Start URL",
+          "The AWS access portal URL of your organisation's IAM Identity Center: https://NAME.awsapps.com/start or "
+          "a custom domain.", "credentials", _methods("sso"), placeholder="https://my-company.awsapps.com/start",
+          cli_flag="--sso-start-url", metavar="URL"),
+    Field("sso_region", "SSO region",
+          "The region where IAM Identity Center lives (its settings show it); it may differ from the connection's "
+          "region.", "credentials", _methods("sso"), placeholder="eu-west-1", cli_flag="--sso-region", metavar="R"),
+    Field("sso_account_id", "AWS account ID", "The 12-digit account to work in, from the list the login allows.",
+          "sso-role", _methods("sso"), placeholder="123456789012", cli_flag="--sso-account-id", metavar="ID"),
+    Field("sso_role_name", "Role (permission set)",
+          "The role IAM Identity Center gives you in that account (the permission set's name).", "sso-role",
+          _methods("sso"), placeholder="ReadOnlyAccess", cli_flag="--sso-role-name", metavar="NAME"),
     Field("service", "AWS service", "The AWS service this connection is for; the test proves access to it.",
           "service", cli_flag="--service", choices=SERVICE_IDS, default="s3"),
     Field("bucket", "S3 bucket",
@@ -189,7 +202,7 @@ CATALOGUE: tuple[Field, ...] = (
 )
 
 FIELDS: dict[str, Field] = {f.key: f for f in CATALOGUE}
-PAGES = ("method", "credentials", "service", "region")  # the pages that ask for fields, in the wizard's order
+PAGES = ("method", "credentials", "sso-role", "service", "region")  # the pages that ask for fields, in the wizard's order
 
 
 def field(key: str) -> Field:

@@ -17,14 +17,24 @@ from wizard.core import fields
 from wizard.core.connection import Connection, Secrets
 
 METHOD, CREDENTIALS, SERVICE, REGION, TEST, SUMMARY = "method", "credentials", "service", "region", "test", "summary"
-PAGES = (METHOD, CREDENTIALS, SERVICE, REGION, TEST, SUMMARY)
+SSO_LOGIN, SSO_ROLE = "sso-login", "sso-role"  # IAM Identity Center: the login, then the account and role picked
+PAGES = (METHOD, CREDENTIALS, SSO_LOGIN, SSO_ROLE, SERVICE, REGION, TEST, SUMMARY)
 OPTIONAL_PAGES = (TEST,)  # a front end may leave these out (the test page when its module is not installed)
 
 # Which page follows which. A value is the next page, or a function of the draft for a branch that depends on what was
-# chosen (e.g. a sign-in method that needs a page of its own). Every method today takes the same path.
+# chosen (e.g. a sign-in method that needs a page of its own): IAM Identity Center (sso) logs in and picks an
+# account and role between the credentials and the service.
+
+
+def _after_credentials(draft: Draft) -> str:
+    return SSO_LOGIN if draft.connection.method == "sso" else SERVICE
+
+
 NEXT: dict[str, object] = {
     METHOD: CREDENTIALS,
-    CREDENTIALS: SERVICE,
+    CREDENTIALS: _after_credentials,
+    SSO_LOGIN: SSO_ROLE,
+    SSO_ROLE: SERVICE,
     SERVICE: REGION,
     REGION: TEST,
     TEST: SUMMARY,

@@ -64,5 +64,16 @@ METHODS: dict[str, Method] = {
             "Recommended for unattended production.",
             "Enter the role in the other account, its External ID, and who assumes it.",
         ),
+        Method(
+            "sso",
+            "IAM Identity Center (SSO)",
+            "People who sign in to AWS through their organisation's access portal: no long-term keys on this "
+            "machine; the login happens in the browser.",
+            "Needs a login in the browser (or with a device code) when the session ends, typically after 8 hours to "
+            "a few days; unattended programs can't do that login.",
+            "Recommended for people whose organisation uses IAM Identity Center.",
+            "Enter your organisation's start URL (the AWS access portal URL) and the region of IAM Identity Center; "
+            "you log in next.",
+        ),
     )
 }

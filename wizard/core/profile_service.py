@@ -55,6 +55,7 @@ class Deleted:
 
     profile: Profile
     orphaned: list[str]
+    forgot_login: bool = False  # sso: its IAM Identity Center login's tokens were removed (no other profile used them)
 
 
 def source_name(conn: Connection) -> str | None:
@@ -104,7 +105,22 @@ def delete(store: ProfileStore, secret_store: SecretStore, name: str, *, force: 
     if users and not force:
         raise DependentsError(name, users)
     remove_profile(store, secret_store, name)  # the file first, then the keychain
-    return Deleted(profile, users)
+    return Deleted(profile, users, forget_unused_login(store, secret_store, profile))
+
+
+def forget_unused_login(store: ProfileStore, secret_store: SecretStore, removed: Profile) -> bool:
+    """After sso profile `removed` was deleted: drop its IAM Identity Center login's tokens from the keychain unless
+    another profile uses the same login (start URL + SSO region: the tokens are shared). True when dropped."""
+    if removed.connection.method != "sso":
+        return False
+    from wizard.core.credentials import sso_owner
+    from wizard.core.sso_tokens import SsoTokenStore
+
+    owner = sso_owner(removed.connection)
+    if any(p.connection.method == "sso" and sso_owner(p.connection) == owner for p in store.list()):
+        return False
+    SsoTokenStore(secret_store).forget(owner)
+    return True
 
 
 def duplicate(store: ProfileStore, secret_store: SecretStore, name: str, new_name: str) -> Profile:

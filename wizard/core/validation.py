@@ -752,3 +752,55 @@ def check_mfa_code(raw: str) -> Check:
     if not limit.min <= len(value) <= limit.max:
         return Check(value, (_error("bad-mfa-code", f"The code has six digits; this has {len(value)}."),))
     return Check(value)
+
+
+# ------------------------------------------------------------------------------------------- IAM Identity Center (sso)
+# The start URL is the "AWS access portal URL": https://NAME.awsapps.com/start (or https://d-1234567890.awsapps.com/
+# start), or an organisation's custom domain. Browsers show it with "#/" (or more) after it when copied from the
+# address bar; that part is not the start URL. Permission set names: 1-32 characters of [\w+=,.@-].
+
+_AWSAPPS = ".awsapps.com"
+_PERMISSION_SET = re.compile(r"[\w+=,.@-]{1,32}")
+
+
+def _sso_start_url(value: str, values: Mapping[str, str]) -> list[Message]:
+    example = "https://my-company.awsapps.com/start"
+    messages = _url(value, example)
+    if messages:
+        return messages
+    parts = urlsplit(value)
+    if parts.scheme != "https" and parts.hostname not in ("127.0.0.1", "localhost", "::1"):
+        return [_error("bad-url", f"The start URL starts with https://, e.g. {example}.")]
+    if parts.fragment or parts.query:
+        return [_error("bad-url", "Remove what follows the start URL (the \"#/...\" or \"?...\" the browser added): "
+                       f"it ends with /start, e.g. {example}.")]
+    if (parts.hostname or "").endswith(_AWSAPPS) and parts.path.rstrip("/") != "/start":
+        return [_error("bad-url", f"An awsapps.com start URL ends with /start, e.g. {example}.")]
+    return []
+
+
+def _sso_region(value: str, values: Mapping[str, str]) -> list[Message]:
+    if regions.find_region(value):
+        return []
+    if regions.partition_of(value):
+        return [_warning("unknown-region", f"{value} is not in this program's list of regions (it may be newer than "
+                         "the installed AWS data). Check the spelling.")]
+    return [_error("unknown-region", f'Unknown region "{value}". {_region_hint(value)}')]
+
+
+def _sso_account_id(value: str, values: Mapping[str, str]) -> list[Message]:
+    if re.fullmatch(r"[0-9]{12}", value):
+        return []
+    return [_error("account-id", "An AWS account ID is 12 digits, e.g. 123456789012.")]
+
+
+def _sso_role_name(value: str, values: Mapping[str, str]) -> list[Message]:
+    if _PERMISSION_SET.fullmatch(value):
+        return []
+    return [_error("role-name", "Enter the role's name as IAM Identity Center shows it (the permission set, e.g. "
+                   f"ReadOnlyAccess): up to 32 {NAME_CHARACTERS}.")]
+
+
+_CHECKERS.update({"sso_start_url": _sso_start_url, "sso_region": _sso_region, "sso_account_id": _sso_account_id,
+                  "sso_role_name": _sso_role_name})
+KEYS = tuple(_CHECKERS)

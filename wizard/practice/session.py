@@ -1,10 +1,12 @@
 """Practice mode for this process: a local AWS and a local instance metadata service, and nothing else.
 
-`PracticeSession().start()` starts the AWS emulator (moto behind the trust gate, signing enforced) and the IMDSv2
-emulator (an instance with the practice role attached, whose credentials are the practice user's keys), then points
+`PracticeSession().start()` starts the AWS emulator (moto behind the trust gate, signing enforced), the IMDSv2
+emulator (an instance with the practice role attached, whose credentials are the practice user's keys) and the IAM
+Identity Center emulator (a start URL, two accounts and their roles, seeded in the background), then points
 every AWS and metadata call of this process at them through the environment that botocore reads:
 
-- AWS_ENDPOINT_URL = the emulator (every service); every AWS_ENDPOINT_URL_<SERVICE> and
+- AWS_ENDPOINT_URL = the emulator (every service) but AWS_ENDPOINT_URL_SSO and AWS_ENDPOINT_URL_SSO_OIDC = the IAM
+  Identity Center emulator; every other AWS_ENDPOINT_URL_<SERVICE> and
   AWS_IGNORE_CONFIGURED_ENDPOINT_URLS removed, so no service can be sent elsewhere;
 - AWS_EC2_METADATA_SERVICE_ENDPOINT = the IMDS emulator, AWS_EC2_METADATA_DISABLED removed;
 - AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE = empty files in a temporary directory, and every credential variable
@@ -113,6 +115,8 @@ class PracticeSession:
         self._given_aws = aws
         self.aws = None  # wizard.practice.aws_emulator.AwsEmulator
         self.imds = None  # wizard.practice.imds_emulator.ImdsEmulator
+        self.sso = None  # wizard.practice.sso_emulator.SsoEmulator (the sso method's login, accounts and roles)
+        self.sso_ready = threading.Event()  # set when its accounts and roles are seeded (or seeding failed)
         self.store_home: Path | None = None
         self._aws_dir: str | None = None
         self._saved_env: dict[str, str | None] = {}
@@ -205,12 +209,57 @@ class PracticeSession:
                 self._set("AWS_ENDPOINT_URL", self.aws.url)
                 self._set("AWS_EC2_METADATA_SERVICE_ENDPOINT", self.imds.url)
                 self._set("AWS_DEFAULT_REGION", p.region)
+                self._start_sso()
             except BaseException:
                 self._shutdown()
                 raise
             self._close_placeholder()
         self._forget_old_profiles()
         return self
+
+    # --- IAM Identity Center (the sso method) ----------------------------------------------------------------------
+
+    def _start_sso(self) -> None:
+        """The IAM Identity Center emulator: its server at once (botocore's AWS_ENDPOINT_URL_SSO and
+        AWS_ENDPOINT_URL_SSO_OIDC point at it), its accounts and roles seeded in a background thread (IAM calls to
+        moto), so starting practice mode waits for none of it."""
+        from wizard.practice.sso_emulator import SsoEmulator
+        from wizard.practice.sso_seed import seed_practice
+
+        self.sso = SsoEmulator().start()
+        self._set("AWS_ENDPOINT_URL_SSO", self.sso.url)
+        self._set("AWS_ENDPOINT_URL_SSO_OIDC", self.sso.url)
+        sso, aws = self.sso, self.aws
+
+        def seed() -> None:
+            try:
+                seed_practice(sso, aws)
+            except Exception:  # practice goes on without SSO accounts; the other methods still work
+                log.exception("could not seed the practice IAM Identity Center")
+            finally:
+                self.sso_ready.set()
+
+        threading.Thread(target=seed, name="practice-sso-seed", daemon=True).start()
+
+    def sso_values(self) -> tuple[str, str] | None:
+        """(start URL, SSO region) of practice mode's IAM Identity Center, or None before it runs."""
+        if getattr(self, "sso", None) is None:
+            return None
+        from wizard.practice.sso_emulator import PRACTICE_START_URL
+
+        return PRACTICE_START_URL, self.sso.region
+
+    def _forget_sso_login(self) -> None:
+        """The practice login's tokens leave the keychain with the emulator that issued them."""
+        values = self.sso_values()
+        if values is None:
+            return
+        try:
+            from wizard.core.sso_tokens import SsoTokenStore, session_key
+
+            SsoTokenStore().forget(session_key(*values))
+        except Exception:  # noqa: BLE001 - no keychain: nothing was stored there either
+            log.warning("could not remove the practice IAM Identity Center tokens from the keychain")
 
     def stop(self) -> None:
         """Stop both servers, drop the practice profiles and restore the environment. Safe to call twice."""
@@ -235,13 +284,14 @@ class PracticeSession:
     # --- internals -------------------------------------------------------------------------------------------------
 
     def _shutdown(self) -> None:
-        for server in (self.imds, self.aws):
+        self._forget_sso_login()
+        for server in (getattr(self, "sso", None), self.imds, self.aws):
             if server is not None and server is not self._given_aws:
                 try:
                     server.stop()
                 except Exception:  # keep stopping the rest, restore the environment
                     log.exception("could not stop a practice server")
-        self.imds = self.aws = None
+        self.imds = self.aws = self.sso = None
         self._close_placeholder()
         self._leave_environment()
 

@@ -23,7 +23,7 @@ TOKEN_NOTE = (
 )
 
 # The mnemonic letter of each choice (QWizard's buttons already use B, N, F).
-MNEMONICS = {"access-key": "A", "assume-role": "r", "cross-account": "C"}
+MNEMONICS = {"access-key": "A", "assume-role": "r", "cross-account": "C", "sso": "I"}
 
 
 def _title_with_mnemonic(method_id: str) -> str:

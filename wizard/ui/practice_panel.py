@@ -190,6 +190,12 @@ class PracticePanel(QWidget):
         )
         for key, label, value, secret in values:
             self._add_row(column, key, label, value, secret)
+        sso = session.sso_values() if hasattr(session, "sso_values") else None
+        if sso is not None:  # the sso method: the authorize page approves the login in the browser
+            column.addWidget(_heading("SSO login"))
+            column.addWidget(_note("For IAM Identity Center: the browser shows a local approval page; press Approve."))
+            self._add_row(column, "sso_start_url", "Start URL", sso[0], False)
+            self._add_row(column, "sso_region", "SSO region", sso[1], False)
 
         column.addSpacing(8)
         column.addWidget(_heading(translate("practice_panel", "Mistakes to try")))

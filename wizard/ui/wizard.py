@@ -25,6 +25,7 @@ from wizard.ui.credentials_page import CredentialsPage
 from wizard.ui.method_page import MethodPage
 from wizard.ui.region_page import RegionPage
 from wizard.ui.service_page import ServicePage
+from wizard.ui.sso_pages import SsoLoginPage, SsoRolePage
 from wizard.ui.summary_page import SummaryPage
 from wizard.ui.test_page import TestPage
 from wizard.ui.translator import translate
@@ -54,12 +55,15 @@ class PageId(IntEnum):
     REGION = 3
     TEST = 4
     SUMMARY = 5
+    SSO_LOGIN = 6
+    SSO_ROLE = 7
 
 
 PAGE_IDS = {flow.METHOD: PageId.METHOD, flow.CREDENTIALS: PageId.CREDENTIALS, flow.SERVICE: PageId.SERVICE,
-            flow.REGION: PageId.REGION, flow.TEST: PageId.TEST, flow.SUMMARY: PageId.SUMMARY}
+            flow.REGION: PageId.REGION, flow.TEST: PageId.TEST, flow.SUMMARY: PageId.SUMMARY,
+            flow.SSO_LOGIN: PageId.SSO_LOGIN, flow.SSO_ROLE: PageId.SSO_ROLE}
 PAGE_NAMES = {pid: name for name, pid in PAGE_IDS.items()}
-FLOW = tuple(PAGE_IDS[name] for name in flow.PAGES)
+FLOW = tuple(PAGE_IDS[name] for name in flow.path(flow.Draft()))  # the walk of a new (access-key) draft
 
 
 def practice_connection(practice, endpoint_url: str = "") -> tuple[Connection, Secrets]:
@@ -140,6 +144,10 @@ class ConnectionWizard(QWizard):
                                          "AWS emulator on 127.0.0.1; nothing reaches AWS."))
         self.setPage(PageId.METHOD, self.method_page)
         self.setPage(PageId.CREDENTIALS, self.credentials_page)
+        self.sso_login_page = SsoLoginPage()
+        self.sso_role_page = SsoRolePage()
+        self.setPage(PageId.SSO_LOGIN, self.sso_login_page)
+        self.setPage(PageId.SSO_ROLE, self.sso_role_page)
         self.setPage(PageId.SERVICE, self.service_page)
         self.setPage(PageId.REGION, self.region_page)
         self.test_page = TestPage()
@@ -160,6 +168,7 @@ class ConnectionWizard(QWizard):
     def _load(self, conn: Connection, secrets: Secrets) -> None:
         self.method_page.set_method(conn.method)
         self.credentials_page.load(conn, secrets)
+        self.sso_role_page.load(conn)
         self.service_page.load(conn)
         self.region_page.set_region(conn.region)
         self._show_network()
