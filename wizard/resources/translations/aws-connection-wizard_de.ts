@@ -257,6 +257,10 @@ aws sts get-caller-identity --profile {aws_name}</translation>
   <context>
     <name>describe</name>
     <message>
+      <source>AWS account ID</source>
+      <translation>AWS-Konto-ID</translation>
+    </message>
+    <message>
       <source>Access key ID</source>
       <translation>Zugriffsschlüssel-ID</translation>
     </message>
@@ -309,8 +313,16 @@ aws sts get-caller-identity --profile {aws_name}</translation>
       <translation>Region</translation>
     </message>
     <message>
+      <source>Role (permission set)</source>
+      <translation>Rolle (Berechtigungssatz)</translation>
+    </message>
+    <message>
       <source>S3 bucket</source>
       <translation>S3-Bucket</translation>
+    </message>
+    <message>
+      <source>SSO region</source>
+      <translation>SSO-Region</translation>
     </message>
     <message>
       <source>Secret access key</source>
@@ -327,6 +339,10 @@ aws sts get-caller-identity --profile {aws_name}</translation>
     <message>
       <source>Session token</source>
       <translation>Sitzungstoken</translation>
+    </message>
+    <message>
+      <source>Start URL</source>
+      <translation>Start-URL</translation>
     </message>
     <message>
       <source>Status</source>
@@ -950,6 +966,10 @@ aws sts get-caller-identity --profile {aws_name}</translation>
       <translation>AKIAIOSFODNN7EXAMPLE</translation>
     </message>
     <message>
+      <source>AWS account ID</source>
+      <translation>AWS-Konto-ID</translation>
+    </message>
+    <message>
       <source>AWS service</source>
       <translation>AWS-Dienst</translation>
     </message>
@@ -1038,6 +1058,10 @@ aws sts get-caller-identity --profile {aws_name}</translation>
       <translation>Lese-Timeout</translation>
     </message>
     <message>
+      <source>ReadOnlyAccess</source>
+      <translation>ReadOnlyAccess</translation>
+    </message>
+    <message>
       <source>ReadOnlyRobot or arn:aws:iam::123456789012:role/ReadOnlyRobot</source>
       <translation>ReadOnlyRobot oder arn:aws:iam::123456789012:role/ReadOnlyRobot</translation>
     </message>
@@ -1050,8 +1074,16 @@ aws sts get-caller-identity --profile {aws_name}</translation>
       <translation>Nötig für temporäre Schlüssel (ASIA...), ausgestellt von AWS STS; gilt 15 Minuten bis 12 Stunden. Bei AKIA-Schlüsseln leer lassen.</translation>
     </message>
     <message>
+      <source>Role (permission set)</source>
+      <translation>Rolle (Berechtigungssatz)</translation>
+    </message>
+    <message>
       <source>S3 bucket</source>
       <translation>S3-Bucket</translation>
+    </message>
+    <message>
+      <source>SSO region</source>
+      <translation>SSO-Region</translation>
     </message>
     <message>
       <source>Seconds to wait for AWS's answer.</source>
@@ -1078,12 +1110,24 @@ aws sts get-caller-identity --profile {aws_name}</translation>
       <translation>Sitzungstoken</translation>
     </message>
     <message>
+      <source>Start URL</source>
+      <translation>Start-URL</translation>
+    </message>
+    <message>
+      <source>The 12-digit account to work in, from the list the login allows.</source>
+      <translation>Das 12-stellige Konto, in dem gearbeitet wird, aus der Liste, die die Anmeldung erlaubt.</translation>
+    </message>
+    <message>
       <source>The 40-character secret shown once when the access key was created.</source>
       <translation>Das 40-stellige Geheimnis, das beim Anlegen des Zugriffsschlüssels einmal angezeigt wurde.</translation>
     </message>
     <message>
       <source>The AWS Region to connect to, e.g. us-east-1.</source>
       <translation>Die AWS-Region, mit der verbunden wird, z. B. us-east-1.</translation>
+    </message>
+    <message>
+      <source>The AWS access portal URL of your organisation's IAM Identity Center: https://NAME.awsapps.com/start or a custom domain.</source>
+      <translation>Die URL des AWS-Zugangsportals des IAM Identity Center Ihrer Organisation: https://NAME.awsapps.com/start oder eine eigene Domain.</translation>
     </message>
     <message>
       <source>The AWS service this connection is for; the test proves access to it.</source>
@@ -1100,6 +1144,14 @@ aws sts get-caller-identity --profile {aws_name}</translation>
     <message>
       <source>The full ARN of the role to assume in the other account.</source>
       <translation>Der vollständige ARN der zu übernehmenden Rolle im anderen Konto.</translation>
+    </message>
+    <message>
+      <source>The region where IAM Identity Center lives (its settings show it); it may differ from the connection's region.</source>
+      <translation>Die Region, in der IAM Identity Center eingerichtet ist (seine Einstellungen zeigen sie); sie kann von der Region der Verbindung abweichen.</translation>
+    </message>
+    <message>
+      <source>The role IAM Identity Center gives you in that account (the permission set's name).</source>
+      <translation>Die Rolle, die IAM Identity Center Ihnen in diesem Konto gibt (der Name des Berechtigungssatzes).</translation>
     </message>
     <message>
       <source>The role to assume: its name (e.g. ReadOnlyRobot) or its full ARN. The keys' user needs sts:AssumeRole on it.</source>
@@ -1126,8 +1178,16 @@ aws sts get-caller-identity --profile {aws_name}</translation>
       <translation>aws-connection-wizard</translation>
     </message>
     <message>
+      <source>eu-west-1</source>
+      <translation>eu-west-1</translation>
+    </message>
+    <message>
       <source>http://proxy.example.com:3128</source>
       <translation>http://proxy.example.com:3128</translation>
+    </message>
+    <message>
+      <source>https://my-company.awsapps.com/start</source>
+      <translation>https://my-company.awsapps.com/start</translation>
     </message>
     <message>
       <source>https://vpce-0123-abcd.s3.us-east-1.vpce.amazonaws.com</source>
@@ -1384,6 +1444,10 @@ aws sts get-caller-identity --profile {aws_name}</translation>
       <translation>&amp;Kontoübergreifende Rolle mit Externer ID</translation>
     </message>
     <message>
+      <source>&amp;IAM Identity Center (SSO)</source>
+      <translation>&amp;IAM Identity Center (SSO)</translation>
+    </message>
+    <message>
       <source>Access key + assume &amp;role</source>
       <translation>Zugriffsschlüssel + &amp;Rolle übernehmen</translation>
     </message>
@@ -1451,8 +1515,28 @@ aws sts get-caller-identity --profile {aws_name}</translation>
       <translation>Geben Sie die Rolle im anderen Konto, ihre Externe ID und die übernehmende Identität ein.</translation>
     </message>
     <message>
+      <source>Enter your organisation's start URL (the AWS access portal URL) and the region of IAM Identity Center; you log in next.</source>
+      <translation>Geben Sie die Start-URL Ihrer Organisation (die URL des AWS-Zugangsportals) und die Region von IAM Identity Center ein; danach melden Sie sich an.</translation>
+    </message>
+    <message>
+      <source>IAM Identity Center (SSO)</source>
+      <translation>IAM Identity Center (SSO)</translation>
+    </message>
+    <message>
+      <source>Needs a login in the browser (or with a device code) when the session ends, typically after 8 hours to a few days; unattended programs can't do that login.</source>
+      <translation>Braucht eine Anmeldung im Browser (oder mit einem Gerätecode), wenn die Sitzung endet, meist nach 8 Stunden bis einigen Tagen; unbeaufsichtigte Programme können sich so nicht anmelden.</translation>
+    </message>
+    <message>
       <source>Needs an access key on this computer as well as the role; the role's session lasts 15 minutes to 12 hours and is renewed from the key. On EC2 with an instance role no key is needed: use the cross-account method with "the EC2 instance role" as who assumes it.</source>
       <translation>Braucht neben der Rolle einen Zugriffsschlüssel auf diesem Computer; die Sitzung der Rolle dauert 15 Minuten bis 12 Stunden und wird mit dem Schlüssel erneuert. Auf EC2 mit einer Instanzrolle ist kein Schlüssel nötig: Verwenden Sie die kontoübergreifende Methode mit „der EC2-Instanzrolle“ als Übernehmender.</translation>
+    </message>
+    <message>
+      <source>People who sign in to AWS through their organisation's access portal: no long-term keys on this machine; the login happens in the browser.</source>
+      <translation>Personen, die sich über das Zugangsportal ihrer Organisation bei AWS anmelden: keine dauerhaften Schlüssel auf diesem Rechner; die Anmeldung geschieht im Browser.</translation>
+    </message>
+    <message>
+      <source>Recommended for people whose organisation uses IAM Identity Center.</source>
+      <translation>Empfohlen für Personen, deren Organisation IAM Identity Center nutzt.</translation>
     </message>
     <message>
       <source>Recommended for quick tests.</source>
@@ -2042,6 +2126,10 @@ aws sts get-caller-identity --profile {aws_name}</translation>
       <translation>Die gespeicherten Profile auflisten (nie ein Geheimnis).</translation>
     </message>
     <message>
+      <source>Log in with: aws sso login --profile {name}. The AWS CLI then keeps its own IAM Identity Center tokens in a cache on disk (~/.aws/sso/cache), outside the keychain; this program's login is not shared with it.</source>
+      <translation>Anmelden mit: aws sso login --profile {name}. Die AWS CLI legt ihre eigenen IAM-Identity-Center-Tokens dann in einem Cache auf der Festplatte ab (~/.aws/sso/cache), außerhalb des Schlüsselbunds; die Anmeldung dieses Programms wird nicht mit ihr geteilt.</translation>
+    </message>
+    <message>
       <source>No practice profiles now. </source>
       <translation>Zurzeit keine Übungsprofile. </translation>
     </message>
@@ -2072,6 +2160,10 @@ aws sts get-caller-identity --profile {aws_name}</translation>
     <message>
       <source>Removed profile {name} and its keychain entries.</source>
       <translation>Profil {name} und seine Schlüsselbund-Einträge entfernt.</translation>
+    </message>
+    <message>
+      <source>Removed the IAM Identity Center login's tokens (no other profile uses that login).</source>
+      <translation>Die Tokens der IAM-Identity-Center-Anmeldung wurden entfernt (kein anderes Profil nutzt diese Anmeldung).</translation>
     </message>
     <message>
       <source>Rename a profile.</source>
@@ -2200,6 +2292,10 @@ aws sts get-caller-identity --profile {aws_name}</translation>
     <message>
       <source>skipped   {name}  ({reason})</source>
       <translation>übersprungen  {name}  ({reason})</translation>
+    </message>
+    <message>
+      <source>sso-session + sso_account_id/sso_role_name (the AWS CLI logs in itself)</source>
+      <translation>sso-session + sso_account_id/sso_role_name (die AWS CLI meldet sich selbst an)</translation>
     </message>
     <message>
       <source>steps and diagnosis codes as JSON</source>
@@ -2602,6 +2698,10 @@ aws sts get-caller-identity --profile {aws_name}</translation>
     <message>
       <source>Access key IDs are usually 20 characters starting with AKIA (long-term key) or ASIA (temporary key). Check you copied the access key ID.</source>
       <translation>Zugriffsschlüssel-IDs haben meist 20 Zeichen und beginnen mit AKIA (langfristiger Schlüssel) oder ASIA (temporärer Schlüssel). Prüfen Sie, ob Sie die Zugriffsschlüssel-ID kopiert haben.</translation>
+    </message>
+    <message>
+      <source>An AWS account ID is 12 digits, e.g. 123456789012.</source>
+      <translation>Eine AWS-Konto-ID hat 12 Ziffern, z. B. 123456789012.</translation>
     </message>
     <message>
       <source>Bucket names are lower case.</source>
