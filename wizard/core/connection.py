@@ -48,6 +48,7 @@ class Connection:
     model_id: str = ""  # bedrock-runtime: optional model id for the opt-in invoke probe
     invoke_model: bool = False  # bedrock-runtime: the user accepted that the model probe may cost a fraction of a cent
     token_entered_at: float | None = None  # epoch seconds when a session token was entered
+    mfa_serial: str = ""  # optional MFA device (arn:aws:iam::ACCOUNT:mfa/NAME): sign in with a one-time code
     network: NetworkSettings = field(default_factory=NetworkSettings)
 
     def to_dict(self) -> dict:
