@@ -341,6 +341,7 @@ def _role_settings(conn: Connection, role_arn: str) -> list[tuple[str, str]]:
         ("external_id", conn.external_id if conn.method == "cross-account" else ""),
         ("role_session_name", conn.session_name),
         ("duration_seconds", str(int(conn.duration)) if conn.duration else ""),
+        ("mfa_serial", (conn.mfa_serial or "").strip()),  # the SDK asks for the code when it assumes the role
     ]
 
 

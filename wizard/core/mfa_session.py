@@ -69,7 +69,7 @@ class SessionCredentials:
                 "session_token": self.session_token, "expiration": self.expiration}
 
     def client_keys(self) -> dict:
-        """What `wizard.core.aws.make_client` takes as `credentials`."""
+        """The three keys by name (boto3's aws_access_key_id... without the prefix)."""
         return {"access_key_id": self.access_key_id, "secret_access_key": self.secret_access_key,
                 "session_token": self.session_token}
 
@@ -128,7 +128,9 @@ def get_session_token(access_key_id: str, secret_access_key: str, serial: str, c
     `wizard.core.aws.make_client`). Raises botocore's errors as they are (see `diagnoses.diagnose_mfa`)."""
     serial, code = _checked(serial, code)
     check_duration(duration)
-    keys = {"access_key_id": access_key_id, "secret_access_key": secret_access_key, "session_token": ""}
+    from wizard.core.credentials import Credentials
+
+    keys = Credentials(access_key_id, secret_access_key)
     client = aws.make_client("sts", region, keys, network, session=session)
     found = client.get_session_token(SerialNumber=serial, TokenCode=code, DurationSeconds=duration)["Credentials"]
     return SessionCredentials(found["AccessKeyId"], found["SecretAccessKey"], found["SessionToken"],
