@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.profiles_cli import cli_env, run_aws, run_cli
-from tests.support.secrets_registry import register
+from tests.support.secrets_registry import register, register_gate_sessions, register_mfa_code
 from wizard.core import totp
 
 pytestmark = [
@@ -33,6 +33,12 @@ def env(tmp_path):
     Path(environment["AWS_CONFIG_FILE"]).parent.mkdir(parents=True)
     yield environment
     Path(environment["AWS_SHARED_CREDENTIALS_FILE"]).unlink(missing_ok=True)
+
+
+@pytest.fixture(autouse=True)
+def _sessions_registered(aws_emulator):
+    yield
+    register_gate_sessions(aws_emulator)  # sessions started by the CLI subprocesses: the final scan looks for them
 
 
 @pytest.fixture
@@ -53,12 +59,11 @@ def code(emulator, serial: str) -> str:
     if found is None:
         time.sleep(totp.current_code(emulator.gate.mfa_devices[serial].secret).seconds_left + 0.2)
         found = emulator.gate.unused_code(serial)
-    register(found)
-    return found
+    return register_mfa_code(found)
 
 
 def wrong(found: str) -> str:
-    return f"{(int(found) + 500_000) % 1_000_000:06d}"
+    return register_mfa_code(f"{(int(found) + 500_000) % 1_000_000:06d}")
 
 
 def add(env, emulator, name, method, *extra, keys=None):
@@ -72,8 +77,6 @@ def add(env, emulator, name, method, *extra, keys=None):
 
 
 def test_json(env, name, *extra):
-    if os.environ.get("MFA_DEBUG"):
-        print(run_cli(env, "test", name, *[e for e in extra if e != "--mfa-code" and not e.isdigit()], input="").stdout)
     run = run_cli(env, "test", name, "--json", *extra, input="")
     assert "Traceback" not in run.stderr, run.stderr
     return run, json.loads(run.stdout)
