@@ -470,7 +470,8 @@ def instance_check(conn: Connection, environ: Mapping[str, str] | None = None):
 def plan_test(target: Profile | Connection, secrets: Secrets | None = None, *,
               secret_store: SecretStore | None = None, profile_store: ProfileStore | None = None,
               environ: Mapping[str, str] | None = None, timeout: float | None = None,
-              source_credentials: Credentials | None = None, mfa_code: MfaCode = None) -> ConnectionTest:
+              source_credentials: Credentials | None = None, mfa_code: MfaCode = None,
+              mfa_profile_id: str = "") -> ConnectionTest:
     """The connection test of a saved profile or of a connection being entered; the wizard's test page, the profile
     manager's Test and the CLI's `test` all build their test here, so they run the same steps.
 
@@ -480,7 +481,9 @@ def plan_test(target: Profile | Connection, secrets: Secrets | None = None, *,
     look (os.environ unless a test points them at a local metadata emulator). `timeout`: seconds for the whole test;
     the step running when it runs out fails with the `timeout` diagnosis. `source_credentials`: calling credentials
     the caller already holds (replaces the lookup for a cross-account source). `mfa_code`: the code prompter (`MfaCode`),
-    called in the test's worker thread only when a code is needed (no usable MFA session of the profile)."""
+    called in the test's worker thread only when a code is needed (no usable MFA session of the profile);
+    `mfa_profile_id`: for a connection given as such, the saved profile whose MFA session it uses and keeps (the
+    manager's Test hands the profile's connection and secrets)."""
     from wizard.core.engine import ConnectionTest
     from wizard.core.profiles import Profile
 
@@ -491,7 +494,7 @@ def plan_test(target: Profile | Connection, secrets: Secrets | None = None, *,
             secrets = secret_store.load(target.id)
         seen, profile_id = (target.name,), target.id
     else:
-        conn, seen, profile_id = copy.deepcopy(target), (), ""
+        conn, seen, profile_id = copy.deepcopy(target), (), mfa_profile_id
     secrets = secrets if secrets is not None else Secrets()
     if timeout is not None:
         if timeout <= 0:
