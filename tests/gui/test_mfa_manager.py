@@ -119,3 +119,22 @@ def test_a_wrong_code_shows_the_diagnosis_and_its_remedy(qtbot, window, stores, 
     shown = window.reports[stored(stores[0])[name]["id"]]
     assert "mfa-code-invalid" in shown and "30-second window" in shown and "Wait for your authenticator" in shown
     assert wrong not in shown
+
+
+def test_the_countdown_renew_and_the_notice(qtbot, window, stores, aws_emulator, device):
+    name = mfa_profile(window, qtbot, stores, aws_emulator, "access-key", device)
+    countdown = window.details.mfa_countdown
+    select(qtbot, window, name)
+    qtbot.waitUntil(lambda: countdown.isVisible() and "none" in countdown.text(), timeout=TIMEOUT)
+    assert window.actions["renew"].isEnabled()
+    aws_emulator.gate.session_seconds = 3600
+    window.actions["renew"].trigger()
+    answer(qtbot, code(aws_emulator, device), device)
+    qtbot.waitUntil(lambda: "59 min" in countdown.text() or "1 h" in countdown.text(), timeout=TIMEOUT)
+    wait_idle(qtbot, window)
+    first = countdown.text()
+    qtbot.waitUntil(lambda: countdown.text() != first, timeout=5000)  # live: it counts down every second
+    assert press_test(qtbot, window, stores[0], name, code_value=None, device=device)["last_result"] == "ok"
+    countdown.warn_before = 3700  # the notice a few minutes before the end, brought forward
+    qtbot.waitUntil(lambda: "MFA session of mfa ends in" in window.mfa_watch.last_notice, timeout=5000)
+    assert "Renew" in window.mfa_watch.last_notice

@@ -72,7 +72,18 @@ class ProfileDetails(QTabWidget):
         self.report.setAccessibleDescription("The text of the profile's last test, without secrets.")
         self.report.setPlaceholderText(NO_REPORT)
 
-        self.addTab(settings, "&Details")
+        from wizard.ui.session_countdown import SessionCountdown
+
+        details_page = QWidget()  # the MFA session's countdown (profiles with an MFA device) above the settings
+        details_page.setObjectName("detailsTab")
+        column = QVBoxLayout(details_page)
+        column.setContentsMargins(0, 0, 0, 0)
+        self.mfa_countdown = SessionCountdown(details_page)
+        self.mfa_countdown.setObjectName("mfaCountdown")
+        self.mfa_countdown.setContentsMargins(6, 4, 6, 0)
+        column.addWidget(self.mfa_countdown)
+        column.addWidget(settings, 1)
+        self.addTab(details_page, "&Details")
         self.addTab(self.test_page, "Te&st")
         self.addTab(self.report, "Last &report")
         self.show_profile(None)
