@@ -57,7 +57,6 @@ class Field:
     choices: tuple[str, ...] = ()  # the only values allowed (the CLI offers them; anything else is an error)
     kind: type = str  # the type of the stored value (int, float, bool or str)
     default: object = ""
-    checker: Callable | None = None  # a check of its own (raw -> validation.Check), for fields outside validation.KEYS
 
     @property
     def noun(self) -> str:
@@ -69,8 +68,6 @@ class Field:
         """Clean and check a value (-> `validation.Check`). `values`: the other fields' values as text."""
         from wizard.core import validation
 
-        if self.checker is not None:
-            return self.checker(raw)
         if self.key in validation.KEYS:
             return validation.check_field(self.key, raw, values)
         value = "" if raw is None else str(raw).strip()
@@ -99,11 +96,6 @@ def _check_seconds(f: Field, value: str) -> tuple:
 MAX_TIMEOUT = 300.0
 MFA_METHODS = ("access-key", "assume-role", "cross-account")  # the methods that may name an MFA device (not SSO)
 
-
-def _check_mfa_serial(raw):
-    from wizard.core.validation import check_mfa_serial
-
-    return check_mfa_serial(raw)
 
 CATALOGUE: tuple[Field, ...] = (
     Field("method", "Authentication method", "How this computer signs in to AWS.", "method",
@@ -145,8 +137,7 @@ CATALOGUE: tuple[Field, ...] = (
           "Optional: the ARN of your MFA device (arn:aws:iam::123456789012:mfa/NAME) when AWS demands MFA; the test "
           "then asks for its six-digit code. Only virtual or hardware TOTP devices work: FIDO security keys can't be "
           "used with STS calls.", "credentials", _methods(*MFA_METHODS), optional=True,
-          placeholder="arn:aws:iam::123456789012:mfa/NAME", cli_flag="--mfa-serial", metavar="ARN",
-          checker=_check_mfa_serial),
+          placeholder="arn:aws:iam::123456789012:mfa/NAME", cli_flag="--mfa-serial", metavar="ARN"),
     Field("service", "AWS service", "The AWS service this connection is for; the test proves access to it.",
           "service", cli_flag="--service", choices=SERVICE_IDS, default="s3"),
     Field("bucket", "S3 bucket",

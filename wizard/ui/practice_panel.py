@@ -181,9 +181,18 @@ class PracticePanel(QWidget):
             ("external_id", "External ID (cross-account)", p.external_id, False),
             ("bucket", "Bucket (S3)", p.bucket, False),
             ("region", "Region", p.region, False),
+            ("mfa_serial", "MFA device (practice user)", p.mfa_serial, False),
+            ("mfa_role_arn", "Role that demands MFA", p.mfa_role_arn, False),
         )
         for key, label, value, secret in values:
             self._add_row(column, key, label, value, secret)
+        if p.mfa_totp_secret:
+            self._add_row(column, "mfa_code", "MFA code now (the virtual device)", "", False)
+            self._mfa_seed = p.mfa_totp_secret
+            self._mfa_timer = QTimer(self, interval=1000)
+            self._mfa_timer.timeout.connect(self.refresh_mfa_code)
+            self._mfa_timer.start()
+            self.refresh_mfa_code()
 
         column.addSpacing(8)
         column.addWidget(_heading("Mistakes to try"))
@@ -192,6 +201,9 @@ class PracticePanel(QWidget):
             "wrong-secret": [("wrong_secret", "A wrong secret key", session.wrong_secret(), True)],
             "wrong-external-id": [("wrong_external_id", "A wrong External ID", session.wrong_external_id(), False)],
             "untrusting-role": [("untrusting_role", "A role that does not trust you", session.untrusting_role(), False)],
+            "no-mfa-code": [("mfa_user_access_key_id", "The MFA user's access key ID", p.mfa_user_access_key_id, False),
+                            ("mfa_user_secret_access_key", "Its secret access key", p.mfa_user_secret_access_key,
+                             True)],
         }
         expired = session.expired_credentials()
         if expired:
@@ -217,6 +229,17 @@ class PracticePanel(QWidget):
         column.addStretch(1)
         self.scroll.setWidget(content)
         return True
+
+    def refresh_mfa_code(self) -> None:
+        """The virtual device's current code and its seconds left (TOTP, as an authenticator app shows it)."""
+        from wizard.core import totp
+
+        row = self.rows.get("mfa_code")
+        if row is None:
+            return
+        found = totp.current_code(self._mfa_seed)
+        row.value = found.code
+        row.field.setText(f"{found.code}   ({found.seconds_left} s left)")
 
     def _add_row(self, layout, key: str, label: str, value: str, secret: bool) -> None:
         row = ValueRow(label, value, secret=secret)
