@@ -111,6 +111,8 @@ def connection_rows(conn: Connection, secrets: Secrets | None = None, *,
     if conn.method == "cross-account":
         rows += [("IAM role ARN", conn.role_arn), ("External ID", conn.external_id or "none"),
                  ("Assume the role as", source_title(conn.source))]
+    if (conn.mfa_serial or "").strip():
+        rows.append(("MFA device", conn.mfa_serial.strip()))
     if conn.method != "access-key":
         rows.append(("Session", f"{conn.session_name}, {conn.duration} seconds ({conn.duration / 3600:g} h)"))
     rows.append(("Service", f"{service_title(conn.service)} ({conn.service})"))

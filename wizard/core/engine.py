@@ -183,7 +183,7 @@ class ConnectionTest:
         self.secrets = secrets
         if caller is None:
             caller = (credentials.Given(source_credentials) if source_credentials is not None and not conn.uses_keys
-                      else credentials.calling_source(conn, secrets))
+                      else credentials.calling_source(conn, secrets, mfa_code=mfa_code))
         self.caller = caller
         self.instance_check = instance_check
         self.timeout = timeout
