@@ -20,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
 
-import manager_screenshots  # noqa: E402 - the private world and Xvfb start-up are shared
+import manager_screenshots  # the private world and Xvfb start-up are shared
 
 MARKER = manager_screenshots.MARKER
 
