@@ -111,3 +111,10 @@ def test_the_cli_takes_the_code_from_the_option_a_terminal_or_nowhere():
     assert cli_code_prompter(type("A", (), {"mfa_code": "123456"})()) == "123456"
     assert cli_code_prompter(Args(), stdin=io.StringIO()) is None
     assert callable(cli_code_prompter(Args(), "p", stdin=Tty()))
+
+
+def test_an_mfa_code_in_a_request_log_line_is_redacted():
+    line = "Making request with params: {'body': {'SerialNumber': '" + SERIAL + "', 'TokenCode': '123456'}} " \
+           "Action=GetSessionToken&TokenCode=654321"
+    shown = diagnoses.redact(line)
+    assert "123456" not in shown and "654321" not in shown and SERIAL in shown
