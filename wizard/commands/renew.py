@@ -76,7 +76,10 @@ def add_mfa_code_option(parser) -> None:
 
 # -- renew ---------------------------------------------------------------------------------------------------------------
 def holds_mfa_device(profile: Profile) -> bool:
-    return profile.connection.uses_keys and bool((profile.connection.mfa_serial or "").strip())
+    """Long-term keys with an MFA device (temporary keys can't start an MFA session: their token is renewed)."""
+    from wizard.core.credentials import uses_mfa_session
+
+    return uses_mfa_session(profile.connection)
 
 
 def renew_mfa_session(args, store: ProfileStore, secret_store: SecretStore, profile: Profile) -> str:

@@ -287,6 +287,14 @@ def _from_session(found) -> Credentials:
                        found.expiration.timestamp())
 
 
+def uses_mfa_session(conn: Connection) -> bool:
+    """The connection signs in with an MFA session: long-term keys of its own and an MFA device (temporary keys can't
+    call GetSessionToken; a connection without keys sends the code with AssumeRole instead)."""
+    from wizard.core.tokens import has_session_token
+
+    return conn.uses_keys and bool((conn.mfa_serial or "").strip()) and not has_session_token(conn)
+
+
 def _with_mfa(conn: Connection, keys: CredentialSource, *, profile_id: str = "", secret_store=None,
               mfa_code: MfaCode = None) -> CredentialSource:
     """`keys`, or their MFA session when the connection names an MFA device."""

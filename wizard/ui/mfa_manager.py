@@ -17,8 +17,10 @@ from wizard.ui.session_countdown import SessionCountdown
 
 
 def has_mfa_device(profile) -> bool:
-    """The profile signs in with an MFA session (its own access key and a device)."""
-    return profile is not None and profile.connection.uses_keys and bool((profile.connection.mfa_serial or "").strip())
+    """The profile signs in with an MFA session: its own long-term access key and a device."""
+    from wizard.core.credentials import uses_mfa_session
+
+    return profile is not None and uses_mfa_session(profile.connection)
 
 
 def session_expiration(secret_store, profile_id: str) -> datetime.datetime | None:
