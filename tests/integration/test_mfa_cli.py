@@ -148,6 +148,7 @@ def test_the_aws_cli_uses_one_mfa_session_until_it_expires(env, aws_emulator, de
     add(env, aws_emulator, "mfa", "access-key", "--mfa-serial", device)
     run = run_cli(env, "export", "mfa")
     assert run.returncode == 0, run.stderr
+    assert "credential-process --prompt gui mfa" in Path(env["AWS_CONFIG_FILE"]).read_text()
     run = run_cli(env, "credential-process", "mfa", input="")  # never started: names renew
     assert run.returncode == 1 and "aws-connection-wizard renew mfa" in run.stderr and not run.stdout
     run = run_cli(env, "renew", "mfa", "--mfa-code", code(aws_emulator, device), input="")

@@ -377,6 +377,8 @@ def plan_sections(
     check_exportable(profile)
     conn = profile.connection
     call = f"{program} credential-process {profile.name}"
+    if (conn.mfa_serial or "").strip():  # once the MFA session ends: a code window on a desktop, else "renew NAME"
+        call = f"{program} credential-process --prompt gui {profile.name}"
     if style == "process":
         return {aws_name: _render(aws_name, profile.name, [("credential_process", call), *_common(conn)], newline)}
     if conn.method == "assume-role":
