@@ -76,7 +76,7 @@ def add(env, emulator, name, method, *extra, keys=None):
     assert run.returncode == 0, run.stderr
 
 
-def tested(env, name, *extra):
+def json_test(env, name, *extra):
     run = run_cli(env, "test", name, "--json", *extra, input="")
     assert "Traceback" not in run.stderr, run.stderr
     return run, json.loads(run.stdout)
@@ -91,12 +91,12 @@ def test_a_method_with_mfa_passes_and_reuses_its_session(env, aws_emulator, devi
     p = aws_emulator.practice
     extra = ["--role", p.mfa_role_arn] if method == "assume-role" else []
     add(env, aws_emulator, "mfa", method, "--mfa-serial", device, *extra)
-    run, report = tested(env, "mfa")
+    run, report = json_test(env, "mfa")
     assert run.returncode == 1 and failure(report)["code"] == "invalid-input"  # no code, no terminal
     assert "--mfa-code" in failure(report)["summary"]
-    run, report = tested(env, "mfa", "--mfa-code", code(aws_emulator, device))
+    run, report = json_test(env, "mfa", "--mfa-code", code(aws_emulator, device))
     assert run.returncode == 0 and report["ok"], run.stdout
-    run, report = tested(env, "mfa")  # the MFA session from the keychain: no second code
+    run, report = json_test(env, "mfa")  # the MFA session from the keychain: no second code
     assert run.returncode == 0 and report["ok"], run.stdout
 
 
@@ -106,9 +106,9 @@ def test_cross_account_sends_the_device_and_code_with_assume_role(env, aws_emula
     add(env, aws_emulator, "partner", "cross-account", "--role-arn", p.mfa_role_arn, "--external-id", p.external_id,
         "--source", "profile:keys",
         "--mfa-serial", device)
-    run, report = tested(env, "partner", "--mfa-code", wrong(code(aws_emulator, device)))
+    run, report = json_test(env, "partner", "--mfa-code", wrong(code(aws_emulator, device)))
     assert run.returncode == 1 and failure(report)["code"] == "mfa-code-invalid"
-    run, report = tested(env, "partner", "--mfa-code", code(aws_emulator, device))
+    run, report = json_test(env, "partner", "--mfa-code", code(aws_emulator, device))
     assert run.returncode == 0 and report["ok"], run.stdout
 
 
@@ -116,26 +116,26 @@ def test_each_mfa_diagnosis_from_its_fault(env, aws_emulator, device):
     p = aws_emulator.practice
     # a role whose trust policy demands MFA, assumed without a device: assume-role-denied, MFA named as a cause
     add(env, aws_emulator, "no-device", "assume-role", "--role", p.mfa_role_arn)
-    run, report = tested(env, "no-device")
+    run, report = json_test(env, "no-device")
     found = failure(report)
     assert found["code"] == "assume-role-denied" and any("MultiFactorAuthPresent" in c for c in found["causes"])
     # a user denied everything until MFA: mfa-required, with its remedy
     add(env, aws_emulator, "mfa-user", "access-key", keys=(p.mfa_user_access_key_id, p.mfa_user_secret_access_key))
     register(p.mfa_user_secret_access_key)
-    run, report = tested(env, "mfa-user")
+    run, report = json_test(env, "mfa-user")
     found = failure(report)
     assert found["code"] == "mfa-required" and "MFA device field" in found["remedy"]
     # a wrong code and a reused one: mfa-code-invalid
     add(env, aws_emulator, "mfa", "access-key", "--mfa-serial", device)
-    run, report = tested(env, "mfa", "--mfa-code", wrong(code(aws_emulator, device)))
+    run, report = json_test(env, "mfa", "--mfa-code", wrong(code(aws_emulator, device)))
     assert failure(report)["code"] == "mfa-code-invalid" and "Wait for your authenticator" in failure(report)["remedy"]
     used = code(aws_emulator, device)
-    assert tested(env, "mfa", "--mfa-code", used)[1]["ok"]
+    assert json_test(env, "mfa", "--mfa-code", used)[1]["ok"]
     run = run_cli(env, "renew", "mfa", "--mfa-code", used, input="")  # the same code again: refused
     assert run.returncode == 1 and "mfa-code-invalid" in run.stderr and used not in run.stderr + run.stdout
     # a device that isn't the caller's: mfa-device-unknown
     add(env, aws_emulator, "other-device", "access-key", "--mfa-serial", p.mfa_user_serial)
-    run, report = tested(env, "other-device", "--mfa-code", code(aws_emulator, p.mfa_user_serial))
+    run, report = json_test(env, "other-device", "--mfa-code", code(aws_emulator, p.mfa_user_serial))
     found = failure(report)
     assert found["code"] == "mfa-device-unknown" and "MFA device field" in found["remedy"]
 
