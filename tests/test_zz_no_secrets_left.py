@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.secrets_registry import fake_secret_access_key, registered
+from tests.support.secrets_registry import fake_secret_access_key, registered, registered_mfa_codes
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
 
@@ -81,3 +81,47 @@ def test_no_secret_value_is_left_in_any_file(tmp_path_factory):
     assert roots, "nothing to scan: AWSCW_TEST_ROOT is not set (run through ./dev test)"
     hits = scan(roots, secrets)
     assert not hits, "secret values found in files:\n" + "\n".join(f"  {path}: {masked}" for path, masked in hits)
+
+
+def scan_codes(roots: list[Path], codes: frozenset[str] | set[str]) -> list[tuple[Path, str]]:
+    """(file, masked code) for every text file (no NUL byte) under `roots` holding one of the six-digit `codes` as a
+    whole word (not inside a longer number or name, where it would appear by chance)."""
+    if not codes:
+        return []
+    pattern = re.compile(rb"(?<![0-9A-Za-z])(?:" + b"|".join(c.encode() for c in sorted(codes)) + rb")(?![0-9A-Za-z])")
+    found = []
+    for root in roots:
+        for directory, _dirs, files in os.walk(root, followlinks=False):
+            for name in files:
+                path = Path(directory, name)
+                try:
+                    info = path.lstat()
+                    if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_FILE_BYTES:
+                        continue
+                    data = path.read_bytes()
+                except OSError:
+                    continue
+                if b"\0" in data:
+                    continue
+                match = pattern.search(data)
+                if match:
+                    found.append((path, match.group().decode()[:2] + "…"))
+    return found
+
+
+def test_the_code_scanner_finds_a_planted_code():
+    planted = Path(tempfile.mkdtemp(prefix="awscw-scan-selftest-"))
+    try:
+        (planted / "leak.log").write_text("TokenCode=123456\n")
+        (planted / "clean.json").write_text('{"tested_at": 1764123456.5, "id": "a1234567b"}')
+        assert [path.name for path, _ in scan_codes([planted], {"123456", "234567"})] == ["leak.log"]
+    finally:
+        shutil.rmtree(planted)
+
+
+def test_no_mfa_code_is_left_in_any_text_file(tmp_path_factory):
+    codes = registered_mfa_codes()
+    if not codes:
+        pytest.skip("no test in this run typed an MFA code (run the whole suite)")
+    hits = scan_codes(_roots(tmp_path_factory), codes)
+    assert not hits, "MFA codes found in files:\n" + "\n".join(f"  {path}: {masked}" for path, masked in hits)

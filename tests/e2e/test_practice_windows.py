@@ -42,7 +42,9 @@ def test_panel_lists_the_practice_values_and_the_three_mistakes(qtbot, qloop, pr
     assert shown["secret_access_key"] == p.secret_access_key
     assert shown["role_name"] == p.role_name and shown["role_arn"] == p.cross_role_arn
     assert shown["external_id"] == p.external_id and shown["bucket"] == p.bucket
-    assert set(panel.mistakes) == {"wrong-secret", "wrong-external-id", "untrusting-role", "expired-token"}
+    assert set(panel.mistakes) == {"wrong-secret", "wrong-external-id", "untrusting-role", "expired-token",
+                                   "no-mfa-code", "wrong-mfa-code"}
+    assert shown["mfa_serial"] == p.mfa_serial and shown["mfa_role_arn"] == p.mfa_role_arn
     texts = " ".join(label.text() for label in panel.findChildren(type(panel.rows["bucket"].label)))
     for code in ("wrong-secret-key", "assume-role-denied", "expired-token"):
         assert code in texts
@@ -98,3 +100,15 @@ def test_outside_practice_mode_nothing_is_decorated(qtbot, qloop):
     wizard = _show(qtbot, ConnectionWizard())
     assert wizard.sideWidget() is None and not wizard.property(practice_panel.DECORATED)
     assert not wizard.findChildren(PracticeBanner)
+
+
+def test_panel_shows_the_virtual_devices_code_live(qtbot, qloop, practice):
+    from wizard.core import totp
+
+    panel = _show(qtbot, PracticePanel(practice))
+    row = panel.rows["mfa_code"]
+    now = totp.current_code(practice.practice.mfa_totp_secret)
+    assert row.value == now.code and row.field.text().startswith(now.code) and " s left)" in row.field.text()
+    first = row.field.text()
+    qtbot.waitUntil(lambda: row.field.text() != first, timeout=3000)  # the seconds left tick every second
+    assert "mfa-required" in " ".join(w.text() for w in panel.mistakes["no-mfa-code"].findChildren(type(row.label)))

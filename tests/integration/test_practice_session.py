@@ -3,6 +3,7 @@ user's real ~/.aws and identity never used, practice profiles kept apart, and ev
 
 from __future__ import annotations
 
+import asyncio
 import concurrent.futures
 import ipaddress
 import os
@@ -235,3 +236,20 @@ def test_before_the_emulators_start_every_endpoint_refuses(real_world):
     finally:
         session.stop()
     assert "AWS_ENDPOINT_URL" not in os.environ
+
+
+def test_the_mfa_mistakes_show_their_diagnosis(session):
+    """"No MFA code": the MFA user's keys without a device; "a wrong code": the practice device and another code."""
+    p = session.practice
+    secrets_registry.register(p.mfa_user_secret_access_key)
+    report = run_test(Connection(access_key_id=p.mfa_user_access_key_id), Secrets(p.mfa_user_secret_access_key))
+    assert report.failure.diagnosis.code == "mfa-required"
+    from wizard.core import totp
+
+    right = totp.current_code(p.mfa_totp_secret).code
+    wrong = secrets_registry.register_mfa_code(f"{(int(right) + 500_000) % 1_000_000:06d}")
+    conn = Connection(access_key_id=p.access_key_id, mfa_serial=p.mfa_serial)
+    test = engine.ConnectionTest(conn, Secrets(p.secret_access_key), mfa_code=wrong)
+    with concurrent.futures.ThreadPoolExecutor(1) as worker:
+        report = worker.submit(asyncio.run, test.run()).result(timeout=120)
+    assert report.failure.name == "identity" and report.failure.diagnosis.code == "mfa-code-invalid"

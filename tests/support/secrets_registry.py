@@ -27,6 +27,26 @@ def registered() -> frozenset[str]:
     return frozenset(_REGISTERED)
 
 
+_MFA_CODES: set[str] = set()
+
+
+def register_mfa_code(*codes: str) -> str:
+    """Remember MFA codes the tests typed (six digits: too short for `register`; the scan looks for them as whole
+    numbers in text files). Returns the first."""
+    _MFA_CODES.update(c for c in codes if c)
+    return codes[0] if codes else ""
+
+
+def registered_mfa_codes() -> frozenset[str]:
+    return frozenset(_MFA_CODES)
+
+
+def register_gate_sessions(emulator) -> None:
+    """Register every MFA session the emulator's gate issued (GetSessionToken in a CLI subprocess included)."""
+    for session in list(emulator.gate.sessions.values()):
+        register(session.secret, session.token)
+
+
 def fake_secret_access_key() -> str:
     """A fresh 40-character secret access key, registered."""
     return register("".join(_random.choice(_ALPHABET) for _ in range(40)))

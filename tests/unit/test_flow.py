@@ -90,7 +90,8 @@ def test_without_a_test_page_the_region_leads_to_the_summary(method):
 def test_a_page_follows_the_draft_not_an_earlier_choice():
     """The credentials page asks for what the draft's method needs at the time Next is taken."""
     draft = flow.Draft()
-    assert fields.keys_for(draft.connection, "credentials") == ("access_key_id", "secret_access_key", "session_token")
+    assert fields.keys_for(draft.connection, "credentials") == ("access_key_id", "secret_access_key", "session_token",
+                                                                     "mfa_serial")
     draft.apply({"method": "assume-role"})
     assert "role" in fields.keys_for(draft.connection, "credentials")
     draft.apply({"method": "cross-account"})

@@ -259,7 +259,10 @@ def cmd_test(args) -> int:
     profile = _profile(store, args.name)
     if args.timeout is not None and args.timeout <= 0:
         raise CommandError(translate("profiles", "--timeout must be positive"), EXIT_USAGE)
-    test = plan_test(profile, secret_store=secret_store, profile_store=store, timeout=args.timeout)
+    from wizard.commands.renew import cli_code_prompter
+
+    test = plan_test(profile, secret_store=secret_store, profile_store=store, timeout=args.timeout,
+                     mfa_code=cli_code_prompter(args, profile.name))
     report = asyncio.run(test.run())
     if report.code == "timeout" and args.timeout is not None:
         print("aws-connection-wizard: "
@@ -399,20 +402,60 @@ def credential_process_output(credentials, expiration: float | None) -> dict:
     return out
 
 
-def assume_role(store: ProfileStore, secret_store: SecretStore, profile: Profile):
+def assume_role(store: ProfileStore, secret_store: SecretStore, profile: Profile, mfa_code=None):
     """Run AssumeRole for an assume-role / cross-account profile: the role's temporary credentials (with their
-    expiration), through the same `wizard.core.credentials.assume_role` as the test's assume-role step."""
+    expiration), through the same `wizard.core.credentials.assume_role` as the test's assume-role step. `mfa_code`:
+    the MFA code prompter (`wizard.core.credentials.MfaCode`), asked only when a code is needed."""
     from wizard.core import credentials
-    from wizard.core.diagnoses import diagnose
+    from wizard.core.diagnoses import diagnose, diagnose_mfa
 
     conn = proxy_auth.for_test(secret_store, profile.id, profile.connection)  # its proxy password, in memory only
-    caller = credentials.profile_source(profile, profile_store=store, secret_store=secret_store).resolve()
+    has_device = bool((conn.mfa_serial or "").strip())
+    caller = None
     try:
-        return credentials.assume_role(conn, caller).credentials
+        caller = credentials.profile_source(profile, profile_store=store, secret_store=secret_store,
+                                            mfa_code=mfa_code).resolve()
+        return credentials.assume_role(conn, caller, mfa_code=mfa_code).credentials
+    except (credentials.CredentialsError, CommandError):
+        raise
     except Exception as exc:  # noqa: BLE001 - botocore errors: explained by the engine's diagnosis (no secret)
-        d = diagnose(exc, step=getattr(exc, "step", "assume-role"), connection=conn,
-                     secrets=caller.secret_values() if caller else ())
+        secrets = caller.secret_values() if caller else ()
+        d = diagnose_mfa(exc, has_device, secrets) or diagnose(exc, step=getattr(exc, "step", "assume-role"),
+                                                               connection=conn, secrets=secrets)
         raise CommandError(f"{d.code}: {d.summary}. {d.remedy}", EXIT_FAILED) from None
+
+
+def _credential_process_prompter(args, profile: Profile):
+    """credential-process asks for an MFA code only in a window (`--prompt gui`, with a display): the AWS CLI runs
+    it without a terminal. Else None: an expired MFA session fails, naming `renew`."""
+    from wizard.commands.renew import gui_code_prompter, has_display
+
+    if getattr(args, "prompt", "none") == "gui" and has_display():
+        return gui_code_prompter(profile.name)
+    return None
+
+
+def _mfa_credentials(args, store: ProfileStore, secret_store: SecretStore, profile: Profile):
+    """credential-process for a profile with an MFA device: its MFA session (or a new one when `--prompt gui` asks
+    for a code), the role assumed on it; a needed code that can't be asked for names `renew`."""
+    from wizard.commands.renew import RENEW_HINT
+    from wizard.core import credentials
+
+    prompter = _credential_process_prompter(args, profile)
+    try:
+        if profile.connection.uses_keys and (args.source_keys or profile.connection.method == "access-key"):
+            source = credentials.profile_source(profile, profile_store=store, secret_store=secret_store,
+                                                mfa_code=prompter)
+            from wizard.commands.renew import _resolve_or_explain
+
+            return _resolve_or_explain(source, profile)
+        return assume_role(store, secret_store, profile, mfa_code=prompter)
+    except credentials.CredentialsError as exc:
+        if exc.reason != "mfa-code-needed":
+            raise
+        raise CommandError(f"the MFA session of {profile.name!r} has expired (or was never started): run "
+                           f"{RENEW_HINT.format(name=profile.name)} and enter a code, then try again",
+                           EXIT_FAILED) from None
 
 
 def cmd_credential_process(args) -> int:
@@ -429,7 +472,10 @@ def cmd_credential_process(args) -> int:
     store, secret_store = ProfileStore(), SecretStore()
     profile = _profile(store, args.name)
     conn = profile.connection
-    if args.source_keys or conn.method == "access-key":
+    if (conn.mfa_serial or "").strip() and not (args.source_keys and conn.method == "assume-role"):
+        credentials = _mfa_credentials(args, store, secret_store, profile)
+        expiration = credentials.expiration
+    elif args.source_keys or conn.method == "access-key":
         credentials = own_credentials(profile, secret_store)
         token = profile.token_time()
         if credentials.session_token and token.needs_renewal:
@@ -509,6 +555,9 @@ def register(subparsers) -> None:
     p.add_argument("name", metavar="NAME")
     p.add_argument("--json", action="store_true", help=translate("profiles", "steps and diagnosis codes as JSON"))
     p.add_argument("--timeout", metavar="S", type=float, help=translate("profiles", "give up after S seconds"))
+    from wizard.commands.renew import add_mfa_code_option
+
+    add_mfa_code_option(p)
 
     p = _add_parser(
         subparsers,
@@ -613,3 +662,7 @@ def register(subparsers) -> None:
     p.add_argument("name", metavar="NAME")
     p.add_argument("--source-keys", action="store_true",
                    help=translate("profiles", "print the profile's own access key instead of assuming its role"))
+    p.add_argument("--prompt", choices=("gui", "none"), default="none",
+                   help=translate("profiles", "when the profile's MFA session has expired: gui asks for a code in a "
+                                  "small window (only with a display); none (the default) exits 1 naming: "
+                                  "aws-connection-wizard renew NAME"))

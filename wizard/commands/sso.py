@@ -150,9 +150,3 @@ def register(subparsers) -> None:
     p.add_argument("--device-code", action="store_true",
                    help="print a code and a URL to open on any device instead of opening a browser here")
     p.add_argument("--timeout", metavar="S", type=float, help="give up when not approved within S seconds")
-    if "renew" not in subparsers.choices:  # another module may own `renew` (session tokens): it calls renew_sso
-        p = subparsers.add_parser("renew", help="Renew a profile's session: for an sso profile, a new login.",
-                                  description="Renew a profile's session: for an sso profile, a new login.")
-        p.set_defaults(run=_guarded(renew_sso))
-        p.add_argument("name", metavar="NAME")
-        p.add_argument("--device-code", action="store_true", help="log in with a device code (sso profiles)")

@@ -346,6 +346,7 @@ def _role_settings(conn: Connection, role_arn: str) -> list[tuple[str, str]]:
         ("external_id", conn.external_id if conn.method == "cross-account" else ""),
         ("role_session_name", conn.session_name),
         ("duration_seconds", str(int(conn.duration)) if conn.duration else ""),
+        ("mfa_serial", (conn.mfa_serial or "").strip()),  # the SDK asks for the code when it assumes the role
     ]
 
 
@@ -383,6 +384,8 @@ def plan_sections(
     check_exportable(profile)
     conn = profile.connection
     call = f"{program} credential-process {profile.name}"
+    if (conn.mfa_serial or "").strip():  # once the MFA session ends: a code window on a desktop, else "renew NAME"
+        call = f"{program} credential-process --prompt gui {profile.name}"
     if style == "process":
         return {aws_name: _render(aws_name, profile.name, [("credential_process", call), *_common(conn)], newline)}
     if conn.method == "sso":

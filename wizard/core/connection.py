@@ -56,6 +56,7 @@ class Connection:
     sso_account_id: str = ""  # sso: the account picked from the login's list
     sso_role_name: str = ""  # sso: the role (permission set) picked in that account
     token_entered_at: float | None = None  # epoch seconds when a session token was entered
+    mfa_serial: str = ""  # optional MFA device (arn:aws:iam::ACCOUNT:mfa/NAME): sign in with a one-time code
     network: NetworkSettings = field(default_factory=NetworkSettings)
 
     def to_dict(self) -> dict:

@@ -11,6 +11,14 @@ Which credentials call AWS first (the *calling* credentials) depends on the meth
 | cross-account, instance      | the EC2 instance role, from the instance metadata (IMDSv2)      | `InstanceRole`  |
 | cross-account, default       | boto3's default chain (environment, ~/.aws files, SSO...)       | `DefaultChain`  |
 | sso                          | the IAM Identity Center role (login token -> GetRoleCredentials) | `SsoRole`       |
+| access-key, assume-role + MFA device | the MFA session of the access key (GetSessionToken with a code) | `MfaSession` |
+
+MFA (a profile naming a device, `mfa_serial`): access-key and assume-role sign in with an MFA session
+(`wizard.core.mfa_session`), kept in the keychain until it expires, so a code is asked for once per session; the role of
+assume-role is assumed on that session (it counts as MFA for a trust policy). cross-account sends the device and a code
+with AssumeRole itself (`role_parameters`). The code comes from a *code prompter* (`MfaCode`) the front end passes to
+`plan_test()` / `calling_source()` / `assume_role()`: a callable `(device) -> code or None`, called in the worker thread
+only when a code is needed (no usable session), or a code as text, or None (then `CredentialsError("mfa-code-needed")`).
 
 assume-role and cross-account then call AssumeRole with those credentials: `assume_role()` is the only place its
 parameters are built (the engine's assume-role step and `credential-process` both call it).
@@ -34,7 +42,7 @@ import copy
 import datetime as _dt
 import functools
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
@@ -50,6 +58,10 @@ if TYPE_CHECKING:  # only for annotations: the stores and the engine are importe
     from wizard.core.profiles import Profile, ProfileStore
 
 PROFILE_PREFIX = "profile:"
+
+# How an MFA code reaches the calls that need one: a callable asked with the device's ARN (in the worker thread; it
+# returns the six digits, or None when the user gave none), a code already typed, or None (no way to ask).
+MfaCode = Callable[[str], "str | None"] | str | None
 
 
 @dataclass(frozen=True)
@@ -94,7 +106,7 @@ class Credentials:
 
 class CredentialsError(Exception):
     """The calling credentials could not be found. `reason`: unknown-profile, no-own-keys, no-secret,
-    no-instance-role or source-loop. The message names profiles, never a secret."""
+    no-instance-role, source-loop or mfa-code-needed (an MFA code is needed and none was given). The message names profiles, never a secret."""
 
     def __init__(self, reason: str, message: str):
         super().__init__(message)
@@ -182,6 +194,7 @@ class SavedProfile:
     secret_store: SecretStore | None = None
     environ: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
     seen: tuple[str, ...] = ()  # the profiles already on the chain (names), for the loop guard
+    mfa_code: MfaCode = field(default=None, compare=False, repr=False)
 
     def describe(self) -> str:
         return f"saved profile {self.name}"
@@ -194,7 +207,7 @@ class SavedProfile:
             raise CredentialsError("unknown-profile",
                                    f"no profile named {self.name!r} (see: aws-connection-wizard list)") from None
         return profile_credentials(profile, profile_store=store, secret_store=secret_store, environ=self.environ,
-                                   seen=self.seen)
+                                   seen=self.seen, mfa_code=self.mfa_code)
 
 
 @dataclass(frozen=True)
@@ -279,6 +292,83 @@ def sso_owner(conn: Connection) -> str:
     return session_key(conn.sso_start_url, conn.sso_region)
 
 
+def ask_mfa_code(mfa_code: MfaCode, serial: str) -> str:
+    """The code for device `serial` from the front end's prompter (see `MfaCode`), or CredentialsError."""
+    code = mfa_code(serial) if callable(mfa_code) else mfa_code
+    code = (code or "").strip()
+    if not code:
+        raise CredentialsError("mfa-code-needed", f"a six-digit code from the MFA device {serial} is needed (on the "
+                               "command line: --mfa-code CODE, or run it on a terminal to be asked)")
+    return code
+
+
+@dataclass(frozen=True)
+class MfaSession:
+    """An access key that signs in with MFA: the profile's MFA session while it lasts (kept in the keychain under
+    `profile_id`), else GetSessionToken with the device and a code from `mfa_code`, the new session kept. Without a
+    `profile_id` (a connection being entered in the wizard) the session is used for this test only. Keys that are
+    already temporary (a session token) can't call GetSessionToken: they are used as they are."""
+
+    keys: CredentialSource  # the long-term access key (OwnKeys, ProfileKeys)
+    serial: str
+    region: str
+    network: NetworkSettings
+    profile_id: str = ""
+    secret_store: SecretStore | None = None
+    mfa_code: MfaCode = field(default=None, compare=False, repr=False)
+
+    def describe(self) -> str:
+        return f"an MFA session of {self.keys.describe()} (device {self.serial})"
+
+    def resolve(self) -> Credentials:
+        from wizard.core import mfa_session
+
+        sessions = None
+        if self.profile_id:
+            store = self.secret_store
+            if store is None:
+                from wizard.core.keychain import SecretStore
+
+                store = SecretStore()
+            sessions = mfa_session.MfaSessions(store)
+            cached = sessions.cached_session(self.profile_id)
+            if cached is not None:
+                return _from_session(cached)
+        keys = self.keys.resolve()
+        if keys.session_token:
+            return keys
+        code = ask_mfa_code(self.mfa_code, self.serial)
+        if sessions is not None:
+            found = sessions.start(self.profile_id, keys.access_key_id, keys.secret_access_key, self.serial, code,
+                                   region=self.region, network=self.network)
+        else:
+            found = mfa_session.get_session_token(keys.access_key_id, keys.secret_access_key, self.serial, code,
+                                                  region=self.region, network=self.network)
+        return _from_session(found)
+
+
+def _from_session(found) -> Credentials:
+    return Credentials(found.access_key_id, found.secret_access_key, found.session_token,
+                       found.expiration.timestamp())
+
+
+def uses_mfa_session(conn: Connection) -> bool:
+    """The connection signs in with an MFA session: long-term keys of its own and an MFA device (temporary keys can't
+    call GetSessionToken; a connection without keys sends the code with AssumeRole instead)."""
+    from wizard.core.tokens import has_session_token
+
+    return conn.uses_keys and bool((conn.mfa_serial or "").strip()) and not has_session_token(conn)
+
+
+def _with_mfa(conn: Connection, keys: CredentialSource, *, profile_id: str = "", secret_store=None,
+              mfa_code: MfaCode = None) -> CredentialSource:
+    """`keys`, or their MFA session when the connection names an MFA device."""
+    serial = (conn.mfa_serial or "").strip()
+    if not serial:
+        return keys
+    return MfaSession(keys, serial, conn.region, conn.network, profile_id, secret_store, mfa_code)
+
+
 def _stores(profile_store, secret_store):
     if profile_store is None:
         from wizard.core.profiles import ProfileStore
@@ -295,16 +385,18 @@ def _stores(profile_store, secret_store):
 
 def calling_source(conn: Connection, secrets: Secrets | None = None, *, profile_store: ProfileStore | None = None,
                    secret_store: SecretStore | None = None, environ: Mapping[str, str] | None = None,
-                   seen: tuple[str, ...] = ()) -> CredentialSource:
+                   seen: tuple[str, ...] = (), mfa_code: MfaCode = None, profile_id: str = "") -> CredentialSource:
     """Where `conn`'s calling credentials come from (see the table in the module docstring). Doesn't block: nothing
-    is read until `resolve()`."""
+    is read until `resolve()`. `mfa_code`: the code prompter (`MfaCode`); `profile_id`: the saved profile whose MFA
+    session is used and kept ("" for a connection being entered)."""
     environ = dict(os.environ if environ is None else environ)
     if conn.uses_keys:
-        return OwnKeys(Credentials.from_keys(conn.access_key_id, secrets or Secrets()))
+        own = OwnKeys(Credentials.from_keys(conn.access_key_id, secrets or Secrets()))
+        return _with_mfa(conn, own, profile_id=profile_id, secret_store=secret_store, mfa_code=mfa_code)
     if conn.method == "sso":
         return SsoRole(conn, secret_store)
     if conn.source.startswith(PROFILE_PREFIX):
-        return SavedProfile(conn.source[len(PROFILE_PREFIX):], profile_store, secret_store, environ, seen)
+        return SavedProfile(conn.source[len(PROFILE_PREFIX):], profile_store, secret_store, environ, seen, mfa_code)
     if conn.source == "instance":
         return InstanceRole(conn.network, environ)
     return DefaultChain()
@@ -312,13 +404,14 @@ def calling_source(conn: Connection, secrets: Secrets | None = None, *, profile_
 
 def profile_source(profile: Profile, *, profile_store: ProfileStore | None = None,
                    secret_store: SecretStore | None = None,
-                   environ: Mapping[str, str] | None = None) -> CredentialSource:
+                   environ: Mapping[str, str] | None = None, mfa_code: MfaCode = None) -> CredentialSource:
     """Where saved profile `profile`'s calling credentials come from: its own keys (read from the keychain when
-    resolved), or its source (`calling_source`). Doesn't block."""
+    resolved; their MFA session when the profile names a device), or its source (`calling_source`). Doesn't block."""
     if profile.connection.uses_keys:
-        return ProfileKeys(profile, secret_store)
+        return _with_mfa(profile.connection, ProfileKeys(profile, secret_store), profile_id=profile.id,
+                         secret_store=secret_store, mfa_code=mfa_code)
     return calling_source(profile.connection, profile_store=profile_store, secret_store=secret_store, environ=environ,
-                          seen=(profile.name,))
+                          seen=(profile.name,), mfa_code=mfa_code)
 
 
 def own_credentials(profile: Profile, secret_store: SecretStore) -> Credentials:
@@ -334,7 +427,7 @@ def own_credentials(profile: Profile, secret_store: SecretStore) -> Credentials:
 
 def profile_credentials(profile: Profile, *, profile_store: ProfileStore | None = None,
                         secret_store: SecretStore | None = None, environ: Mapping[str, str] | None = None,
-                        seen: tuple[str, ...] = ()) -> Credentials:
+                        seen: tuple[str, ...] = (), mfa_code: MfaCode = None) -> Credentials:
     """Blocking: what saved profile `profile` signs in with when another profile names it as its source (see
     `SavedProfile`)."""
     if profile.name in seen:
@@ -342,12 +435,13 @@ def profile_credentials(profile: Profile, *, profile_store: ProfileStore | None 
         raise CredentialsError("source-loop", f"the source profiles go round in a circle ({chain})")
     profile_store, secret_store = _stores(profile_store, secret_store)
     if profile.connection.uses_keys:
-        return own_credentials(profile, secret_store)
+        return _with_mfa(profile.connection, ProfileKeys(profile, secret_store), profile_id=profile.id,
+                         secret_store=secret_store, mfa_code=mfa_code).resolve()
     if profile.connection.method == "sso":  # an sso profile lends its IAM Identity Center role
         return SsoRole(profile.connection, secret_store).resolve()
     source = calling_source(profile.connection, profile_store=profile_store, secret_store=secret_store,
-                            environ=environ, seen=(*seen, profile.name))
-    return assume_role(profile.connection, source.resolve()).credentials
+                            environ=environ, seen=(*seen, profile.name), mfa_code=mfa_code)
+    return assume_role(profile.connection, source.resolve(), mfa_code=mfa_code).credentials
 
 
 # --- AssumeRole -------------------------------------------------------------------------------------------------------
@@ -363,21 +457,35 @@ def entered_role(conn: Connection) -> str:
     return (conn.role_arn if conn.method == "cross-account" else conn.role).strip()
 
 
-def role_parameters(conn: Connection, role_arn: str) -> dict:
-    """AssumeRole's parameters for `conn` (the one place they are built). MFA adds SerialNumber and TokenCode here."""
+def role_mfa_serial(conn: Connection) -> str:
+    """The device whose code AssumeRole itself carries: cross-account's (a connection with its own keys signs in with
+    an MFA session instead, and assumes the role on it)."""
+    return "" if conn.uses_keys else (conn.mfa_serial or "").strip()
+
+
+def role_parameters(conn: Connection, role_arn: str, mfa_code: str = "") -> dict:
+    """AssumeRole's parameters for `conn` (the one place they are built). With an MFA device on a connection without
+    keys of its own: SerialNumber and TokenCode (`mfa_code`, checked offline: ValueError when malformed)."""
     params = {"RoleArn": role_arn, "RoleSessionName": conn.session_name or DEFAULT_SESSION_NAME,
               "DurationSeconds": int(conn.duration)}
     if conn.method == "cross-account" and conn.external_id:
         params["ExternalId"] = conn.external_id
+    serial = role_mfa_serial(conn)
+    if serial:
+        from wizard.core.mfa_session import assume_role_mfa_parameters
+
+        params.update(assume_role_mfa_parameters(serial, mfa_code))
     return params
 
 
-def assume_role(conn: Connection, caller: Credentials | None, *, caller_arn: str = "", client=None) -> AssumedRole:
+def assume_role(conn: Connection, caller: Credentials | None, *, caller_arn: str = "", client=None,
+                mfa_code: MfaCode = None) -> AssumedRole:
     """Blocking: AssumeRole for `conn` as `caller` (None: boto3's default chain). A role entered by name belongs to
     the caller's account: `caller_arn` when known (the engine's identity step found it), else one GetCallerIdentity
     call finds it. `client`: an STS client for `caller` to reuse (the engine's, on its session); else one is made.
     botocore's exceptions propagate (the caller diagnoses them: `wizard.core.diagnoses.diagnose`); a failure of the
-    GetCallerIdentity call carries `step = "identity"`."""
+    GetCallerIdentity call carries `step = "identity"`. `mfa_code`: asked (see `MfaCode`) when AssumeRole carries the
+    connection's MFA device (`role_mfa_serial`)."""
     if client is None:
         from wizard.core import aws
 
@@ -391,7 +499,9 @@ def assume_role(conn: Connection, caller: Credentials | None, *, caller_arn: str
                 exc.step = "identity"
                 raise
         role = arns.role_arn(role, caller_arn)
-    found = client.assume_role(**role_parameters(conn, role))
+    serial = role_mfa_serial(conn)
+    code = ask_mfa_code(mfa_code, serial) if serial else ""
+    found = client.assume_role(**role_parameters(conn, role, code))
     return AssumedRole(Credentials.from_sts(found["Credentials"]), role)
 
 
@@ -437,7 +547,8 @@ def instance_check(conn: Connection, environ: Mapping[str, str] | None = None):
 def plan_test(target: Profile | Connection, secrets: Secrets | None = None, *,
               secret_store: SecretStore | None = None, profile_store: ProfileStore | None = None,
               environ: Mapping[str, str] | None = None, timeout: float | None = None,
-              source_credentials: Credentials | None = None) -> ConnectionTest:
+              source_credentials: Credentials | None = None, mfa_code: MfaCode = None,
+              mfa_profile_id: str = "") -> ConnectionTest:
     """The connection test of a saved profile or of a connection being entered; the wizard's test page, the profile
     manager's Test and the CLI's `test` all build their test here, so they run the same steps.
 
@@ -446,7 +557,10 @@ def plan_test(target: Profile | Connection, secrets: Secrets | None = None, *,
     instance role are read later, by the test's identity step, in its worker thread. `environ`: where the EC2 checks
     look (os.environ unless a test points them at a local metadata emulator). `timeout`: seconds for the whole test;
     the step running when it runs out fails with the `timeout` diagnosis. `source_credentials`: calling credentials
-    the caller already holds (replaces the lookup for a cross-account source)."""
+    the caller already holds (replaces the lookup for a cross-account source). `mfa_code`: the code prompter (`MfaCode`),
+    called in the test's worker thread only when a code is needed (no usable MFA session of the profile);
+    `mfa_profile_id`: for a connection given as such, the saved profile whose MFA session it uses and keeps (the
+    manager's Test hands the profile's connection and secrets)."""
     from wizard.core.engine import ConnectionTest
     from wizard.core.profiles import Profile
 
@@ -457,9 +571,9 @@ def plan_test(target: Profile | Connection, secrets: Secrets | None = None, *,
             secrets = secret_store.load(target.id)
         if proxy_auth.uses_password(conn):  # the proxy's password, from the keychain into memory only
             conn = proxy_auth.for_test(_stores(profile_store, secret_store)[1], target.id, conn)
-        seen = (target.name,)
+        seen, profile_id = (target.name,), target.id
     else:
-        conn, seen = copy.deepcopy(target), ()
+        conn, seen, profile_id = copy.deepcopy(target), (), mfa_profile_id
     secrets = secrets if secrets is not None else Secrets()
     if timeout is not None:
         if timeout <= 0:
@@ -470,5 +584,6 @@ def plan_test(target: Profile | Connection, secrets: Secrets | None = None, *,
         source: CredentialSource = Given(source_credentials)
     else:
         source = calling_source(conn, secrets, profile_store=profile_store, secret_store=secret_store,
-                                environ=environ, seen=seen)
-    return ConnectionTest(conn, secrets, caller=source, instance_check=instance_check(conn, environ), timeout=timeout)
+                                environ=environ, seen=seen, mfa_code=mfa_code, profile_id=profile_id)
+    return ConnectionTest(conn, secrets, caller=source, instance_check=instance_check(conn, environ), timeout=timeout,
+                          mfa_code=mfa_code)

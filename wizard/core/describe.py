@@ -119,6 +119,8 @@ def connection_rows(conn: Connection, secrets: Secrets | None = None, *,
     if conn.method == "sso":
         rows += [(_L("Start URL"), conn.sso_start_url), (_L("SSO region"), conn.sso_region),
                  (_L("AWS account ID"), conn.sso_account_id), (_L("Role (permission set)"), conn.sso_role_name)]
+    if (conn.mfa_serial or "").strip():
+        rows.append((_L("MFA device"), conn.mfa_serial.strip()))
     if conn.method in ("assume-role", "cross-account"):
         rows.append((_L("Session"), f"{conn.session_name}, {conn.duration} seconds ({conn.duration / 3600:g} h)"))
     rows.append((_L("Service"), f"{service_title(conn.service)} ({conn.service})"))

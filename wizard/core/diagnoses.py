@@ -83,9 +83,14 @@ class Diagnosis:
 _URL_USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/@\s\"']+@")
 
 
+_MFA_TOKEN_CODE = re.compile(r"(?i)(TokenCode['\"]?\s*[:=]\s*['\"]?)[0-9]{6}")  # a request's MFA code (logs)
+
+
 def redact(text: str, secrets: Iterable[str] = ()) -> str:
-    """`redact_text`, and the user:password part of URLs (a proxy URL may carry them) replaced too."""
-    return _URL_USERINFO.sub(r"\1[redacted]@", _redact_text(text, secrets))
+    """`redact_text`, the user:password part of URLs (a proxy URL may carry them) and an MFA code sent as TokenCode
+    (botocore's debug log of a request) replaced too."""
+    text = _URL_USERINFO.sub(r"\1[redacted]@", _redact_text(text, secrets))
+    return _MFA_TOKEN_CODE.sub(r"\1[redacted]", text)
 
 
 # --- reading an exception -------------------------------------------------------------------------------------------

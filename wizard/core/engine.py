@@ -179,19 +179,21 @@ class ConnectionTest:
 
     def __init__(self, conn: Connection, secrets: Secrets, *, caller: CredentialSource | None = None,
                  source_credentials: Credentials | None = None, instance_check: Callable[[], object] | None = None,
-                 timeout: float | None = None):
+                 timeout: float | None = None, mfa_code: credentials.MfaCode = None):
         """`caller`: where the calling credentials come from (`wizard.core.credentials.calling_source`, the default);
         `source_credentials`: calling credentials already at hand, for a connection without keys of its own;
-        `instance_check`: the `instance` step's check (None: no such step); `timeout`: seconds for the whole test.
+        `instance_check`: the `instance` step's check (None: no such step); `timeout`: seconds for the whole test;
+        `mfa_code`: the MFA code prompter (`wizard.core.credentials.MfaCode`) for an AssumeRole that carries a code.
         Front ends don't build this themselves: they call `wizard.core.credentials.plan_test`."""
         self.conn = conn
         self.secrets = secrets
         if caller is None:
             caller = (credentials.Given(source_credentials) if source_credentials is not None and not conn.uses_keys
-                      else credentials.calling_source(conn, secrets))
+                      else credentials.calling_source(conn, secrets, mfa_code=mfa_code))
         self.caller = caller
         self.instance_check = instance_check
         self.timeout = timeout
+        self.mfa_code = mfa_code
         self._assumed: Credentials | None = None  # in memory only, for the service step
         self._identity_creds: Credentials | None = None
         self._sso_token = None  # sso: the access token the sso-token step found (memory only)
@@ -292,8 +294,7 @@ class ConnectionTest:
                 except asyncio.CancelledError:
                     raise
                 except Exception as exc:  # noqa: BLE001 - every failure becomes a diagnosis
-                    diagnosis = diagnoses.diagnose(exc, step=name, connection=self.conn,
-                                                   secrets=secret_values + self._resolved_secret_values())
+                    diagnosis = self._diagnose(exc, name, secret_values + self._resolved_secret_values())
                     status = "denied" if diagnosis.code in _DENIED_CODES else "failed"
                     detail = ""
                 if isinstance(detail, Diagnosis):
@@ -316,6 +317,19 @@ class ConnectionTest:
             self._abandoned = True
             aws.forget_secrets(self)
             self._assumed = self._identity_creds = self._session = self._sso_token = self._sso_creds = None
+
+    def _diagnose(self, exc: Exception, step: str, secret_values: list[str]) -> Diagnosis:
+        """MFA's diagnoses first (a refused code or device, a denial that MFA would lift), then the general ones."""
+        has_device = bool((self.conn.mfa_serial or "").strip())
+        if getattr(exc, "reason", None) == "mfa-code-needed":
+            return diagnoses.make("invalid-input", summary=diagnoses.redact(str(exc), tuple(secret_values)))
+        found = diagnoses.diagnose_mfa(exc, has_device, secret_values)
+        if found is not None:
+            return found
+        found = diagnoses.diagnose(exc, step=step, connection=self.conn, secrets=secret_values)
+        if found.code == "assume-role-denied" and not has_device:
+            found = dataclasses.replace(found, causes=(*found.causes, diagnoses.MFA_ASSUME_ROLE_CAUSE))
+        return found
 
     def _finish(self) -> TestReport:
         report = self._report
@@ -383,7 +397,7 @@ class ConnectionTest:
     def _step_assume_role(self):
         sts = self._client("sts", self._identity_creds)
         found = credentials.assume_role(self.conn, self._identity_creds, caller_arn=self._report.identity_arn,
-                                        client=sts)
+                                        client=sts, mfa_code=self.mfa_code)
         if self._abandoned:  # cancelled meanwhile: keep nothing of the late answer
             return "cancelled", ""
         self._assumed = found.credentials

@@ -114,6 +114,10 @@ def _check_proxy_user(f: Field, value: str, values: Mapping[str, str]) -> tuple:
         return (Message("error", "proxy-missing", "A proxy user name needs the proxy URL too."),)
     return ()
 
+
+MFA_METHODS = ("access-key", "assume-role", "cross-account")  # the methods that may name an MFA device (not SSO)
+
+
 CATALOGUE: tuple[Field, ...] = (
     Field("method", "Authentication method", "How this computer signs in to AWS.", "method",
           cli_flag="--method", choices=METHOD_IDS, default="access-key"),
@@ -163,6 +167,11 @@ CATALOGUE: tuple[Field, ...] = (
     Field("sso_role_name", "Role (permission set)",
           "The role IAM Identity Center gives you in that account (the permission set's name).", "sso-role",
           _methods("sso"), placeholder="ReadOnlyAccess", cli_flag="--sso-role-name", metavar="NAME"),
+    Field("mfa_serial", "MFA device",
+          "Optional: the ARN of your MFA device (arn:aws:iam::123456789012:mfa/NAME) when AWS demands MFA; the test "
+          "then asks for its six-digit code. Only virtual or hardware TOTP devices work: FIDO security keys can't be "
+          "used with STS calls.", "credentials", _methods(*MFA_METHODS), optional=True,
+          placeholder="arn:aws:iam::123456789012:mfa/NAME", cli_flag="--mfa-serial", metavar="ARN"),
     Field("service", "AWS service", "The AWS service this connection is for; the test proves access to it.",
           "service", cli_flag="--service", choices=SERVICE_IDS, default="s3"),
     Field("bucket", "S3 bucket",

@@ -69,7 +69,7 @@ class SessionCredentials:
                 "session_token": self.session_token, "expiration": self.expiration}
 
     def client_keys(self) -> dict:
-        """What `wizard.core.aws.make_client` takes as `credentials`."""
+        """The three keys by name (boto3's aws_access_key_id... without the prefix)."""
         return {"access_key_id": self.access_key_id, "secret_access_key": self.secret_access_key,
                 "session_token": self.session_token}
 

@@ -576,6 +576,8 @@ def save_connection(
     conn = Connection.from_dict(conn.to_dict())
     previous = store.get_by_id(profile_id) if profile_id else None
     _ensure_free(store.list(), name, profile_id)
+    if previous is not None and _mfa_session_outdated(previous, conn, secrets, secrets_store):
+        secrets_store.delete_entry(previous.id, "mfa_session")  # another device or key: its MFA session is not theirs
     profile = Profile.new(name, conn, practice=practice) if previous is None else previous
     profile.name, profile.connection, profile.practice = name, conn, practice or profile.practice
 
@@ -613,6 +615,17 @@ def save_connection(
             raise
 
 
+def _mfa_session_outdated(previous: Profile, conn: Connection, secrets: Secrets, secrets_store: SecretStore) -> bool:
+    """An edit that changes the MFA device or the access key ends the profile's MFA session (wizard.core.mfa_session)."""
+    before = previous.connection
+    if not (before.mfa_serial or "").strip():
+        return False
+    if before.mfa_serial != conn.mfa_serial or before.access_key_id != conn.access_key_id:
+        return True
+    return bool(secrets.secret_access_key) and secrets_store.load(previous.id).secret_access_key != \
+        secrets.secret_access_key
+
+
 def remove_profile(store: ProfileStore, secrets_store: SecretStore, name: str) -> Profile:
     """Remove the profile from the file, then its keychain entries: a hard stop in between leaves entries no profile
     refers to (the next start's sweep, `wizard.core.sweep`, deletes them), never a listed profile without its secret.
@@ -625,6 +638,7 @@ def remove_profile(store: ProfileStore, secrets_store: SecretStore, name: str) -
         removed = store.remove(name)
         try:
             secrets_store.delete(removed.id)
+            secrets_store.delete_entries(removed.id)  # its MFA session (and any other named entry it owns)
         except KeychainError as exc:
             raise KeychainError(exc.code, f"The profile {name} was deleted, but its keychain entries could not be "
                                           f"removed: {exc.message}") from None

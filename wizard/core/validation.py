@@ -740,6 +740,10 @@ def _mfa_serial(value: str) -> list[Message]:
     return []
 
 
+_CHECKERS["mfa_serial"] = lambda value, values: _mfa_serial(value)  # the field catalogue's `mfa_serial`
+KEYS = tuple(_CHECKERS)
+
+
 def check_mfa_code(raw: str) -> Check:
     """Clean and check a one-time code: exactly six digits (blanks, as in "123 456", are removed)."""
     text = "" if raw is None else str(raw)

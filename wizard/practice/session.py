@@ -101,6 +101,21 @@ MISTAKES = (
         "expired-token",
         "Temporary keys stop working when their session token expires: get new ones (Renew token in the manager).",
     ),
+    Mistake(
+        "no-mfa-code", "No MFA code", "access-key",
+        f"Pick “{METHODS['access-key'].title}”, paste the MFA user's access key ID and secret (below), and leave the "
+        "MFA device empty.",
+        "mfa-required",
+        "This user is denied everything until it signs in with MFA: add the MFA device to the profile, and the test "
+        "asks for the six-digit code.",
+    ),
+    Mistake(
+        "wrong-mfa-code", "A wrong MFA code", "access-key",
+        f"Pick “{METHODS['access-key'].title}”, paste the practice keys and the practice MFA device, and when the "
+        "test asks for the code, type one other than the current code shown above.",
+        "mfa-code-invalid",
+        "AWS accepts only the code the device shows now, and each code once: wait for the next code and enter it.",
+    ),
 )
 
 

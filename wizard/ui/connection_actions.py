@@ -91,7 +91,11 @@ class TestAction(ProfileAction):
             view.show()
             # the same path as the wizard and the CLI: wizard.core.credentials.plan_test (a source profile's keys
             # and the instance role are read by the test's own worker thread)
-            report = await view.start(conn, secrets, profile_store=ctx.store, secret_store=ctx.secret_store)
+            from wizard.ui.mfa_code_prompter import gui_code_prompter
+
+            report = await view.start(conn, secrets, profile_store=ctx.store, secret_store=ctx.secret_store,
+                                      mfa_profile_id=profile.id,
+                                      mfa_code=gui_code_prompter(view, profile_name=profile.name))
             if report is None:  # cancelled or stopped: nothing recorded
                 ctx.status(f"{profile.name}: {view.status.text()}")
                 return

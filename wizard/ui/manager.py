@@ -138,6 +138,9 @@ class ProfileManagerWindow(QMainWindow):
             "renew": RenewAction(ctx).run, "import": ImportAction(ctx).run, "export": ExportAction(ctx).run,
         }
         self.actions = add_actions(self, lambda name: self._start(self._runs[name]))
+        from wizard.ui.mfa_manager import MfaSessionWatch
+
+        self.mfa_watch = MfaSessionWatch(self, self.details.mfa_countdown)
 
         self._store_watch = StoreWatch(self, self._reload_when_idle)
         self._clock = QTimer(self, interval=30_000)
@@ -263,6 +266,7 @@ class ProfileManagerWindow(QMainWindow):
         profile = self.selected_profile()
         text = (self.reports.get(profile.id) or self.saved_reports.get(profile.id, "")) if profile else ""
         self.details.show_profile(profile, text, self.backend)
+        self._follow_mfa_session()
         if self.test_view is not None:  # the live steps belong to the profile they tested
             tested = self.test_view.is_running() or (profile is not None and profile.id == self._test.tested_id)
             self.details.show_test_view(tested)
@@ -276,6 +280,19 @@ class ProfileManagerWindow(QMainWindow):
 
         view.started.connect(reveal)
         view.finished.connect(reveal)
+        view.finished.connect(lambda *_: self._follow_mfa_session())  # a test may have started an MFA session
+
+    def _follow_mfa_session(self) -> None:
+        """The selected profile's MFA session on the countdown (read from the keychain off the GUI thread)."""
+        watch = getattr(self, "mfa_watch", None)
+        if watch is None:
+            return
+        profile = self.selected_profile()
+        if profile is None or not profile.connection.mfa_serial:
+            watch.countdown.hide()
+            watch.profile = profile
+            return
+        self._track(asyncio.ensure_future(watch.follow(profile)))
 
     @property
     def test_view(self):

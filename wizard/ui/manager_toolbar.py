@@ -101,7 +101,9 @@ def is_enabled(name: str, profile, busy: bool) -> bool:
     if busy or (profile is None and name in NEEDS_SELECTION):
         return False
     if name == "renew":
-        return can_renew(profile)
+        from wizard.ui.mfa_manager import has_mfa_device
+
+        return can_renew(profile) or has_mfa_device(profile)
     if name == "export":
         return not profile.practice
     return True

@@ -187,40 +187,37 @@ class PracticePanel(QWidget):
             ("external_id", translate("practice_panel", "External ID (cross-account)"), p.external_id, False),
             ("bucket", translate("practice_panel", "Bucket (S3)"), p.bucket, False),
             ("region", translate("practice_panel", "Region"), p.region, False),
+            ("mfa_serial", translate("practice_panel", "MFA device (practice user)"), p.mfa_serial, False),
+            ("mfa_role_arn", translate("practice_panel", "Role that demands MFA"), p.mfa_role_arn, False),
         )
         for key, label, value, secret in values:
             self._add_row(column, key, label, value, secret)
+        if p.mfa_totp_secret:
+            self._add_row(column, "mfa_code", translate("practice_panel", "MFA code now (the virtual device)"), "", False)
+            self._mfa_seed = p.mfa_totp_secret
+            self._mfa_timer = QTimer(self, interval=1000)
+            self._mfa_timer.timeout.connect(self.refresh_mfa_code)
+            self._mfa_timer.start()
+            self.refresh_mfa_code()
         sso = session.sso_values() if hasattr(session, "sso_values") else None
         if sso is not None:  # the sso method: the authorize page approves the login in the browser
-            column.addWidget(_heading("SSO login"))
-            column.addWidget(_note("For IAM Identity Center: the browser shows a local approval page; press Approve."))
-            self._add_row(column, "sso_start_url", "Start URL", sso[0], False)
-            self._add_row(column, "sso_region", "SSO region", sso[1], False)
+            column.addWidget(_heading(translate("practice_panel", "SSO login")))
+            column.addWidget(_note(translate("practice_panel", "For IAM Identity Center: the browser shows a local "
+                                             "approval page; press Approve.")))
+            self._add_row(column, "sso_start_url", translate("practice_panel", "Start URL"), sso[0], False)
+            self._add_row(column, "sso_region", translate("practice_panel", "SSO region"), sso[1], False)
 
         column.addSpacing(8)
         column.addWidget(_heading(translate("practice_panel", "Mistakes to try")))
         column.addWidget(_note(translate("practice_panel", "Each one shows a diagnosis on the test page once, so you "
                                                            "recognise it later.")))
         extra = {
-            "wrong-secret": [
-                ("wrong_secret", translate("practice_panel", "A wrong secret key"), session.wrong_secret(), True)
-            ],
-            "wrong-external-id": [
-                (
-                    "wrong_external_id",
-                    translate("practice_panel", "A wrong External ID"),
-                    session.wrong_external_id(),
-                    False,
-                )
-            ],
-            "untrusting-role": [
-                (
-                    "untrusting_role",
-                    translate("practice_panel", "A role that does not trust you"),
-                    session.untrusting_role(),
-                    False,
-                )
-            ],
+            "wrong-secret": [("wrong_secret", translate("practice_panel", "A wrong secret key"), session.wrong_secret(), True)],
+            "wrong-external-id": [("wrong_external_id", translate("practice_panel", "A wrong External ID"), session.wrong_external_id(), False)],
+            "untrusting-role": [("untrusting_role", translate("practice_panel", "A role that does not trust you"), session.untrusting_role(), False)],
+            "no-mfa-code": [("mfa_user_access_key_id", translate("practice_panel", "The MFA user's access key ID"), p.mfa_user_access_key_id, False),
+                            ("mfa_user_secret_access_key", translate("practice_panel", "Its secret access key"), p.mfa_user_secret_access_key,
+                             True)],
         }
         expired = session.expired_credentials()
         if expired:
@@ -261,6 +258,17 @@ class PracticePanel(QWidget):
         column.addStretch(1)
         self.scroll.setWidget(content)
         return True
+
+    def refresh_mfa_code(self) -> None:
+        """The virtual device's current code and its seconds left (TOTP, as an authenticator app shows it)."""
+        from wizard.core import totp
+
+        row = self.rows.get("mfa_code")
+        if row is None:
+            return
+        found = totp.current_code(self._mfa_seed)
+        row.value = found.code
+        row.field.setText(f"{found.code}   ({found.seconds_left} s left)")
 
     def _add_row(self, layout, key: str, label: str, value: str, secret: bool) -> None:
         row = ValueRow(label, value, secret=secret)

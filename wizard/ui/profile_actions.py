@@ -120,6 +120,11 @@ class RenewAction(ProfileAction):
 
     async def on(self, profile) -> None:
         ctx = self.ctx
+        from wizard.ui.mfa_manager import has_mfa_device, renew_mfa_session
+
+        if has_mfa_device(profile):  # a new MFA session: a new code (a session token can't be renewed with MFA)
+            await renew_mfa_session(ctx, getattr(ctx.parent, "mfa_watch", None), profile)
+            return
         if not can_renew(profile):
             return
         dialog = manager_dialogs.RenewTokenDialog(profile.name, profile.connection.access_key_id, ctx.parent)

@@ -76,7 +76,18 @@ class ProfileDetails(QTabWidget):
                                                                           "without secrets."))
         self.report.setPlaceholderText(translate("profile_details", NO_REPORT))
 
-        self.addTab(settings, translate("profile_details", "&Details"))
+        from wizard.ui.session_countdown import SessionCountdown
+
+        details_page = QWidget()  # the MFA session's countdown (profiles with an MFA device) above the settings
+        details_page.setObjectName("detailsTab")
+        column = QVBoxLayout(details_page)
+        column.setContentsMargins(0, 0, 0, 0)
+        self.mfa_countdown = SessionCountdown(details_page)
+        self.mfa_countdown.setObjectName("mfaCountdown")
+        self.mfa_countdown.setContentsMargins(6, 4, 6, 0)
+        column.addWidget(self.mfa_countdown)
+        column.addWidget(settings, 1)
+        self.addTab(details_page, translate("profile_details", "&Details"))
         self.addTab(self.test_page, translate("profile_details", "Te&st"))
         self.addTab(self.report, translate("profile_details", "Last &report"))
         self.show_profile(None)

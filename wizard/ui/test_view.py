@@ -175,6 +175,10 @@ class ConnectionTestView(QWidget):
         try:
             from wizard.core import credentials  # the engine (botocore) loads when a test first runs
 
+            if "mfa_code" not in test_options:  # a code, when one is needed, is asked in a dialog over this view
+                from wizard.ui.mfa_code_prompter import gui_code_prompter
+
+                test_options = {**test_options, "mfa_code": gui_code_prompter(self)}
             test = credentials.plan_test(conn, secrets, **test_options)
             planned = test.planned_steps()
         except Exception as exc:  # settings the engine can't plan for (e.g. a hand-edited profile): say so, don't crash

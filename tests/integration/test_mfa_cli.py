@@ -1,0 +1,188 @@
+"""MFA through the command line against the local AWS (moto on 127.0.0.1, its trust gate checking the codes), the real
+keychain and the real AWS CLI: `add --mfa-serial`, `test --mfa-code`, `renew`, `credential-process`, `export`.
+
+Each test uses a fresh virtual MFA device of the practice user, so no test waits for a code another one used.
+"""
+
+from __future__ import annotations
+
+import configparser
+import json
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.support.profiles_cli import cli_env, run_aws, run_cli
+from tests.support.secrets_registry import register, register_gate_sessions, register_mfa_code
+from wizard.core import totp
+
+pytestmark = [
+    pytest.mark.keychain,
+    pytest.mark.integration,
+    pytest.mark.skipif(os.environ.get("AWSCW_TEST_SESSION") != "1", reason="needs the harness's keychain: ./dev test"),
+]
+
+
+@pytest.fixture
+def env(tmp_path):
+    environment = cli_env(tmp_path)
+    for name in ("DISPLAY", "WAYLAND_DISPLAY"):  # no display: credential-process must never try a window
+        environment.pop(name, None)
+    Path(environment["AWS_CONFIG_FILE"]).parent.mkdir(parents=True)
+    yield environment
+    Path(environment["AWS_SHARED_CREDENTIALS_FILE"]).unlink(missing_ok=True)
+
+
+@pytest.fixture(autouse=True)
+def _sessions_registered(aws_emulator):
+    yield
+    register_gate_sessions(aws_emulator)  # sessions started by the CLI subprocesses: the final scan looks for them
+
+
+@pytest.fixture
+def device(aws_emulator):
+    serial, seed = aws_emulator.new_mfa_device("practice-user")
+    register(seed)
+    return serial
+
+
+@pytest.fixture
+def short_sessions(aws_emulator):
+    yield aws_emulator.gate
+    aws_emulator.gate.session_seconds = None
+
+
+def code(emulator, serial: str) -> str:
+    found = emulator.gate.unused_code(serial)
+    if found is None:
+        time.sleep(totp.current_code(emulator.gate.mfa_devices[serial].secret).seconds_left + 0.2)
+        found = emulator.gate.unused_code(serial)
+    return register_mfa_code(found)
+
+
+def wrong(found: str) -> str:
+    return register_mfa_code(f"{(int(found) + 500_000) % 1_000_000:06d}")
+
+
+def add(env, emulator, name, method, *extra, keys=None):
+    p = emulator.practice
+    key_id, secret = keys or (p.access_key_id, p.secret_access_key)
+    args = ["add", name, "--method", method, "--region", p.region, "--service", "s3", "--endpoint-url", emulator.url]
+    if method in ("access-key", "assume-role"):
+        args += ["--access-key-id", key_id]
+    run = run_cli(env, *args, *extra, input=f"{secret}\n" if method != "cross-account" else "")
+    assert run.returncode == 0, run.stderr
+
+
+def json_test(env, name, *extra):
+    run = run_cli(env, "test", name, "--json", *extra, input="")
+    assert "Traceback" not in run.stderr, run.stderr
+    return run, json.loads(run.stdout)
+
+
+def failure(report: dict) -> dict:
+    return next(s for s in report["steps"] if s["status"] in ("failed", "denied"))["diagnosis"]
+
+
+@pytest.mark.parametrize("method", ["access-key", "assume-role"])
+def test_a_method_with_mfa_passes_and_reuses_its_session(env, aws_emulator, device, method):
+    p = aws_emulator.practice
+    extra = ["--role", p.mfa_role_arn] if method == "assume-role" else []
+    add(env, aws_emulator, "mfa", method, "--mfa-serial", device, *extra)
+    run, report = json_test(env, "mfa")
+    assert run.returncode == 1 and failure(report)["code"] == "invalid-input"  # no code, no terminal
+    assert "--mfa-code" in failure(report)["summary"]
+    run, report = json_test(env, "mfa", "--mfa-code", code(aws_emulator, device))
+    assert run.returncode == 0 and report["ok"], run.stdout
+    run, report = json_test(env, "mfa")  # the MFA session from the keychain: no second code
+    assert run.returncode == 0 and report["ok"], run.stdout
+
+
+def test_cross_account_sends_the_device_and_code_with_assume_role(env, aws_emulator, device):
+    p = aws_emulator.practice
+    add(env, aws_emulator, "keys", "access-key")
+    add(env, aws_emulator, "partner", "cross-account", "--role-arn", p.mfa_role_arn, "--external-id", p.external_id,
+        "--source", "profile:keys",
+        "--mfa-serial", device)
+    run, report = json_test(env, "partner", "--mfa-code", wrong(code(aws_emulator, device)))
+    assert run.returncode == 1 and failure(report)["code"] == "mfa-code-invalid"
+    run, report = json_test(env, "partner", "--mfa-code", code(aws_emulator, device))
+    assert run.returncode == 0 and report["ok"], run.stdout
+
+
+def test_each_mfa_diagnosis_from_its_fault(env, aws_emulator, device):
+    p = aws_emulator.practice
+    # a role whose trust policy demands MFA, assumed without a device: assume-role-denied, MFA named as a cause
+    add(env, aws_emulator, "no-device", "assume-role", "--role", p.mfa_role_arn)
+    run, report = json_test(env, "no-device")
+    found = failure(report)
+    assert found["code"] == "assume-role-denied" and any("MultiFactorAuthPresent" in c for c in found["causes"])
+    # a user denied everything until MFA: mfa-required, with its remedy
+    add(env, aws_emulator, "mfa-user", "access-key", keys=(p.mfa_user_access_key_id, p.mfa_user_secret_access_key))
+    register(p.mfa_user_secret_access_key)
+    run, report = json_test(env, "mfa-user")
+    found = failure(report)
+    assert found["code"] == "mfa-required" and "MFA device field" in found["remedy"]
+    # a wrong code and a reused one: mfa-code-invalid
+    add(env, aws_emulator, "mfa", "access-key", "--mfa-serial", device)
+    run, report = json_test(env, "mfa", "--mfa-code", wrong(code(aws_emulator, device)))
+    assert failure(report)["code"] == "mfa-code-invalid" and "Wait for your authenticator" in failure(report)["remedy"]
+    used = code(aws_emulator, device)
+    assert json_test(env, "mfa", "--mfa-code", used)[1]["ok"]
+    run = run_cli(env, "renew", "mfa", "--mfa-code", used, input="")  # the same code again: refused
+    assert run.returncode == 1 and "mfa-code-invalid" in run.stderr and used not in run.stderr + run.stdout
+    # a device that isn't the caller's: mfa-device-unknown
+    add(env, aws_emulator, "other-device", "access-key", "--mfa-serial", p.mfa_user_serial)
+    run, report = json_test(env, "other-device", "--mfa-code", code(aws_emulator, p.mfa_user_serial))
+    found = failure(report)
+    assert found["code"] == "mfa-device-unknown" and "MFA device field" in found["remedy"]
+
+
+def test_the_aws_cli_uses_one_mfa_session_until_it_expires(env, aws_emulator, device, short_sessions):
+    p = aws_emulator.practice
+    add(env, aws_emulator, "mfa", "access-key", "--mfa-serial", device)
+    run = run_cli(env, "export", "mfa")
+    assert run.returncode == 0, run.stderr
+    assert "credential-process --prompt gui mfa" in Path(env["AWS_CONFIG_FILE"]).read_text()
+    run = run_cli(env, "credential-process", "mfa", input="")  # never started: names renew
+    assert run.returncode == 1 and "aws-connection-wizard renew mfa" in run.stderr and not run.stdout
+    run = run_cli(env, "renew", "mfa", "--mfa-code", code(aws_emulator, device), input="")
+    assert run.returncode == 0 and "New MFA session for mfa" in run.stdout, run.stderr
+    for _ in range(2):  # one code, two uses
+        got = run_aws(env, "sts", "get-caller-identity", "--profile", "mfa", "--output", "json")
+        assert got.returncode == 0, got.stderr
+        assert json.loads(got.stdout)["Arn"] == p.user_arn
+    # a session that ends (the gate makes it last 62 s: one minute is the margin, so it is over in 2 s)
+    short_sessions.session_seconds = 62
+    run = run_cli(env, "renew", "mfa", "--mfa-code", code(aws_emulator, device), input="")
+    assert run.returncode == 0, run.stderr
+    time.sleep(2.5)
+    run = run_cli(env, "credential-process", "mfa", "--prompt", "gui", input="")  # no display: no window
+    assert run.returncode == 1 and not run.stdout
+    assert "has expired" in run.stderr and "aws-connection-wizard renew mfa" in run.stderr
+    got = run_aws(env, "sts", "get-caller-identity", "--profile", "mfa")
+    assert got.returncode != 0 and "aws-connection-wizard renew mfa" in got.stderr
+
+
+def test_sdk_export_writes_the_mfa_device(env, aws_emulator, device):
+    p = aws_emulator.practice
+    add(env, aws_emulator, "role", "assume-role", "--role", p.mfa_role_arn, "--mfa-serial", device)
+    run = run_cli(env, "export", "role", "--style", "sdk")
+    assert run.returncode == 0, run.stderr
+    parser = configparser.RawConfigParser()
+    parser.read(env["AWS_CONFIG_FILE"])
+    assert dict(parser.items("profile role"))["mfa_serial"] == device
+
+
+def test_removing_a_profile_forgets_its_mfa_session(env, aws_emulator, device):
+    from wizard.core.keychain import SecretStore
+    from wizard.core.profiles import ProfileStore
+
+    add(env, aws_emulator, "mfa", "access-key", "--mfa-serial", device)
+    profile_id = ProfileStore(Path(env["AWS_CONNECTION_WIZARD_HOME"])).get("mfa").id
+    assert run_cli(env, "renew", "mfa", "--mfa-code", code(aws_emulator, device), input="").returncode == 0
+    assert SecretStore(unlock_timeout=10).get_entry(profile_id, "mfa_session")
+    assert run_cli(env, "remove", "mfa").returncode == 0
+    assert SecretStore(unlock_timeout=10).get_entry(profile_id, "mfa_session") == ""

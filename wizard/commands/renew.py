@@ -1,0 +1,191 @@
+"""`renew NAME`: new temporary credentials for a profile, by what it holds; and how the CLI gets an MFA code.
+
+What `renew` does depends on the profile (`RENEWALS`, tried in order; another way to sign in adds its entry):
+- an MFA device on a profile with its own access key: a new MFA session (GetSessionToken with a code: `--mfa-code`, or
+  a no-echo prompt on a terminal), kept in the keychain; the old one is forgotten first;
+- a session token entered with the keys (ASIA...): a new token (and optionally a new key), read like `add` reads
+  secrets (standard input or a no-echo prompt), as the manager's Renew does.
+
+An MFA code is a secret: it comes from `--mfa-code` (short-lived, used once) or a no-echo prompt, is never printed, and
+never enters an error message. No Qt here, except `gui_code_prompter`, which imports it when it runs.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from wizard.commands.common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, CommandError
+from wizard.commands.common import guarded as _guarded
+from wizard.core.keychain import SecretStore
+from wizard.core.profiles import Profile, ProfileStore
+
+RENEW_HINT = "aws-connection-wizard renew {name}"
+
+
+# -- the MFA code on the command line ----------------------------------------------------------------------------------
+def terminal_code_prompter(profile_name: str = "") -> Callable[[str], str | None]:
+    """Asks for the code on the terminal without echo (called in the test's worker thread, only when needed)."""
+
+    def ask(device: str) -> str | None:
+        what = f" for {profile_name}" if profile_name else ""
+        return getpass.getpass(f"MFA code{what} (device {device}): ").strip() or None
+
+    return ask
+
+
+def cli_code_prompter(args, profile_name: str = "", stdin=None):
+    """The code prompter of a command (`wizard.core.credentials.MfaCode`): `--mfa-code`, else a no-echo prompt when
+    standard input is a terminal, else None (a needed code then fails with "--mfa-code")."""
+    code = getattr(args, "mfa_code", None)
+    if code:
+        return code
+    stdin = stdin or sys.stdin
+    if stdin is not None and stdin.isatty():
+        return terminal_code_prompter(profile_name)
+    return None
+
+
+def has_display(environ=None) -> bool:
+    environ = os.environ if environ is None else environ
+    return bool(environ.get("DISPLAY") or environ.get("WAYLAND_DISPLAY"))
+
+
+def gui_code_prompter(profile_name: str) -> Callable[[str], str | None]:
+    """Asks for the code in a small window (credential-process --prompt gui, run by the AWS CLI with no terminal).
+    Qt is imported only when a code is really needed."""
+
+    def ask(device: str) -> str | None:
+        from PySide6.QtWidgets import QApplication
+
+        from wizard.ui.mfa_prompt import ask_mfa_code
+
+        app = QApplication.instance() or QApplication(["aws-connection-wizard"])  # noqa: F841 - kept alive
+        return ask_mfa_code(device, profile_name=profile_name)
+
+    return ask
+
+
+def add_mfa_code_option(parser) -> None:
+    parser.add_argument("--mfa-code", metavar="CODE",
+                        help="the six-digit code your MFA device shows now (without it, a terminal asks for it)")
+
+
+# -- renew ---------------------------------------------------------------------------------------------------------------
+def holds_mfa_device(profile: Profile) -> bool:
+    """Long-term keys with an MFA device (temporary keys can't start an MFA session: their token is renewed)."""
+    from wizard.core.credentials import uses_mfa_session
+
+    return uses_mfa_session(profile.connection)
+
+
+def renew_mfa_session(args, store: ProfileStore, secret_store: SecretStore, profile: Profile) -> str:
+    """A new MFA session for the profile (the old one forgotten first). Returns the line to print."""
+    from wizard.core import credentials
+    from wizard.core.mfa_session import MfaSessions
+
+    prompter = cli_code_prompter(args, profile.name)
+    if prompter is None:
+        raise CommandError(f"renewing the MFA session of {profile.name!r} needs a code: --mfa-code CODE (or run it on "
+                           "a terminal to be asked)", EXIT_USAGE)
+    MfaSessions(secret_store).forget(profile.id)
+    source = credentials.profile_source(profile, profile_store=store, secret_store=secret_store, mfa_code=prompter)
+    found = _resolve_or_explain(source, profile)
+    return f"New MFA session for {profile.name}, valid until {_when(found.expiration)}."
+
+
+def _resolve_or_explain(source, profile: Profile):
+    """Resolve a source; AWS's refusal becomes its diagnosis (code, summary, remedy; never a secret or the code)."""
+    from wizard.core import diagnoses
+    from wizard.core.credentials import CredentialsError
+
+    try:
+        return source.resolve()
+    except CredentialsError:
+        raise  # its message names what is missing (the caller may explain an expired session further)
+    except ValueError as exc:  # a malformed code (checked offline)
+        raise CommandError(str(exc), EXIT_USAGE) from None
+    except Exception as exc:  # noqa: BLE001 - botocore errors: their diagnosis
+        found = diagnoses.diagnose_mfa(exc, True) or diagnoses.diagnose(exc, step="identity",
+                                                                       connection=profile.connection)
+        raise CommandError(f"{found.code}: {found.summary}. {found.remedy}", EXIT_FAILED) from None
+
+
+def renew_session_token(args, store: ProfileStore, secret_store: SecretStore, profile: Profile) -> str:
+    """A new session token (and optionally a new key) for temporary keys, as the manager's Renew does."""
+    from wizard.commands.profiles import read_secrets
+    from wizard.core import profile_service
+
+    new = read_secrets()
+    profile_service.renew(store, secret_store, profile.name, new.session_token,
+                          secret_access_key=new.secret_access_key)
+    return f"Renewed the session token of {profile.name} (untested: aws-connection-wizard test {profile.name})."
+
+
+def _holds_session_token(profile: Profile) -> bool:
+    from wizard.core.tokens import can_renew
+
+    return can_renew(profile)
+
+
+@dataclass(frozen=True)
+class Renewal:
+    kind: str  # what is renewed, for messages ("MFA session", "session token", ...)
+    applies: Callable[[Profile], bool]
+    run: Callable  # (args, store, secret_store, profile) -> the line to print
+
+
+def _is_sso(profile: Profile) -> bool:
+    return profile.connection.method == "sso"
+
+
+def renew_sso_login(args, store: ProfileStore, secret_store: SecretStore, profile: Profile) -> str:
+    """A new IAM Identity Center login (`wizard.commands.sso`): in the browser with a display, else a device code."""
+    from wizard.commands.sso import renew_sso
+
+    code = renew_sso(args)
+    if code != EXIT_OK:
+        raise CommandError(f"the IAM Identity Center login of {profile.name!r} did not finish", code)
+    return f"Logged in again for {profile.name}."
+
+
+# Tried in order; the first that applies renews. Another way to sign in adds its own entry here.
+RENEWALS: list[Renewal] = [
+    Renewal("IAM Identity Center login", _is_sso, renew_sso_login),
+    Renewal("MFA session", holds_mfa_device, renew_mfa_session),
+    Renewal("session token", _holds_session_token, renew_session_token),
+]
+
+
+def _when(epoch) -> str:
+    import time
+
+    return time.strftime("%Y-%m-%d %H:%M:%S %Z", time.localtime(epoch)) if epoch else "unknown"
+
+
+def cmd_renew(args) -> int:
+    from wizard.commands.profiles import _profile
+
+    store, secret_store = ProfileStore(), SecretStore()
+    profile = _profile(store, args.name)
+    for renewal in RENEWALS:
+        if renewal.applies(profile):
+            print(renewal.run(args, store, secret_store, profile))
+            return EXIT_OK
+    raise CommandError(f"profile {profile.name!r} holds nothing to renew (no MFA device, no session token)",
+                       EXIT_USAGE)
+
+
+def register(subparsers) -> None:
+    help_text = "Renew a profile's temporary credentials: a new MFA session, or a new session token."
+    p = subparsers.add_parser(
+        "renew", help=help_text, description=help_text + " With an MFA device: the code from --mfa-code or a "
+        "no-echo prompt. With a session token: the new token (and secret) from standard input or a no-echo prompt.")
+    p.set_defaults(run=_guarded(cmd_renew))
+    p.add_argument("name", metavar="NAME")
+    add_mfa_code_option(p)
+    p.add_argument("--device-code", action="store_true",
+                   help="an sso profile: log in with a device code instead of opening a browser")

@@ -1,0 +1,115 @@
+"""The profile manager's MFA: the selected profile's MFA session with a live countdown (in the Details tab), Renew
+asking for a new code, and a notice a few minutes before the session ends (a tray message where the desktop has a
+tray, else a banner in the window's status bar).
+
+The session is read from the keychain off the GUI thread (`wizard.core.mfa_session.MfaSessions`); only its expiration
+reaches this module, never its keys.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from PySide6.QtWidgets import QDialog, QSystemTrayIcon
+
+from wizard.ui.manager_work import FAILED, off_thread
+from wizard.ui.session_countdown import SessionCountdown
+
+
+def has_mfa_device(profile) -> bool:
+    """The profile signs in with an MFA session: its own long-term access key and a device."""
+    from wizard.core.credentials import uses_mfa_session
+
+    return profile is not None and uses_mfa_session(profile.connection)
+
+
+def session_expiration(secret_store, profile_id: str) -> datetime.datetime | None:
+    """Blocking (keychain): when the profile's MFA session ends, or None when there is no usable one."""
+    from wizard.core.mfa_session import MfaSessions
+
+    found = MfaSessions(secret_store).cached_session(profile_id)
+    return found.expiration if found is not None else None
+
+
+def start_session(store, secret_store, profile, code: str) -> datetime.datetime:
+    """Blocking: a new MFA session for `profile` with `code` (the old one forgotten). Returns its expiration."""
+    from wizard.core import credentials
+    from wizard.core.mfa_session import MfaSessions
+
+    MfaSessions(secret_store).forget(profile.id)
+    found = credentials.profile_source(profile, profile_store=store, secret_store=secret_store,
+                                       mfa_code=code).resolve()
+    return datetime.datetime.fromtimestamp(found.expiration, datetime.timezone.utc)
+
+
+class MfaSessionWatch:
+    """Follows the selected profile's MFA session: the countdown, and the notice before it ends."""
+
+    def __init__(self, window, countdown: SessionCountdown):
+        self.window = window
+        self.countdown = countdown
+        self.profile = None
+        self.last_notice = ""
+        countdown.ending_soon.connect(self._ending_soon)
+        countdown.expired.connect(self._expired)
+        countdown.hide()
+        self._tray = None
+
+    async def follow(self, profile) -> None:
+        """Show the session of `profile` (hidden for a profile without an MFA device)."""
+        self.profile = profile
+        if not has_mfa_device(profile):
+            self.countdown.set_expiration(None)
+            self.countdown.hide()
+            return
+        try:
+            expiration = await off_thread(session_expiration, self.window.secret_store, profile.id)
+        except Exception:  # noqa: BLE001 - a locked keychain: show no session rather than fail the selection
+            expiration = None
+        if self.profile is not profile:  # another profile was selected meanwhile
+            return
+        self.countdown.set_expiration(expiration)
+        self.countdown.show()
+
+    def _notice(self, text: str) -> None:
+        self.last_notice = text
+        if QSystemTrayIcon.isSystemTrayAvailable():
+            if self._tray is None:
+                self._tray = QSystemTrayIcon(self.window.windowIcon(), self.window)
+            self._tray.show()
+            self._tray.showMessage("AWS Connection Wizard", text, QSystemTrayIcon.MessageIcon.Information, 10_000)
+        self.window.statusBar().showMessage(text)
+
+    def _ending_soon(self) -> None:
+        if self.profile is not None:
+            left = self.countdown.seconds_left() or 0
+            self._notice(f"The MFA session of {self.profile.name} ends in {max(1, round(left / 60))} min: press Renew "
+                         "and enter a new code to keep working.")
+
+    def _expired(self) -> None:
+        if self.profile is not None:
+            self._notice(f"The MFA session of {self.profile.name} has ended: the next use asks for a new code "
+                         "(or press Renew).")
+
+
+async def renew_mfa_session(ctx, watch: MfaSessionWatch | None, profile) -> bool:
+    """The manager's Renew for a profile with an MFA device: ask for a code naming the device, start a new session off
+    the GUI thread, show its countdown. False when cancelled or refused (the problem is shown)."""
+    from wizard.ui.mfa_prompt import MfaCodeDialog
+
+    dialog = MfaCodeDialog(profile.connection.mfa_serial, ctx.parent, profile_name=profile.name)
+    accepted = await ctx.await_dialog(dialog) == QDialog.DialogCode.Accepted
+    code = dialog.result_code() if accepted else None
+    dialog.deleteLater()
+    if not code:
+        return False
+    expiration = await ctx.work(f"Starting a new MFA session for {profile.name}…", "Could not start the MFA session",
+                                start_session, ctx.store, ctx.secret_store, profile, code)
+    del code
+    if expiration is FAILED:
+        return False
+    if watch is not None and watch.profile is not None and watch.profile.id == profile.id:
+        watch.countdown.set_expiration(expiration)
+        watch.countdown.show()
+    ctx.status(f"New MFA session for {profile.name}.")
+    return True
