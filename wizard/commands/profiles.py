@@ -9,7 +9,6 @@ unreadable profile file).
 from __future__ import annotations
 
 import argparse
-import asyncio
 import getpass
 import json
 import os
@@ -19,6 +18,7 @@ from pathlib import Path
 
 from wizard.commands.common import EXIT_ENVIRONMENT, EXIT_FAILED, EXIT_OK, EXIT_USAGE, CommandError
 from wizard.commands.common import guarded as _guarded
+from wizard.commands.common import json_text
 from wizard.core.connection import Connection, Secrets
 from wizard.core.keychain import SecretStore
 from wizard.core.profiles import Profile, ProfileStore, StoreError, default_home
@@ -93,7 +93,7 @@ def _status(profile: Profile) -> str:
 def cmd_list(args) -> int:
     profiles = _listed_store(args).list()
     if args.json:
-        print(json.dumps([summary(p) for p in profiles], indent=2))
+        print(json_text([summary(p) for p in profiles]))
         return EXIT_OK
     if not profiles and getattr(args, "practice", False):
         print("No practice profiles now. " + PRACTICE_WHERE.format(home=practice_home()))
@@ -117,7 +117,7 @@ def cmd_show(args) -> int:
 
     profile = _shown_profile(args)
     if args.json:
-        print(json.dumps(summary(profile), indent=2))
+        print(json_text(summary(profile)))
         return EXIT_OK
     rows = connection_rows(profile.connection, keychain="the OS keychain (never shown)")
     lines = [("Profile", profile.name), ("Id", profile.id), *rows]
@@ -201,6 +201,24 @@ def cmd_add(args) -> int:
 
 
 # -- test ------------------------------------------------------------------------------------------------------------------
+def _load_models_in_background(service: str, region: str):
+    """A thread importing botocore and parsing the endpoints and the STS and `service` models into the shared loader
+    (`wizard.core.aws.warm_up`, clients with made-up keys that never call anything), while the keychain is read."""
+    import threading
+
+    def load() -> None:
+        from wizard.core import aws
+
+        try:
+            aws.warm_up(("sts", service), region)
+        except Exception:  # noqa: BLE001 - only an optimisation: the test's own clients load what they need
+            pass
+
+    thread = threading.Thread(target=load, name="botocore-models", daemon=True)
+    thread.start()
+    return thread
+
+
 def cmd_test(args) -> int:
     from wizard.core.credentials import plan_test
     from wizard.core.profiles import record_test
@@ -209,7 +227,11 @@ def cmd_test(args) -> int:
     profile = _profile(store, args.name)
     if args.timeout is not None and args.timeout <= 0:
         raise CommandError("--timeout must be positive", EXIT_USAGE)
-    test = plan_test(profile, secret_store=secret_store, profile_store=store, timeout=args.timeout)
+    models = _load_models_in_background(profile.connection.service, profile.connection.region)
+    test = plan_test(profile, secret_store=secret_store, profile_store=store, timeout=args.timeout)  # the keychain
+    import asyncio
+
+    models.join()  # botocore's data is parsed once, before the test's clients are made from it
     report = asyncio.run(test.run())
     if report.code == "timeout" and args.timeout is not None:
         print(f"aws-connection-wizard: the test did not finish within {args.timeout:g} s", file=sys.stderr)
