@@ -29,7 +29,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from wizard.ui.aws_files_actions import ExportAction, ImportAction
 from wizard.ui.connection_actions import TestAction, WizardAction, WizardSettings
 from wizard.ui.empty_state import PRACTICE_UNAVAILABLE, EmptyState
 from wizard.ui.first_paint import after_first_paint
@@ -143,7 +142,8 @@ class ProfileManagerWindow(QMainWindow):
         self._runs = {
             "new": self._wizard.run, "edit": self._wizard.edit, "test": self._test.run,
             "duplicate": DuplicateAction(ctx).run, "rename": RenameAction(ctx).run, "delete": DeleteAction(ctx).run,
-            "renew": RenewAction(ctx).run, "import": ImportAction(ctx).run, "export": ExportAction(ctx).run,
+            "renew": RenewAction(ctx).run, "import": _files_action(ctx, "ImportAction"),
+            "export": _files_action(ctx, "ExportAction"),
         }
         self.actions = add_actions(self, lambda name: self._start(self._runs[name]))
 
@@ -438,6 +438,20 @@ def open_main_window(practice: bool = False) -> ProfileManagerWindow:
     window.show()
     window.open_wizard_if_empty()
     return window
+
+
+def _files_action(ctx: ManagerContext, name: str):
+    """Import or Export: its dialogs' module loads when first used, not before the window's first paint."""
+    made = []
+
+    async def run(*args):
+        if not made:
+            from wizard.ui import aws_files_actions
+
+            made.append(getattr(aws_files_actions, name)(ctx))
+        return await made[0].run(*args)
+
+    return run
 
 
 def _report_error(task: asyncio.Task) -> None:
