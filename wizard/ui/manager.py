@@ -82,14 +82,13 @@ class ProfileManagerWindow(QMainWindow):
         self.backend = "the OS keychain"
         self.reports: dict[str, str] = {}  # profile id -> redacted text of the last report seen in this session
         self.saved_reports: dict[str, str] = {}  # profile id -> text of the last report kept in the profile file
-        # botocore's data parsed in a worker after the first paint, not during the first Test (parsing holds the GIL);
-        # the keychain's backend named in the details then too (asking imports keyring)
-        after_first_paint(warm_up_in_background)
+        # botocore's data is parsed in a worker once the rows are on screen (not during the first Test: parsing holds
+        # the GIL), and the keychain's backend is named in the details then too (asking imports keyring): `_after_rows`
         self._backend_named.connect(self._backend_known)
-        after_first_paint(self._ask_backend)
         self._load_on_show = load_on_show
         self._action_running, self._loaded, self._closed, self._watching = False, False, False, False
         self._first_load = None  # the task of the first reload
+        self._after_rows_started = False
         self._tasks: set[asyncio.Task] = set()
 
         self.setWindowTitle("AWS Connection Wizard: profiles" + (" (practice)" if self.practice else ""))
@@ -325,6 +324,11 @@ class ProfileManagerWindow(QMainWindow):
         if not self._loaded and (self._first_load is None or self._first_load.done()):
             self._first_load = self._track(self.reload())
 
+    def _after_rows(self) -> None:
+        """What the first rows on screen were not kept waiting for: botocore's warm-up, the keychain backend's name."""
+        warm_up_in_background()
+        self._ask_backend()
+
     def _ask_backend(self) -> None:
         """Name the keychain's backend in the details, asked off the GUI thread after the first paint."""
         from concurrent.futures import ThreadPoolExecutor
@@ -367,6 +371,9 @@ class ProfileManagerWindow(QMainWindow):
             self.select_profile(self.model.profile_at(0).id)
         self._show_details()
         self._update_actions()
+        if not self._after_rows_started:
+            self._after_rows_started = True
+            after_first_paint(self._after_rows)
         self.profiles_loaded.emit()
 
     def _read_profiles(self) -> tuple[list, dict[str, str]]:
