@@ -83,7 +83,6 @@ def json_text(value) -> str:
     standard library's indented encoder is its pure-Python one). Anything but dicts with string keys, lists, strings,
     numbers, booleans and None goes to json.dumps itself."""
     import json
-
     from json.encoder import encode_basestring_ascii  # the C version when built
 
     parts: list[str] = []
@@ -110,7 +109,9 @@ def _emit(value, out: list[str], newline: str, string) -> None:
     elif type(value) is int:
         out.append(int.__repr__(value))
     elif type(value) is float:
-        if value != value or value in (float("inf"), float("-inf")):
+        import math
+
+        if math.isnan(value) or math.isinf(value):
             raise _Unusual  # NaN and infinities: json.dumps's own words for them
         out.append(float.__repr__(value))
     elif type(value) is dict:

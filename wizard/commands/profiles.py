@@ -16,9 +16,8 @@ import sys
 import time
 from pathlib import Path
 
-from wizard.commands.common import EXIT_ENVIRONMENT, EXIT_FAILED, EXIT_OK, EXIT_USAGE, CommandError
+from wizard.commands.common import EXIT_ENVIRONMENT, EXIT_FAILED, EXIT_OK, EXIT_USAGE, CommandError, json_text
 from wizard.commands.common import guarded as _guarded
-from wizard.commands.common import json_text
 from wizard.core.connection import Connection, Secrets
 from wizard.core.keychain import SecretStore
 from wizard.core.profiles import Profile, ProfileStore, StoreError, default_home
@@ -204,15 +203,14 @@ def cmd_add(args) -> int:
 def _load_models_in_background(service: str, region: str):
     """A thread importing botocore and parsing the endpoints and the STS and `service` models into the shared loader
     (`wizard.core.aws.warm_up`, clients with made-up keys that never call anything), while the keychain is read."""
+    import contextlib
     import threading
 
     def load() -> None:
         from wizard.core import aws
 
-        try:
+        with contextlib.suppress(Exception):  # only an optimisation: the test's own clients load what they need
             aws.warm_up(("sts", service), region)
-        except Exception:  # noqa: BLE001 - only an optimisation: the test's own clients load what they need
-            pass
 
     thread = threading.Thread(target=load, name="botocore-models", daemon=True)
     thread.start()
