@@ -33,6 +33,11 @@ def in_private_session(module: str, argv: list[str]) -> int | None:
         env = _private_env(root)
         env.pop(MARKER, None)  # not a test session: the program runs as it does for a user
         env[BENCH_MARKER] = "1"
+        # Compiled bytecode, as an installed program has it (pip compiles at install): each benchmark's warm-up run
+        # writes it, under the private root (never into the source tree). With PYTHONDONTWRITEBYTECODE every run would
+        # compile the program's modules again while the baselines (Python, PySide6, the AWS CLI) load theirs compiled.
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        env["PYTHONPYCACHEPREFIX"] = os.path.join(root, "pycache")
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [os.getcwd(), os.environ.get("PYTHONPATH", "")]))
         return subprocess.call(["dbus-run-session", "--", sys.executable, "-m", module, *argv], env=env)
     finally:

@@ -6,7 +6,6 @@ behind the trust gate, on 127.0.0.1), started by the manager when first needed; 
 
 from __future__ import annotations
 
-import asyncio
 import os
 import sys
 
@@ -34,16 +33,29 @@ def _application(lang: str | None):
 
 
 def run_gui(practice: bool = False, lang: str | None = None) -> int:
-    """Show the profile manager and run until its window closes. Returns the process exit code."""
-    import qasync
+    """Show the profile manager and run until its window closes. Returns the process exit code.
 
-    from wizard.ui.manager import open_main_window
-    from wizard.ui.wizard import app_icon
+    The window is shown first and painted before the qasync loop (and asyncio's use of it) is set up: the profile list,
+    the wizard over an empty manager, practice mode's emulators and botocore's warm-up all start once the loop runs."""
+    from wizard.ui.app_icon import app_icon
+    from wizard.ui.manager import ProfileManagerWindow
 
     app = _application(lang)
     if os.environ.get(REPORT_FIRST_EXPOSE) == "1":
         _report_first_expose(app)
     app.setWindowIcon(app_icon())
+    session = None
+    if practice:  # the practice environment first, so the window's profile store is the practice one
+        from wizard.ui.practice_panel import prepare_practice
+
+        session = prepare_practice(app)
+    window = ProfileManagerWindow(practice=practice, load_on_show=False)
+    _show_and_paint(window)
+
+    import asyncio
+
+    import qasync
+
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     closed = asyncio.Event()
@@ -54,18 +66,30 @@ def run_gui(practice: bool = False, lang: str | None = None) -> int:
     from wizard.core.sweep import sweep_in_background
 
     sweep_in_background(ProfileStore())  # what a hard stop left half-done, in the real store (before practice)
-    if practice:  # the practice environment first, so the window's profile store is the practice one
-        from wizard.ui.practice_panel import prepare_practice, start_practice
-
-        session = prepare_practice(app)
-    window = open_main_window(practice)  # the manager; with no profile yet, the wizard over it
     with loop:
+        window.start_loading()
         if practice:
+            from wizard.ui.practice_panel import start_practice
+
             ready = loop.create_task(start_practice(window, session))
+        else:
+            window.open_wizard_if_empty()  # the manager; with no profile yet, the wizard over it
         if os.environ.get(QUIT_AFTER_SHOW) == "1":
             loop.create_task(_quit_after_show(window, ready))
         loop.run_until_complete(closed.wait())
     return 0
+
+
+def _show_and_paint(window) -> None:
+    """Show the window and run Qt's own loop until it has been painted (or a second has passed)."""
+    from PySide6.QtCore import QEventLoop
+
+    from wizard.ui.first_paint import after_first_paint
+
+    painted = QEventLoop()
+    after_first_paint(painted.quit)  # watching from before show(): an expose during show() counts
+    window.show()
+    painted.exec()
 
 
 def _end_on_signals(app, closed) -> None:
@@ -91,6 +115,8 @@ def _end_on_signals(app, closed) -> None:
 async def _quit_after_show(window, ready) -> None:
     """Report on stdout when the window is on screen (and practice mode is ready), then close it as a user would
     (the last window closed quits the application)."""
+    import asyncio
+
     while window.windowHandle() is None or not window.windowHandle().isExposed():
         await asyncio.sleep(0.005)
     print("window-shown", flush=True)

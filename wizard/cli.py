@@ -51,6 +51,10 @@ def main(argv: list[str] | None = None) -> int:
     if (sys.argv[1:] if argv is None else argv) == ["--version"]:  # answered before anything else is loaded
         print(f"{APP_NAME} {__version__}")
         return EXIT_OK
+    if (sys.argv[1:] if argv is None else argv) == []:  # the desktop program: started before the subcommands load
+        from wizard.app import run_gui
+
+        return run_gui()
     _choose_language(argv)
     parser = build_parser()
     args = parser.parse_args(argv)

@@ -42,7 +42,6 @@ def guarded(fn):
 
     @functools.wraps(fn)
     def run(args) -> int:
-        from wizard.core.credentials import CredentialsError
         from wizard.core.keychain import KeychainError
         from wizard.core.profiles import ProfileError, StoreError
 
@@ -51,9 +50,6 @@ def guarded(fn):
         except CommandError as exc:
             fail(str(exc))
             return exc.code
-        except CredentialsError as exc:
-            fail(str(exc))
-            return credentials_exit_code(exc)
         except KeychainError as exc:
             fail(f"keychain problem ({exc.code}): {exc.message}")
             return ExitCode.ENVIRONMENT
@@ -63,6 +59,13 @@ def guarded(fn):
         except ProfileError as exc:
             fail(str(exc))
             return ExitCode.USAGE
+        except Exception as exc:  # the other classes are disjoint from these
+            from wizard.core.credentials import CredentialsError  # loaded when something failed: `list` never needs it
+
+            if not isinstance(exc, CredentialsError):
+                raise
+            fail(str(exc))
+            return credentials_exit_code(exc)
 
     return run
 
@@ -73,3 +76,69 @@ def credentials_exit_code(exc) -> ExitCode:
     check."""
     return {"unknown-profile": ExitCode.USAGE, "no-own-keys": ExitCode.USAGE, "no-instance-role": ExitCode.FAILED
             }.get(exc.reason, ExitCode.ENVIRONMENT)
+
+
+def json_text(value) -> str:
+    """`json.dumps(value, indent=2)`, the same text, several times faster for `list --json` of many profiles (the
+    standard library's indented encoder is its pure-Python one). Anything but dicts with string keys, lists, strings,
+    numbers, booleans and None goes to json.dumps itself."""
+    import json
+    from json.encoder import encode_basestring_ascii  # the C version when built
+
+    parts: list[str] = []
+    try:
+        _emit(value, parts, "\n", encode_basestring_ascii)
+    except _Unusual:
+        return json.dumps(value, indent=2)
+    return "".join(parts)
+
+
+class _Unusual(Exception):
+    """A value json_text leaves to json.dumps."""
+
+
+def _emit(value, out: list[str], newline: str, string) -> None:
+    if isinstance(value, str):
+        out.append(string(value))
+    elif value is None:
+        out.append("null")
+    elif value is True:
+        out.append("true")
+    elif value is False:
+        out.append("false")
+    elif type(value) is int:
+        out.append(int.__repr__(value))
+    elif type(value) is float:
+        import math
+
+        if math.isnan(value) or math.isinf(value):
+            raise _Unusual  # NaN and infinities: json.dumps's own words for them
+        out.append(float.__repr__(value))
+    elif type(value) is dict:
+        if not value:
+            out.append("{}")
+            return
+        inner = newline + "  "
+        separator = "{" + inner
+        for key, item in value.items():
+            if type(key) is not str:
+                raise _Unusual
+            out.append(separator)
+            out.append(string(key))
+            out.append(": ")
+            _emit(item, out, inner, string)
+            separator = "," + inner
+        out.append(newline + "}")
+    elif type(value) in (list, tuple):
+        if not value:
+            out.append("[]")
+            return
+        inner = newline + "  "
+        separator = "[" + inner
+        for item in value:
+            out.append(separator)
+            _emit(item, out, inner, string)
+            separator = "," + inner
+        out.append(newline + "]")
+    else:
+        raise _Unusual

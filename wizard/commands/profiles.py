@@ -9,7 +9,6 @@ unreadable profile file).
 from __future__ import annotations
 
 import argparse
-import asyncio
 import getpass
 import json
 import os
@@ -17,7 +16,7 @@ import sys
 import time
 from pathlib import Path
 
-from wizard.commands.common import EXIT_ENVIRONMENT, EXIT_FAILED, EXIT_OK, EXIT_USAGE, CommandError
+from wizard.commands.common import EXIT_ENVIRONMENT, EXIT_FAILED, EXIT_OK, EXIT_USAGE, CommandError, json_text
 from wizard.commands.common import guarded as _guarded
 from wizard.core import proxy_auth
 from wizard.core.connection import Connection, Secrets
@@ -114,7 +113,7 @@ def _status(profile: Profile) -> str:
 def cmd_list(args) -> int:
     profiles = _listed_store(args).list()
     if args.json:
-        print(json.dumps([summary(p) for p in profiles], indent=2))
+        print(json_text([summary(p) for p in profiles]))
         return EXIT_OK
     if not profiles and getattr(args, "practice", False):
         print(
@@ -146,7 +145,7 @@ def cmd_show(args) -> int:
 
     profile = _shown_profile(args)
     if args.json:
-        print(json.dumps(summary(profile), indent=2))
+        print(json_text(summary(profile)))
         return EXIT_OK
     rows = [(translate("describe", label), value) for label, value in
             connection_rows(profile.connection, keychain=translate("profiles", "the OS keychain (never shown)"))]
@@ -251,6 +250,23 @@ def cmd_add(args) -> int:
 
 
 # -- test ------------------------------------------------------------------------------------------------------------------
+def _load_models_in_background(service: str, region: str):
+    """A thread importing botocore and parsing the endpoints and the STS and `service` models into the shared loader
+    (`wizard.core.aws.warm_up`, clients with made-up keys that never call anything), while the keychain is read."""
+    import contextlib
+    import threading
+
+    def load() -> None:
+        from wizard.core import aws
+
+        with contextlib.suppress(Exception):  # only an optimisation: the test's own clients load what they need
+            aws.warm_up(("sts", service), region)
+
+    thread = threading.Thread(target=load, name="botocore-models", daemon=True)
+    thread.start()
+    return thread
+
+
 def cmd_test(args) -> int:
     from wizard.core.credentials import plan_test
     from wizard.core.profiles import record_test
@@ -261,8 +277,12 @@ def cmd_test(args) -> int:
         raise CommandError(translate("profiles", "--timeout must be positive"), EXIT_USAGE)
     from wizard.commands.renew import cli_code_prompter
 
-    test = plan_test(profile, secret_store=secret_store, profile_store=store, timeout=args.timeout,
+    models = _load_models_in_background(profile.connection.service, profile.connection.region)
+    test = plan_test(profile, secret_store=secret_store, profile_store=store, timeout=args.timeout,  # the keychain
                      mfa_code=cli_code_prompter(args, profile.name))
+    import asyncio
+
+    models.join()  # botocore's data is parsed once, before the test's clients are made from it
     report = asyncio.run(test.run())
     if report.code == "timeout" and args.timeout is not None:
         print("aws-connection-wizard: "

@@ -1,7 +1,7 @@
-"""Building boto3 clients for one connection test: the time budget, network settings and the regional STS endpoint.
+"""Building botocore clients for one connection test: the time budget, network settings and the regional STS endpoint.
 
-Every test makes its clients from a fresh boto3 session (no state shared between tests or threads). Credentials are
-passed explicitly; `credentials=None` means boto3's default chain (environment, shared files, SSO, instance role...).
+Every test makes its clients from a fresh botocore session (no state shared between tests or threads). Credentials are
+passed explicitly; `credentials=None` means botocore's default chain (environment, shared files, SSO, instance role...).
 All functions here block (loading botocore's data files): call them from an executor, never from the GUI thread.
 """
 
@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-import boto3
 from botocore.config import Config
 from botocore.httpsession import URLLib3Session
 
@@ -44,11 +43,25 @@ def verify(network: NetworkSettings) -> str | bool:
     return network.ca_bundle or True
 
 
-def new_session(region: str) -> boto3.session.Session:
-    """A fresh boto3 session (its own botocore session and credential chain; the shared data loader) with STS regional."""
+class Session:
+    """A botocore session with boto3's `client()` call. boto3 itself adds nothing the test uses (its resources and S3
+    transfer helpers), so it is not imported: one botocore session and the shared loader make every client."""
+
+    def __init__(self, core, region: str) -> None:
+        self.core = core
+        self.region_name = region
+
+    def client(self, service_name: str, region_name: str | None = None, **kwargs):
+        """As boto3's `Session.client`: botocore's `create_client` with the session's region by default."""
+        return self.core.create_client(service_name, region_name=region_name or self.region_name, **kwargs)
+
+
+def new_session(region: str) -> Session:
+    """A fresh session (its own botocore session and credential chain; the shared data loader) with STS regional."""
     core = new_botocore_session()
     core.set_config_variable("sts_regional_endpoints", "regional")
-    return boto3.session.Session(botocore_session=core, region_name=region)
+    core.set_config_variable("region", region)
+    return Session(core, region)
 
 
 def warm_up(services=("sts",), region: str = "us-east-1") -> None:
@@ -59,8 +72,8 @@ def warm_up(services=("sts",), region: str = "us-east-1") -> None:
 
 
 def make_client(service: str, region: str, credentials: Credentials | None, network: NetworkSettings, *,
-                session: boto3.session.Session | None = None):
-    """A boto3 client for `service` in `region` with the connection's network settings.
+                session: Session | None = None):
+    """A botocore client for `service` in `region` with the connection's network settings.
 
     `credentials` (`wizard.core.credentials.Credentials`) or None for boto3's default chain. STS is
     reached at the regional endpoint of `region` (botocore's resolver, forced to "regional"), unless the connection

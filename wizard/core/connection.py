@@ -6,6 +6,7 @@ keychain; its repr never shows a value, so it is safe in logs and exception mess
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 from dataclasses import dataclass, field
 
@@ -60,8 +61,10 @@ class Connection:
     network: NetworkSettings = field(default_factory=NetworkSettings)
 
     def to_dict(self) -> dict:
-        data = dataclasses.asdict(self)
-        data["network"].pop("proxy_password", None)  # in memory only (see NetworkSettings)
+        """The fields as plain data: `dataclasses.asdict(self)`, without its deep copy of every string and number; the
+        proxy's password (in memory only, see NetworkSettings) is left out."""
+        data = _plain(self)
+        data["network"].pop("proxy_password", None)
         return data
 
     @classmethod
@@ -78,6 +81,22 @@ class Connection:
         from wizard.core.fields import FIELDS
 
         return FIELDS["access_key_id"].applies(self)
+
+
+_LEAVES = frozenset((str, int, float, bool))
+
+
+def _plain(value):
+    """`dataclasses.asdict` for dataclasses, lists and dicts of them; immutable leaves are kept, not deep-copied."""
+    if value is None or type(value) in _LEAVES:
+        return value
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, (list, tuple)):
+        return type(value)(_plain(v) for v in value)
+    if isinstance(value, dict):
+        return {_plain(k): _plain(v) for k, v in value.items()}
+    return copy.deepcopy(value)
 
 
 @dataclass

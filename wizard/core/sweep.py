@@ -26,8 +26,6 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from filelock import Timeout
-
 log = logging.getLogger(__name__)
 
 PENDING_DIR = "pending"
@@ -108,6 +106,8 @@ def sweep(store=None, secret_store=None) -> SweepResult:
         markers = []
     if not temps and not markers:
         return result
+    from filelock import Timeout  # only with something to sweep: the common start pays one directory listing
+
     try:
         store._lock.acquire(timeout=0)
     except Timeout:

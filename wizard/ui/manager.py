@@ -14,10 +14,9 @@ the toolbar and shortcuts are in `manager_toolbar`, the empty state in `empty_st
 
 from __future__ import annotations
 
-import asyncio
 import sys
+from typing import TYPE_CHECKING
 
-import qasync
 import shiboken6
 from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -30,9 +29,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from wizard.ui.aws_files_actions import ExportAction, ImportAction
 from wizard.ui.connection_actions import TestAction, WizardAction, WizardSettings
 from wizard.ui.empty_state import PRACTICE_UNAVAILABLE, EmptyState
+from wizard.ui.first_paint import after_first_paint
 from wizard.ui.manager_context import FAILED, ManagerContext
 from wizard.ui.manager_toolbar import add_actions, is_enabled
 from wizard.ui.manager_work import ManagerWork, off_thread
@@ -41,8 +40,11 @@ from wizard.ui.profile_actions import DeleteAction, DuplicateAction, RenameActio
 from wizard.ui.profile_details import ProfileDetails
 from wizard.ui.profile_table import ProfileRole, ProfileTableModel, profile_table_view
 from wizard.ui.store_watch import StoreWatch
-from wizard.ui.test_view import warm_up_in_background
 from wizard.ui.translator import translate
+from wizard.ui.warm_up import warm_up_in_background
+
+if TYPE_CHECKING:  # asyncio loads after the first paint (it is used once the loop runs)
+    import asyncio
 
 __all__ = ["FAILED", "PRACTICE_UNAVAILABLE", "TABLE_ROWS", "ProfileManagerWindow", "open_main_window", "table_height"]
 
@@ -61,12 +63,15 @@ class ProfileManagerWindow(QMainWindow):
     profiles_loaded = Signal()  # after every reload of the table
     busy_changed = Signal(bool)
     idle = Signal()  # an action finished
+    _backend_named = Signal(str)  # from the worker that asked the keychain which backend it uses
 
     def __init__(self, store=None, secret_store=None, *, practice: bool = False, emulator=None,
-                 endpoint_url: str = "", parent: QWidget | None = None):
+                 endpoint_url: str = "", load_on_show: bool = True, parent: QWidget | None = None):
         """`practice`: new connections go to practice mode's local emulator (`emulator`, a running
         wizard.practice.aws_emulator.AwsEmulator, or one started on first need and stopped with the window).
-        `endpoint_url`: given to new connections (a VPC endpoint, or a local emulator in tests)."""
+        `endpoint_url`: given to new connections (a VPC endpoint, or a local emulator in tests).
+        `load_on_show`: read the store when first shown (needs asyncio's event loop set); False: the program shows the
+        window before its loop exists and calls `start_loading()` once it does."""
         super().__init__(parent)
         from wizard.core.keychain import SecretStore
         from wizard.core.profiles import ProfileStore
@@ -78,9 +83,13 @@ class ProfileManagerWindow(QMainWindow):
         self.backend = translate("manager", "the OS keychain")
         self.reports: dict[str, str] = {}  # profile id -> redacted text of the last report seen in this session
         self.saved_reports: dict[str, str] = {}  # profile id -> text of the last report kept in the profile file
-        # botocore's data parsed in a worker as soon as the loop runs, not during the first Test (parsing holds the GIL)
-        QTimer.singleShot(0, warm_up_in_background)
-        self._action_running, self._loaded, self._closed = False, False, False
+        # botocore's data is parsed in a worker once the rows are on screen (not during the first Test: parsing holds
+        # the GIL), and the keychain's backend is named in the details then too (asking imports keyring): `_after_rows`
+        self._backend_named.connect(self._backend_known)
+        self._load_on_show = load_on_show
+        self._action_running, self._loaded, self._closed, self._watching = False, False, False, False
+        self._first_load = None  # the task of the first reload
+        self._after_rows_started = False
         self._tasks: set[asyncio.Task] = set()
 
         self.setWindowTitle(
@@ -135,7 +144,8 @@ class ProfileManagerWindow(QMainWindow):
         self._runs = {
             "new": self._wizard.run, "edit": self._wizard.edit, "test": self._test.run,
             "duplicate": DuplicateAction(ctx).run, "rename": RenameAction(ctx).run, "delete": DeleteAction(ctx).run,
-            "renew": RenewAction(ctx).run, "import": ImportAction(ctx).run, "export": ExportAction(ctx).run,
+            "renew": RenewAction(ctx).run, "import": _files_action(ctx, "ImportAction"),
+            "export": _files_action(ctx, "ExportAction"),
         }
         self.actions = add_actions(self, lambda name: self._start(self._runs[name]))
         from wizard.ui.mfa_manager import MfaSessionWatch
@@ -216,6 +226,8 @@ class ProfileManagerWindow(QMainWindow):
                     self._action_running = False
                     self._update_actions()
                     self.idle.emit()
+
+        import asyncio
 
         return self._track(asyncio.ensure_future(action()))
 
@@ -316,12 +328,50 @@ class ProfileManagerWindow(QMainWindow):
 
     # --- reading the store, and following its changes ----------------------------------------------------------------
 
-    @qasync.asyncSlot()
-    async def reload(self, select_id: str | None = None) -> None:
-        """Read the store (off the GUI thread) and show it; keep or set the selection."""
+    def reload(self, select_id: str | None = None) -> asyncio.Task:
+        """Read the store (off the GUI thread) and show it; keep or set the selection. The task (an error in it is
+        reported through sys.excepthook, as a qasync slot's would be)."""
+        import asyncio
+
+        task = asyncio.ensure_future(self._reload(select_id))
+        task.add_done_callback(_report_error)
+        return task
+
+    def start_loading(self) -> None:
+        """Read the store now (the program calls it once its event loop is set, the window being on screen)."""
+        self._load_on_show = True
+        self._load_first()
+
+    def _load_first(self) -> None:
+        """The first reload, unless it runs already."""
+        if not self._loaded and (self._first_load is None or self._first_load.done()):
+            self._first_load = self._track(self.reload())
+
+    def _after_rows(self) -> None:
+        """What the first rows on screen were not kept waiting for: botocore's warm-up, the keychain backend's name."""
+        warm_up_in_background()
+        self._ask_backend()
+
+    def _ask_backend(self) -> None:
+        """Name the keychain's backend in the details, asked off the GUI thread after the first paint."""
+        from concurrent.futures import ThreadPoolExecutor
+
+        def named(future) -> None:  # in the worker: the signal carries the name to the GUI thread
+            name = future.result() if not future.exception() else None
+            if name and shiboken6.isValid(self):
+                self._backend_named.emit(name)
+
+        pool = ThreadPoolExecutor(1, thread_name_prefix="keychain-backend")
+        pool.submit(self.secret_store.backend_name).add_done_callback(named)
+        pool.shutdown(wait=False)
+
+    def _backend_known(self, name: str) -> None:
+        if not self._closed and name != self.backend:
+            self.backend = name
+            self._show_details()
+
+    async def _reload(self, select_id: str | None = None) -> None:
         try:
-            if not self._loaded:
-                self.backend = await off_thread(self.secret_store.backend_name)
             profiles, saved_reports = await off_thread(self._read_profiles)
         except Exception as exc:  # an unreadable store: say so, keep the window usable
             if not self._closed and shiboken6.isValid(self):
@@ -329,7 +379,8 @@ class ProfileManagerWindow(QMainWindow):
             return
         if self._closed or not shiboken6.isValid(self.model):  # closed (or deleted) while reading
             return
-        if not self._loaded:
+        if not self._watching:
+            self._watching = True
             await self._store_watch.start(self.store.home)
         self._loaded = True
         if select_id is None and self.selected_profile() is not None:  # the selection as it is now, after the reads
@@ -343,15 +394,29 @@ class ProfileManagerWindow(QMainWindow):
             self.select_profile(self.model.profile_at(0).id)
         self._show_details()
         self._update_actions()
+        if not self._after_rows_started:
+            self._after_rows_started = True
+            after_first_paint(self._after_rows)
         self.profiles_loaded.emit()
 
     def _read_profiles(self) -> tuple[list, dict[str, str]]:
         """Blocking: the profiles, and the text of each one's last report kept in the file (rebuilt by the engine,
-        which is imported here, off the GUI thread)."""
+        which is imported here, off the GUI thread, and only when a profile has a report)."""
         from wizard.core.last_report import report_text
 
         profiles = self.store.list()
         return profiles, {p.id: report_text(p) for p in profiles if p.last_report}
+
+    def open_wizard_if_empty(self) -> None:
+        """With no profile yet (and not in practice mode), the wizard over the empty manager (needs the loop set)."""
+        from wizard.core.profiles import StoreError
+
+        try:
+            empty = not self.practice and not self.store.list()  # a small local file, read once at start
+        except StoreError:  # a damaged file: the window's reload shows why and how to recover; nothing is written
+            empty = False
+        if empty:
+            self.new_profile()
 
     def _reload_when_idle(self) -> bool:
         """The store changed: reload now, unless an action runs (it reloads when it ends). False: ask again later."""
@@ -374,8 +439,8 @@ class ProfileManagerWindow(QMainWindow):
         super().showEvent(event)
         self._closed = False
         self._clock.start()
-        if not self._loaded:
-            self._track(self.reload())
+        if self._load_on_show:
+            self._load_first()
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt override)
         self._closed = True
@@ -401,12 +466,25 @@ def open_main_window(practice: bool = False) -> ProfileManagerWindow:
     event loop; the wizard opens once it runs."""
     window = ProfileManagerWindow(practice=practice)
     window.show()
-    from wizard.core.profiles import StoreError
-
-    try:
-        empty = not practice and not window.store.list()  # a small local file, read once at start
-    except StoreError:  # a damaged file: the window's reload shows why and how to recover; nothing is written
-        empty = False
-    if empty:
-        window.new_profile()
+    window.open_wizard_if_empty()
     return window
+
+
+def _files_action(ctx: ManagerContext, name: str):
+    """Import or Export: its dialogs' module loads when first used, not before the window's first paint."""
+    made = []
+
+    async def run(*args):
+        if not made:
+            from wizard.ui import aws_files_actions
+
+            made.append(getattr(aws_files_actions, name)(ctx))
+        return await made[0].run(*args)
+
+    return run
+
+
+def _report_error(task: asyncio.Task) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        exc = task.exception()
+        sys.excepthook(type(exc), exc, exc.__traceback__)

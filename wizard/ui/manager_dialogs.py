@@ -6,8 +6,6 @@ test driving the window) keeps running; no nested `exec()` loops.
 
 from __future__ import annotations
 
-import asyncio
-
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -25,6 +23,8 @@ from wizard.ui.translator import translate
 
 async def run_dialog(dialog: QDialog) -> int:
     """Open `dialog` (window-modal) and return its result code once it closes."""
+    import asyncio  # loaded once the loop runs, after the first paint
+
     future: asyncio.Future[int] = asyncio.get_running_loop().create_future()
 
     def done(result: int) -> None:

@@ -8,7 +8,6 @@ the one open so that closing the window can reject it.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import functools
 from collections.abc import Callable
@@ -50,6 +49,8 @@ def problem_text(exc: BaseException, *, saves: bool = False) -> tuple[str, str]:
 
 async def off_thread(fn, *args, **kwargs):
     """Run blocking work (keychain, files) in the default executor and await it on the loop."""
+    import asyncio  # loaded once the loop runs, after the first paint
+
     return await asyncio.get_running_loop().run_in_executor(None, functools.partial(fn, *args, **kwargs))
 
 

@@ -9,20 +9,19 @@ waiting for the engine: every run has a generation number, and results from a ru
 from __future__ import annotations
 
 import asyncio
-import concurrent.futures
 import logging
-import threading
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 from shiboken6 import isValid
 
-from wizard.core.connection import SERVICE_IDS, Connection, Secrets
+from wizard.core.connection import Connection, Secrets
 from wizard.ui.policy_dialog import ANSWERED_CODES, PolicyDialog
 from wizard.ui.step_list import StepList
 from wizard.ui.translator import translate
+from wizard.ui.warm_up import warm_up_in_background
 
 if TYPE_CHECKING:  # annotations only: the engine (botocore) loads when a test first runs
     from wizard.core import engine
@@ -32,76 +31,6 @@ log = logging.getLogger(__name__)
 POLICY_CODES = ANSWERED_CODES  # failures the policies answer: "Show the policies" is highlighted after them
 
 IDLE, RUNNING, FINISHED, CANCELLED, ERROR = "idle", "running", "finished", "cancelled", "error"
-
-_warm_up: concurrent.futures.Future | None = None
-
-
-def warm_up_in_background() -> concurrent.futures.Future:
-    """Parse botocore's data files (endpoints, the STS and service models, validation's rules) once per process, in a
-    worker thread, as soon as a test view exists, so that no test pays for it. Parsing a large JSON file holds the GIL
-    (endpoints.json ~75 ms, EC2's model ~120 ms on a busy machine): done during a test it would stall the event loop.
-    Returns the future (tests wait for it); later calls return the same one.
-
-    It starts after the first window is exposed (painted), or after FIRST_PAINT_WAIT_MS when none is: botocore and boto3
-    are imported by the worker, so nothing of them loads before the first paint.
-    """
-    global _warm_up
-    if _warm_up is None:
-        _warm_up = concurrent.futures.Future()
-        _after_first_paint(lambda: threading.Thread(target=_parse_botocore_data, args=(_warm_up,), daemon=True,
-                                                    name="botocore-warm-up").start())
-    return _warm_up
-
-
-FIRST_PAINT_WAIT_MS = 1000
-
-
-class _FirstExpose(QObject):
-    """Runs `then` once, on the first Expose event of any window of the application (or after a time limit)."""
-
-    def __init__(self, app, then) -> None:
-        super().__init__(app)
-        self._then = then
-        app.installEventFilter(self)
-        QTimer.singleShot(FIRST_PAINT_WAIT_MS, self._fire)
-
-    def eventFilter(self, _watched, event) -> bool:  # noqa: N802 (Qt override)
-        if self._then is not None and event.type() == QEvent.Type.Expose:
-            QTimer.singleShot(0, self._fire)  # after this paint
-        return False
-
-    def _fire(self) -> None:
-        if self._then is None:
-            return
-        then, self._then = self._then, None
-        app = self.parent()
-        if app is not None:
-            app.removeEventFilter(self)
-        then()
-
-
-def _after_first_paint(then) -> None:
-    app = QGuiApplication.instance()
-    if app is None:
-        then()
-    else:
-        _FirstExpose(app, then)
-
-
-def _parse_botocore_data(done: concurrent.futures.Future | None = None) -> None:
-    try:
-        from wizard.core import aws, validation  # imported here, in the worker: botocore and boto3 load off the GUI
-
-        validation.limits()  # offline validation: length and pattern rules from the models
-        for service in SERVICE_IDS:  # ... and regions and service availability
-            validation.check_connection(Connection(service=service), Secrets())
-        aws.warm_up(("sts", *SERVICE_IDS))
-    except Exception as exc:  # noqa: BLE001 - only an optimisation: the test loads what it needs anyway
-        log.warning("warming up botocore's data failed: %s", type(exc).__name__)
-    finally:
-        if done is not None:
-            done.set_result(None)
-
 
 class ConnectionTestView(QWidget):
     """Steps with live status, the failing step's diagnosis, and Test again / Cancel / Copy report / Show the policies.

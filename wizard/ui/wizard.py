@@ -12,15 +12,14 @@ import copy
 import os
 from collections.abc import Mapping
 from enum import IntEnum
-from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QWizard
 
 from wizard import APP_TITLE
 from wizard.core import flow
 from wizard.core.connection import Connection, Secrets
+from wizard.ui.app_icon import ICON_NAME, app_icon  # noqa: F401 - kept names
 from wizard.ui.credentials_page import CredentialsPage
 from wizard.ui.method_page import MethodPage
 from wizard.ui.region_page import RegionPage
@@ -31,20 +30,8 @@ from wizard.ui.test_page import TestPage
 from wizard.ui.translator import translate
 
 DEFAULT_SIZE = QSize(860, 640)
-ICON_NAME = "io.github.awsconnectionwizard.AwsConnectionWizard"
-_SOURCE_ICONS = Path(__file__).resolve().parents[2] / "resources" / "icons" / "hicolor"
 
 
-def app_icon() -> QIcon:
-    """The program's icon: from the icon theme when installed, else from the source tree's resources."""
-    icon = QIcon.fromTheme(ICON_NAME)
-    if icon.isNull():
-        icon = QIcon()
-        for size_dir in sorted(_SOURCE_ICONS.glob("*x*")):
-            png = size_dir / "apps" / f"{ICON_NAME}.png"
-            if png.is_file():
-                icon.addFile(str(png))
-    return icon
 MINIMUM_SIZE = QSize(720, 560)
 
 

@@ -293,6 +293,10 @@ aws sts get-caller-identity --profile {aws_name}</translation>
       <translation>Modell aufrufen</translation>
     </message>
     <message>
+      <source>MFA device</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <source>Method</source>
       <translation>Methode</translation>
     </message>
@@ -1034,12 +1038,20 @@ aws sts get-caller-identity --profile {aws_name}</translation>
       <translation>Das Modell beim Test aufrufen (kann Bruchteile eines Cents kosten)</translation>
     </message>
     <message>
+      <source>MFA device</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <source>Model ID</source>
       <translation>Modell-ID</translation>
     </message>
     <message>
       <source>Only for a proxy that asks for a user name and password; the password is kept in the keychain only.</source>
       <translation>Nur für einen Proxy, der Benutzername und Passwort verlangt; das Passwort wird nur im Schlüsselbund gespeichert.</translation>
+    </message>
+    <message>
+      <source>Optional: the ARN of your MFA device (arn:aws:iam::123456789012:mfa/NAME) when AWS demands MFA; the test then asks for its six-digit code. Only virtual or hardware TOTP devices work: FIDO security keys can't be used with STS calls.</source>
+      <translation type="unfinished" />
     </message>
     <message>
       <source>PEM file of the certificate authorities to trust, e.g. your company's when a proxy inspects HTTPS; empty: this computer's trust store.</source>
@@ -1168,6 +1180,10 @@ aws sts get-caller-identity --profile {aws_name}</translation>
     <message>
       <source>anthropic.claude-3-haiku-20240307-v1:0</source>
       <translation>anthropic.claude-3-haiku-20240307-v1:0</translation>
+    </message>
+    <message>
+      <source>arn:aws:iam::123456789012:mfa/NAME</source>
+      <translation type="unfinished" />
     </message>
     <message>
       <source>arn:aws:iam::123456789012:role/PartnerAccess</source>
@@ -1838,12 +1854,24 @@ aws sts get-caller-identity --profile {aws_name}</translation>
       <translation>Externe ID (kontoübergreifend)</translation>
     </message>
     <message>
+      <source>For IAM Identity Center: the browser shows a local approval page; press Approve.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <source>Its expired session token</source>
       <translation>Ihr abgelaufenes Sitzungstoken</translation>
     </message>
     <message>
       <source>Its secret access key</source>
       <translation>Ihr geheimer Zugriffsschlüssel</translation>
+    </message>
+    <message>
+      <source>MFA code now (the virtual device)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>MFA device (practice user)</source>
+      <translation type="unfinished" />
     </message>
     <message>
       <source>Mistakes to try</source>
@@ -1878,8 +1906,24 @@ aws sts get-caller-identity --profile {aws_name}</translation>
       <translation>Rollenname (Rolle übernehmen)</translation>
     </message>
     <message>
+      <source>Role that demands MFA</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>SSO login</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>SSO region</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <source>Secret access key</source>
       <translation>Geheimer Zugriffsschlüssel</translation>
+    </message>
+    <message>
+      <source>Start URL</source>
+      <translation type="unfinished" />
     </message>
     <message>
       <source>Starting practice mode on 127.0.0.1…</source>
@@ -1888,6 +1932,10 @@ aws sts get-caller-identity --profile {aws_name}</translation>
     <message>
       <source>Starting the local emulator on 127.0.0.1…</source>
       <translation>Der lokale Emulator auf 127.0.0.1 wird gestartet …</translation>
+    </message>
+    <message>
+      <source>The MFA user's access key ID</source>
+      <translation type="unfinished" />
     </message>
     <message>
       <source>The local emulator's practice user, roles and bucket. Copy, then paste into the wizard's fields.</source>
@@ -2316,6 +2364,10 @@ aws sts get-caller-identity --profile {aws_name}</translation>
     <message>
       <source>the test did not finish within {seconds:g} s</source>
       <translation>der Test wurde nicht innerhalb von {seconds:g} s fertig</translation>
+    </message>
+    <message>
+      <source>when the profile's MFA session has expired: gui asks for a code in a small window (only with a display); none (the default) exits 1 naming: aws-connection-wizard renew NAME</source>
+      <translation type="unfinished" />
     </message>
     <message>
       <source>yes (local emulator only; never exported)</source>
