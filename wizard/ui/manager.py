@@ -18,14 +18,10 @@ import sys
 from typing import TYPE_CHECKING
 
 import shiboken6
-from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
+from PySide6.QtCore import QItemSelectionModel, QTimer, Signal
 from PySide6.QtWidgets import (
     QDialog,
-    QLabel,
     QMainWindow,
-    QProgressBar,
-    QSplitter,
-    QStackedWidget,
     QWidget,
 )
 
@@ -33,9 +29,10 @@ from wizard.ui.connection_actions import TestAction, WizardAction, WizardSetting
 from wizard.ui.empty_state import PRACTICE_UNAVAILABLE, EmptyState
 from wizard.ui.first_paint import after_first_paint
 from wizard.ui.manager_context import FAILED, ManagerContext
+from wizard.ui.manager_layout import TABLE_ROWS, central_pages, status_bar_parts, table_height
 from wizard.ui.manager_toolbar import add_actions, is_enabled
-from wizard.ui.manager_work import ManagerWork, off_thread
-from wizard.ui.practice_launch import PracticeLauncher, practice_available
+from wizard.ui.manager_work import ManagerWork, ask_in_worker, off_thread
+from wizard.ui.practice_launch import PracticeLauncher, practice_available, start_practice_emulator
 from wizard.ui.profile_actions import DeleteAction, DuplicateAction, RenameAction, RenewAction
 from wizard.ui.profile_details import ProfileDetails
 from wizard.ui.profile_table import ProfileRole, ProfileTableModel, profile_table_view
@@ -48,13 +45,17 @@ if TYPE_CHECKING:  # asyncio loads after the first paint (it is used once the lo
 
 __all__ = ["FAILED", "PRACTICE_UNAVAILABLE", "TABLE_ROWS", "ProfileManagerWindow", "open_main_window", "table_height"]
 
-TABLE_ROWS = 8  # rows of profiles the table always has room for, whatever the details below need
 
 
-def table_height(table, rows: int) -> int:
-    """The height a table needs to show its header and `rows` rows, from its own row height and font."""
-    header = table.horizontalHeader().sizeHint().height()
-    return header + rows * table.verticalHeader().defaultSectionSize() + 2 * table.frameWidth()
+def _runner(name: str):
+    """A window method that starts action `name` (`ProfileManagerWindow._runs`): the task, or None when busy."""
+
+    def start(self):
+        return self._start(self._runs[name])
+
+    start.__name__ = f"start_{name}"
+    return start
+
 
 
 class ProfileManagerWindow(QMainWindow):
@@ -102,33 +103,14 @@ class ProfileManagerWindow(QMainWindow):
         self.table.activated.connect(lambda _index: self.actions["edit"].trigger())
 
         self.details = ProfileDetails()
-        splitter = QSplitter(Qt.Orientation.Vertical)  # the table keeps room for its rows, the tabs get the rest
-        splitter.setObjectName("managerSplitter")
-        splitter.setChildrenCollapsible(False)
-        splitter.addWidget(self.table)
-        splitter.addWidget(self.details)
-        splitter.setStretchFactor(0, 0)
-        splitter.setStretchFactor(1, 1)
-        self.table.setMinimumHeight(table_height(self.table, TABLE_ROWS))
-        self.details.setMinimumHeight(table_height(self.table, 4))
-        splitter.setSizes([table_height(self.table, TABLE_ROWS + 1), 10_000])
         self.empty = EmptyState(practice_available=self.practice or practice_available())
         self.empty.create_button.clicked.connect(lambda: self.new_profile())
         self.empty.practice_button.clicked.connect(self.try_practice)
         if self.practice:  # the banner saying that nothing reaches AWS comes from wizard.ui.practice_panel
             self.empty.practice_button.setText(translate("manager", "Create a practice connection"))
-        self.pages = QStackedWidget()
-        self.pages.addWidget(splitter)
-        self.pages.addWidget(self.empty)
+        self.pages = central_pages(self.table, self.details, self.empty)
         self.setCentralWidget(self.pages)
-
-        self.status_text = QLabel()
-        self.progress = QProgressBar()
-        self.progress.setRange(0, 0)
-        self.progress.setMaximumWidth(160)
-        self.progress.hide()
-        self.statusBar().addWidget(self.status_text, 1)
-        self.statusBar().addPermanentWidget(self.progress)
+        self.status_text, self.progress = status_bar_parts(self)
         self.worker = ManagerWork(self, self.status_text, self.progress, self._busy_changed)
         self._work = self.worker.work  # also what practice mode's start shows its progress with
 
@@ -165,29 +147,9 @@ class ProfileManagerWindow(QMainWindow):
     def new_profile(self, practice: bool = False):
         return self._start(self._wizard.run, practice)
 
-    def edit_profile(self):
-        return self._start(self._runs["edit"])
-
-    def test_profile(self):
-        return self._start(self._runs["test"])
-
-    def duplicate_profile(self):
-        return self._start(self._runs["duplicate"])
-
-    def rename_profile(self):
-        return self._start(self._runs["rename"])
-
-    def delete_profile(self):
-        return self._start(self._runs["delete"])
-
-    def renew_token(self):
-        return self._start(self._runs["renew"])
-
-    def import_profiles(self):
-        return self._start(self._runs["import"])
-
-    def export_profile(self):
-        return self._start(self._runs["export"])
+    edit_profile, test_profile = _runner("edit"), _runner("test")
+    duplicate_profile, rename_profile, delete_profile = _runner("duplicate"), _runner("rename"), _runner("delete")
+    renew_token, import_profiles, export_profile = _runner("renew"), _runner("import"), _runner("export")
 
     def try_practice(self) -> None:
         """In practice mode, a new practice connection; otherwise the program in practice mode, as its own process."""
@@ -296,15 +258,8 @@ class ProfileManagerWindow(QMainWindow):
 
     def _follow_mfa_session(self) -> None:
         """The selected profile's MFA session on the countdown (read from the keychain off the GUI thread)."""
-        watch = getattr(self, "mfa_watch", None)
-        if watch is None:
-            return
-        profile = self.selected_profile()
-        if profile is None or not profile.connection.mfa_serial:
-            watch.countdown.hide()
-            watch.profile = profile
-            return
-        self._track(asyncio.ensure_future(watch.follow(profile)))
+        if getattr(self, "mfa_watch", None) is not None:
+            self.mfa_watch.follow_selected(self.selected_profile(), self._track)
 
     @property
     def test_view(self):
@@ -314,16 +269,8 @@ class ProfileManagerWindow(QMainWindow):
     async def _practice_emulator(self):
         """The running practice emulator, started off the GUI thread on first need; None if it could not start."""
         if self.emulator is None:
-            from wizard.practice.aws_emulator import AwsEmulator
-
-            started = await self.worker.work(
-                translate("manager", "Starting the practice emulator on 127.0.0.1…"),
-                translate("manager", "Could not start practice mode"),
-                lambda: AwsEmulator().start(),
-            )
-            if started is FAILED:
-                return None
-            self.emulator, self._own_emulator = started, True
+            self.emulator = await start_practice_emulator(self.worker.work)
+            self._own_emulator = self.emulator is not None
         return self.emulator
 
     # --- reading the store, and following its changes ----------------------------------------------------------------
@@ -354,19 +301,10 @@ class ProfileManagerWindow(QMainWindow):
 
     def _ask_backend(self) -> None:
         """Name the keychain's backend in the details, asked off the GUI thread after the first paint."""
-        from concurrent.futures import ThreadPoolExecutor
-
-        def named(future) -> None:  # in the worker: the signal carries the name to the GUI thread
-            name = future.result() if not future.exception() else None
-            if name and shiboken6.isValid(self):
-                self._backend_named.emit(name)
-
-        pool = ThreadPoolExecutor(1, thread_name_prefix="keychain-backend")
-        pool.submit(self.secret_store.backend_name).add_done_callback(named)
-        pool.shutdown(wait=False)
+        ask_in_worker(self.secret_store.backend_name, self._backend_named.emit, lambda: shiboken6.isValid(self))
 
     def _backend_known(self, name: str) -> None:
-        if not self._closed and name != self.backend:
+        if not self._closed and name and name != self.backend:
             self.backend = name
             self._show_details()
 

@@ -110,3 +110,18 @@ class ManagerWork:
             return await manager_dialogs.run_dialog(dialog)
         finally:
             self.active_dialog = None
+
+
+def ask_in_worker(ask, answer, alive) -> None:
+    """Call `ask()` in a worker thread of its own and pass its result to `answer` (a Qt signal's emit, so that it
+    arrives on the GUI thread) while `alive()`; a failure answers nothing."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def done(future) -> None:
+        result = future.result() if not future.exception() else None
+        if result and alive():
+            answer(result)
+
+    pool = ThreadPoolExecutor(1, thread_name_prefix="ask")
+    pool.submit(ask).add_done_callback(done)
+    pool.shutdown(wait=False)

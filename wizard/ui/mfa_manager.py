@@ -55,6 +55,16 @@ class MfaSessionWatch:
         countdown.hide()
         self._tray = None
 
+    def follow_selected(self, profile, track) -> None:
+        """Follow `profile` (the selection): its session is read off the GUI thread in a task given to `track`."""
+        if profile is None or not profile.connection.mfa_serial:
+            self.countdown.hide()
+            self.profile = profile
+            return
+        import asyncio
+
+        track(asyncio.ensure_future(self.follow(profile)))
+
     async def follow(self, profile) -> None:
         """Show the session of `profile` (hidden for a profile without an MFA device)."""
         self.profile = profile

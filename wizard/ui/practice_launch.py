@@ -78,3 +78,18 @@ class PracticeLauncher:
 
     def stop_watching(self) -> None:
         self._watch.stop()
+
+
+async def start_practice_emulator(work):
+    """Practice mode's local AWS emulator, started off the GUI thread with `work` (the manager's progress and worded
+    failure); None when it could not start."""
+    from wizard.ui.manager_context import FAILED
+
+    def start():
+        from wizard.practice.aws_emulator import AwsEmulator
+
+        return AwsEmulator().start()
+
+    started = await work(translate("manager", "Starting the practice emulator on 127.0.0.1…"),
+                         translate("manager", "Could not start practice mode"), start)
+    return None if started is FAILED else started
