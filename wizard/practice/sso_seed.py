@@ -17,7 +17,7 @@ import hashlib
 import json
 import urllib.request
 
-from wizard.core import arn as arns
+from wizard.core import arn as arn_parts
 from wizard.practice.sso_emulator import (
     PRACTICE_START_URL,
     SECOND_ACCOUNT_ID,
@@ -96,7 +96,7 @@ def seed_practice(sso: SsoEmulator, aws) -> SsoPracticeValues:
     moto_url, admin = _moto(aws)
     iam = aws.client("iam", *admin, endpoint_url=moto_url)
     admin_arn = iam.get_user()["User"]["Arn"]
-    first = arns.account(admin_arn)
+    first = arn_parts.account(admin_arn)
     arns = {first: _create_roles(iam, first, admin_arn, PERMISSION_SETS)}
     second_sets = [name for where, name in ASSIGNMENTS if where == "second"]
     with _signing_paused(moto_url):
