@@ -11,6 +11,7 @@ import socket
 import pytest
 
 from tests.support.profiles_cli import cli_env, run_cli
+from tests.support.secrets_registry import fake_secret_access_key
 from wizard.core import policies
 from wizard.core.profiles import ProfileStore
 
@@ -131,3 +132,14 @@ def test_without_a_tested_identity_it_asks_aws_and_says_so(env, aws_emulator, li
     assert json.loads(stored.stdout) == json.loads(asked.stdout)
     assert "AWS was not contacted" in stored.stderr
     assert listener.connections() == 0
+
+
+def test_an_access_key_profile_has_no_trust_policy_to_install(env):
+    """An access key assumes no role: `--trust` says so (exit 2) instead of printing a role's trust policy."""
+    added = run_cli(env, "add", "keys", "--method", "access-key", "--region", "us-east-1", "--service", "s3",
+                    "--access-key-id", "AKIAIOSFODNN7EXAMPLE", input=f"{fake_secret_access_key()}\n")
+    assert added.returncode == 0, added.stderr
+    trust = run_cli(env, "policy", "keys", "--trust", "--principal", "arn:aws:iam::123456789012:user/robot")
+    assert trust.returncode == 2
+    assert trust.stdout == ""
+    assert "assumes no role" in trust.stderr and "--permissions" in trust.stderr

@@ -109,6 +109,10 @@ def _trust(args, profile) -> tuple[dict, str]:
     from wizard.core import policies
 
     conn = profile.connection if profile else None
+    if conn is not None and conn.method not in ("assume-role", "cross-account") and not args.role_arn:
+        raise CommandError(f"profile {profile.name!r} assumes no role ({conn.method}), so there is no trust policy to "
+                           "install; --permissions gives what its identity needs (or pass --role-arn ARN)",
+                           EXIT_USAGE)
     external_id = args.external_id if args.external_id is not None else (conn.external_id if conn else "")
     principal = _principal(args, profile)
     try:
