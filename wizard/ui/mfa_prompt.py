@@ -42,6 +42,9 @@ class MfaCodeDialog(QDialog):
         layout = QVBoxLayout(self)
         for widget in (self.intro, self.device, label, self.code, self.buttons):
             layout.addWidget(widget)
+        metrics = self.fontMetrics()  # room for the device's ARN on one line (a long one still wraps, up to a limit)
+        wanted = max(metrics.horizontalAdvance(self.device.text()), metrics.averageCharWidth() * 60) + 40
+        self.setMinimumWidth(min(wanted, metrics.averageCharWidth() * 110))
         self.code.textChanged.connect(self._update_ok)
         self._update_ok()
         self.code.setFocus()
