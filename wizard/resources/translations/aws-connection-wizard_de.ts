@@ -293,6 +293,10 @@ aws sts get-caller-identity --profile {aws_name}</translation>
       <translation>Modell aufrufen</translation>
     </message>
     <message>
+      <source>MFA device</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <source>Method</source>
       <translation>Methode</translation>
     </message>
@@ -1034,12 +1038,20 @@ aws sts get-caller-identity --profile {aws_name}</translation>
       <translation>Das Modell beim Test aufrufen (kann Bruchteile eines Cents kosten)</translation>
     </message>
     <message>
+      <source>MFA device</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <source>Model ID</source>
       <translation>Modell-ID</translation>
     </message>
     <message>
       <source>Only for a proxy that asks for a user name and password; the password is kept in the keychain only.</source>
       <translation>Nur für einen Proxy, der Benutzername und Passwort verlangt; das Passwort wird nur im Schlüsselbund gespeichert.</translation>
+    </message>
+    <message>
+      <source>Optional: the ARN of your MFA device (arn:aws:iam::123456789012:mfa/NAME) when AWS demands MFA; the test then asks for its six-digit code. Only virtual or hardware TOTP devices work: FIDO security keys can't be used with STS calls.</source>
+      <translation type="unfinished" />
     </message>
     <message>
       <source>PEM file of the certificate authorities to trust, e.g. your company's when a proxy inspects HTTPS; empty: this computer's trust store.</source>
@@ -1168,6 +1180,10 @@ aws sts get-caller-identity --profile {aws_name}</translation>
     <message>
       <source>anthropic.claude-3-haiku-20240307-v1:0</source>
       <translation>anthropic.claude-3-haiku-20240307-v1:0</translation>
+    </message>
+    <message>
+      <source>arn:aws:iam::123456789012:mfa/NAME</source>
+      <translation type="unfinished" />
     </message>
     <message>
       <source>arn:aws:iam::123456789012:role/PartnerAccess</source>
@@ -1560,6 +1576,29 @@ aws sts get-caller-identity --profile {aws_name}</translation>
     </message>
   </context>
   <context>
+    <name>mfa_manager</name>
+    <message>
+      <source>Could not start the MFA session</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>New MFA session for {name}.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Starting a new MFA session for {name}…</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>The MFA session of {name} ends in {minutes} min: press Renew and enter a new code to keep working.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>The MFA session of {name} has ended: the next use asks for a new code (or press Renew).</source>
+      <translation type="unfinished" />
+    </message>
+  </context>
+  <context>
     <name>mfa_prompt</name>
     <message>
       <source> for {profile_name}</source>
@@ -1790,12 +1829,28 @@ aws sts get-caller-identity --profile {aws_name}</translation>
       <translation>Eine falsche Externe ID</translation>
     </message>
     <message>
+      <source>A wrong MFA code</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <source>A wrong secret key</source>
       <translation>Ein falscher geheimer Schlüssel</translation>
     </message>
     <message>
+      <source>AWS accepts only the code the device shows now, and each code once: wait for the next code and enter it.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>AWS knows the access key ID but the signature made with the secret does not match: the secret was mistyped or belongs to another key.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <source>Access key ID</source>
       <translation>Zugriffsschlüssel-ID</translation>
+    </message>
+    <message>
+      <source>An expired session token</source>
+      <translation type="unfinished" />
     </message>
     <message>
       <source>Bucket (S3)</source>
@@ -1838,6 +1893,10 @@ aws sts get-caller-identity --profile {aws_name}</translation>
       <translation>Externe ID (kontoübergreifend)</translation>
     </message>
     <message>
+      <source>For IAM Identity Center: the browser shows a local approval page; press Approve.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <source>Its expired session token</source>
       <translation>Ihr abgelaufenes Sitzungstoken</translation>
     </message>
@@ -1846,12 +1905,48 @@ aws sts get-caller-identity --profile {aws_name}</translation>
       <translation>Ihr geheimer Zugriffsschlüssel</translation>
     </message>
     <message>
+      <source>MFA code now (the virtual device)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>MFA device (practice user)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <source>Mistakes to try</source>
       <translation>Fehler zum Ausprobieren</translation>
     </message>
     <message>
+      <source>No MFA code</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <source>Not offered by this emulator version.</source>
       <translation>In dieser Emulator-Version nicht verfügbar.</translation>
+    </message>
+    <message>
+      <source>Pick “{method}”, paste the MFA user's access key ID and secret (below), and leave the MFA device empty.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Pick “{method}”, paste the expired temporary key ID, its secret and its session token, and the role name.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Pick “{method}”, paste the practice access key ID, and type a secret key that is not the practice one (the panel offers one).</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Pick “{method}”, paste the practice keys and the practice MFA device, and when the test asks for the code, type one other than the current code shown above.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Pick “{method}”, paste the practice keys, and as the role the one whose trust policy names another account.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Pick “{method}”, paste the role ARN, and an External ID other than the practice one.</source>
+      <translation type="unfinished" />
     </message>
     <message>
       <source>Practice mode</source>
@@ -1878,8 +1973,24 @@ aws sts get-caller-identity --profile {aws_name}</translation>
       <translation>Rollenname (Rolle übernehmen)</translation>
     </message>
     <message>
+      <source>Role that demands MFA</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>SSO login</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>SSO region</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <source>Secret access key</source>
       <translation>Geheimer Zugriffsschlüssel</translation>
+    </message>
+    <message>
+      <source>Start URL</source>
+      <translation type="unfinished" />
     </message>
     <message>
       <source>Starting practice mode on 127.0.0.1…</source>
@@ -1890,8 +2001,28 @@ aws sts get-caller-identity --profile {aws_name}</translation>
       <translation>Der lokale Emulator auf 127.0.0.1 wird gestartet …</translation>
     </message>
     <message>
+      <source>Temporary keys stop working when their session token expires: get new ones (Renew token in the manager).</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>The MFA user's access key ID</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>The keys are fine, but the role's trust policy does not name their user, so AssumeRole is refused: the role's owner must add the principal (the wizard shows the trust policy to install).</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <source>The local emulator's practice user, roles and bucket. Copy, then paste into the wizard's fields.</source>
       <translation>Übungsbenutzer, Rollen und Bucket des lokalen Emulators. Kopieren und dann in die Felder des Assistenten einfügen.</translation>
+    </message>
+    <message>
+      <source>The role's trust policy demands its External ID: AssumeRole is refused. The diagnosis lists all three causes and offers the trust policy to install.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>This user is denied everything until it signs in with MFA: add the MFA device to the profile, and the test asks for the six-digit code.</source>
+      <translation type="unfinished" />
     </message>
     <message>
       <source>Values to paste</source>
@@ -2318,6 +2449,10 @@ aws sts get-caller-identity --profile {aws_name}</translation>
       <translation>der Test wurde nicht innerhalb von {seconds:g} s fertig</translation>
     </message>
     <message>
+      <source>when the profile's MFA session has expired: gui asks for a code in a small window (only with a display); none (the default) exits 1 naming: aws-connection-wizard renew NAME</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <source>yes (local emulator only; never exported)</source>
       <translation>ja (nur lokaler Emulator; nie exportiert)</translation>
     </message>
@@ -2379,6 +2514,61 @@ aws sts get-caller-identity --profile {aws_name}</translation>
     <message>
       <source>{region_id} — not in this program's list of regions</source>
       <translation>{region_id} – nicht in der Regionsliste dieses Programms</translation>
+    </message>
+  </context>
+  <context>
+    <name>renew</name>
+    <message>
+      <source> for {name}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Logged in again for {name}.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>MFA code{what} (device {device}): </source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>New MFA session for {name}, valid until {when}.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Renew a profile's temporary credentials: a new MFA session, or a new session token.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Renewed the session token of {name} (untested: aws-connection-wizard test {name}).</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>With an MFA device: the code from --mfa-code or a no-echo prompt. With a session token: the new token (and secret) from standard input or a no-echo prompt.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>an sso profile: log in with a device code instead of opening a browser</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>profile {name!r} holds nothing to renew (no MFA device, no session token)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>renewing the MFA session of {name!r} needs a code: --mfa-code CODE (or run it on a terminal to be asked)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>the IAM Identity Center login of {name!r} did not finish</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>the six-digit code your MFA device shows now (without it, a terminal asks for it)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>unknown</source>
+      <translation type="unfinished" />
     </message>
   </context>
   <context>
@@ -2482,6 +2672,10 @@ aws sts get-caller-identity --profile {aws_name}</translation>
       <translation>MFA-Sitzung: {0}</translation>
     </message>
     <message>
+      <source>expired</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <source>{hours} h {minutes:02d} min left</source>
       <translation>noch {hours} h {minutes:02d} min</translation>
     </message>
@@ -2515,6 +2709,184 @@ aws sts get-caller-identity --profile {aws_name}</translation>
     <message>
       <source>This computer's default AWS credentials (environment, ~/.aws, SSO)</source>
       <translation>Die Standard-AWS-Anmeldedaten dieses Computers (Umgebung, ~/.aws, SSO)</translation>
+    </message>
+  </context>
+  <context>
+    <name>sso</name>
+    <message>
+      <source>(or open {url} , which fills in the code)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Log in to IAM Identity Center for an sso profile.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Log in to IAM Identity Center for an sso profile: in the browser where there is a display, else with a device code printed here. The tokens are kept in the keychain only.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Logged in to IAM Identity Center for {name} (the tokens are in the keychain). Test it with: {program} test {name}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Opening the browser to log in to {url} ...</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Run: {program} login {name}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>To log in to IAM Identity Center, open this page in a browser (on any device):</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Waiting for the approval... (Ctrl+C cancels)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>and enter the code:</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>give up when not approved within S seconds</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>not logged in to IAM Identity Center for {name!r} (or the session ended); run: {program} login {name}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>print a code and a URL to open on any device instead of opening a browser here</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>profile {name!r} does not sign in through IAM Identity Center (method {method})</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>the login was cancelled</source>
+      <translation type="unfinished" />
+    </message>
+  </context>
+  <context>
+    <name>sso_pages</name>
+    <message>
+      <source>&amp;Cancel the login</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>&amp;Log in with the browser</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>&amp;Search:</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Account / role</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Account ID</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Accounts and roles</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Already logged in to this IAM Identity Center (the session is still valid). Next picks the account and role.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Checking for an earlier login…</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Cop&amp;y the code</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Device code</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Loading the accounts and roles…</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Log in to IAM Identity Center</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Log in to {start_url} (IAM Identity Center in {region}). The browser opens the access portal; approve there. Where no browser can be used, use a device code. The tokens are kept in the keychain only.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Logged in. The tokens are in the keychain; Next picks the account and role.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Login cancelled.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Not logged in yet: choose how to log in.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Open &lt;a href="{link}"&gt;{uri}&lt;/a&gt; in a browser (on any device) and enter this code:</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Search accounts and roles</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Sign in through your organisation's access portal; the wizard then lists the accounts and roles the login allows.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>The accounts and roles your IAM Identity Center login allows. Type to search by account name, account ID or role.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>The browser opens the access portal: approve the login there. Waiting…</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>This login allows no account: ask the IAM Identity Center administrator for an assignment.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Use a &amp;device code instead</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Waiting for the approval in the browser… (Cancel stops waiting)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Waiting for the device code…</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Which account and role?</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>an account name, an account ID or a role</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{accounts} accounts, {roles} roles.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{summary} [{code}]. {remedy}</source>
+      <translation type="unfinished" />
     </message>
   </context>
   <context>
