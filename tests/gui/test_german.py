@@ -20,18 +20,21 @@ from PySide6.QtWidgets import (
 )
 
 from tests.gui.test_manager import TIMEOUT, run_test, seed
+from tests.gui.test_sso_wizard import sso_env  # noqa: F401 - the IAM Identity Center emulator, reached by the window
 from tests.support.aws import practice_connection
+from tests.support.sso import sso  # noqa: F401
 from wizard.core import i18n
 from wizard.core.connection import Secrets
 from wizard.ui.manager import ProfileManagerWindow
 from wizard.ui.test_view import ERROR, FINISHED
-from wizard.ui.translator import install_translators
+from wizard.ui.translator import install_translators, translate
 from wizard.ui.wizard import PageId
 
 pytestmark = [pytest.mark.gui, pytest.mark.keychain, pytest.mark.integration]
 
 MNEMONIC = re.compile(r"(?<!&)&(?!&)(\w)")
 NEXT_KEY = {"en": "n", "de": "w"}
+SSO_PAGES = (PageId.SSO_LOGIN, PageId.SSO_ROLE)  # walked by test_the_sso_pages_fit_and_bind_each_letter_once
 
 
 @pytest.fixture(params=["en", "de"])
@@ -122,7 +125,7 @@ def test_every_wizard_page_fits_and_binds_each_letter_once(open_wizard, qtbot, a
     wizard, _keys = open_wizard(connection=conn, secrets=secrets)
     wizard.method_page.set_method(method)
     problems = {}
-    for page_id in PageId:
+    for page_id in (p for p in PageId if p not in SSO_PAGES):  # these methods skip IAM Identity Center's pages
         qtbot.waitUntil(lambda page_id=page_id: wizard.currentId() == page_id, timeout=TIMEOUT)
         if page_id == PageId.TEST:  # the test against the local emulator runs to its end; its result is on the page
             qtbot.waitUntil(lambda: wizard.test_page.view.state in (FINISHED, ERROR), timeout=TIMEOUT)
@@ -187,3 +190,61 @@ def test_german_words_reach_the_window(open_wizard, language):
     assert title == expected[language]
     assert wizard.button(QWizard.WizardButton.NextButton).text().replace("&", "").startswith(
         {"en": "Next", "de": "Weiter"}[language])
+
+
+def _fits_once(root: QWidget, state: str, problems: dict) -> None:
+    """Note in `problems` the Alt+letters bound twice and the clipped labels of `root` as shown now."""
+    checked = []
+    clipped(root, checked)
+    assert checked, state
+    if duplicates(root):
+        problems[f"{state}: duplicate mnemonics"] = duplicates(root)
+    if clipped(root):
+        problems[f"{state}: clipped"] = clipped(root)
+
+
+def test_the_sso_pages_fit_and_bind_each_letter_once(open_wizard, qtbot, sso_env, stores, aws_emulator,  # noqa: F811
+                                                     language):
+    """The IAM Identity Center login (before it, and showing a device code) and the account and role picker."""
+    from tests.gui.test_sso_wizard import _connection
+    from tests.support.sso import approve_device
+
+    wizard, keys = open_wizard(connection=_connection(sso_env, aws_emulator.url), profile_store=stores[0],
+                               secret_store=stores[1])
+    keys.alt(NEXT_KEY[language])
+    keys.wait_page(PageId.CREDENTIALS)
+    keys.alt(NEXT_KEY[language])
+    keys.wait_page(PageId.SSO_LOGIN)
+    page = wizard.sso_login_page
+    not_yet = translate("sso_pages", "Not logged in yet: choose how to log in.")
+    qtbot.waitUntil(lambda: page.status.text() == not_yet, timeout=TIMEOUT)
+    problems = {}
+    settle(qtbot)
+    _fits_once(wizard, "sso login", problems)
+    page.start_login(device=True)
+    qtbot.waitUntil(lambda: page.device is not None and page.code_label.isVisible(), timeout=TIMEOUT)
+    settle(qtbot)
+    _fits_once(wizard, "sso device code", problems)
+    approve_device(page.device.verification_uri_complete)
+    qtbot.waitUntil(lambda: page.logged_in and keys.next_enabled(), timeout=TIMEOUT)
+    keys.alt(NEXT_KEY[language])
+    keys.wait_page(PageId.SSO_ROLE)
+    picker = wizard.sso_role_page
+    qtbot.waitUntil(lambda: len(picker.roles_shown()) == 3, timeout=TIMEOUT)
+    settle(qtbot)
+    _fits_once(wizard, "sso account and role", problems)
+    assert problems == {}, f"{language}: {problems}"
+
+
+def test_the_mfa_code_dialog_fits_and_binds_each_letter_once(qtbot, language):
+    from wizard.ui.mfa_prompt import MfaCodeDialog
+
+    dialog = MfaCodeDialog("arn:aws:iam::123456789012:mfa/practice-user", profile_name="working")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    settle(qtbot)
+    problems = {}
+    _fits_once(dialog, "mfa code", problems)
+    assert mnemonics(dialog), "the code field has its Alt+letter"
+    assert problems == {}, f"{language}: {problems}"

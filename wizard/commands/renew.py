@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from wizard.commands.common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, CommandError
 from wizard.commands.common import guarded as _guarded
+from wizard.core.i18n import translate
 from wizard.core.keychain import SecretStore
 from wizard.core.profiles import Profile, ProfileStore
 
@@ -31,8 +32,9 @@ def terminal_code_prompter(profile_name: str = "") -> Callable[[str], str | None
     """Asks for the code on the terminal without echo (called in the test's worker thread, only when needed)."""
 
     def ask(device: str) -> str | None:
-        what = f" for {profile_name}" if profile_name else ""
-        return getpass.getpass(f"MFA code{what} (device {device}): ").strip() or None
+        what = translate("renew", " for {name}").format(name=profile_name) if profile_name else ""
+        return getpass.getpass(translate("renew", "MFA code{what} (device {device}): ").format(
+            what=what, device=device)).strip() or None
 
     return ask
 
@@ -71,7 +73,8 @@ def gui_code_prompter(profile_name: str) -> Callable[[str], str | None]:
 
 def add_mfa_code_option(parser) -> None:
     parser.add_argument("--mfa-code", metavar="CODE",
-                        help="the six-digit code your MFA device shows now (without it, a terminal asks for it)")
+                        help=translate("renew", "the six-digit code your MFA device shows now (without it, a terminal asks "
+                                                 "for it)"))
 
 
 # -- renew ---------------------------------------------------------------------------------------------------------------
@@ -89,12 +92,13 @@ def renew_mfa_session(args, store: ProfileStore, secret_store: SecretStore, prof
 
     prompter = cli_code_prompter(args, profile.name)
     if prompter is None:
-        raise CommandError(f"renewing the MFA session of {profile.name!r} needs a code: --mfa-code CODE (or run it on "
-                           "a terminal to be asked)", EXIT_USAGE)
+        raise CommandError(translate("renew", "renewing the MFA session of {name!r} needs a code: --mfa-code CODE "
+                                     "(or run it on a terminal to be asked)").format(name=profile.name), EXIT_USAGE)
     MfaSessions(secret_store).forget(profile.id)
     source = credentials.profile_source(profile, profile_store=store, secret_store=secret_store, mfa_code=prompter)
     found = _resolve_or_explain(source, profile)
-    return f"New MFA session for {profile.name}, valid until {_when(found.expiration)}."
+    return translate("renew", "New MFA session for {name}, valid until {when}.").format(
+        name=profile.name, when=_when(found.expiration))
 
 
 def _resolve_or_explain(source, profile: Profile):
@@ -111,7 +115,8 @@ def _resolve_or_explain(source, profile: Profile):
     except Exception as exc:  # noqa: BLE001 - botocore errors: their diagnosis
         found = diagnoses.diagnose_mfa(exc, True) or diagnoses.diagnose(exc, step="identity",
                                                                        connection=profile.connection)
-        raise CommandError(f"{found.code}: {found.summary}. {found.remedy}", EXIT_FAILED) from None
+        raise CommandError(f"{found.code}: {translate('diagnoses', found.summary)}. "
+                           f"{translate('diagnoses', found.remedy)}", EXIT_FAILED) from None
 
 
 def renew_session_token(args, store: ProfileStore, secret_store: SecretStore, profile: Profile) -> str:
@@ -122,7 +127,8 @@ def renew_session_token(args, store: ProfileStore, secret_store: SecretStore, pr
     new = read_secrets()
     profile_service.renew(store, secret_store, profile.name, new.session_token,
                           secret_access_key=new.secret_access_key)
-    return f"Renewed the session token of {profile.name} (untested: aws-connection-wizard test {profile.name})."
+    return translate("renew", "Renewed the session token of {name} (untested: aws-connection-wizard test {name}).")\
+        .format(name=profile.name)
 
 
 def _holds_session_token(profile: Profile) -> bool:
@@ -148,8 +154,9 @@ def renew_sso_login(args, store: ProfileStore, secret_store: SecretStore, profil
 
     code = renew_sso(args)
     if code != EXIT_OK:
-        raise CommandError(f"the IAM Identity Center login of {profile.name!r} did not finish", code)
-    return f"Logged in again for {profile.name}."
+        raise CommandError(translate("renew", "the IAM Identity Center login of {name!r} did not finish")
+                           .format(name=profile.name), code)
+    return translate("renew", "Logged in again for {name}.").format(name=profile.name)
 
 
 # Tried in order; the first that applies renews. Another way to sign in adds its own entry here.
@@ -163,7 +170,7 @@ RENEWALS: list[Renewal] = [
 def _when(epoch) -> str:
     import time
 
-    return time.strftime("%Y-%m-%d %H:%M:%S %Z", time.localtime(epoch)) if epoch else "unknown"
+    return time.strftime("%Y-%m-%d %H:%M:%S %Z", time.localtime(epoch)) if epoch else translate("renew", "unknown")
 
 
 def cmd_renew(args) -> int:
@@ -175,17 +182,19 @@ def cmd_renew(args) -> int:
         if renewal.applies(profile):
             print(renewal.run(args, store, secret_store, profile))
             return EXIT_OK
-    raise CommandError(f"profile {profile.name!r} holds nothing to renew (no MFA device, no session token)",
-                       EXIT_USAGE)
+    raise CommandError(translate("renew", "profile {name!r} holds nothing to renew (no MFA device, no session "
+                                 "token)").format(name=profile.name), EXIT_USAGE)
 
 
 def register(subparsers) -> None:
-    help_text = "Renew a profile's temporary credentials: a new MFA session, or a new session token."
+    help_text = translate("renew", "Renew a profile's temporary credentials: a new MFA session, or a new session "
+                                     "token.")
     p = subparsers.add_parser(
-        "renew", help=help_text, description=help_text + " With an MFA device: the code from --mfa-code or a "
-        "no-echo prompt. With a session token: the new token (and secret) from standard input or a no-echo prompt.")
+        "renew", help=help_text, description=help_text + " " + translate(
+            "renew", "With an MFA device: the code from --mfa-code or a no-echo prompt. With a session token: the "
+                     "new token (and secret) from standard input or a no-echo prompt."))
     p.set_defaults(run=_guarded(cmd_renew))
     p.add_argument("name", metavar="NAME")
     add_mfa_code_option(p)
     p.add_argument("--device-code", action="store_true",
-                   help="an sso profile: log in with a device code instead of opening a browser")
+                   help=translate("renew", "an sso profile: log in with a device code instead of opening a browser"))

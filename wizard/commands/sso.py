@@ -15,16 +15,18 @@ import threading
 
 from wizard.commands.common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, PROGRAM, CommandError
 from wizard.commands.common import guarded as _guarded
+from wizard.core.i18n import translate
 
 
 def _sso_profile(store, name: str):
     try:
         profile = store.get(name)
     except KeyError:
-        raise CommandError(f"no profile named {name!r} (see: {PROGRAM} list)", EXIT_USAGE) from None
+        raise CommandError(translate("profiles", "no profile named {name!r} (see: aws-connection-wizard list)")
+                           .format(name=name), EXIT_USAGE) from None
     if profile.connection.method != "sso":
-        raise CommandError(f"profile {name!r} does not sign in through IAM Identity Center (method "
-                           f"{profile.connection.method})", EXIT_USAGE)
+        raise CommandError(translate("sso", "profile {name!r} does not sign in through IAM Identity Center (method "
+                                     "{method})").format(name=name, method=profile.connection.method), EXIT_USAGE)
     return profile
 
 
@@ -46,19 +48,21 @@ def _open_browser(url: str) -> bool:
 
 
 def _show_device_code(device) -> None:
-    print("To log in to IAM Identity Center, open this page in a browser (on any device):", flush=True)
+    print(translate("sso", "To log in to IAM Identity Center, open this page in a browser (on any device):"), flush=True)
     print(f"    {device.verification_uri}", flush=True)
-    print("and enter the code:", flush=True)
+    print(translate("sso", "and enter the code:"), flush=True)
     print(f"    {device.user_code}", flush=True)
-    print(f"(or open {device.verification_uri_complete} , which fills in the code)", flush=True)
-    print("Waiting for the approval... (Ctrl+C cancels)", flush=True)
+    print(translate("sso", "(or open {url} , which fills in the code)").format(url=device.verification_uri_complete),
+          flush=True)
+    print(translate("sso", "Waiting for the approval... (Ctrl+C cancels)"), flush=True)
 
 
 def _explain(exc: BaseException, step: str) -> CommandError:
     from wizard.core.diagnoses import diagnose
 
     d = diagnose(exc, step=step)
-    return CommandError(f"{d.code}: {d.summary}. {d.remedy}", EXIT_FAILED)
+    return CommandError(f"{d.code}: {translate('diagnoses', d.summary)}. {translate('diagnoses', d.remedy)}",
+                        EXIT_FAILED)
 
 
 def run_login(profile, secret_store, *, device_code: bool = False, timeout: float | None = None) -> None:
@@ -71,7 +75,7 @@ def run_login(profile, secret_store, *, device_code: bool = False, timeout: floa
     conn = profile.connection
     browser = None if device_code or not has_display() else _open_browser
     if browser is not None:
-        print(f"Opening the browser to log in to {conn.sso_start_url} ...", flush=True)
+        print(translate("sso", "Opening the browser to log in to {url} ...").format(url=conn.sso_start_url), flush=True)
     cancel = threading.Event()
     try:
         sso_login.login(sso_target(conn), sso_owner(conn), SsoTokenStore(secret_store), open_browser=browser,
@@ -79,10 +83,10 @@ def run_login(profile, secret_store, *, device_code: bool = False, timeout: floa
                         timeout=timeout or sso_login.DEFAULT_LOGIN_TIMEOUT)
     except KeyboardInterrupt:
         cancel.set()
-        raise CommandError("the login was cancelled", EXIT_FAILED) from None
+        raise CommandError(translate("sso", "the login was cancelled"), EXIT_FAILED) from None
     except sso_login.SsoLoginError as exc:
         if exc.code == "cancelled":
-            raise CommandError("the login was cancelled", EXIT_FAILED) from None
+            raise CommandError(translate("sso", "the login was cancelled"), EXIT_FAILED) from None
         raise _explain(exc, "sso-login") from None
     except Exception as exc:  # botocore's errors: their diagnosis (never a token)
         from wizard.core.keychain import KeychainError
@@ -97,11 +101,11 @@ def cmd_login(args) -> int:
     from wizard.core.profiles import ProfileStore
 
     if args.timeout is not None and args.timeout <= 0:
-        raise CommandError("--timeout must be positive", EXIT_USAGE)
+        raise CommandError(translate("profiles", "--timeout must be positive"), EXIT_USAGE)
     profile = _sso_profile(ProfileStore(), args.name)
     run_login(profile, SecretStore(), device_code=args.device_code, timeout=args.timeout)
-    print(f"Logged in to IAM Identity Center for {profile.name} (the tokens are in the keychain). Test it with: "
-          f"{PROGRAM} test {profile.name}")
+    print(translate("sso", "Logged in to IAM Identity Center for {name} (the tokens are in the keychain). Test it "
+                           "with: {program} test {name}").format(name=profile.name, program=PROGRAM))
     return EXIT_OK
 
 
@@ -123,8 +127,9 @@ def sso_credentials(profile, secret_store):
     try:
         token, _state = source.token()
     except SsoLoginError as exc:
-        raise CommandError(f"{exc.code}: not logged in to IAM Identity Center for {profile.name!r} (or the session "
-                           f"ended); run: {PROGRAM} login {profile.name}", EXIT_FAILED) from None
+        raise CommandError(f"{exc.code}: " + translate(
+            "sso", "not logged in to IAM Identity Center for {name!r} (or the session ended); run: {program} login "
+                   "{name}").format(name=profile.name, program=PROGRAM), EXIT_FAILED) from None
     except Exception as exc:  # a failure to reach IAM Identity Center: its diagnosis
         from wizard.core.keychain import KeychainError
 
@@ -136,17 +141,19 @@ def sso_credentials(profile, secret_store):
     except Exception as exc:  # noqa: BLE001 - the portal's refusal (login required, not assigned) explained
         error = _explain(exc, "role-credentials")
         if str(error).startswith("sso-login-required"):
-            error = CommandError(f"{error} Run: {PROGRAM} login {profile.name}", EXIT_FAILED)
+            error = CommandError(f"{error} " + translate("sso", "Run: {program} login {name}").format(
+                program=PROGRAM, name=profile.name), EXIT_FAILED)
         raise error from None
 
 
 def register(subparsers) -> None:
     p = subparsers.add_parser(
-        "login", help="Log in to IAM Identity Center for an sso profile.",
-        description="Log in to IAM Identity Center for an sso profile: in the browser where there is a display, else "
-        "with a device code printed here. The tokens are kept in the keychain only.")
+        "login", help=translate("sso", "Log in to IAM Identity Center for an sso profile."),
+        description=translate("sso", "Log in to IAM Identity Center for an sso profile: in the browser where there is "
+                                     "a display, else with a device code printed here. The tokens are kept in the "
+                                     "keychain only."))
     p.set_defaults(run=_guarded(cmd_login))
     p.add_argument("name", metavar="NAME")
     p.add_argument("--device-code", action="store_true",
-                   help="print a code and a URL to open on any device instead of opening a browser here")
-    p.add_argument("--timeout", metavar="S", type=float, help="give up when not approved within S seconds")
+                   help=translate("sso", "print a code and a URL to open on any device instead of opening a browser here"))
+    p.add_argument("--timeout", metavar="S", type=float, help=translate("sso", "give up when not approved within S seconds"))

@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from wizard.core import arn as arns
-from wizard.core.methods import METHODS
+from wizard.core.i18n import QT_TRANSLATE_NOOP
 
 log = logging.getLogger(__name__)
 
@@ -71,50 +71,89 @@ class Mistake:
 
 MISTAKES = (
     Mistake(
-        "wrong-secret", "A wrong secret key", "access-key",
-        f"Pick “{METHODS['access-key'].title}”, paste the practice access key ID, and type a secret key that is not "
-        "the practice one (the panel offers one).",
+        "wrong-secret", QT_TRANSLATE_NOOP("practice_panel", "A wrong secret key"), "access-key",
+        QT_TRANSLATE_NOOP(
+            "practice_panel",
+            "Pick “{method}”, paste the practice access key ID, and type a secret key that is"
+            " not the practice one (the panel offers one).",
+        ),
         "wrong-secret-key",
-        "AWS knows the access key ID but the signature made with the secret does not match: the secret was mistyped "
-        "or belongs to another key.",
+        QT_TRANSLATE_NOOP(
+            "practice_panel",
+            "AWS knows the access key ID but the signature made with the secret does not "
+            "match: the secret was mistyped or belongs to another key.",
+        ),
     ),
     Mistake(
-        "wrong-external-id", "A wrong External ID", "cross-account",
-        f"Pick “{METHODS['cross-account'].title}”, paste the role ARN, and an External ID other than the "
-        "practice one.",
+        "wrong-external-id", QT_TRANSLATE_NOOP("practice_panel", "A wrong External ID"), "cross-account",
+        QT_TRANSLATE_NOOP(
+            "practice_panel",
+            "Pick “{method}”, paste the role ARN, and an External ID other than the practice "
+            "one.",
+        ),
         "assume-role-denied",
-        "The role's trust policy demands its External ID: AssumeRole is refused. The diagnosis lists all three causes "
-        "and offers the trust policy to install.",
+        QT_TRANSLATE_NOOP(
+            "practice_panel",
+            "The role's trust policy demands its External ID: AssumeRole is refused. The "
+            "diagnosis lists all three causes and offers the trust policy to install.",
+        ),
     ),
     Mistake(
-        "untrusting-role", "A role that does not trust you", "assume-role",
-        f"Pick “{METHODS['assume-role'].title}”, paste the practice keys, and as the role the one whose trust policy "
-        "names another account.",
+        "untrusting-role", QT_TRANSLATE_NOOP("practice_panel", "A role that does not trust you"), "assume-role",
+        QT_TRANSLATE_NOOP(
+            "practice_panel",
+            "Pick “{method}”, paste the practice keys, and as the role the one whose trust "
+            "policy names another account.",
+        ),
         "assume-role-denied",
-        "The keys are fine, but the role's trust policy does not name their user, so AssumeRole is refused: the "
-        "role's owner must add the principal (the wizard shows the trust policy to install).",
+        QT_TRANSLATE_NOOP(
+            "practice_panel",
+            "The keys are fine, but the role's trust policy does not name their user, so "
+            "AssumeRole is refused: the role's owner must add the principal (the wizard shows"
+            " the trust policy to install).",
+        ),
     ),
     Mistake(
-        "expired-token", "An expired session token", "assume-role",
-        f"Pick “{METHODS['assume-role'].title}”, paste the expired temporary key ID, its secret and its session "
-        "token, and the role name.",
+        "expired-token", QT_TRANSLATE_NOOP("practice_panel", "An expired session token"), "assume-role",
+        QT_TRANSLATE_NOOP(
+            "practice_panel",
+            "Pick “{method}”, paste the expired temporary key ID, its secret and its session "
+            "token, and the role name.",
+        ),
         "expired-token",
-        "Temporary keys stop working when their session token expires: get new ones (Renew token in the manager).",
+        QT_TRANSLATE_NOOP(
+            "practice_panel",
+            "Temporary keys stop working when their session token expires: get new ones "
+            "(Renew token in the manager).",
+        ),
     ),
     Mistake(
-        "no-mfa-code", "No MFA code", "access-key",
-        f"Pick “{METHODS['access-key'].title}”, paste the MFA user's access key ID and secret (below), and leave the "
-        "MFA device empty.",
+        "no-mfa-code", QT_TRANSLATE_NOOP("practice_panel", "No MFA code"), "access-key",
+        QT_TRANSLATE_NOOP(
+            "practice_panel",
+            "Pick “{method}”, paste the MFA user's access key ID and secret (below), and "
+            "leave the MFA device empty.",
+        ),
         "mfa-required",
-        "This user is denied everything until it signs in with MFA: add the MFA device to the profile, and the test "
-        "asks for the six-digit code.",
+        QT_TRANSLATE_NOOP(
+            "practice_panel",
+            "This user is denied everything until it signs in with MFA: add the MFA device to"
+            " the profile, and the test asks for the six-digit code.",
+        ),
     ),
     Mistake(
-        "wrong-mfa-code", "A wrong MFA code", "access-key",
-        f"Pick “{METHODS['access-key'].title}”, paste the practice keys and the practice MFA device, and when the "
-        "test asks for the code, type one other than the current code shown above.",
+        "wrong-mfa-code", QT_TRANSLATE_NOOP("practice_panel", "A wrong MFA code"), "access-key",
+        QT_TRANSLATE_NOOP(
+            "practice_panel",
+            "Pick “{method}”, paste the practice keys and the practice MFA device, and when "
+            "the test asks for the code, type one other than the current code shown above.",
+        ),
         "mfa-code-invalid",
-        "AWS accepts only the code the device shows now, and each code once: wait for the next code and enter it.",
+        QT_TRANSLATE_NOOP(
+            "practice_panel",
+            "AWS accepts only the code the device shows now, and each code once: wait for the"
+            " next code and enter it.",
+        ),
     ),
 )
 

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QDialog, QSystemTrayIcon
 
 from wizard.ui.manager_work import FAILED, off_thread
 from wizard.ui.session_countdown import SessionCountdown
+from wizard.ui.translator import translate
 
 
 def has_mfa_device(profile) -> bool:
@@ -93,13 +94,14 @@ class MfaSessionWatch:
     def _ending_soon(self) -> None:
         if self.profile is not None:
             left = self.countdown.seconds_left() or 0
-            self._notice(f"The MFA session of {self.profile.name} ends in {max(1, round(left / 60))} min: press Renew "
-                         "and enter a new code to keep working.")
+            self._notice(translate("mfa_manager", "The MFA session of {name} ends in {minutes} min: press Renew and "
+                                                   "enter a new code to keep working.").format(
+                name=self.profile.name, minutes=max(1, round(left / 60))))
 
     def _expired(self) -> None:
         if self.profile is not None:
-            self._notice(f"The MFA session of {self.profile.name} has ended: the next use asks for a new code "
-                         "(or press Renew).")
+            self._notice(translate("mfa_manager", "The MFA session of {name} has ended: the next use asks for a new "
+                                                   "code (or press Renew).").format(name=self.profile.name))
 
 
 async def renew_mfa_session(ctx, watch: MfaSessionWatch | None, profile) -> bool:
@@ -113,7 +115,8 @@ async def renew_mfa_session(ctx, watch: MfaSessionWatch | None, profile) -> bool
     dialog.deleteLater()
     if not code:
         return False
-    expiration = await ctx.work(f"Starting a new MFA session for {profile.name}…", "Could not start the MFA session",
+    expiration = await ctx.work(translate("mfa_manager", "Starting a new MFA session for {name}…").format(name=profile.name),
+                                translate("mfa_manager", "Could not start the MFA session"),
                                 start_session, ctx.store, ctx.secret_store, profile, code)
     del code
     if expiration is FAILED:
@@ -121,5 +124,5 @@ async def renew_mfa_session(ctx, watch: MfaSessionWatch | None, profile) -> bool
     if watch is not None and watch.profile is not None and watch.profile.id == profile.id:
         watch.countdown.set_expiration(expiration)
         watch.countdown.show()
-    ctx.status(f"New MFA session for {profile.name}.")
+    ctx.status(translate("mfa_manager", "New MFA session for {name}.").format(name=profile.name))
     return True

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from wizard.core.i18n import QT_TRANSLATE_NOOP
+from wizard.core.methods import METHODS
 from wizard.ui.translator import translate
 from wizard.ui.widgets import fixed_font, small_muted
 
@@ -246,13 +247,14 @@ class PracticePanel(QWidget):
             box.setObjectName(f"mistake-{mistake.id}")
             box.setFrameShape(QFrame.Shape.StyledPanel)
             inner = QVBoxLayout(box)
-            inner.addWidget(_heading(f"{mistake.title} \u2192 {mistake.diagnosis}"))
-            inner.addWidget(_note(mistake.steps))
+            inner.addWidget(_heading(f"{translate('practice_panel', mistake.title)} \u2192 {mistake.diagnosis}"))
+            method = translate("methods", METHODS[mistake.method].title)
+            inner.addWidget(_note(translate("practice_panel", mistake.steps).format(method=method)))
             for key, label, value, secret in extra.get(mistake.id, ()):
                 self._add_row(inner, key, label, value, secret)
             if mistake.id == "expired-token" and not expired:
                 inner.addWidget(_note(translate("practice_panel", "Not offered by this emulator version.")))
-            inner.addWidget(_note(mistake.lesson))
+            inner.addWidget(_note(translate("practice_panel", mistake.lesson)))
             column.addWidget(box)
             self.mistakes[mistake.id] = box
         column.addStretch(1)

@@ -19,7 +19,7 @@ DEFAULT_WARN_BEFORE = 300.0  # seconds: "a few minutes before the session ends"
 
 def format_time_left(seconds: float) -> str:
     if seconds <= 0:
-        return "expired"
+        return translate("session_countdown", "expired")
     whole = int(seconds)
     hours, rest = divmod(whole, 3600)
     minutes, secs = divmod(rest, 60)

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from wizard.core import fields
 from wizard.core.credentials import SsoRole, sso_owner, sso_target
+from wizard.ui.translator import translate
 
 ROLE_DATA = Qt.ItemDataRole.UserRole
 
@@ -63,7 +64,8 @@ def _explain(exc: BaseException, step: str) -> str:
     from wizard.core.diagnoses import diagnose
 
     d = diagnose(exc, step=step)
-    return f"{d.summary} [{d.code}]. {d.remedy}"
+    return translate("sso_pages", "{summary} [{code}]. {remedy}").format(
+        summary=translate("diagnoses", d.summary), code=d.code, remedy=translate("diagnoses", d.remedy))
 
 
 class SsoLoginPage(QWizardPage):
@@ -72,9 +74,9 @@ class SsoLoginPage(QWizardPage):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.setTitle("Log in to IAM Identity Center")
-        self.setSubTitle("Sign in through your organisation's access portal; the wizard then lists the accounts and "
-                         "roles the login allows.")
+        self.setTitle(translate("sso_pages", "Log in to IAM Identity Center"))
+        self.setSubTitle(translate("sso_pages", "Sign in through your organisation's access portal; the wizard then "
+                                                "lists the accounts and roles the login allows."))
         self.open_url = _open_in_system_browser  # called on the GUI thread with the authorize URL; tests replace it
         self._logged_in = False
         self._cancel = threading.Event()
@@ -85,11 +87,11 @@ class SsoLoginPage(QWizardPage):
         self.intro.setWordWrap(True)
         layout.addWidget(self.intro)
         buttons = QHBoxLayout()
-        self.browser_button = QPushButton("Log in with the &browser", self)
+        self.browser_button = QPushButton(translate("sso_pages", "&Log in with the browser"), self)
         self.browser_button.setObjectName("sso-login-browser")
-        self.device_button = QPushButton("Use a &device code instead", self)
+        self.device_button = QPushButton(translate("sso_pages", "Use a &device code instead"), self)
         self.device_button.setObjectName("sso-login-device")
-        self.cancel_button = QPushButton("&Cancel the login", self)
+        self.cancel_button = QPushButton(translate("sso_pages", "&Cancel the login"), self)
         self.cancel_button.setObjectName("sso-login-cancel")
         for button in (self.browser_button, self.device_button, self.cancel_button):
             buttons.addWidget(button)
@@ -97,7 +99,7 @@ class SsoLoginPage(QWizardPage):
         layout.addLayout(buttons)
         self.code_label = QLabel(self)
         self.code_label.setObjectName("sso-device-code")
-        self.code_label.setAccessibleName("Device code")
+        self.code_label.setAccessibleName(translate("sso_pages", "Device code"))
         big = QFont(self.code_label.font())
         big.setPointSize(max(big.pointSize(), 9) * 3)
         big.setBold(True)
@@ -108,7 +110,7 @@ class SsoLoginPage(QWizardPage):
         self.url_label.setOpenExternalLinks(True)
         self.url_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
         self.url_label.setWordWrap(True)
-        self.copy_button = QPushButton("Cop&y the code", self)
+        self.copy_button = QPushButton(translate("sso_pages", "Cop&y the code"), self)
         self.copy_button.setObjectName("sso-copy-code")
         code_row = QHBoxLayout()
         code_row.addWidget(self.code_label)
@@ -152,9 +154,10 @@ class SsoLoginPage(QWizardPage):
             widget.setVisible(shown)
         if shown:
             self.code_label.setText(device.user_code)
-            self.url_label.setText(f'Open <a href="{device.verification_uri_complete}">{device.verification_uri}'
-                                   "</a> in a browser (on any device) and enter this code:")
-            self.status.setText("Waiting for the approval in the browser… (Cancel stops waiting)")
+            self.url_label.setText(translate(
+                "sso_pages", 'Open <a href="{link}">{uri}</a> in a browser (on any device) and enter this code:'
+            ).format(link=device.verification_uri_complete, uri=device.verification_uri))
+            self.status.setText(translate("sso_pages", "Waiting for the approval in the browser… (Cancel stops waiting)"))
 
     def _set_status(self, text: str) -> None:
         self.status.setText(text)
@@ -163,12 +166,14 @@ class SsoLoginPage(QWizardPage):
     def initializePage(self) -> None:
         wizard = self.wizard()
         self._conn = wizard.draft.connection
-        self.intro.setText(f"Log in to {self._conn.sso_start_url} (IAM Identity Center in {self._conn.sso_region}). "
-                           "The browser opens the access portal; approve there. Where no browser can be used, "
-                           "use a device code. The tokens are kept in the keychain only.")
+        self.intro.setText(translate(
+            "sso_pages", "Log in to {start_url} (IAM Identity Center in {region}). The browser opens the access "
+                         "portal; approve there. Where no browser can be used, use a device code. The tokens are "
+                         "kept in the keychain only."
+        ).format(start_url=self._conn.sso_start_url, region=self._conn.sso_region))
         self._logged_in = False
         self._show_device(None)
-        self._set_status("Checking for an earlier login…")
+        self._set_status(translate("sso_pages", "Checking for an earlier login…"))
         self._task = asyncio.ensure_future(self._check_existing(self._conn, _secret_store(self)))
         self.completeChanged.emit()
 
@@ -179,11 +184,11 @@ class SsoLoginPage(QWizardPage):
         except asyncio.CancelledError:
             raise
         except Exception:  # noqa: BLE001 - no usable login yet (or no keychain): the user logs in
-            self._set_status("Not logged in yet: choose how to log in.")
+            self._set_status(translate("sso_pages", "Not logged in yet: choose how to log in."))
         else:
             self._logged_in = True
-            self._set_status("Already logged in to this IAM Identity Center (the session is still valid). Next "
-                             "picks the account and role.")
+            self._set_status(translate("sso_pages", "Already logged in to this IAM Identity Center (the session is "
+                                                   "still valid). Next picks the account and role."))
         finally:
             if self._task is asyncio.current_task():
                 self._task = None
@@ -198,15 +203,16 @@ class SsoLoginPage(QWizardPage):
         self._logged_in = False
         self._show_device(None)
         self._set_busy(True)
-        self._set_status("Waiting for the device code…" if device else
-                         "The browser opens the access portal: approve the login there. Waiting…")
+        self._set_status(translate("sso_pages", "Waiting for the device code…") if device else
+                         translate("sso_pages", "The browser opens the access portal: approve the login there. "
+                                                "Waiting…"))
         self._task = asyncio.ensure_future(self._login(self._conn, _secret_store(self), device, self._cancel))
         self.completeChanged.emit()
         return self._task
 
     def cancel_login(self) -> None:
         self._cancel.set()
-        self._set_status("Login cancelled.")
+        self._set_status(translate("sso_pages", "Login cancelled."))
 
     async def _login(self, conn, secret_store, device: bool, cancel: threading.Event) -> None:
         from wizard.core import sso_login
@@ -229,13 +235,14 @@ class SsoLoginPage(QWizardPage):
             cancel.set()
             raise
         except sso_login.SsoLoginError as exc:
-            self._set_status("Login cancelled." if exc.code == "cancelled" else _explain(exc, "sso-login"))
+            self._set_status(translate("sso_pages", "Login cancelled.") if exc.code == "cancelled" else _explain(exc, "sso-login"))
         except Exception as exc:  # noqa: BLE001 - shown as its diagnosis (never a token)
             self._set_status(_explain(exc, "sso-login"))
         else:
             self._logged_in = True
             self._show_device(None)
-            self._set_status("Logged in. The tokens are in the keychain; Next picks the account and role.")
+            self._set_status(translate("sso_pages", "Logged in. The tokens are in the keychain; Next picks the account "
+                                                "and role."))
         finally:
             if self._task is asyncio.current_task():  # not replaced by a newer login meanwhile
                 self._task = None
@@ -255,18 +262,18 @@ class SsoRolePage(QWizardPage):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.setTitle("Which account and role?")
-        self.setSubTitle("The accounts and roles your IAM Identity Center login allows. Type to search by account "
-                         "name, account ID or role.")
+        self.setTitle(translate("sso_pages", "Which account and role?"))
+        self.setSubTitle(translate("sso_pages", "The accounts and roles your IAM Identity Center login allows. Type "
+                                                "to search by account name, account ID or role."))
         self._task: asyncio.Future | None = None
         self._wanted = ("", "")  # (account id, role) to select when the lists arrive (editing a profile)
         layout = QVBoxLayout(self)
         search_row = QHBoxLayout()
-        label = QLabel("&Search:", self)
+        label = QLabel(translate("sso_pages", "&Search:"), self)
         self.search = QLineEdit(self)
         self.search.setObjectName("sso-role-search")
-        self.search.setAccessibleName("Search accounts and roles")
-        self.search.setPlaceholderText("an account name, an account ID or a role")
+        self.search.setAccessibleName(translate("sso_pages", "Search accounts and roles"))
+        self.search.setPlaceholderText(translate("sso_pages", "an account name, an account ID or a role"))
         self.search.setClearButtonEnabled(True)
         label.setBuddy(self.search)
         search_row.addWidget(label)
@@ -274,9 +281,9 @@ class SsoRolePage(QWizardPage):
         layout.addLayout(search_row)
         self.tree = QTreeWidget(self)
         self.tree.setObjectName("sso-roles")
-        self.tree.setAccessibleName("Accounts and roles")
-        self.tree.setAccessibleDescription(fields.field("sso_role_name").help)
-        self.tree.setHeaderLabels(["Account / role", "Account ID"])
+        self.tree.setAccessibleName(translate("sso_pages", "Accounts and roles"))
+        self.tree.setAccessibleDescription(translate("fields", fields.field("sso_role_name").help))
+        self.tree.setHeaderLabels([translate("sso_pages", "Account / role"), translate("sso_pages", "Account ID")])
         self.tree.setColumnWidth(0, 380)
         layout.addWidget(self.tree, 1)
         self.status = QLabel(self)
@@ -310,7 +317,7 @@ class SsoRolePage(QWizardPage):
         if conn.sso_account_id:
             self._wanted = (conn.sso_account_id, conn.sso_role_name)
         self.tree.clear()
-        self.status.setText("Loading the accounts and roles…")
+        self.status.setText(translate("sso_pages", "Loading the accounts and roles…"))
         self._task = asyncio.ensure_future(self._load(conn, _secret_store(self)))
 
     def cleanupPage(self) -> None:
@@ -357,9 +364,10 @@ class SsoRolePage(QWizardPage):
                     chosen = item
         self.tree.expandAll()
         count = sum(len(roles) for _account, roles in found)
-        self.status.setText(f"{len(found)} accounts, {count} roles." if found else
-                            "This login allows no account: ask the IAM Identity Center administrator for an "
-                            "assignment.")
+        self.status.setText(
+            translate("sso_pages", "{accounts} accounts, {roles} roles.").format(accounts=len(found), roles=count)
+            if found else translate("sso_pages", "This login allows no account: ask the IAM Identity Center "
+                                                 "administrator for an assignment."))
         if chosen is not None:
             self.tree.setCurrentItem(chosen)
         self._filter(self.search.text())

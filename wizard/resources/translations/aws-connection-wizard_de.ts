@@ -294,7 +294,7 @@ aws sts get-caller-identity --profile {aws_name}</translation>
     </message>
     <message>
       <source>MFA device</source>
-      <translation type="unfinished" />
+      <translation>MFA-Gerät</translation>
     </message>
     <message>
       <source>Method</source>
@@ -1039,7 +1039,7 @@ aws sts get-caller-identity --profile {aws_name}</translation>
     </message>
     <message>
       <source>MFA device</source>
-      <translation type="unfinished" />
+      <translation>MFA-Gerät</translation>
     </message>
     <message>
       <source>Model ID</source>
@@ -1051,7 +1051,7 @@ aws sts get-caller-identity --profile {aws_name}</translation>
     </message>
     <message>
       <source>Optional: the ARN of your MFA device (arn:aws:iam::123456789012:mfa/NAME) when AWS demands MFA; the test then asks for its six-digit code. Only virtual or hardware TOTP devices work: FIDO security keys can't be used with STS calls.</source>
-      <translation type="unfinished" />
+      <translation>Optional: der ARN Ihres MFA-Geräts (arn:aws:iam::123456789012:mfa/NAME), wenn AWS MFA verlangt; der Test fragt dann nach seinem sechsstelligen Code. Nur virtuelle oder Hardware-TOTP-Geräte funktionieren: FIDO-Sicherheitsschlüssel sind mit STS-Aufrufen nicht nutzbar.</translation>
     </message>
     <message>
       <source>PEM file of the certificate authorities to trust, e.g. your company's when a proxy inspects HTTPS; empty: this computer's trust store.</source>
@@ -1183,7 +1183,7 @@ aws sts get-caller-identity --profile {aws_name}</translation>
     </message>
     <message>
       <source>arn:aws:iam::123456789012:mfa/NAME</source>
-      <translation type="unfinished" />
+      <translation>arn:aws:iam::123456789012:mfa/NAME</translation>
     </message>
     <message>
       <source>arn:aws:iam::123456789012:role/PartnerAccess</source>
@@ -1576,6 +1576,29 @@ aws sts get-caller-identity --profile {aws_name}</translation>
     </message>
   </context>
   <context>
+    <name>mfa_manager</name>
+    <message>
+      <source>Could not start the MFA session</source>
+      <translation>Die MFA-Sitzung konnte nicht gestartet werden</translation>
+    </message>
+    <message>
+      <source>New MFA session for {name}.</source>
+      <translation>Neue MFA-Sitzung für {name}.</translation>
+    </message>
+    <message>
+      <source>Starting a new MFA session for {name}…</source>
+      <translation>Neue MFA-Sitzung für {name} wird gestartet…</translation>
+    </message>
+    <message>
+      <source>The MFA session of {name} ends in {minutes} min: press Renew and enter a new code to keep working.</source>
+      <translation>Die MFA-Sitzung von {name} endet in {minutes} min: Klicken Sie auf „Erneuern“ und geben Sie einen neuen Code ein, um weiterzuarbeiten.</translation>
+    </message>
+    <message>
+      <source>The MFA session of {name} has ended: the next use asks for a new code (or press Renew).</source>
+      <translation>Die MFA-Sitzung von {name} ist beendet: Die nächste Verwendung fragt nach einem neuen Code (oder klicken Sie auf „Erneuern“).</translation>
+    </message>
+  </context>
+  <context>
     <name>mfa_prompt</name>
     <message>
       <source> for {profile_name}</source>
@@ -1806,12 +1829,28 @@ aws sts get-caller-identity --profile {aws_name}</translation>
       <translation>Eine falsche Externe ID</translation>
     </message>
     <message>
+      <source>A wrong MFA code</source>
+      <translation>Ein falscher MFA-Code</translation>
+    </message>
+    <message>
       <source>A wrong secret key</source>
       <translation>Ein falscher geheimer Schlüssel</translation>
     </message>
     <message>
+      <source>AWS accepts only the code the device shows now, and each code once: wait for the next code and enter it.</source>
+      <translation>AWS nimmt nur den Code an, den das Gerät gerade anzeigt, und jeden Code nur einmal: Warten Sie auf den nächsten Code und geben Sie ihn ein.</translation>
+    </message>
+    <message>
+      <source>AWS knows the access key ID but the signature made with the secret does not match: the secret was mistyped or belongs to another key.</source>
+      <translation>AWS kennt die Zugriffsschlüssel-ID, aber die mit dem geheimen Schlüssel erstellte Signatur passt nicht: Der geheime Schlüssel wurde falsch eingegeben oder gehört zu einem anderen Schlüssel.</translation>
+    </message>
+    <message>
       <source>Access key ID</source>
       <translation>Zugriffsschlüssel-ID</translation>
+    </message>
+    <message>
+      <source>An expired session token</source>
+      <translation>Ein abgelaufenes Sitzungstoken</translation>
     </message>
     <message>
       <source>Bucket (S3)</source>
@@ -1855,7 +1894,7 @@ aws sts get-caller-identity --profile {aws_name}</translation>
     </message>
     <message>
       <source>For IAM Identity Center: the browser shows a local approval page; press Approve.</source>
-      <translation type="unfinished" />
+      <translation>Für IAM Identity Center: Der Browser zeigt eine lokale Freigabeseite; klicken Sie auf „Approve“.</translation>
     </message>
     <message>
       <source>Its expired session token</source>
@@ -1867,19 +1906,47 @@ aws sts get-caller-identity --profile {aws_name}</translation>
     </message>
     <message>
       <source>MFA code now (the virtual device)</source>
-      <translation type="unfinished" />
+      <translation>MFA-Code jetzt (das virtuelle Gerät)</translation>
     </message>
     <message>
       <source>MFA device (practice user)</source>
-      <translation type="unfinished" />
+      <translation>MFA-Gerät (Übungsbenutzer)</translation>
     </message>
     <message>
       <source>Mistakes to try</source>
       <translation>Fehler zum Ausprobieren</translation>
     </message>
     <message>
+      <source>No MFA code</source>
+      <translation>Kein MFA-Code</translation>
+    </message>
+    <message>
       <source>Not offered by this emulator version.</source>
       <translation>In dieser Emulator-Version nicht verfügbar.</translation>
+    </message>
+    <message>
+      <source>Pick “{method}”, paste the MFA user's access key ID and secret (below), and leave the MFA device empty.</source>
+      <translation>Wählen Sie „{method}“, fügen Sie Zugriffsschlüssel-ID und geheimen Schlüssel des MFA-Benutzers (unten) ein und lassen Sie das MFA-Gerät leer.</translation>
+    </message>
+    <message>
+      <source>Pick “{method}”, paste the expired temporary key ID, its secret and its session token, and the role name.</source>
+      <translation>Wählen Sie „{method}“ und fügen Sie die abgelaufene temporäre Schlüssel-ID, ihren geheimen Schlüssel und ihr Sitzungstoken sowie den Rollennamen ein.</translation>
+    </message>
+    <message>
+      <source>Pick “{method}”, paste the practice access key ID, and type a secret key that is not the practice one (the panel offers one).</source>
+      <translation>Wählen Sie „{method}“, fügen Sie die Übungs-Zugriffsschlüssel-ID ein und geben Sie einen geheimen Schlüssel ein, der nicht der Übungsschlüssel ist (das Panel bietet einen an).</translation>
+    </message>
+    <message>
+      <source>Pick “{method}”, paste the practice keys and the practice MFA device, and when the test asks for the code, type one other than the current code shown above.</source>
+      <translation>Wählen Sie „{method}“, fügen Sie die Übungsschlüssel und das Übungs-MFA-Gerät ein und geben Sie, wenn der Test nach dem Code fragt, einen anderen als den oben gezeigten aktuellen Code ein.</translation>
+    </message>
+    <message>
+      <source>Pick “{method}”, paste the practice keys, and as the role the one whose trust policy names another account.</source>
+      <translation>Wählen Sie „{method}“, fügen Sie die Übungsschlüssel ein und als Rolle diejenige, deren Vertrauensrichtlinie ein anderes Konto nennt.</translation>
+    </message>
+    <message>
+      <source>Pick “{method}”, paste the role ARN, and an External ID other than the practice one.</source>
+      <translation>Wählen Sie „{method}“, fügen Sie den Rollen-ARN ein und eine andere External ID als die der Übung.</translation>
     </message>
     <message>
       <source>Practice mode</source>
@@ -1907,15 +1974,15 @@ aws sts get-caller-identity --profile {aws_name}</translation>
     </message>
     <message>
       <source>Role that demands MFA</source>
-      <translation type="unfinished" />
+      <translation>Rolle, die MFA verlangt</translation>
     </message>
     <message>
       <source>SSO login</source>
-      <translation type="unfinished" />
+      <translation>SSO-Anmeldung</translation>
     </message>
     <message>
       <source>SSO region</source>
-      <translation type="unfinished" />
+      <translation>SSO-Region</translation>
     </message>
     <message>
       <source>Secret access key</source>
@@ -1923,7 +1990,7 @@ aws sts get-caller-identity --profile {aws_name}</translation>
     </message>
     <message>
       <source>Start URL</source>
-      <translation type="unfinished" />
+      <translation>Start-URL</translation>
     </message>
     <message>
       <source>Starting practice mode on 127.0.0.1…</source>
@@ -1934,12 +2001,28 @@ aws sts get-caller-identity --profile {aws_name}</translation>
       <translation>Der lokale Emulator auf 127.0.0.1 wird gestartet …</translation>
     </message>
     <message>
+      <source>Temporary keys stop working when their session token expires: get new ones (Renew token in the manager).</source>
+      <translation>Temporäre Schlüssel funktionieren nicht mehr, wenn ihr Sitzungstoken abläuft: Holen Sie neue („Token erneuern“ in der Profilverwaltung).</translation>
+    </message>
+    <message>
       <source>The MFA user's access key ID</source>
-      <translation type="unfinished" />
+      <translation>Die Zugriffsschlüssel-ID des MFA-Benutzers</translation>
+    </message>
+    <message>
+      <source>The keys are fine, but the role's trust policy does not name their user, so AssumeRole is refused: the role's owner must add the principal (the wizard shows the trust policy to install).</source>
+      <translation>Die Schlüssel sind in Ordnung, aber die Vertrauensrichtlinie der Rolle nennt ihren Benutzer nicht, daher wird AssumeRole abgelehnt: Der Besitzer der Rolle muss den Principal hinzufügen (der Assistent zeigt die zu installierende Vertrauensrichtlinie).</translation>
     </message>
     <message>
       <source>The local emulator's practice user, roles and bucket. Copy, then paste into the wizard's fields.</source>
       <translation>Übungsbenutzer, Rollen und Bucket des lokalen Emulators. Kopieren und dann in die Felder des Assistenten einfügen.</translation>
+    </message>
+    <message>
+      <source>The role's trust policy demands its External ID: AssumeRole is refused. The diagnosis lists all three causes and offers the trust policy to install.</source>
+      <translation>Die Vertrauensrichtlinie der Rolle verlangt ihre External ID: AssumeRole wird abgelehnt. Die Diagnose nennt alle drei Ursachen und bietet die zu installierende Vertrauensrichtlinie an.</translation>
+    </message>
+    <message>
+      <source>This user is denied everything until it signs in with MFA: add the MFA device to the profile, and the test asks for the six-digit code.</source>
+      <translation>Diesem Benutzer wird alles verweigert, bis er sich mit MFA anmeldet: Tragen Sie das MFA-Gerät im Profil ein, dann fragt der Test nach dem sechsstelligen Code.</translation>
     </message>
     <message>
       <source>Values to paste</source>
@@ -2367,7 +2450,7 @@ aws sts get-caller-identity --profile {aws_name}</translation>
     </message>
     <message>
       <source>when the profile's MFA session has expired: gui asks for a code in a small window (only with a display); none (the default) exits 1 naming: aws-connection-wizard renew NAME</source>
-      <translation type="unfinished" />
+      <translation>wenn die MFA-Sitzung des Profils abgelaufen ist: gui fragt in einem kleinen Fenster nach einem Code (nur mit Bildschirm); none (Standard) endet mit 1 und nennt: aws-connection-wizard renew NAME</translation>
     </message>
     <message>
       <source>yes (local emulator only; never exported)</source>
@@ -2431,6 +2514,61 @@ aws sts get-caller-identity --profile {aws_name}</translation>
     <message>
       <source>{region_id} — not in this program's list of regions</source>
       <translation>{region_id} – nicht in der Regionsliste dieses Programms</translation>
+    </message>
+  </context>
+  <context>
+    <name>renew</name>
+    <message>
+      <source> for {name}</source>
+      <translation> für {name}</translation>
+    </message>
+    <message>
+      <source>Logged in again for {name}.</source>
+      <translation>Erneut angemeldet für {name}.</translation>
+    </message>
+    <message>
+      <source>MFA code{what} (device {device}): </source>
+      <translation>MFA-Code{what} (Gerät {device}): </translation>
+    </message>
+    <message>
+      <source>New MFA session for {name}, valid until {when}.</source>
+      <translation>Neue MFA-Sitzung für {name}, gültig bis {when}.</translation>
+    </message>
+    <message>
+      <source>Renew a profile's temporary credentials: a new MFA session, or a new session token.</source>
+      <translation>Die temporären Anmeldedaten eines Profils erneuern: eine neue MFA-Sitzung oder ein neues Sitzungstoken.</translation>
+    </message>
+    <message>
+      <source>Renewed the session token of {name} (untested: aws-connection-wizard test {name}).</source>
+      <translation>Sitzungstoken von {name} erneuert (ungetestet: aws-connection-wizard test {name}).</translation>
+    </message>
+    <message>
+      <source>With an MFA device: the code from --mfa-code or a no-echo prompt. With a session token: the new token (and secret) from standard input or a no-echo prompt.</source>
+      <translation>Mit MFA-Gerät: der Code aus --mfa-code oder einer Eingabe ohne Anzeige. Mit Sitzungstoken: das neue Token (und der geheime Schlüssel) von der Standardeingabe oder einer Eingabe ohne Anzeige.</translation>
+    </message>
+    <message>
+      <source>an sso profile: log in with a device code instead of opening a browser</source>
+      <translation>ein sso-Profil: mit einem Gerätecode anmelden, statt einen Browser zu öffnen</translation>
+    </message>
+    <message>
+      <source>profile {name!r} holds nothing to renew (no MFA device, no session token)</source>
+      <translation>Profil {name!r} hat nichts zu erneuern (kein MFA-Gerät, kein Sitzungstoken)</translation>
+    </message>
+    <message>
+      <source>renewing the MFA session of {name!r} needs a code: --mfa-code CODE (or run it on a terminal to be asked)</source>
+      <translation>die MFA-Sitzung von {name!r} zu erneuern braucht einen Code: --mfa-code CODE (oder im Terminal ausführen, um gefragt zu werden)</translation>
+    </message>
+    <message>
+      <source>the IAM Identity Center login of {name!r} did not finish</source>
+      <translation>die Anmeldung bei IAM Identity Center für {name!r} wurde nicht abgeschlossen</translation>
+    </message>
+    <message>
+      <source>the six-digit code your MFA device shows now (without it, a terminal asks for it)</source>
+      <translation>der sechsstellige Code, den Ihr MFA-Gerät gerade anzeigt (ohne ihn fragt ein Terminal danach)</translation>
+    </message>
+    <message>
+      <source>unknown</source>
+      <translation>unbekannt</translation>
     </message>
   </context>
   <context>
@@ -2534,6 +2672,10 @@ aws sts get-caller-identity --profile {aws_name}</translation>
       <translation>MFA-Sitzung: {0}</translation>
     </message>
     <message>
+      <source>expired</source>
+      <translation>abgelaufen</translation>
+    </message>
+    <message>
       <source>{hours} h {minutes:02d} min left</source>
       <translation>noch {hours} h {minutes:02d} min</translation>
     </message>
@@ -2567,6 +2709,184 @@ aws sts get-caller-identity --profile {aws_name}</translation>
     <message>
       <source>This computer's default AWS credentials (environment, ~/.aws, SSO)</source>
       <translation>Die Standard-AWS-Anmeldedaten dieses Computers (Umgebung, ~/.aws, SSO)</translation>
+    </message>
+  </context>
+  <context>
+    <name>sso</name>
+    <message>
+      <source>(or open {url} , which fills in the code)</source>
+      <translation>(oder öffnen Sie {url} , das den Code schon einträgt)</translation>
+    </message>
+    <message>
+      <source>Log in to IAM Identity Center for an sso profile.</source>
+      <translation>Bei IAM Identity Center für ein sso-Profil anmelden.</translation>
+    </message>
+    <message>
+      <source>Log in to IAM Identity Center for an sso profile: in the browser where there is a display, else with a device code printed here. The tokens are kept in the keychain only.</source>
+      <translation>Bei IAM Identity Center für ein sso-Profil anmelden: im Browser, wo es einen Bildschirm gibt, sonst mit einem hier ausgegebenen Gerätecode. Die Tokens liegen nur im Schlüsselbund.</translation>
+    </message>
+    <message>
+      <source>Logged in to IAM Identity Center for {name} (the tokens are in the keychain). Test it with: {program} test {name}</source>
+      <translation>Bei IAM Identity Center für {name} angemeldet (die Tokens liegen im Schlüsselbund). Testen Sie es mit: {program} test {name}</translation>
+    </message>
+    <message>
+      <source>Opening the browser to log in to {url} ...</source>
+      <translation>Der Browser wird zur Anmeldung bei {url} geöffnet ...</translation>
+    </message>
+    <message>
+      <source>Run: {program} login {name}</source>
+      <translation>Führen Sie aus: {program} login {name}</translation>
+    </message>
+    <message>
+      <source>To log in to IAM Identity Center, open this page in a browser (on any device):</source>
+      <translation>Zur Anmeldung bei IAM Identity Center öffnen Sie diese Seite in einem Browser (auf einem beliebigen Gerät):</translation>
+    </message>
+    <message>
+      <source>Waiting for the approval... (Ctrl+C cancels)</source>
+      <translation>Warten auf die Freigabe... (Strg+C bricht ab)</translation>
+    </message>
+    <message>
+      <source>and enter the code:</source>
+      <translation>und geben Sie den Code ein:</translation>
+    </message>
+    <message>
+      <source>give up when not approved within S seconds</source>
+      <translation>aufgeben, wenn nicht innerhalb von S Sekunden freigegeben</translation>
+    </message>
+    <message>
+      <source>not logged in to IAM Identity Center for {name!r} (or the session ended); run: {program} login {name}</source>
+      <translation>nicht bei IAM Identity Center für {name!r} angemeldet (oder die Sitzung ist beendet); führen Sie aus: {program} login {name}</translation>
+    </message>
+    <message>
+      <source>print a code and a URL to open on any device instead of opening a browser here</source>
+      <translation>einen Code und eine URL zum Öffnen auf einem beliebigen Gerät ausgeben, statt hier einen Browser zu öffnen</translation>
+    </message>
+    <message>
+      <source>profile {name!r} does not sign in through IAM Identity Center (method {method})</source>
+      <translation>Profil {name!r} meldet sich nicht über IAM Identity Center an (Methode {method})</translation>
+    </message>
+    <message>
+      <source>the login was cancelled</source>
+      <translation>die Anmeldung wurde abgebrochen</translation>
+    </message>
+  </context>
+  <context>
+    <name>sso_pages</name>
+    <message>
+      <source>&amp;Cancel the login</source>
+      <translation>Anmeldung a&amp;bbrechen</translation>
+    </message>
+    <message>
+      <source>&amp;Log in with the browser</source>
+      <translation>Im B&amp;rowser anmelden</translation>
+    </message>
+    <message>
+      <source>&amp;Search:</source>
+      <translation>S&amp;uchen:</translation>
+    </message>
+    <message>
+      <source>Account / role</source>
+      <translation>Konto / Rolle</translation>
+    </message>
+    <message>
+      <source>Account ID</source>
+      <translation>Konto-ID</translation>
+    </message>
+    <message>
+      <source>Accounts and roles</source>
+      <translation>Konten und Rollen</translation>
+    </message>
+    <message>
+      <source>Already logged in to this IAM Identity Center (the session is still valid). Next picks the account and role.</source>
+      <translation>Bereits bei diesem IAM Identity Center angemeldet (die Sitzung ist noch gültig). „Weiter“ wählt Konto und Rolle.</translation>
+    </message>
+    <message>
+      <source>Checking for an earlier login…</source>
+      <translation>Suche nach einer früheren Anmeldung…</translation>
+    </message>
+    <message>
+      <source>Cop&amp;y the code</source>
+      <translation>Code &amp;kopieren</translation>
+    </message>
+    <message>
+      <source>Device code</source>
+      <translation>Gerätecode</translation>
+    </message>
+    <message>
+      <source>Loading the accounts and roles…</source>
+      <translation>Konten und Rollen werden geladen…</translation>
+    </message>
+    <message>
+      <source>Log in to IAM Identity Center</source>
+      <translation>Bei IAM Identity Center anmelden</translation>
+    </message>
+    <message>
+      <source>Log in to {start_url} (IAM Identity Center in {region}). The browser opens the access portal; approve there. Where no browser can be used, use a device code. The tokens are kept in the keychain only.</source>
+      <translation>Anmeldung bei {start_url} (IAM Identity Center in {region}). Der Browser öffnet das Zugriffsportal; geben Sie die Anmeldung dort frei. Wo kein Browser nutzbar ist, verwenden Sie einen Gerätecode. Die Tokens liegen nur im Schlüsselbund.</translation>
+    </message>
+    <message>
+      <source>Logged in. The tokens are in the keychain; Next picks the account and role.</source>
+      <translation>Angemeldet. Die Tokens liegen im Schlüsselbund; „Weiter“ wählt Konto und Rolle.</translation>
+    </message>
+    <message>
+      <source>Login cancelled.</source>
+      <translation>Anmeldung abgebrochen.</translation>
+    </message>
+    <message>
+      <source>Not logged in yet: choose how to log in.</source>
+      <translation>Noch nicht angemeldet: Wählen Sie, wie Sie sich anmelden.</translation>
+    </message>
+    <message>
+      <source>Open &lt;a href="{link}"&gt;{uri}&lt;/a&gt; in a browser (on any device) and enter this code:</source>
+      <translation>Öffnen Sie &lt;a href="{link}"&gt;{uri}&lt;/a&gt; in einem Browser (auf einem beliebigen Gerät) und geben Sie diesen Code ein:</translation>
+    </message>
+    <message>
+      <source>Search accounts and roles</source>
+      <translation>Konten und Rollen durchsuchen</translation>
+    </message>
+    <message>
+      <source>Sign in through your organisation's access portal; the wizard then lists the accounts and roles the login allows.</source>
+      <translation>Melden Sie sich über das Zugriffsportal Ihrer Organisation an; der Assistent listet dann die Konten und Rollen auf, die die Anmeldung erlaubt.</translation>
+    </message>
+    <message>
+      <source>The accounts and roles your IAM Identity Center login allows. Type to search by account name, account ID or role.</source>
+      <translation>Die Konten und Rollen, die Ihre Anmeldung bei IAM Identity Center erlaubt. Tippen Sie, um nach Kontoname, Konto-ID oder Rolle zu suchen.</translation>
+    </message>
+    <message>
+      <source>The browser opens the access portal: approve the login there. Waiting…</source>
+      <translation>Der Browser öffnet das Zugriffsportal: Geben Sie die Anmeldung dort frei. Warten…</translation>
+    </message>
+    <message>
+      <source>This login allows no account: ask the IAM Identity Center administrator for an assignment.</source>
+      <translation>Diese Anmeldung erlaubt kein Konto: Bitten Sie die Administration von IAM Identity Center um eine Zuweisung.</translation>
+    </message>
+    <message>
+      <source>Use a &amp;device code instead</source>
+      <translation>Stattdessen &amp;Gerätecode verwenden</translation>
+    </message>
+    <message>
+      <source>Waiting for the approval in the browser… (Cancel stops waiting)</source>
+      <translation>Warten auf die Freigabe im Browser… („Abbrechen“ beendet das Warten)</translation>
+    </message>
+    <message>
+      <source>Waiting for the device code…</source>
+      <translation>Warten auf den Gerätecode…</translation>
+    </message>
+    <message>
+      <source>Which account and role?</source>
+      <translation>Welches Konto und welche Rolle?</translation>
+    </message>
+    <message>
+      <source>an account name, an account ID or a role</source>
+      <translation>ein Kontoname, eine Konto-ID oder eine Rolle</translation>
+    </message>
+    <message>
+      <source>{accounts} accounts, {roles} roles.</source>
+      <translation>{accounts} Konten, {roles} Rollen.</translation>
+    </message>
+    <message>
+      <source>{summary} [{code}]. {remedy}</source>
+      <translation>{summary} [{code}]. {remedy}</translation>
     </message>
   </context>
   <context>
