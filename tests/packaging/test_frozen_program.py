@@ -28,7 +28,8 @@ def test_self_test_against_the_local_emulator_passes(built_package, aws_emulator
     assert result.returncode == 0, result.stdout + result.stderr
     out = result.stdout
     assert "(installed build)" in out and "Self-test passed." in out
-    assert "wizard built offscreen: 6 pages" in out
+    # every page of the flow, the IAM Identity Center login and role picker included (wizard.ui.wizard.PageId)
+    assert "wizard built offscreen: 8 pages" in out
     assert "secrets go to GNOME Keyring" in out
     assert "connection test passed against" in out and "identity ok, service ok" in out
     assert p.secret_access_key not in out + result.stderr
