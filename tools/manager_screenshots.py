@@ -84,7 +84,7 @@ async def run(app, out: Path, dark: bool) -> Path:
         window = ProfileManagerWindow(store, secrets)
         window.resize(1366, 768)
         window.show()
-        while not window._loaded:
+        while not window.loaded:
             await asyncio.sleep(0.05)
         window.select_profile(store.get("prod-backup").id)
         await asyncio.sleep(0.2)

@@ -68,7 +68,7 @@ async def run(app, out: Path) -> None:
         window = ProfileManagerWindow(store, secrets)
         window.resize(1366, 768)
         window.show()
-        await _until(lambda: window._loaded)
+        await _until(lambda: window.loaded)
 
         window.select_profile(store.get("reports-mfa").id)
         await asyncio.sleep(0.2)

@@ -110,7 +110,7 @@ def take_manager_empty(app, out: Path) -> None:
 
         async def loaded() -> None:
             for _ in range(500):
-                if window._loaded:
+                if window.loaded:
                     break
                 await asyncio.sleep(0.02)
             await asyncio.sleep(0.3)

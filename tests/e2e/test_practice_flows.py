@@ -35,7 +35,7 @@ def manager(qtbot, qloop, decorated):
     window = ProfileManagerWindow(ProfileStore(), SecretStore(), practice=True, emulator=decorated.aws)
     qtbot.addWidget(window)
     window.show()
-    qtbot.waitUntil(lambda: window._loaded, timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: window.loaded, timeout=TIMEOUT)
     yield window
     window.close()
 

@@ -73,7 +73,7 @@ def test_manager_in_practice_has_the_banner_on_top_and_the_panel_docked(qtbot, q
     from wizard.ui.manager import ProfileManagerWindow
 
     window = _show(qtbot, ProfileManagerWindow(ProfileStore(), SecretStore(), practice=True, emulator=decorated.aws))
-    qtbot.waitUntil(lambda: window._loaded, timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: window.loaded, timeout=TIMEOUT)
     banner = window.practice_banner
     assert banner.isVisible() and banner.mapTo(window, banner.rect().topLeft()).y() <= window.centralWidget().y()
     assert banner.width() == window.centralWidget().width()

@@ -38,7 +38,7 @@ def test_the_manager_names_every_focusable_widget(qtbot, qloop, stores, aws_emul
     win = ProfileManagerWindow(store, secret_store)
     qtbot.addWidget(win)
     win.show()
-    qtbot.waitUntil(lambda: win._loaded, timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: win.loaded, timeout=TIMEOUT)
     assert unnamed(win) == [], "empty state"
     conn, secrets = practice_connection(aws_emulator)
     seed(qtbot, win, store, secret_store, "working", conn, secrets)

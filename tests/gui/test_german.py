@@ -157,7 +157,7 @@ def test_the_manager_fits_and_binds_each_letter_once(qtbot, qloop, stores, aws_e
     win = ProfileManagerWindow(store, secret_store)
     qtbot.addWidget(win)
     win.show()
-    qtbot.waitUntil(lambda: win._loaded, timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: win.loaded, timeout=TIMEOUT)
     problems = {}
 
     def look(state: str) -> None:

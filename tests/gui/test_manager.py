@@ -80,7 +80,7 @@ def window(qtbot, qloop, stores, aws):
     win = ProfileManagerWindow(*stores, endpoint_url=aws.url)
     qtbot.addWidget(win)
     win.show()
-    qtbot.waitUntil(lambda: win._loaded, timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: win.loaded, timeout=TIMEOUT)
     return win
 
 
@@ -304,7 +304,7 @@ def test_try_practice_mode_is_disabled_with_the_reason_without_the_emulator(qtbo
     window = ProfileManagerWindow(*stores)
     qtbot.addWidget(window)
     window.show()
-    qtbot.waitUntil(lambda: window._loaded, timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: window.loaded, timeout=TIMEOUT)
     button, note = window.empty.practice_button, window.empty.practice_note
     assert not button.isEnabled() and button.text() == "Try practice mode"
     assert button.toolTip() == PRACTICE_UNAVAILABLE
@@ -326,7 +326,7 @@ def test_try_practice_mode_is_enabled_when_the_emulator_is_installed(qtbot, qloo
     window = ProfileManagerWindow(*stores)
     qtbot.addWidget(window)
     window.show()
-    qtbot.waitUntil(lambda: window._loaded, timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: window.loaded, timeout=TIMEOUT)
     assert looked_up.count("moto") == 1, "decided once, when the window is made"
     assert window.empty.practice_button.isEnabled() and not window.empty.practice_button.toolTip()
     assert not window.empty.practice_note.isVisible()
@@ -367,7 +367,7 @@ def test_new_in_practice_mode_saves_a_practice_profile(qtbot, qloop, stores, aws
     window = ProfileManagerWindow(store, secret_store, emulator=aws_emulator)
     qtbot.addWidget(window)
     window.show()
-    qtbot.waitUntil(lambda: window._loaded, timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: window.loaded, timeout=TIMEOUT)
     assert window.empty.practice_button.text() == "Create a practice connection"
     qtbot.mouseClick(window.empty.practice_button, Qt.MouseButton.LeftButton)
     wizard = open_dialog(qtbot, window, ConnectionWizard)
@@ -533,7 +533,7 @@ def test_no_keychain_means_nothing_saved(qtbot, qloop, stores, aws):
     win = ProfileManagerWindow(store, SecretStore(backend=NoKeyring()), endpoint_url=aws.url)
     qtbot.addWidget(win)
     win.show()
-    qtbot.waitUntil(lambda: win._loaded, timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: win.loaded, timeout=TIMEOUT)
     create_through_wizard(qtbot, win, "offline-entry", aws.key_id, aws.secret, test=False)
     wizard = retry_offered(qtbot, win)  # the wizard is back with what was typed, the reason and Retry
     problem = wizard.summary_page.save_problem.text()
@@ -555,7 +555,7 @@ def test_locked_keychain_means_nothing_saved(qtbot, qloop, stores, aws):
     win = ProfileManagerWindow(store, SecretStore(unlock_timeout=10), endpoint_url=aws.url)
     qtbot.addWidget(win)
     win.show()
-    qtbot.waitUntil(lambda: win._loaded, timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: win.loaded, timeout=TIMEOUT)
     with locked_keychain():
         create_through_wizard(qtbot, win, "while-locked", aws.key_id, aws.secret, test=False)
         wizard = retry_offered(qtbot, win)
@@ -777,7 +777,7 @@ def test_closing_the_window_stops_a_running_test(qtbot, qloop, stores, aws):
     win = ProfileManagerWindow(store, secret_store)
     qtbot.addWidget(win)
     win.show()
-    qtbot.waitUntil(lambda: win._loaded, timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: win.loaded, timeout=TIMEOUT)
     with SilentEndpoint() as silent:
         conn = s3_connection(aws)
         conn.network.endpoint_url = silent.url

@@ -49,7 +49,7 @@ def test_the_table_keeps_room_for_eight_rows(qtbot, qloop, stores, size):
     if size:
         win.resize(*size)
     win.show()
-    qtbot.waitUntil(lambda: win._loaded, timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: win.loaded, timeout=TIMEOUT)
     win.pages.setCurrentIndex(0)  # the table page, even without profiles: its room doesn't depend on them
     QApplication.processEvents()
     assert rows_with_room(win) >= 8
@@ -65,7 +65,7 @@ def test_a_failed_test_s_diagnosis_is_readable_whole_and_the_table_keeps_its_row
     if size:
         win.resize(*size)
     win.show()
-    qtbot.waitUntil(lambda: win._loaded, timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: win.loaded, timeout=TIMEOUT)
     for index in range(9):
         conn, secrets = practice_connection(aws_emulator)
         seed(qtbot, win, store, secret_store, f"working-{index}", conn, secrets)

@@ -28,7 +28,7 @@ def open_window(qtbot, store) -> ProfileManagerWindow:
     win = ProfileManagerWindow(ProfileStore(store.home), SecretStore())
     qtbot.addWidget(win)
     win.show()
-    qtbot.waitUntil(lambda: win._loaded, timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: win.loaded, timeout=TIMEOUT)
     return win
 
 

@@ -54,7 +54,7 @@ def window(qtbot, qloop, stores):
     win = ProfileManagerWindow(*stores)
     qtbot.addWidget(win)
     win.show()
-    qtbot.waitUntil(lambda: win._loaded, timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: win.loaded, timeout=TIMEOUT)
     return win
 
 
@@ -138,7 +138,7 @@ def test_the_wizard_s_failed_test_then_save_without_testing_lists_failed(qtbot, 
     win = ProfileManagerWindow(*stores, endpoint_url=aws_emulator.url)
     qtbot.addWidget(win)
     win.show()
-    qtbot.waitUntil(lambda: win._loaded, timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: win.loaded, timeout=TIMEOUT)
     win.actions["new"].trigger()
     wizard = open_dialog(qtbot, win, ConnectionWizard)
     wizard.findChild(QRadioButton, "method-access-key").click()

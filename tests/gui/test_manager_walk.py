@@ -40,7 +40,7 @@ def window(qtbot, qloop, stores):
     win = ProfileManagerWindow(*stores)
     qtbot.addWidget(win)
     win.show()
-    qtbot.waitUntil(lambda: win._loaded, timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: win.loaded, timeout=TIMEOUT)
     return win
 
 
@@ -79,7 +79,7 @@ def test_the_table_and_the_details_say_when_alike(qtbot, qloop, stores, aws_emul
     window = ProfileManagerWindow(store, secret_store)
     qtbot.addWidget(window)
     window.show()
-    qtbot.waitUntil(lambda: window._loaded and window.selected_profile() is not None, timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: window.loaded and window.selected_profile() is not None, timeout=TIMEOUT)
     assert table(window)["prod"][4] == "✓ OK · just now"
     assert details_rows(window)["Status:"] == "✓ OK · just now"
     later = tested + 90

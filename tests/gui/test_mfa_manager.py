@@ -27,7 +27,7 @@ def window(qtbot, qloop, stores, aws_emulator):
     win = ProfileManagerWindow(*stores, endpoint_url=aws_emulator.url)
     qtbot.addWidget(win)
     win.show()
-    qtbot.waitUntil(lambda: win._loaded, timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: win.loaded, timeout=TIMEOUT)
     yield win
     register_gate_sessions(aws_emulator)
     aws_emulator.gate.session_seconds = None

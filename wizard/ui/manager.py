@@ -9,7 +9,7 @@ This module lays the window out and keeps its state. What each action does is a 
 a `ManagerContext` (`wizard.ui.manager_context`): `connection_actions` (New, Edit, Test), `profile_actions`
 (Duplicate, Rename, Delete, Renew token, over `wizard.core.profile_service`), `aws_files_actions` (Import, Export);
 the toolbar and shortcuts are in `manager_toolbar`, the empty state in `empty_state`, practice mode in
-`practice_launch`.
+`practice_launch`, reading the store (and following its changes) in `manager_loading`.
 """
 
 from __future__ import annotations
@@ -27,16 +27,15 @@ from PySide6.QtWidgets import (
 
 from wizard.ui.connection_actions import TestAction, WizardAction, WizardSettings
 from wizard.ui.empty_state import PRACTICE_UNAVAILABLE, EmptyState
-from wizard.ui.first_paint import after_first_paint
 from wizard.ui.manager_context import FAILED, ManagerContext
 from wizard.ui.manager_layout import TABLE_ROWS, central_pages, status_bar_parts, table_height
 from wizard.ui.manager_toolbar import add_actions, is_enabled
-from wizard.ui.manager_work import ManagerWork, ask_in_worker, off_thread
+from wizard.ui.manager_loading import ProfileLoading, store_is_empty
+from wizard.ui.manager_work import ManagerWork, ask_in_worker
 from wizard.ui.practice_launch import PracticeLauncher, practice_available, start_practice_emulator
 from wizard.ui.profile_actions import DeleteAction, DuplicateAction, RenameAction, RenewAction
 from wizard.ui.profile_details import ProfileDetails
 from wizard.ui.profile_table import ProfileRole, ProfileTableModel, profile_table_view
-from wizard.ui.store_watch import StoreWatch
 from wizard.ui.translator import translate
 from wizard.ui.warm_up import warm_up_in_background
 
@@ -88,9 +87,7 @@ class ProfileManagerWindow(QMainWindow):
         # the GIL), and the keychain's backend is named in the details then too (asking imports keyring): `_after_rows`
         self._backend_named.connect(self._backend_known)
         self._load_on_show = load_on_show
-        self._action_running, self._loaded, self._closed, self._watching = False, False, False, False
-        self._first_load = None  # the task of the first reload
-        self._after_rows_started = False
+        self._action_running, self._closed = False, False
         self._tasks: set[asyncio.Task] = set()
 
         self.setWindowTitle(
@@ -118,7 +115,7 @@ class ProfileManagerWindow(QMainWindow):
             store=self.store, secret_store=self.secret_store, parent=self, selected=self.selected_profile,
             profiles=self.model.profiles, work=self.worker.work, busy=self.worker.busy, problem=self.worker.problem,
             await_dialog=self.worker.await_dialog, status=self.status_text.setText, reload=self.reload,
-            track=self._track, reports=self.reports, backend=lambda: self.backend, tell=self.worker.tell,
+            track=self.track, reports=self.reports, backend=lambda: self.backend, tell=self.worker.tell,
         )
         self._wizard = WizardAction(ctx, WizardSettings(self.practice, endpoint_url, self._practice_emulator))
         self._test = TestAction(ctx, self._place_test_view, self.test_profile)
@@ -134,7 +131,7 @@ class ProfileManagerWindow(QMainWindow):
 
         self.mfa_watch = MfaSessionWatch(self, self.details.mfa_countdown)
 
-        self._store_watch = StoreWatch(self, self._reload_when_idle)
+        self.loading = ProfileLoading(self, self._after_rows)
         self._clock = QTimer(self, interval=30_000)
         self._clock.timeout.connect(self.model.refresh_times)
         self._clock.timeout.connect(self.details.refresh_times)  # the same clock: the table and details agree
@@ -191,7 +188,7 @@ class ProfileManagerWindow(QMainWindow):
 
         import asyncio
 
-        return self._track(asyncio.ensure_future(action()))
+        return self.track(asyncio.ensure_future(action()))
 
     # --- state -----------------------------------------------------------------------------------------------------
 
@@ -259,7 +256,7 @@ class ProfileManagerWindow(QMainWindow):
     def _follow_mfa_session(self) -> None:
         """The selected profile's MFA session on the countdown (read from the keychain off the GUI thread)."""
         if getattr(self, "mfa_watch", None) is not None:
-            self.mfa_watch.follow_selected(self.selected_profile(), self._track)
+            self.mfa_watch.follow_selected(self.selected_profile(), self.track)
 
     @property
     def test_view(self):
@@ -273,34 +270,44 @@ class ProfileManagerWindow(QMainWindow):
             self._own_emulator = self.emulator is not None
         return self.emulator
 
-    # --- reading the store, and following its changes ----------------------------------------------------------------
+    # --- reading the store (`wizard.ui.manager_loading`) ------------------------------------------------------------
 
     def reload(self, select_id: str | None = None) -> asyncio.Task:
-        """Read the store (off the GUI thread) and show it; keep or set the selection. The task (an error in it is
-        reported through sys.excepthook, as a qasync slot's would be)."""
-        import asyncio
-
-        task = asyncio.ensure_future(self._reload(select_id))
-        task.add_done_callback(_report_error)
-        return task
+        """Read the store (off the GUI thread) and show it; keep or set the selection."""
+        return self.loading.reload(select_id)
 
     def start_loading(self) -> None:
         """Read the store now (the program calls it once its event loop is set, the window being on screen)."""
         self._load_on_show = True
-        self._load_first()
+        self.loading.start()
 
-    def _load_first(self) -> None:
-        """The first reload, unless it runs already."""
-        if not self._loaded and (self._first_load is None or self._first_load.done()):
-            self._first_load = self._track(self.reload())
+    @property
+    def loaded(self) -> bool:
+        return self.loading.loaded
+
+    def show_profiles(self, profiles: list, saved_reports: dict[str, str], select_id: str | None) -> None:
+        """What the store holds, in the table; the selection kept (or `select_id`, or the first row)."""
+        if select_id is None and self.selected_profile() is not None:  # the selection as it is now, after the reads
+            select_id = self.selected_profile().id
+        self.saved_reports = saved_reports
+        self.model.set_profiles(profiles)
+        self.pages.setCurrentIndex(1 if not profiles else 0)
+        if select_id or profiles:
+            self.select_profile(select_id or self.model.profile_at(0).id)
+        self._show_details()
+        self._update_actions()
+
+    def open_wizard_if_empty(self) -> None:
+        """With no profile yet (and not in practice mode), the wizard over the empty manager (needs the loop set)."""
+        if store_is_empty(self):
+            self.new_profile()
+
+    def is_closed(self) -> bool:
+        return self._closed or not shiboken6.isValid(self) or not shiboken6.isValid(self.model)
 
     def _after_rows(self) -> None:
         """What the first rows on screen were not kept waiting for: botocore's warm-up, the keychain backend's name."""
         warm_up_in_background()
-        self._ask_backend()
-
-    def _ask_backend(self) -> None:
-        """Name the keychain's backend in the details, asked off the GUI thread after the first paint."""
         ask_in_worker(self.secret_store.backend_name, self._backend_named.emit, lambda: shiboken6.isValid(self))
 
     def _backend_known(self, name: str) -> None:
@@ -308,64 +315,7 @@ class ProfileManagerWindow(QMainWindow):
             self.backend = name
             self._show_details()
 
-    async def _reload(self, select_id: str | None = None) -> None:
-        try:
-            profiles, saved_reports = await off_thread(self._read_profiles)
-        except Exception as exc:  # an unreadable store: say so, keep the window usable
-            if not self._closed and shiboken6.isValid(self):
-                self.worker.problem(translate("manager", "Could not read the profiles"), exc)
-            return
-        if self._closed or not shiboken6.isValid(self.model):  # closed (or deleted) while reading
-            return
-        if not self._watching:
-            self._watching = True
-            await self._store_watch.start(self.store.home)
-        self._loaded = True
-        if select_id is None and self.selected_profile() is not None:  # the selection as it is now, after the reads
-            select_id = self.selected_profile().id
-        self.saved_reports = saved_reports
-        self.model.set_profiles(profiles)
-        self.pages.setCurrentIndex(1 if not profiles else 0)
-        if select_id:
-            self.select_profile(select_id)
-        elif profiles:
-            self.select_profile(self.model.profile_at(0).id)
-        self._show_details()
-        self._update_actions()
-        if not self._after_rows_started:
-            self._after_rows_started = True
-            after_first_paint(self._after_rows)
-        self.profiles_loaded.emit()
-
-    def _read_profiles(self) -> tuple[list, dict[str, str]]:
-        """Blocking: the profiles, and the text of each one's last report kept in the file (rebuilt by the engine,
-        which is imported here, off the GUI thread, and only when a profile has a report)."""
-        from wizard.core.last_report import report_text
-
-        profiles = self.store.list()
-        return profiles, {p.id: report_text(p) for p in profiles if p.last_report}
-
-    def open_wizard_if_empty(self) -> None:
-        """With no profile yet (and not in practice mode), the wizard over the empty manager (needs the loop set)."""
-        from wizard.core.profiles import StoreError
-
-        try:
-            empty = not self.practice and not self.store.list()  # a small local file, read once at start
-        except StoreError:  # a damaged file: the window's reload shows why and how to recover; nothing is written
-            empty = False
-        if empty:
-            self.new_profile()
-
-    def _reload_when_idle(self) -> bool:
-        """The store changed: reload now, unless an action runs (it reloads when it ends). False: ask again later."""
-        if self._closed:
-            return True
-        if self.is_busy():
-            return False
-        self._track(self.reload())
-        return True
-
-    def _track(self, task: asyncio.Task) -> asyncio.Task:
+    def track(self, task: asyncio.Task) -> asyncio.Task:
         """Remember a running task of this window, so that closing the window cancels it."""
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
@@ -378,11 +328,11 @@ class ProfileManagerWindow(QMainWindow):
         self._closed = False
         self._clock.start()
         if self._load_on_show:
-            self._load_first()
+            self.loading.start()
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt override)
         self._closed = True
-        self._store_watch.stop()
+        self.loading.stop()
         self._clock.stop()
         self._practice_launcher.stop_watching()
         if self.active_dialog is not None:  # the wizard or a question an action waits on goes with the window
@@ -421,8 +371,3 @@ def _files_action(ctx: ManagerContext, name: str):
 
     return run
 
-
-def _report_error(task: asyncio.Task) -> None:
-    if not task.cancelled() and task.exception() is not None:
-        exc = task.exception()
-        sys.excepthook(type(exc), exc, exc.__traceback__)
