@@ -59,3 +59,15 @@ class ProfileAction:
 
     async def on(self, profile) -> None:
         raise NotImplementedError
+
+    async def under_new_name(self, question: tuple[str, str, str, list[str]], busy_text: str, problem_title: str,
+                             service: Callable[[str], Any], *, unchanged: str = "", **work_kwargs) -> Any:
+        """Ask for a name (`question`: title, label, suggestion, the names taken), then run `service(name)` off the GUI
+        thread through `ctx.work`: its result, FAILED after telling the user, None when the user cancelled or answered
+        `unchanged`."""
+        from wizard.ui import manager_dialogs
+
+        name = await manager_dialogs.ask_name(self.ctx.parent, *question)
+        if not name or name == unchanged:
+            return None
+        return await self.ctx.work(busy_text, problem_title, service, name, **work_kwargs)

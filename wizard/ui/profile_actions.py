@@ -20,29 +20,15 @@ class DuplicateAction(ProfileAction):
     """Copy the selected profile under a new name and id; its secrets are copied in the keychain."""
 
     async def on(self, profile) -> None:
-        ctx = self.ctx
-        suggestion = profile_service.free_name((p.name for p in ctx.profiles()), profile.name)
-        taken = [p.name for p in ctx.profiles()]
-        name = await manager_dialogs.ask_name(
-            ctx.parent,
-            translate("profile_actions", "Duplicate profile"),
-            translate("profile_actions", "Name of the copy:"),
-            suggestion,
-            taken,
-        )
-        if not name:
-            return
-        copy = await ctx.work(
-            translate("profile_actions", "Duplicating {name}…").format(name=profile.name),
+        ctx, names = self.ctx, [p.name for p in self.ctx.profiles()]
+        question = (translate("profile_actions", "Duplicate profile"),
+                    translate("profile_actions", "Name of the copy:"), profile_service.free_name(names, profile.name),
+                    names)
+        copy = await self.under_new_name(
+            question, translate("profile_actions", "Duplicating {name}…").format(name=profile.name),
             translate("profile_actions", "Could not duplicate the profile"),
-            profile_service.duplicate,
-            ctx.store,
-            ctx.secret_store,
-            profile.name,
-            name,
-            saves=True,
-        )
-        if copy is not FAILED:
+            lambda name: profile_service.duplicate(ctx.store, ctx.secret_store, profile.name, name), saves=True)
+        if copy not in (None, FAILED):
             await ctx.reload(copy.id)
 
 
@@ -52,25 +38,13 @@ class RenameAction(ProfileAction):
 
     async def on(self, profile) -> None:
         ctx = self.ctx
-        taken = [p.name for p in ctx.profiles() if p.id != profile.id]
-        name = await manager_dialogs.ask_name(
-            ctx.parent,
-            translate("profile_actions", "Rename profile"),
-            translate("profile_actions", "New name:"),
-            profile.name,
-            taken,
-        )
-        if not name or name == profile.name:
-            return
-        renamed = await ctx.work(
-            translate("profile_actions", "Renaming {name}…").format(name=profile.name),
+        question = (translate("profile_actions", "Rename profile"), translate("profile_actions", "New name:"),
+                    profile.name, [p.name for p in ctx.profiles() if p.id != profile.id])
+        renamed = await self.under_new_name(
+            question, translate("profile_actions", "Renaming {name}…").format(name=profile.name),
             translate("profile_actions", "Could not rename the profile"),
-            profile_service.rename,
-            ctx.store,
-            profile.name,
-            name,
-        )
-        if renamed is not FAILED:
+            lambda name: profile_service.rename(ctx.store, profile.name, name), unchanged=profile.name)
+        if renamed not in (None, FAILED):
             await ctx.reload(profile.id)
 
 
@@ -101,12 +75,7 @@ class DeleteAction(ProfileAction):
         deleted = await ctx.work(
             translate("profile_actions", "Deleting {name}…").format(name=profile.name),
             translate("profile_actions", "Could not delete the profile"),
-            profile_service.delete,
-            ctx.store,
-            ctx.secret_store,
-            profile.name,
-            force=True,
-        )  # the user was told
+            profile_service.delete, ctx.store, ctx.secret_store, profile.name, force=True)  # the user was told
         if deleted is FAILED:
             return
         ctx.reports.pop(profile.id, None)

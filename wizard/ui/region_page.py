@@ -14,8 +14,6 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
-    QLabel,
-    QLineEdit,
     QPushButton,
     QTreeWidget,
     QTreeWidgetItem,
@@ -28,7 +26,7 @@ from wizard.core import fields, validation
 from wizard.core.regions import find_region, partitions
 from wizard.core.services import SERVICES, availability
 from wizard.ui.translator import translate
-from wizard.ui.widgets import FieldMessage, level_icon, plain_label, small_muted, with_mnemonic
+from wizard.ui.widgets import FieldMessage, level_icon, plain_label, search_line, small_muted, with_mnemonic
 
 REGION_ROLE = Qt.ItemDataRole.UserRole
 REGION_ID_LIKE = re.compile(r"^[a-z]{2,}(-[a-z0-9]+)*-[0-9]+$")
@@ -65,18 +63,12 @@ class RegionPage(QWizardPage):
         layout = QVBoxLayout(self)
         layout.setSpacing(6)
 
-        search_line = QHBoxLayout()
-        search_label = QLabel(with_mnemonic(translate("region_page", "Search:"), taken), self)
-        self.search = QLineEdit(self)
-        self.search.setObjectName("region-search")
-        self.search.setAccessibleName(translate("region_page", "Search regions"))
-        self.search.setPlaceholderText(translate("region_page", "a region code or a place, e.g. eu-central-1 or "
-                                                                "Frankfurt; Down moves into the list"))
-        self.search.setClearButtonEnabled(True)
-        search_label.setBuddy(self.search)
-        search_line.addWidget(search_label)
-        search_line.addWidget(self.search, 1)
-        layout.addLayout(search_line)
+        line, self.search = search_line(
+            self, with_mnemonic(translate("region_page", "Search:"), taken), "region-search",
+            translate("region_page", "Search regions"),
+            translate("region_page", "a region code or a place, e.g. eu-central-1 or Frankfurt; Down moves into the "
+                                     "list"))
+        layout.addLayout(line)
 
         self.tree = QTreeWidget(self)
         self.tree.setObjectName("regions")

@@ -17,7 +17,6 @@ from PySide6.QtGui import QDesktopServices, QFont, QGuiApplication
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPushButton,
     QTreeWidget,
     QTreeWidgetItem,
@@ -29,6 +28,7 @@ from PySide6.QtWidgets import (
 from wizard.core import fields
 from wizard.core.credentials import SsoRole, sso_owner, sso_target
 from wizard.ui.translator import translate
+from wizard.ui.widgets import search_line
 
 ROLE_DATA = Qt.ItemDataRole.UserRole
 
@@ -268,17 +268,10 @@ class SsoRolePage(QWizardPage):
         self._task: asyncio.Future | None = None
         self._wanted = ("", "")  # (account id, role) to select when the lists arrive (editing a profile)
         layout = QVBoxLayout(self)
-        search_row = QHBoxLayout()
-        label = QLabel(translate("sso_pages", "&Search:"), self)
-        self.search = QLineEdit(self)
-        self.search.setObjectName("sso-role-search")
-        self.search.setAccessibleName(translate("sso_pages", "Search accounts and roles"))
-        self.search.setPlaceholderText(translate("sso_pages", "an account name, an account ID or a role"))
-        self.search.setClearButtonEnabled(True)
-        label.setBuddy(self.search)
-        search_row.addWidget(label)
-        search_row.addWidget(self.search, 1)
-        layout.addLayout(search_row)
+        line, self.search = search_line(
+            self, translate("sso_pages", "&Search:"), "sso-role-search",
+            translate("sso_pages", "Search accounts and roles"), translate("sso_pages", "an account name, an account ID or a role"))
+        layout.addLayout(line)
         self.tree = QTreeWidget(self)
         self.tree.setObjectName("sso-roles")
         self.tree.setAccessibleName(translate("sso_pages", "Accounts and roles"))

@@ -253,6 +253,21 @@ def field_holder(editor: QWidget, help_text: str, parent: QWidget) -> tuple[QWid
     return holder, line, message
 
 
+def search_line(parent: QWidget, label: str, name: str, accessible_name: str, placeholder: str):
+    """A search field with its label (`label`, with its mnemonic) on one line, over a list it filters: the line's
+    layout and the field."""
+    line, field = QHBoxLayout(), QLineEdit(parent)
+    field.setObjectName(name)
+    field.setAccessibleName(accessible_name)
+    field.setPlaceholderText(placeholder)
+    field.setClearButtonEnabled(True)
+    caption = QLabel(label, parent)
+    caption.setBuddy(field)
+    line.addWidget(caption)
+    line.addWidget(field, 1)
+    return line, field
+
+
 def plain_label(text: str, parent: QWidget | None = None, *, selectable: bool = False) -> QLabel:
     """A word-wrapped plain-text label (never interprets markup from user values)."""
     label = QLabel(text, parent)
