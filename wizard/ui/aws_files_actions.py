@@ -95,11 +95,7 @@ class ExportAction(ProfileAction):
         result = await ctx.work(
             translate("aws_files_actions", "Exporting {name}…").format(name=profile.name),
             translate("aws_files_actions", "Could not export the profile"),
-            awsconfig.export_profile,
-            ctx.store,
-            profile.name,
-            **choices,
-        )
+            awsconfig.export_profile, ctx.store, profile.name, **choices)
         if result is FAILED:
             return
         text = translate(

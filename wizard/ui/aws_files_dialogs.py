@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFormLayout,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -23,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from wizard.core.describe import method_title
 from wizard.core.i18n import QT_TRANSLATE_NOOP
+from wizard.ui.manager_dialogs import lay_out_form
 from wizard.ui.translator import translate
 
 STYLE_CHOICES = (
@@ -152,16 +152,8 @@ class ExportDialog(QDialog):
         self.export_button = self.buttons.addButton(
             translate("aws_files_dialogs", "Export"), QDialogButtonBox.ButtonRole.AcceptRole
         )
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-        form = QFormLayout()
-        form.addRow(translate("aws_files_dialogs", "AWS profile name:"), self.aws_name)
-        form.addRow(translate("aws_files_dialogs", "Kind:"), self.style)
-        layout = QVBoxLayout(self)
-        layout.addWidget(intro)
-        layout.addLayout(form)
-        layout.addWidget(self.replace)
-        layout.addWidget(self.buttons)
+        lay_out_form(self, intro, [(translate("aws_files_dialogs", "AWS profile name:"), self.aws_name),
+                                   (translate("aws_files_dialogs", "Kind:"), self.style)], self.replace, self.buttons)
         self.aws_name.textChanged.connect(self._update)
         self._update()
 

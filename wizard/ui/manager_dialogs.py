@@ -108,6 +108,22 @@ def show_problem(parent: QWidget, title: str, text: str, details: str = "") -> Q
     return show_message(parent, title, text, details, problem=True)
 
 
+def lay_out_form(dialog: QDialog, intro: QWidget, rows: list[tuple[str, QWidget]], below: QWidget,
+                 buttons: QDialogButtonBox) -> None:
+    """A dialog's usual shape: an introduction, a form of labelled fields, one more widget (a message, a choice) and
+    the buttons, which accept or reject it."""
+    buttons.accepted.connect(dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    form = QFormLayout()
+    for label, field in rows:
+        form.addRow(label, field)
+    layout = QVBoxLayout(dialog)
+    layout.addWidget(intro)
+    layout.addLayout(form)
+    layout.addWidget(below)
+    layout.addWidget(buttons)
+
+
 class RenewTokenDialog(QDialog):
     """Asks for the new temporary credentials of a profile: the session token (required, masked) and, when AWS STS also
     issued a new key pair, the new access key id and secret (masked). Each field is checked as the user types."""
@@ -137,17 +153,10 @@ class RenewTokenDialog(QDialog):
         self.message.setObjectName("renewMessage")
         self.message.setWordWrap(True)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-        form = QFormLayout()
-        form.addRow(translate("manager_dialogs", "Access key ID:"), self.access_key_id)
-        form.addRow(translate("manager_dialogs", "Secret access key:"), self.secret_access_key)
-        form.addRow(translate("manager_dialogs", "Session token:"), self.token)
-        layout = QVBoxLayout(self)
-        layout.addWidget(intro)
-        layout.addLayout(form)
-        layout.addWidget(self.message)
-        layout.addWidget(self.buttons)
+        lay_out_form(self, intro, [(translate("manager_dialogs", "Access key ID:"), self.access_key_id),
+                                   (translate("manager_dialogs", "Secret access key:"), self.secret_access_key),
+                                   (translate("manager_dialogs", "Session token:"), self.token)],
+                     self.message, self.buttons)
         for edit in (self.access_key_id, self.secret_access_key, self.token):
             edit.textChanged.connect(self._check)
         self.token.setFocus()

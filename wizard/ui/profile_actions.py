@@ -107,15 +107,8 @@ class RenewAction(ProfileAction):
         renewed = await ctx.work(
             translate("profile_actions", "Storing the new session token of {name}…").format(name=profile.name),
             translate("profile_actions", "Could not store the session token"),
-            profile_service.renew,
-            ctx.store,
-            ctx.secret_store,
-            profile.name,
-            token,
-            secret_access_key=secret,
-            access_key_id=key_id,
-            saves=True,
-        )
+            profile_service.renew, ctx.store, ctx.secret_store, profile.name, token,
+            secret_access_key=secret, access_key_id=key_id, saves=True)
         if renewed is FAILED:
             return
         ctx.status(
