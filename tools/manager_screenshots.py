@@ -12,32 +12,12 @@ DISPLAY is set, name lookups other than localhost refused. The profiles talk to 
 from __future__ import annotations
 
 import asyncio
-import os
-import shutil
-import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+import shots
+
 MARKER = "AWSCW_MANAGER_SCREENSHOTS"
-
-
-def _outside(argv: list[str]) -> int:
-    """Re-run this script with a temporary home in its own D-Bus session."""
-    if not shutil.which("dbus-run-session") or not shutil.which("gnome-keyring-daemon"):
-        sys.exit("needs dbus-run-session and gnome-keyring-daemon (./dev test installs them)")
-    root = tempfile.mkdtemp(prefix="awscw-shots-")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "DBUS_", "GNOME_KEYRING", "XDG_"))}
-    for name in ("HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_RUNTIME_DIR"):
-        path = os.path.join(root, name.lower())
-        os.makedirs(path, mode=0o700)
-        env[name] = path
-    env.update({MARKER: "1", "PYTHONDONTWRITEBYTECODE": "1"})
-    try:
-        return subprocess.call(["dbus-run-session", "--", sys.executable, __file__, *argv[1:]], env=env)
-    finally:
-        shutil.rmtree(root, ignore_errors=True)
 
 
 def dark_palette():
@@ -84,19 +64,14 @@ async def run(app, out: Path, dark: bool) -> Path:
         window = ProfileManagerWindow(store, secrets)
         window.resize(1366, 768)
         window.show()
-        while not window.loaded:
-            await asyncio.sleep(0.05)
+        await shots.until(lambda: window.loaded, "the profiles")
         window.select_profile(store.get("prod-backup").id)
         await asyncio.sleep(0.2)
         task = window.test_profile()
         await task
-        while window.is_busy():
-            await asyncio.sleep(0.05)
+        await shots.until(lambda: not window.is_busy(), "the test")
         await asyncio.sleep(0.6)
-        path = out / ("manager-diagnosis-dark.png" if dark else "manager-diagnosis-1366x768.png")
-        if not window.grab().save(str(path)):
-            raise SystemExit(f"could not write {path}")
-        print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path, flush=True)
+        path = shots.save(window, out / ("manager-diagnosis-dark.png" if dark else "manager-diagnosis-1366x768.png"))
         window.close()
         await asyncio.sleep(0.1)
         return path
@@ -105,45 +80,9 @@ async def run(app, out: Path, dark: bool) -> Path:
 
 
 def main(argv: list[str]) -> int:
-    if os.environ.get(MARKER) != "1":
-        return _outside(argv)
-    sys.path.insert(0, str(ROOT))
-    sys.path.insert(0, str(ROOT / "tools"))
-    from screenshots import _loopback_only, _start_xvfb
-
-    from tests.run import _start_keyring
-
-    args = argv[1:]
-    dark = "--dark" in args
-    args = [a for a in args if a != "--dark"]
-    out = (Path(args[0]) if args else ROOT / "docs" / "screenshots").resolve()
-    out.mkdir(parents=True, exist_ok=True)
-    _loopback_only()
-    os.environ["QT_QPA_PLATFORM"] = "xcb"
-    os.environ["AWS_CONNECTION_WIZARD_HOME"] = os.path.join(os.environ["HOME"], "wizard-home")
-    keyring_daemon = _start_keyring()
-    xvfb = _start_xvfb()
-    try:
-        import qasync
-
-        from wizard.app import _application
-
-        app = _application(None)
-        app.setQuitOnLastWindowClosed(False)  # the loop ends the run, not the window's closing
-        if dark:
-            app.setPalette(dark_palette())
-        loop = qasync.QEventLoop(app)
-        asyncio.set_event_loop(loop)
-        with loop:
-            loop.run_until_complete(run(app, out, dark))
-    finally:
-        if xvfb is not None:
-            xvfb.terminate()
-            xvfb.wait(timeout=10)
-        keyring_daemon.terminate()
-        keyring_daemon.wait(timeout=10)
-    sys.stdout.flush()
-    os._exit(0)  # everything is stopped; skip PySide's teardown at interpreter exit
+    dark = "--dark" in argv
+    return shots.take_in_private_world(__file__, argv, MARKER, lambda app, out: run(app, out, dark),
+                                       (lambda app: app.setPalette(dark_palette())) if dark else None)
 
 
 if __name__ == "__main__":

@@ -14,37 +14,13 @@ DISPLAY is set, and name lookups other than localhost refused. Nothing contacts 
 from __future__ import annotations
 
 import asyncio
-import os
-import shutil
-import subprocess
 import sys
-import tempfile
-import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+import shots
+
 MARKER = "AWSCW_PRACTICE_SCREENSHOTS"
 TIMEOUT = 120.0
-
-
-# --- the private world --------------------------------------------------------------------------------------------
-
-
-def _outside(argv: list[str]) -> int:
-    """Re-run this script with a temporary home in its own D-Bus session."""
-    if not shutil.which("dbus-run-session") or not shutil.which("gnome-keyring-daemon"):
-        sys.exit("needs dbus-run-session and gnome-keyring-daemon (./dev test installs them)")
-    root = tempfile.mkdtemp(prefix="awscw-shots-")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "DBUS_", "GNOME_KEYRING", "XDG_"))}
-    for name in ("HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_RUNTIME_DIR"):
-        path = os.path.join(root, name.lower())
-        os.makedirs(path, mode=0o700)
-        env[name] = path
-    env.update({MARKER: "1", "PYTHONDONTWRITEBYTECODE": "1"})
-    try:
-        return subprocess.call(["dbus-run-session", "--", sys.executable, __file__, *argv[1:]], env=env)
-    finally:
-        shutil.rmtree(root, ignore_errors=True)
 
 
 # --- taking the pictures ------------------------------------------------------------------------------------------
@@ -59,19 +35,12 @@ class Camera:
 
     def shoot(self, widget, number: int, what: str) -> Path:
         path = self.out / f"practice-{number:02d}-{what}.png"
-        if not widget.grab().save(str(path)):
-            raise SystemExit(f"could not write {path}")
-        self.taken.append(path)
-        print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path, flush=True)
+        self.taken.append(shots.save(widget, path))
         return path
 
 
 async def until(condition, what: str, timeout: float = TIMEOUT, step: float = 0.02) -> None:
-    end = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > end:
-            raise SystemExit(f"timed out waiting for {what}")
-        await asyncio.sleep(step)
+    await shots.until(condition, what, timeout, step)
 
 
 def _type(editor, text: str) -> None:
@@ -81,6 +50,26 @@ def _type(editor, text: str) -> None:
     editor.selectAll()
     editor.del_()
     QTest.keyClicks(editor, text)
+
+
+async def new_wizard(manager, method: str):
+    """The manager's New, the wizard it opens (placed in the screen's corner) and `method` picked on its first page."""
+    from PySide6.QtWidgets import QRadioButton
+
+    from wizard.ui.wizard import ConnectionWizard
+
+    manager.actions["new"].trigger()
+    wizards: list = []
+
+    def wizard_open():
+        wizards[:] = [w for w in manager.findChildren(ConnectionWizard) if w.isVisible()]
+        return bool(wizards)
+
+    await until(wizard_open, "the wizard")
+    wizard = wizards[0]
+    wizard.move(20, 20)
+    wizard.findChild(QRadioButton, f"method-{method}").click()
+    return wizard
 
 
 async def _next(wizard, expected) -> None:
@@ -93,11 +82,11 @@ async def _next(wizard, expected) -> None:
 
 
 async def run(app, out: Path) -> None:
-    from PySide6.QtWidgets import QComboBox, QLineEdit, QRadioButton
+    from PySide6.QtWidgets import QComboBox, QLineEdit
 
     from wizard.ui.manager import ProfileManagerWindow
     from wizard.ui.practice_panel import prepare_practice, start_practice
-    from wizard.ui.wizard import ConnectionWizard, PageId
+    from wizard.ui.wizard import PageId
 
     camera = Camera(app, out)
     session = prepare_practice(app)
@@ -107,17 +96,7 @@ async def run(app, out: Path) -> None:
         raise SystemExit("practice mode did not start")
     p = session.practice
 
-    manager.actions["new"].trigger()
-    wizards: list = []
-
-    def wizard_open():
-        wizards[:] = [w for w in manager.findChildren(ConnectionWizard) if w.isVisible()]
-        return bool(wizards)
-
-    await until(wizard_open, "the wizard")
-    wizard = wizards[0]
-    wizard.move(20, 20)
-    wizard.findChild(QRadioButton, "method-cross-account").click()
+    wizard = await new_wizard(manager, "cross-account")
     await camera.settle()
     camera.shoot(wizard, 1, "method")
 
@@ -195,39 +174,7 @@ async def run(app, out: Path) -> None:
 
 
 def main(argv: list[str]) -> int:
-    if os.environ.get(MARKER) != "1":
-        return _outside(argv)
-    sys.path.insert(0, str(ROOT))
-    sys.path.insert(0, str(ROOT / "tools"))
-    from screenshots import _loopback_only, _start_xvfb  # the wizard screenshots' X server and network guard
-
-    from tests.run import _start_keyring
-
-    out = (Path(argv[1]) if len(argv) > 1 else ROOT / "docs" / "screenshots").resolve()
-    out.mkdir(parents=True, exist_ok=True)
-    _loopback_only()
-    os.environ["QT_QPA_PLATFORM"] = "xcb"
-    os.environ["AWS_CONNECTION_WIZARD_HOME"] = os.path.join(os.environ["HOME"], "wizard-home")
-    keyring_daemon = _start_keyring()
-    xvfb = _start_xvfb()
-    try:
-        import qasync
-
-        from wizard.app import _application
-
-        app = _application(None)
-        loop = qasync.QEventLoop(app)
-        asyncio.set_event_loop(loop)
-        with loop:
-            loop.run_until_complete(run(app, out))
-    finally:
-        if xvfb is not None:
-            xvfb.terminate()
-            xvfb.wait(timeout=10)
-        keyring_daemon.terminate()
-        keyring_daemon.wait(timeout=10)
-    sys.stdout.flush()
-    os._exit(0)  # everything is stopped; skip PySide's teardown at interpreter exit (it can crash after the loop)
+    return shots.take_in_private_world(__file__, argv, MARKER, run)
 
 
 if __name__ == "__main__":

@@ -11,46 +11,17 @@ lookups other than localhost are refused while the script runs.
 from __future__ import annotations
 
 import os
-import shutil
-import socket
-import subprocess
 import sys
 import time
 from pathlib import Path
+
+import shots
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE_KEY_ID = "AKIAIOSFODNN7EXAMPLE"  # AWS documentation's example access key
 EXAMPLE_SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"  # AWS documentation's example secret (public)
 EXAMPLE_ROLE_ARN = "arn:aws:iam::123456789012:role/PartnerAccess"
 EXAMPLE_EXTERNAL_ID = "3f9c2a7e1b6d4058a2c9e7f1b3d5a8c0"  # shaped like a generated one; fixed so the pictures are stable
-
-
-def _loopback_only() -> None:
-    real = socket.getaddrinfo
-
-    def guarded(host, *args, **kwargs):
-        if host not in (None, "localhost", "127.0.0.1", "::1"):
-            raise socket.gaierror(socket.EAI_NONAME, f"screenshots: lookup of {host!r} refused")
-        return real(host, *args, **kwargs)
-
-    socket.getaddrinfo = guarded
-
-
-def _start_xvfb() -> subprocess.Popen | None:
-    if os.environ.get("DISPLAY"):
-        return None
-    if not shutil.which("Xvfb"):
-        sys.exit("Xvfb is needed (./dev test installs it)")
-    # -displayfd: Xvfb picks a free display number (from 99 up) and prints it once it accepts connections
-    # -noreset: Xvfb would otherwise reset whenever its last client leaves, refusing a client that connects meanwhile
-    xvfb = subprocess.Popen(["Xvfb", "-displayfd", "1", "-screen", "0", "1280x900x24", "-nolisten", "tcp", "-noreset"],
-                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    number = xvfb.stdout.readline().strip() if xvfb.stdout else ""
-    if not number.isdigit():
-        xvfb.terminate()
-        sys.exit("Xvfb did not start")
-    os.environ["DISPLAY"] = f":{number}"
-    return xvfb
 
 
 def _settle(app, seconds: float = 0.3) -> None:
@@ -236,30 +207,28 @@ SHOTS = ("wizard", "manager-empty", "network", "german")
 def main(argv: list[str]) -> int:
     args = argv[1:]
     out = Path(args.pop(0)) if args and args[0] not in SHOTS else ROOT / "docs" / "screenshots"
-    shots = args or list(SHOTS)
-    if unknown := set(shots) - set(SHOTS):
+    wanted = args or list(SHOTS)
+    if unknown := set(wanted) - set(SHOTS):
         sys.exit(f"unknown shot(s): {', '.join(sorted(unknown))}; choose from {', '.join(SHOTS)}")
-    _loopback_only()
+    shots.loopback_only()
     os.environ["QT_QPA_PLATFORM"] = "xcb"
     os.environ.setdefault("AWS_EC2_METADATA_DISABLED", "true")
-    xvfb = _start_xvfb()
+    xvfb = shots.start_xvfb()
     try:
         from wizard.app import _application
 
         out = out.resolve()
         out.mkdir(parents=True, exist_ok=True)
-        if "wizard" in shots:
+        if "wizard" in wanted:
             take(out)
-        if "manager-empty" in shots:
+        if "manager-empty" in wanted:
             take_manager_empty(_application(None), out)
-        if "network" in shots:
+        if "network" in wanted:
             take_network(_application(None), out)
-        if "german" in shots:
+        if "german" in wanted:
             take_german(out)
     finally:
-        if xvfb is not None:
-            xvfb.terminate()
-            xvfb.wait(timeout=10)
+        shots.stop(xvfb)
     return 0
 
 
