@@ -15,7 +15,7 @@ APP_ID = "io.github.awsconnectionwizard.AwsConnectionWizard"
 QUIT_AFTER_SHOW = "AWSCW_QUIT_AFTER_SHOW"  # tests, bench/: print "window-shown" (and "practice-ready"), then close
 # tests, bench/: at the first Expose (paint) of a window print "first-expose <epoch seconds> <WATCHED modules loaded>"
 REPORT_FIRST_EXPOSE = "AWSCW_REPORT_FIRST_EXPOSE"
-WATCHED = ("boto3", "botocore", "keyring", "moto", "qasync", "wizard.practice", "wizard.core.engine")
+WATCHED = ("boto3", "botocore", "keyring", "moto", "qasync", "asyncio", "wizard.practice", "wizard.core.engine")
 
 
 def _application(lang: str | None):

@@ -12,10 +12,10 @@ from tests.support.profiles_cli import REPO
 from wizard.core.connection import Connection
 from wizard.core.profiles import Profile, ProfileStore
 
-MUST_NOT_LOAD = ("boto3", "botocore", "keyring", "moto")
+MUST_NOT_LOAD = ("boto3", "botocore", "keyring", "moto", "asyncio")
 
 
-def test_the_manager_shows_before_boto3_botocore_keyring_or_moto_load(tmp_path):
+def test_the_manager_shows_before_boto3_botocore_keyring_moto_or_asyncio_load(tmp_path):
     store = ProfileStore(tmp_path / "home")
     for name, method in (("keys", "access-key"), ("robot", "assume-role")):
         store.add(Profile.new(name, Connection(method=method, access_key_id="AKIAIOSFODNN7EXAMPLE",

@@ -7,7 +7,6 @@ then the file; an edit that renamed the profile repoints its cross-account users
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -234,6 +233,8 @@ class WizardAction:
             wizard = ConnectionWizard(parent, practice=emulator.practice, endpoint_url=emulator.url,
                                       saved_profiles=names, **stores)
         wizard.remember_start()
+        import asyncio  # loaded once the loop runs, after the first paint
+
         self.ctx.track(asyncio.ensure_future(check_keychain(self.ctx, wizard)))
         return wizard
 
