@@ -37,6 +37,12 @@ from wizard.ui.widgets import fixed_font, small_muted
 BANNER_TEXT = QT_TRANSLATE_NOOP("practice_panel", "Practice mode \u2014 nothing reaches AWS")
 BANNER_DETAIL = QT_TRANSLATE_NOOP("practice_panel", "Every call goes to a local emulator on 127.0.0.1. Practice "
                                                     "profiles are kept apart and never exported.")
+BANNER_STARTING = QT_TRANSLATE_NOOP("practice_panel", "Starting the local emulators on 127.0.0.1\u2026 New and Test "
+                                                      "work once they are ready (a few seconds).")
+BANNER_READY = QT_TRANSLATE_NOOP("practice_panel", "Ready. Every call goes to a local emulator on 127.0.0.1. Practice "
+                                                   "profiles are kept apart and never exported.")
+BANNER_FAILED = QT_TRANSLATE_NOOP("practice_panel", "The local emulators could not start; the message says why. "
+                                                    "Nothing reaches AWS.")
 CLIPBOARD_SECONDS = 45
 PANEL_WIDTH = 300
 DECORATED = "practiceDecorated"  # dynamic property set on a decorated window
@@ -45,7 +51,8 @@ DECORATED = "practiceDecorated"  # dynamic property set on a decorated window
 class PracticeBanner(QFrame):
     """A strip with an icon and the words: practice mode, nothing reaches AWS."""
 
-    def __init__(self, parent: QWidget | None = None, *, compact: bool = False):
+    def __init__(self, parent: QWidget | None = None, *, compact: bool = False, starting: bool = False):
+        """`starting`: the emulators are being started (the detail says so until `show_state`)."""
         super().__init__(parent)
         self.setObjectName("practiceBanner")
         self.setAccessibleName(translate("practice_panel", BANNER_TEXT))
@@ -59,7 +66,8 @@ class PracticeBanner(QFrame):
         icon = QLabel()
         icon.setPixmap(self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxInformation).pixmap(24, 24))
         self.text = QLabel(f"<b>{translate('practice_panel', BANNER_TEXT)}</b>")
-        self.detail = QLabel(translate("practice_panel", BANNER_DETAIL))
+        self.detail = QLabel(translate("practice_panel", BANNER_STARTING if starting else BANNER_DETAIL))
+        self.detail.setObjectName("practiceBannerState")
         self.detail.setWordWrap(True)
         words = QVBoxLayout()
         words.setSpacing(0)
@@ -72,6 +80,12 @@ class PracticeBanner(QFrame):
         if compact:
             self.detail.hide()
             self.setToolTip(translate("practice_panel", BANNER_DETAIL))
+
+
+    def show_state(self, ready: bool) -> None:
+        """The emulators are ready (or could not start): say so."""
+        self.detail.setText(translate("practice_panel", BANNER_READY if ready else BANNER_FAILED))
+        self.detail.setAccessibleName(self.detail.text())
 
 
 class ValueRow(QWidget):
@@ -339,7 +353,7 @@ def decorate_main_window(window: QMainWindow, session) -> PracticePanel:
     layout = QVBoxLayout(holder)
     layout.setContentsMargins(0, 0, 0, 0)
     layout.setSpacing(0)
-    banner = PracticeBanner()
+    banner = PracticeBanner(starting=not session.running)
     layout.addWidget(banner)
     if central is not None:
         layout.addWidget(central, 1)
@@ -396,11 +410,14 @@ def install(app, session) -> QObject:
     return decorator
 
 
-def populate_panels() -> None:
-    """Fill every practice panel on screen (after the session's emulators started)."""
+def populate_panels(ready: bool = True) -> None:
+    """Fill every practice panel on screen and say in the banners that the emulators are ready (after the session's
+    emulators started), or that they could not start (`ready` False)."""
     for widget in QApplication.allWidgets():
-        if isinstance(widget, PracticePanel):
+        if isinstance(widget, PracticePanel) and ready:
             widget.populate()
+        elif isinstance(widget, PracticeBanner):
+            widget.show_state(ready)
 
 
 # --- the program in practice mode (wizard.app.run_gui) --------------------------------------------------------------
@@ -435,6 +452,7 @@ async def start_practice(window, session) -> bool:
             session.start,
         )
         if started is FAILED:
+            populate_panels(ready=False)
             return False
     else:
         await asyncio.get_running_loop().run_in_executor(None, session.start)

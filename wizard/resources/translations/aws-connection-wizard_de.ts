@@ -1961,6 +1961,10 @@ aws sts get-caller-identity --profile {aws_name}</translation>
       <translation>Übungswerte</translation>
     </message>
     <message>
+      <source>Ready. Every call goes to a local emulator on 127.0.0.1. Practice profiles are kept apart and never exported.</source>
+      <translation>Bereit. Jeder Aufruf geht an einen lokalen Emulator auf 127.0.0.1. Übungsprofile werden getrennt gehalten und nie exportiert.</translation>
+    </message>
+    <message>
       <source>Region</source>
       <translation>Region</translation>
     </message>
@@ -2001,6 +2005,10 @@ aws sts get-caller-identity --profile {aws_name}</translation>
       <translation>Der lokale Emulator auf 127.0.0.1 wird gestartet …</translation>
     </message>
     <message>
+      <source>Starting the local emulators on 127.0.0.1… New and Test work once they are ready (a few seconds).</source>
+      <translation>Die lokalen Emulatoren auf 127.0.0.1 starten… Neu und Testen funktionieren, sobald sie bereit sind (einige Sekunden).</translation>
+    </message>
+    <message>
       <source>Temporary keys stop working when their session token expires: get new ones (Renew token in the manager).</source>
       <translation>Temporäre Schlüssel funktionieren nicht mehr, wenn ihr Sitzungstoken abläuft: Holen Sie neue („Token erneuern“ in der Profilverwaltung).</translation>
     </message>
@@ -2015,6 +2023,10 @@ aws sts get-caller-identity --profile {aws_name}</translation>
     <message>
       <source>The local emulator's practice user, roles and bucket. Copy, then paste into the wizard's fields.</source>
       <translation>Übungsbenutzer, Rollen und Bucket des lokalen Emulators. Kopieren und dann in die Felder des Assistenten einfügen.</translation>
+    </message>
+    <message>
+      <source>The local emulators could not start; the message says why. Nothing reaches AWS.</source>
+      <translation>Die lokalen Emulatoren konnten nicht starten; die Meldung nennt den Grund. Nichts erreicht AWS.</translation>
     </message>
     <message>
       <source>The role's trust policy demands its External ID: AssumeRole is refused. The diagnosis lists all three causes and offers the trust policy to install.</source>
