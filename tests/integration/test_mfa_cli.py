@@ -62,6 +62,11 @@ def code(emulator, serial: str) -> str:
     return register_mfa_code(found)
 
 
+def codes_used(emulator, serial: str) -> int:
+    """How many codes of the device AWS (the gate) has accepted."""
+    return sum(1 for used in emulator.gate._used_codes if used[0] == serial)
+
+
 def wrong(found: str) -> str:
     return register_mfa_code(f"{(int(found) + 500_000) % 1_000_000:06d}")
 
@@ -103,7 +108,7 @@ def test_a_method_with_mfa_passes_and_reuses_its_session(env, aws_emulator, devi
 def test_cross_account_sends_the_device_and_code_with_assume_role(env, aws_emulator, device):
     p = aws_emulator.practice
     add(env, aws_emulator, "keys", "access-key")
-    add(env, aws_emulator, "partner", "cross-account", "--role-arn", p.mfa_role_arn, "--external-id", p.external_id,
+    add(env, aws_emulator, "partner", "cross-account", "--role-arn", p.mfa_role_arn, f"--external-id={p.external_id}",
         "--source", "profile:keys",
         "--mfa-serial", device)
     run, report = json_test(env, "partner", "--mfa-code", wrong(code(aws_emulator, device)))
@@ -186,3 +191,91 @@ def test_removing_a_profile_forgets_its_mfa_session(env, aws_emulator, device):
     assert SecretStore(unlock_timeout=10).get_entry(profile_id, "mfa_session")
     assert run_cli(env, "remove", "mfa").returncode == 0
     assert SecretStore(unlock_timeout=10).get_entry(profile_id, "mfa_session") == ""
+
+
+@pytest.fixture
+def role_source(request, env, aws_emulator):
+    """The source of a cross-account profile: a saved profile, the default chain (the practice user's keys in the
+    environment) or the EC2 instance role (the metadata emulator handing out the same keys)."""
+    p = aws_emulator.practice
+    if request.param == "profile":
+        add(env, aws_emulator, "keys", "access-key")
+        yield "profile:keys"
+    elif request.param == "default":
+        env.update(AWS_ACCESS_KEY_ID=p.access_key_id, AWS_SECRET_ACCESS_KEY=p.secret_access_key)
+        yield "default"
+    else:
+        from wizard.practice.imds_emulator import ImdsEmulator
+
+        keys = {"access_key_id": p.access_key_id, "secret_access_key": p.secret_access_key}
+        with ImdsEmulator("role", account=p.account_id, credentials=keys) as metadata:
+            env.update(AWS_EC2_METADATA_SERVICE_ENDPOINT=metadata.url, AWS_EC2_METADATA_DISABLED="false")
+            yield "instance"
+
+
+@pytest.mark.parametrize("role_source", ["profile", "default", "instance"], indirect=True)
+def test_a_cross_account_role_with_mfa_is_kept_until_it_expires(env, aws_emulator, device, role_source,
+                                                                 short_sessions):
+    p = aws_emulator.practice
+    add(env, aws_emulator, "partner", "cross-account", "--role-arn", p.mfa_role_arn, f"--external-id={p.external_id}",
+        "--source", role_source,
+        "--mfa-serial", device)
+    run, report = json_test(env, "partner", "--mfa-code", code(aws_emulator, device))
+    assert run.returncode == 0 and report["ok"], run.stdout
+    run, report = json_test(env, "partner")  # the role assumed with the code, from the keychain: no second code
+    assert run.returncode == 0 and report["ok"], run.stdout
+    assert {s["name"]: s["status"] for s in report["steps"]}["assumed-identity"] == "ok"
+    assert codes_used(aws_emulator, device) == 1  # the gate saw one code in all
+    # a role that ends (the gate says it lasts 62 s: one minute is the margin, so it is over in 2 s)
+    short_sessions.session_seconds = 62
+    run = run_cli(env, "renew", "partner", "--mfa-code", code(aws_emulator, device), input="")
+    assert run.returncode == 0 and "New MFA session for partner" in run.stdout, run.stderr
+    run, report = json_test(env, "partner")  # renewed: still no code
+    assert run.returncode == 0 and report["ok"], run.stdout
+    time.sleep(2.5)
+    run, report = json_test(env, "partner")  # expired: a code is asked for again (none here: no terminal)
+    assert run.returncode == 1 and failure(report)["code"] == "invalid-input" and device in failure(report)["summary"]
+    run, report = json_test(env, "partner", "--mfa-code", code(aws_emulator, device))
+    assert run.returncode == 0 and report["ok"], run.stdout
+
+
+def test_the_aws_cli_uses_one_mfa_role_until_it_expires(env, aws_emulator, device, short_sessions):
+    p = aws_emulator.practice
+    add(env, aws_emulator, "keys", "access-key")
+    add(env, aws_emulator, "partner", "cross-account", "--role-arn", p.mfa_role_arn, f"--external-id={p.external_id}",
+        "--source", "profile:keys",
+        "--mfa-serial", device)
+    assert run_cli(env, "export", "partner").returncode == 0
+    run = run_cli(env, "credential-process", "partner", input="")  # never assumed: names renew
+    assert run.returncode == 1 and "aws-connection-wizard renew partner" in run.stderr and not run.stdout
+    run = run_cli(env, "renew", "partner", "--mfa-code", code(aws_emulator, device), input="")
+    assert run.returncode == 0, run.stderr
+    for _ in range(2):  # one code, two uses
+        got = run_aws(env, "sts", "get-caller-identity", "--profile", "partner", "--output", "json")
+        assert got.returncode == 0, got.stderr
+        assert ":assumed-role/PracticeMfaRole/" in json.loads(got.stdout)["Arn"]
+    short_sessions.session_seconds = 62
+    assert run_cli(env, "renew", "partner", "--mfa-code", code(aws_emulator, device), input="").returncode == 0
+    time.sleep(2.5)
+    run = run_cli(env, "credential-process", "partner", "--prompt", "gui", input="")  # no display: no window
+    assert run.returncode == 1 and not run.stdout
+    assert "has expired" in run.stderr and "aws-connection-wizard renew partner" in run.stderr
+
+
+def test_removing_a_cross_account_profile_forgets_its_mfa_role(env, aws_emulator, device):
+    from wizard.core.keychain import SecretStore
+    from wizard.core.profiles import ProfileStore
+
+    p = aws_emulator.practice
+    add(env, aws_emulator, "keys", "access-key")
+    add(env, aws_emulator, "partner", "cross-account", "--role-arn", p.mfa_role_arn, f"--external-id={p.external_id}",
+        "--source", "profile:keys",
+        "--mfa-serial", device)
+    profile_id = ProfileStore(Path(env["AWS_CONNECTION_WIZARD_HOME"])).get("partner").id
+    assert run_cli(env, "renew", "partner", "--mfa-code", code(aws_emulator, device), input="").returncode == 0
+    assert SecretStore(unlock_timeout=10).get_entry(profile_id, "mfa_role_session")
+    assert run_cli(env, "rename", "partner", "partner2").returncode == 0  # same id: the role is still kept
+    run, report = json_test(env, "partner2")
+    assert run.returncode == 0 and report["ok"], run.stdout
+    assert run_cli(env, "remove", "partner2").returncode == 0
+    assert SecretStore(unlock_timeout=10).get_entry(profile_id, "mfa_role_session") == ""
