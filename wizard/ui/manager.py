@@ -30,7 +30,7 @@ from wizard.ui.empty_state import PRACTICE_UNAVAILABLE, EmptyState
 from wizard.ui.first_paint import after_first_paint
 from wizard.ui.manager_context import FAILED, ManagerContext
 from wizard.ui.manager_layout import TABLE_ROWS, central_pages, status_bar_parts, table_height
-from wizard.ui.manager_toolbar import add_actions, is_enabled
+from wizard.ui.manager_toolbar import add_actions, is_enabled, label_renew
 from wizard.ui.manager_work import ManagerWork, ask_in_worker, off_thread
 from wizard.ui.practice_launch import PracticeLauncher, practice_available, start_practice_emulator
 from wizard.ui.profile_actions import DeleteAction, DuplicateAction, RenameAction, RenewAction
@@ -230,6 +230,7 @@ class ProfileManagerWindow(QMainWindow):
         profile, busy = self.selected_profile(), self.is_busy()
         for name, action in self.actions.items():
             action.setEnabled(is_enabled(name, profile, busy))
+        label_renew(self.actions["renew"], profile)  # "Renew MFA session…", "Renew session token…"
         self.empty.setEnabled(not busy)
 
     def _selection_changed(self, *_args) -> None:
