@@ -279,3 +279,52 @@ def test_removing_a_cross_account_profile_forgets_its_mfa_role(env, aws_emulator
     assert run.returncode == 0 and report["ok"], run.stdout
     assert run_cli(env, "remove", "partner2").returncode == 0
     assert SecretStore(unlock_timeout=10).get_entry(profile_id, "mfa_role_session") == ""
+
+
+@pytest.mark.parametrize("method", ["access-key", "cross-account"])
+def test_credential_process_asks_in_a_window_when_the_session_has_expired(env, aws_emulator, device, short_sessions,
+                                                                         method):
+    """`credential-process NAME --prompt gui` on a real display (Xvfb): the AWS CLI runs it with no terminal, its
+    window asks for the code (typed with xdotool, as a person would), and the AWS CLI gets the identity; the next
+    call needs no code."""
+    import subprocess
+
+    from tests.packaging.xvfb import Xvfb
+    from tests.support.profiles_cli import AWS_CLI, REPO
+
+    p = aws_emulator.practice
+    if method == "access-key":
+        add(env, aws_emulator, "mfa", "access-key", "--mfa-serial", device)
+        identity = p.user_arn
+    else:
+        add(env, aws_emulator, "keys", "access-key")
+        add(env, aws_emulator, "mfa", "cross-account", "--role-arn", p.mfa_role_arn,
+            f"--external-id={p.external_id}", "--source", "profile:keys", "--mfa-serial", device)
+        identity = ":assumed-role/PracticeMfaRole/"
+    assert run_cli(env, "export", "mfa").returncode == 0
+    short_sessions.session_seconds = 62  # a session that is over two seconds after it starts (the margin is 60 s)
+    assert run_cli(env, "renew", "mfa", "--mfa-code", code(aws_emulator, device), input="").returncode == 0
+    short_sessions.session_seconds = None
+    time.sleep(2.5)
+    with Xvfb() as display:
+        shown = display.env(env)
+        aws = subprocess.Popen([str(AWS_CLI), "sts", "get-caller-identity", "--profile", "mfa", "--output", "json"],
+                               env=shown, cwd=REPO, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
+        try:
+            window = display.wait_for_window("MFA code", timeout=60, process=aws)
+            typed = code(aws_emulator, device)
+            for command in (["windowfocus", "--sync", window], ["type", "--delay", "40", typed],
+                            ["key", "Return"]):
+                subprocess.run(["xdotool", *command], env=shown, check=True, timeout=30)
+            out, err = aws.communicate(timeout=90)
+        finally:
+            if aws.poll() is None:
+                aws.kill()
+                aws.wait()
+        assert aws.returncode == 0, err
+        assert identity in json.loads(out)["Arn"]
+        assert typed not in out + err
+        again = run_aws(shown, "sts", "get-caller-identity", "--profile", "mfa", "--output", "json")
+        assert again.returncode == 0 and identity in json.loads(again.stdout)["Arn"], again.stderr
+        assert not display.visible_windows("MFA code")
