@@ -55,9 +55,12 @@ def short_sessions(aws_emulator):
 
 
 def code(emulator, serial: str) -> str:
+    """An unused code AWS accepts now and for the next seconds: not the previous window's, which the gate stops
+    accepting when the window turns while a CLI subprocess starts (then the next window's is waited for)."""
+    secret = emulator.gate.mfa_devices[serial].secret
     found = emulator.gate.unused_code(serial)
-    if found is None:
-        time.sleep(totp.current_code(emulator.gate.mfa_devices[serial].secret).seconds_left + 0.2)
+    if found is None or found == totp.code_at(secret, time.time() - totp.STEP):
+        time.sleep(totp.current_code(secret).seconds_left + 0.2)
         found = emulator.gate.unused_code(serial)
     return register_mfa_code(found)
 
