@@ -95,7 +95,7 @@ def failure(report: dict) -> dict:
 
 
 @pytest.mark.parametrize("method", ["access-key", "assume-role"])
-def test_a_method_with_mfa_passes_and_reuses_its_session(env, aws_emulator, device, method):
+def test_a_method_with_mfa_passes_and_reuses_its_session(env, aws_emulator, device, method, short_sessions):
     p = aws_emulator.practice
     extra = ["--role", p.mfa_role_arn] if method == "assume-role" else []
     add(env, aws_emulator, "mfa", method, "--mfa-serial", device, *extra)
@@ -106,6 +106,14 @@ def test_a_method_with_mfa_passes_and_reuses_its_session(env, aws_emulator, devi
     assert run.returncode == 0 and report["ok"], run.stdout
     run, report = json_test(env, "mfa")  # the MFA session from the keychain: no second code
     assert run.returncode == 0 and report["ok"], run.stdout
+    short_sessions.session_seconds = 62  # a session over two seconds after it starts (the margin is one minute)
+    run, report = json_test(env, "mfa", "--mfa-code", code(aws_emulator, device))
+    assert run.returncode == 0 and report["ok"], run.stdout  # the kept session is still good: the code is not used
+    assert codes_used(aws_emulator, device) == 1
+    assert run_cli(env, "renew", "mfa", "--mfa-code", code(aws_emulator, device), input="").returncode == 0
+    time.sleep(2.5)
+    run, report = json_test(env, "mfa")  # expired: a code is needed again
+    assert run.returncode == 1 and failure(report)["code"] == "invalid-input" and device in failure(report)["summary"]
 
 
 def test_cross_account_sends_the_device_and_code_with_assume_role(env, aws_emulator, device):
