@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication
 
 from tests.gui.test_manager import TIMEOUT, seed, select, stored, wait_idle
 from tests.support.aws import practice_connection
-from tests.support.secrets_registry import register, register_gate_sessions, register_mfa_code
+from tests.support.secrets_registry import fake_session_token, register, register_gate_sessions, register_mfa_code
 from wizard.core import totp
 from wizard.core.connection import Secrets
 from wizard.core.profiles import save_connection
@@ -96,13 +96,14 @@ def test_each_method_with_mfa_passes_in_the_manager(qtbot, window, stores, aws_e
     name = mfa_profile(window, qtbot, stores, aws_emulator, method, device)
     assert press_test(qtbot, window, stores[0], name, code_value=code(aws_emulator, device),
                       device=device)["last_result"] == "ok"
-    again = None if method != "cross-account" else code(aws_emulator, device)  # AssumeRole carries a code each time
-    assert press_test(qtbot, window, stores[0], name, code_value=again, device=device)["last_result"] == "ok"
+    # the MFA session (cross-account: the role assumed with the code) is kept: the second Test asks for no code
+    assert press_test(qtbot, window, stores[0], name, code_value=None, device=device)["last_result"] == "ok"
 
 
-def test_after_the_session_expires_the_next_test_asks_again(qtbot, window, stores, aws_emulator, device):
+@pytest.mark.parametrize("method", ["access-key", "assume-role", "cross-account"])
+def test_after_the_session_expires_the_next_test_asks_again(qtbot, window, stores, aws_emulator, device, method):
     aws_emulator.gate.session_seconds = 62  # one minute is the margin: the session is over two seconds later
-    name = mfa_profile(window, qtbot, stores, aws_emulator, "access-key", device)
+    name = mfa_profile(window, qtbot, stores, aws_emulator, method, device)
     assert press_test(qtbot, window, stores[0], name, code_value=code(aws_emulator, device),
                       device=device)["last_result"] == "ok"
     time.sleep(2.5)
@@ -121,8 +122,9 @@ def test_a_wrong_code_shows_the_diagnosis_and_its_remedy(qtbot, window, stores, 
     assert wrong not in shown
 
 
-def test_the_countdown_renew_and_the_notice(qtbot, window, stores, aws_emulator, device):
-    name = mfa_profile(window, qtbot, stores, aws_emulator, "access-key", device)
+@pytest.mark.parametrize("method", ["access-key", "cross-account"])
+def test_the_countdown_renew_and_the_notice(qtbot, window, stores, aws_emulator, device, method):
+    name = mfa_profile(window, qtbot, stores, aws_emulator, method, device)
     countdown = window.details.mfa_countdown
     select(qtbot, window, name)
     qtbot.waitUntil(lambda: countdown.isVisible() and "none" in countdown.text(), timeout=TIMEOUT)
@@ -138,3 +140,24 @@ def test_the_countdown_renew_and_the_notice(qtbot, window, stores, aws_emulator,
     countdown.warn_before = 3700  # the notice a few minutes before the end, brought forward
     qtbot.waitUntil(lambda: "MFA session of mfa ends in" in window.mfa_watch.last_notice, timeout=5000)
     assert "Renew" in window.mfa_watch.last_notice
+
+
+def test_renew_is_named_by_what_it_renews(qtbot, window, stores, aws_emulator, device):
+    """The toolbar's and the Profiles menu's Renew says what it renews for the selected profile."""
+    store, secret_store = stores
+    mfa_profile(window, qtbot, stores, aws_emulator, "cross-account", device)  # "mfa" and its source "practice"
+    conn, secrets = practice_connection(aws_emulator, "access-key", access_key_id="ASIAIOSFODNN7EXAMPLE")
+    seed(qtbot, window, store, secret_store, "temporary", conn,
+         Secrets(secrets.secret_access_key, fake_session_token()))
+    conn, secrets = practice_connection(aws_emulator, "access-key", mfa_serial=device)
+    seed(qtbot, window, store, secret_store, "mfa-keys", conn, secrets)
+    action = window.actions["renew"]
+    expected = {"mfa": "Re&new MFA session…", "mfa-keys": "Re&new MFA session…",
+                "temporary": "Re&new session token…", "practice": "Re&new token"}
+    for name, text in expected.items():
+        select(qtbot, window, name)
+        qtbot.waitUntil(lambda text=text: action.text() == text, timeout=TIMEOUT)
+        assert action.isEnabled() is (name != "practice")
+    select(qtbot, window, "mfa")
+    assert "code from the MFA device" in action.toolTip() and "Ctrl+R" in action.toolTip()
+    assert action.statusTip().startswith("Enter a code from the MFA device")

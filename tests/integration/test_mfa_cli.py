@@ -55,11 +55,19 @@ def short_sessions(aws_emulator):
 
 
 def code(emulator, serial: str) -> str:
+    """An unused code AWS accepts now and for the next seconds: not the previous window's, which the gate stops
+    accepting when the window turns while a CLI subprocess starts (then the next window's is waited for)."""
+    secret = emulator.gate.mfa_devices[serial].secret
     found = emulator.gate.unused_code(serial)
-    if found is None:
-        time.sleep(totp.current_code(emulator.gate.mfa_devices[serial].secret).seconds_left + 0.2)
+    if found is None or found == totp.code_at(secret, time.time() - totp.STEP):
+        time.sleep(totp.current_code(secret).seconds_left + 0.2)
         found = emulator.gate.unused_code(serial)
     return register_mfa_code(found)
+
+
+def codes_used(emulator, serial: str) -> int:
+    """How many codes of the device AWS (the gate) has accepted."""
+    return sum(1 for used in emulator.gate._used_codes if used[0] == serial)
 
 
 def wrong(found: str) -> str:
@@ -87,7 +95,7 @@ def failure(report: dict) -> dict:
 
 
 @pytest.mark.parametrize("method", ["access-key", "assume-role"])
-def test_a_method_with_mfa_passes_and_reuses_its_session(env, aws_emulator, device, method):
+def test_a_method_with_mfa_passes_and_reuses_its_session(env, aws_emulator, device, method, short_sessions):
     p = aws_emulator.practice
     extra = ["--role", p.mfa_role_arn] if method == "assume-role" else []
     add(env, aws_emulator, "mfa", method, "--mfa-serial", device, *extra)
@@ -98,12 +106,20 @@ def test_a_method_with_mfa_passes_and_reuses_its_session(env, aws_emulator, devi
     assert run.returncode == 0 and report["ok"], run.stdout
     run, report = json_test(env, "mfa")  # the MFA session from the keychain: no second code
     assert run.returncode == 0 and report["ok"], run.stdout
+    short_sessions.session_seconds = 62  # a session over two seconds after it starts (the margin is one minute)
+    run, report = json_test(env, "mfa", "--mfa-code", code(aws_emulator, device))
+    assert run.returncode == 0 and report["ok"], run.stdout  # the kept session is still good: the code is not used
+    assert codes_used(aws_emulator, device) == 1
+    assert run_cli(env, "renew", "mfa", "--mfa-code", code(aws_emulator, device), input="").returncode == 0
+    time.sleep(2.5)
+    run, report = json_test(env, "mfa")  # expired: a code is needed again
+    assert run.returncode == 1 and failure(report)["code"] == "invalid-input" and device in failure(report)["summary"]
 
 
 def test_cross_account_sends_the_device_and_code_with_assume_role(env, aws_emulator, device):
     p = aws_emulator.practice
     add(env, aws_emulator, "keys", "access-key")
-    add(env, aws_emulator, "partner", "cross-account", "--role-arn", p.mfa_role_arn, "--external-id", p.external_id,
+    add(env, aws_emulator, "partner", "cross-account", "--role-arn", p.mfa_role_arn, f"--external-id={p.external_id}",
         "--source", "profile:keys",
         "--mfa-serial", device)
     run, report = json_test(env, "partner", "--mfa-code", wrong(code(aws_emulator, device)))
@@ -186,3 +202,140 @@ def test_removing_a_profile_forgets_its_mfa_session(env, aws_emulator, device):
     assert SecretStore(unlock_timeout=10).get_entry(profile_id, "mfa_session")
     assert run_cli(env, "remove", "mfa").returncode == 0
     assert SecretStore(unlock_timeout=10).get_entry(profile_id, "mfa_session") == ""
+
+
+@pytest.fixture
+def role_source(request, env, aws_emulator):
+    """The source of a cross-account profile: a saved profile, the default chain (the practice user's keys in the
+    environment) or the EC2 instance role (the metadata emulator handing out the same keys)."""
+    p = aws_emulator.practice
+    if request.param == "profile":
+        add(env, aws_emulator, "keys", "access-key")
+        yield "profile:keys"
+    elif request.param == "default":
+        env.update(AWS_ACCESS_KEY_ID=p.access_key_id, AWS_SECRET_ACCESS_KEY=p.secret_access_key)
+        yield "default"
+    else:
+        from wizard.practice.imds_emulator import ImdsEmulator
+
+        keys = {"access_key_id": p.access_key_id, "secret_access_key": p.secret_access_key}
+        with ImdsEmulator("role", account=p.account_id, credentials=keys) as metadata:
+            env.update(AWS_EC2_METADATA_SERVICE_ENDPOINT=metadata.url, AWS_EC2_METADATA_DISABLED="false")
+            yield "instance"
+
+
+@pytest.mark.parametrize("role_source", ["profile", "default", "instance"], indirect=True)
+def test_a_cross_account_role_with_mfa_is_kept_until_it_expires(env, aws_emulator, device, role_source,
+                                                                 short_sessions):
+    p = aws_emulator.practice
+    add(env, aws_emulator, "partner", "cross-account", "--role-arn", p.mfa_role_arn, f"--external-id={p.external_id}",
+        "--source", role_source,
+        "--mfa-serial", device)
+    run, report = json_test(env, "partner", "--mfa-code", code(aws_emulator, device))
+    assert run.returncode == 0 and report["ok"], run.stdout
+    run, report = json_test(env, "partner")  # the role assumed with the code, from the keychain: no second code
+    assert run.returncode == 0 and report["ok"], run.stdout
+    assert {s["name"]: s["status"] for s in report["steps"]}["assumed-identity"] == "ok"
+    assert codes_used(aws_emulator, device) == 1  # the gate saw one code in all
+    # a role that ends (the gate says it lasts 62 s: one minute is the margin, so it is over in 2 s)
+    short_sessions.session_seconds = 62
+    run = run_cli(env, "renew", "partner", "--mfa-code", code(aws_emulator, device), input="")
+    assert run.returncode == 0 and "New MFA session for partner" in run.stdout, run.stderr
+    run, report = json_test(env, "partner")  # renewed: still no code
+    assert run.returncode == 0 and report["ok"], run.stdout
+    time.sleep(2.5)
+    run, report = json_test(env, "partner")  # expired: a code is asked for again (none here: no terminal)
+    assert run.returncode == 1 and failure(report)["code"] == "invalid-input" and device in failure(report)["summary"]
+    run, report = json_test(env, "partner", "--mfa-code", code(aws_emulator, device))
+    assert run.returncode == 0 and report["ok"], run.stdout
+
+
+def test_the_aws_cli_uses_one_mfa_role_until_it_expires(env, aws_emulator, device, short_sessions):
+    p = aws_emulator.practice
+    add(env, aws_emulator, "keys", "access-key")
+    add(env, aws_emulator, "partner", "cross-account", "--role-arn", p.mfa_role_arn, f"--external-id={p.external_id}",
+        "--source", "profile:keys",
+        "--mfa-serial", device)
+    assert run_cli(env, "export", "partner").returncode == 0
+    run = run_cli(env, "credential-process", "partner", input="")  # never assumed: names renew
+    assert run.returncode == 1 and "aws-connection-wizard renew partner" in run.stderr and not run.stdout
+    run = run_cli(env, "renew", "partner", "--mfa-code", code(aws_emulator, device), input="")
+    assert run.returncode == 0, run.stderr
+    for _ in range(2):  # one code, two uses
+        got = run_aws(env, "sts", "get-caller-identity", "--profile", "partner", "--output", "json")
+        assert got.returncode == 0, got.stderr
+        assert ":assumed-role/PracticeMfaRole/" in json.loads(got.stdout)["Arn"]
+    short_sessions.session_seconds = 62
+    assert run_cli(env, "renew", "partner", "--mfa-code", code(aws_emulator, device), input="").returncode == 0
+    time.sleep(2.5)
+    run = run_cli(env, "credential-process", "partner", "--prompt", "gui", input="")  # no display: no window
+    assert run.returncode == 1 and not run.stdout
+    assert "has expired" in run.stderr and "aws-connection-wizard renew partner" in run.stderr
+
+
+def test_removing_a_cross_account_profile_forgets_its_mfa_role(env, aws_emulator, device):
+    from wizard.core.keychain import SecretStore
+    from wizard.core.profiles import ProfileStore
+
+    p = aws_emulator.practice
+    add(env, aws_emulator, "keys", "access-key")
+    add(env, aws_emulator, "partner", "cross-account", "--role-arn", p.mfa_role_arn, f"--external-id={p.external_id}",
+        "--source", "profile:keys",
+        "--mfa-serial", device)
+    profile_id = ProfileStore(Path(env["AWS_CONNECTION_WIZARD_HOME"])).get("partner").id
+    assert run_cli(env, "renew", "partner", "--mfa-code", code(aws_emulator, device), input="").returncode == 0
+    assert SecretStore(unlock_timeout=10).get_entry(profile_id, "mfa_role_session")
+    assert run_cli(env, "rename", "partner", "partner2").returncode == 0  # same id: the role is still kept
+    run, report = json_test(env, "partner2")
+    assert run.returncode == 0 and report["ok"], run.stdout
+    assert run_cli(env, "remove", "partner2").returncode == 0
+    assert SecretStore(unlock_timeout=10).get_entry(profile_id, "mfa_role_session") == ""
+
+
+@pytest.mark.parametrize("method", ["access-key", "cross-account"])
+def test_credential_process_asks_in_a_window_when_the_session_has_expired(env, aws_emulator, device, short_sessions,
+                                                                         method):
+    """`credential-process NAME --prompt gui` on a real display (Xvfb): the AWS CLI runs it with no terminal, its
+    window asks for the code (typed with xdotool, as a person would), and the AWS CLI gets the identity; the next
+    call needs no code."""
+    import subprocess
+
+    from tests.packaging.xvfb import Xvfb
+    from tests.support.profiles_cli import AWS_CLI, REPO
+
+    p = aws_emulator.practice
+    if method == "access-key":
+        add(env, aws_emulator, "mfa", "access-key", "--mfa-serial", device)
+        identity = p.user_arn
+    else:
+        add(env, aws_emulator, "keys", "access-key")
+        add(env, aws_emulator, "mfa", "cross-account", "--role-arn", p.mfa_role_arn,
+            f"--external-id={p.external_id}", "--source", "profile:keys", "--mfa-serial", device)
+        identity = ":assumed-role/PracticeMfaRole/"
+    assert run_cli(env, "export", "mfa").returncode == 0
+    short_sessions.session_seconds = 62  # a session that is over two seconds after it starts (the margin is 60 s)
+    assert run_cli(env, "renew", "mfa", "--mfa-code", code(aws_emulator, device), input="").returncode == 0
+    short_sessions.session_seconds = None
+    time.sleep(2.5)
+    with Xvfb() as display:
+        shown = display.env(env)
+        aws = subprocess.Popen([str(AWS_CLI), "sts", "get-caller-identity", "--profile", "mfa", "--output", "json"],
+                               env=shown, cwd=REPO, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
+        try:
+            window = display.wait_for_window("MFA code", timeout=60, process=aws)
+            typed = code(aws_emulator, device)
+            for command in (["windowfocus", "--sync", window], ["type", "--delay", "40", typed],
+                            ["key", "Return"]):
+                subprocess.run(["xdotool", *command], env=shown, check=True, timeout=30)
+            out, err = aws.communicate(timeout=90)
+        finally:
+            if aws.poll() is None:
+                aws.kill()
+                aws.wait()
+        assert aws.returncode == 0, err
+        assert identity in json.loads(out)["Arn"]
+        assert typed not in out + err
+        again = run_aws(shown, "sts", "get-caller-identity", "--profile", "mfa", "--output", "json")
+        assert again.returncode == 0 and identity in json.loads(again.stdout)["Arn"], again.stderr
+        assert not display.visible_windows("MFA code")

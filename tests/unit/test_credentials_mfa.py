@@ -118,3 +118,69 @@ def test_an_mfa_code_in_a_request_log_line_is_redacted():
            "Action=GetSessionToken&TokenCode=135790"
     shown = diagnoses.redact(line)
     assert "246801" not in shown and "135790" not in shown and SERIAL in shown
+
+
+class _Sts:  # an STS client's AssumeRole: a unit test of assume_role's keeping only
+    def __init__(self, lasts: float = 3600):
+        self.calls, self.lasts = [], lasts
+
+    def assume_role(self, **params):
+        self.calls.append(params)
+        ends = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(seconds=self.lasts)
+        return {"Credentials": {"AccessKeyId": f"ASIAROLE{len(self.calls):012d}", "SecretAccessKey": SECRET,
+                                "SessionToken": "role-token", "Expiration": ends}}
+
+
+def _partner(**extra) -> Connection:
+    values = {"role_arn": "arn:aws:iam::210987654321:role/Partner", "external_id": "x" * 20, **extra}
+    return Connection(method="cross-account", mfa_serial=SERIAL, **values)
+
+
+def test_a_role_assumed_with_a_code_is_kept_until_it_ends():
+    from wizard.core.mfa_session import MfaMemory
+
+    keep, sts, asked = credentials.MfaKeep(memory=MfaMemory()), _Sts(), []
+
+    def prompter(device):
+        asked.append(device)
+        return "123456"
+
+    first = credentials.assume_role(_partner(), None, client=sts, mfa_code=prompter, keep=keep)
+    again = credentials.assume_role(_partner(), None, client=sts, mfa_code=prompter, keep=keep)
+    assert len(sts.calls) == 1 and asked == [SERIAL] and sts.calls[0]["TokenCode"] == "123456"
+    assert again.credentials == first.credentials and again.role_arn == first.role_arn
+    # another role, External ID or device: the kept one isn't theirs
+    credentials.assume_role(_partner(external_id="y" * 20), None, client=sts, mfa_code=prompter, keep=keep)
+    assert len(sts.calls) == 2 and len(asked) == 2
+    # without a keep (a one-off use) every call carries a code
+    credentials.assume_role(_partner(), None, client=sts, mfa_code=prompter)
+    assert len(asked) == 3
+
+
+def test_a_kept_role_a_minute_from_its_end_needs_a_new_code():
+    from wizard.core.mfa_session import MfaMemory
+
+    keep, sts = credentials.MfaKeep(memory=MfaMemory()), _Sts(lasts=50)  # inside the 60-second margin
+    credentials.assume_role(_partner(), None, client=sts, mfa_code="123456", keep=keep)
+    assert credentials.kept_role(_partner(), keep) is None
+    with pytest.raises(CredentialsError) as caught:
+        credentials.assume_role(_partner(), None, client=sts, mfa_code=None, keep=keep)
+    assert caught.value.reason == "mfa-code-needed"
+
+
+def test_the_wizards_memory_keeps_the_mfa_session_and_hands_it_to_the_keychain():
+    from wizard.core.mfa_session import MfaMemory
+
+    memory, store = MfaMemory(), _Store()
+    ends = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=1)
+    memory.set_entry(credentials.MEMORY_OWNER, "mfa_session",
+                     SessionCredentials("ASIAIOSFODNN7EXAMPLE", SECRET, "tok", ends).to_json())
+    keys = OwnKeys(Credentials("AKIAIOSFODNN7EXAMPLE", SECRET))
+    source = MfaSession(keys, SERIAL, "us-east-1", Connection().network, mfa_code=lambda d: pytest.fail("asked"),
+                        memory=memory)
+    assert source.resolve().session_token == "tok"
+    memory.set_entry(credentials.MEMORY_OWNER, "mfa_role_session",
+                     SessionCredentials("ASIAROLE", SECRET, "t", ends - datetime.timedelta(minutes=59.5)).to_json())
+    assert memory.copy_to(store, "p1") == 1  # the role about to end stays behind
+    assert store.get_entry("p1", "mfa_session") and not store.get_entry("p1", "mfa_role_session")
+    assert "tok" not in repr(memory)

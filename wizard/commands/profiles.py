@@ -425,17 +425,22 @@ def credential_process_output(credentials, expiration: float | None) -> dict:
 def assume_role(store: ProfileStore, secret_store: SecretStore, profile: Profile, mfa_code=None):
     """Run AssumeRole for an assume-role / cross-account profile: the role's temporary credentials (with their
     expiration), through the same `wizard.core.credentials.assume_role` as the test's assume-role step. `mfa_code`:
-    the MFA code prompter (`wizard.core.credentials.MfaCode`), asked only when a code is needed."""
+    the MFA code prompter (`wizard.core.credentials.MfaCode`), asked only when a code is needed; a role assumed with
+    a code (cross-account with a device) is kept in the keychain and used again until it expires."""
     from wizard.core import credentials
     from wizard.core.diagnoses import diagnose, diagnose_mfa
 
     conn = proxy_auth.for_test(secret_store, profile.id, profile.connection)  # its proxy password, in memory only
     has_device = bool((conn.mfa_serial or "").strip())
+    keep = credentials.MfaKeep(profile.id, secret_store)  # a role assumed with an MFA code is kept until it expires
     caller = None
     try:
+        kept = credentials.kept_role(conn, keep)
+        if kept is not None:
+            return kept.credentials
         caller = credentials.profile_source(profile, profile_store=store, secret_store=secret_store,
                                             mfa_code=mfa_code).resolve()
-        return credentials.assume_role(conn, caller, mfa_code=mfa_code).credentials
+        return credentials.assume_role(conn, caller, mfa_code=mfa_code, keep=keep).credentials
     except (credentials.CredentialsError, CommandError):
         raise
     except Exception as exc:  # noqa: BLE001 - botocore errors: explained by the engine's diagnosis (no secret)

@@ -3,6 +3,8 @@
 What `renew` does depends on the profile (`RENEWALS`, tried in order; another way to sign in adds its entry):
 - an MFA device on a profile with its own access key: a new MFA session (GetSessionToken with a code: `--mfa-code`, or
   a no-echo prompt on a terminal), kept in the keychain; the old one is forgotten first;
+- an MFA device on a cross-account profile (its role is assumed with a code): the role assumed again with a new code,
+  kept in the keychain the same way (`wizard.core.credentials.renew_mfa`);
 - a session token entered with the keys (ASIA...): a new token (and optionally a new key), read like `add` reads
   secrets (standard input or a no-echo prompt), as the manager's Renew does.
 
@@ -79,24 +81,34 @@ def add_mfa_code_option(parser) -> None:
 
 # -- renew ---------------------------------------------------------------------------------------------------------------
 def holds_mfa_device(profile: Profile) -> bool:
-    """Long-term keys with an MFA device (temporary keys can't start an MFA session: their token is renewed)."""
-    from wizard.core.credentials import uses_mfa_session
+    """An MFA device whose code wins credentials kept until they expire: long-term keys with a device (temporary keys
+    can't start an MFA session: their token is renewed), or a cross-account role assumed with a code."""
+    from wizard.core.credentials import keeps_mfa_credentials
 
-    return uses_mfa_session(profile.connection)
+    return keeps_mfa_credentials(profile.connection)
+
+
+class _Renewing:
+    """`credentials.renew_mfa` for a profile, as a source `_resolve_or_explain` resolves."""
+
+    def __init__(self, profile: Profile, store: ProfileStore, secret_store: SecretStore, prompter):
+        self.profile, self.store, self.secret_store, self.prompter = profile, store, secret_store, prompter
+
+    def resolve(self):
+        from wizard.core import credentials
+
+        return credentials.renew_mfa(self.profile, profile_store=self.store, secret_store=self.secret_store,
+                                     mfa_code=self.prompter)
 
 
 def renew_mfa_session(args, store: ProfileStore, secret_store: SecretStore, profile: Profile) -> str:
-    """A new MFA session for the profile (the old one forgotten first). Returns the line to print."""
-    from wizard.core import credentials
-    from wizard.core.mfa_session import MfaSessions
-
+    """New MFA credentials for the profile (the old ones forgotten first): its MFA session, or its role assumed with
+    the code. Returns the line to print."""
     prompter = cli_code_prompter(args, profile.name)
     if prompter is None:
         raise CommandError(translate("renew", "renewing the MFA session of {name!r} needs a code: --mfa-code CODE "
                                      "(or run it on a terminal to be asked)").format(name=profile.name), EXIT_USAGE)
-    MfaSessions(secret_store).forget(profile.id)
-    source = credentials.profile_source(profile, profile_store=store, secret_store=secret_store, mfa_code=prompter)
-    found = _resolve_or_explain(source, profile)
+    found = _resolve_or_explain(_Renewing(profile, store, secret_store, prompter), profile)
     return translate("renew", "New MFA session for {name}, valid until {when}.").format(
         name=profile.name, when=_when(found.expiration))
 
@@ -113,8 +125,10 @@ def _resolve_or_explain(source, profile: Profile):
     except ValueError as exc:  # a malformed code (checked offline)
         raise CommandError(str(exc), EXIT_USAGE) from None
     except Exception as exc:  # noqa: BLE001 - botocore errors: their diagnosis
-        found = diagnoses.diagnose_mfa(exc, True) or diagnoses.diagnose(exc, step="identity",
-                                                                       connection=profile.connection)
+        from wizard.core.credentials import uses_mfa_session
+
+        step = "identity" if uses_mfa_session(profile.connection) else getattr(exc, "step", "assume-role")
+        found = diagnoses.diagnose_mfa(exc, True) or diagnoses.diagnose(exc, step=step, connection=profile.connection)
         raise CommandError(f"{found.code}: {translate('diagnoses', found.summary)}. "
                            f"{translate('diagnoses', found.remedy)}", EXIT_FAILED) from None
 

@@ -16,9 +16,12 @@ Which credentials call AWS first (the *calling* credentials) depends on the meth
 MFA (a profile naming a device, `mfa_serial`): access-key and assume-role sign in with an MFA session
 (`wizard.core.mfa_session`), kept in the keychain until it expires, so a code is asked for once per session; the role of
 assume-role is assumed on that session (it counts as MFA for a trust policy). cross-account sends the device and a code
-with AssumeRole itself (`role_parameters`). The code comes from a *code prompter* (`MfaCode`) the front end passes to
-`plan_test()` / `calling_source()` / `assume_role()`: a callable `(device) -> code or None`, called in the worker thread
-only when a code is needed (no usable session), or a code as text, or None (then `CredentialsError("mfa-code-needed")`).
+with AssumeRole itself (`role_parameters`), and the role's credentials are kept the same way (`MfaKeep`, the
+`mfa_role_session` entry) so that the next use needs no code until they expire. The code comes from a *code prompter*
+(`MfaCode`) the front end passes to `plan_test()` / `calling_source()` / `assume_role()`: a callable
+`(device) -> code or None`, called in the worker thread only when a code is needed (no usable session), or a code as
+text, or None (then `CredentialsError("mfa-code-needed")`). Where the MFA credentials are kept is an `MfaKeep`: the
+keychain under a saved profile's id, or an `MfaMemory` for a connection being entered in the wizard.
 
 assume-role and cross-account then call AssumeRole with those credentials: `assume_role()` is the only place its
 parameters are built (the engine's assume-role step and `credential-process` both call it).
@@ -41,6 +44,7 @@ from __future__ import annotations
 import copy
 import datetime as _dt
 import functools
+import json
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -55,6 +59,7 @@ from wizard.core.tokens import to_epoch
 if TYPE_CHECKING:  # only for annotations: the stores and the engine are imported where they are used
     from wizard.core.engine import ConnectionTest
     from wizard.core.keychain import SecretStore
+    from wizard.core.mfa_session import MfaMemory, MfaSessions
     from wizard.core.profiles import Profile, ProfileStore
 
 PROFILE_PREFIX = "profile:"
@@ -302,6 +307,57 @@ def ask_mfa_code(mfa_code: MfaCode, serial: str) -> str:
     return code
 
 
+MEMORY_OWNER = "wizard"  # the owner of the sessions an MfaMemory keeps (a connection not saved yet has no id)
+
+
+@dataclass(frozen=True)
+class MfaKeep:
+    """Where a connection's MFA credentials (its MFA session, a role assumed with a code) are kept between uses: the
+    keychain under saved profile `profile_id`, else `memory` (the wizard's life), else nowhere (used once)."""
+
+    profile_id: str = ""
+    secret_store: SecretStore | None = None
+    memory: MfaMemory | None = None
+
+    def __bool__(self) -> bool:
+        return bool(self.profile_id) or self.memory is not None
+
+    def sessions(self, entry: str) -> tuple[MfaSessions, str] | None:
+        """The sessions of kind `entry` (`mfa_session.ENTRY`, `ROLE_ENTRY`) and their owner, or None."""
+        from wizard.core import mfa_session
+
+        if self.profile_id:
+            store = self.secret_store
+            if store is None:
+                from wizard.core.keychain import SecretStore
+
+                store = SecretStore()
+            return mfa_session.MfaSessions(store, entry=entry), self.profile_id
+        if self.memory is not None:
+            return mfa_session.MfaSessions(self.memory, entry=entry), MEMORY_OWNER
+        return None
+
+
+def _bound(*parts: str) -> str:
+    return json.dumps([(part or "").strip() for part in parts])
+
+
+def session_binding(keys: CredentialSource, serial: str, region: str, network: NetworkSettings) -> str:
+    """What an MFA session is won for: the key (when known without the keychain), device, region and endpoint."""
+    key_id = ""
+    if isinstance(keys, OwnKeys):
+        key_id = keys.credentials.access_key_id
+    elif isinstance(keys, ProfileKeys):
+        key_id = keys.profile.connection.access_key_id
+    return _bound("session", key_id, serial, region, network.endpoint_url)
+
+
+def role_binding(conn: Connection) -> str:
+    """What a role assumed with an MFA code is kept for: the role, device, External ID, session name, endpoint."""
+    return _bound("role", entered_role(conn), role_mfa_serial(conn), conn.external_id,
+                  conn.session_name or DEFAULT_SESSION_NAME, conn.region, conn.network.endpoint_url)
+
+
 @dataclass(frozen=True)
 class MfaSession:
     """An access key that signs in with MFA: the profile's MFA session while it lasts (kept in the keychain under
@@ -316,6 +372,7 @@ class MfaSession:
     profile_id: str = ""
     secret_store: SecretStore | None = None
     mfa_code: MfaCode = field(default=None, compare=False, repr=False)
+    memory: MfaMemory | None = field(default=None, compare=False, repr=False)  # without a profile id: the wizard's
 
     def describe(self) -> str:
         return f"an MFA session of {self.keys.describe()} (device {self.serial})"
@@ -323,24 +380,20 @@ class MfaSession:
     def resolve(self) -> Credentials:
         from wizard.core import mfa_session
 
-        sessions = None
-        if self.profile_id:
-            store = self.secret_store
-            if store is None:
-                from wizard.core.keychain import SecretStore
-
-                store = SecretStore()
-            sessions = mfa_session.MfaSessions(store)
-            cached = sessions.cached_session(self.profile_id)
+        kept = MfaKeep(self.profile_id, self.secret_store, self.memory).sessions(mfa_session.ENTRY)
+        binding = session_binding(self.keys, self.serial, self.region, self.network)
+        if kept is not None:
+            sessions, owner = kept
+            cached = sessions.cached_session(owner, binding=binding)
             if cached is not None:
                 return _from_session(cached)
         keys = self.keys.resolve()
         if keys.session_token:
             return keys
         code = ask_mfa_code(self.mfa_code, self.serial)
-        if sessions is not None:
-            found = sessions.start(self.profile_id, keys.access_key_id, keys.secret_access_key, self.serial, code,
-                                   region=self.region, network=self.network)
+        if kept is not None:
+            found = sessions.start(owner, keys.access_key_id, keys.secret_access_key, self.serial, code,
+                                   region=self.region, network=self.network, binding=binding)
         else:
             found = mfa_session.get_session_token(keys.access_key_id, keys.secret_access_key, self.serial, code,
                                                   region=self.region, network=self.network)
@@ -360,13 +413,19 @@ def uses_mfa_session(conn: Connection) -> bool:
     return conn.uses_keys and bool((conn.mfa_serial or "").strip()) and not has_session_token(conn)
 
 
+def keeps_mfa_credentials(conn: Connection) -> bool:
+    """A code wins credentials that are kept until they expire: an MFA session (`uses_mfa_session`), or a role
+    assumed with a code by a connection without keys of its own (cross-account with a device)."""
+    return uses_mfa_session(conn) or bool(role_mfa_serial(conn))
+
+
 def _with_mfa(conn: Connection, keys: CredentialSource, *, profile_id: str = "", secret_store=None,
-              mfa_code: MfaCode = None) -> CredentialSource:
+              mfa_code: MfaCode = None, memory: MfaMemory | None = None) -> CredentialSource:
     """`keys`, or their MFA session when the connection names an MFA device."""
     serial = (conn.mfa_serial or "").strip()
     if not serial:
         return keys
-    return MfaSession(keys, serial, conn.region, conn.network, profile_id, secret_store, mfa_code)
+    return MfaSession(keys, serial, conn.region, conn.network, profile_id, secret_store, mfa_code, memory)
 
 
 def _stores(profile_store, secret_store):
@@ -385,14 +444,16 @@ def _stores(profile_store, secret_store):
 
 def calling_source(conn: Connection, secrets: Secrets | None = None, *, profile_store: ProfileStore | None = None,
                    secret_store: SecretStore | None = None, environ: Mapping[str, str] | None = None,
-                   seen: tuple[str, ...] = (), mfa_code: MfaCode = None, profile_id: str = "") -> CredentialSource:
+                   seen: tuple[str, ...] = (), mfa_code: MfaCode = None, profile_id: str = "",
+                   mfa_memory: MfaMemory | None = None) -> CredentialSource:
     """Where `conn`'s calling credentials come from (see the table in the module docstring). Doesn't block: nothing
     is read until `resolve()`. `mfa_code`: the code prompter (`MfaCode`); `profile_id`: the saved profile whose MFA
-    session is used and kept ("" for a connection being entered)."""
+    session is used and kept ("" for a connection being entered: then in `mfa_memory` when given)."""
     environ = dict(os.environ if environ is None else environ)
     if conn.uses_keys:
         own = OwnKeys(Credentials.from_keys(conn.access_key_id, secrets or Secrets()))
-        return _with_mfa(conn, own, profile_id=profile_id, secret_store=secret_store, mfa_code=mfa_code)
+        return _with_mfa(conn, own, profile_id=profile_id, secret_store=secret_store, mfa_code=mfa_code,
+                         memory=mfa_memory)
     if conn.method == "sso":
         return SsoRole(conn, secret_store)
     if conn.source.startswith(PROFILE_PREFIX):
@@ -439,9 +500,51 @@ def profile_credentials(profile: Profile, *, profile_store: ProfileStore | None 
                          secret_store=secret_store, mfa_code=mfa_code).resolve()
     if profile.connection.method == "sso":  # an sso profile lends its IAM Identity Center role
         return SsoRole(profile.connection, secret_store).resolve()
+    keep = MfaKeep(profile.id, secret_store)
+    kept = kept_role(profile.connection, keep)  # a role assumed with a code earlier: no source, no code needed
+    if kept is not None:
+        return kept.credentials
     source = calling_source(profile.connection, profile_store=profile_store, secret_store=secret_store,
                             environ=environ, seen=(*seen, profile.name), mfa_code=mfa_code)
-    return assume_role(profile.connection, source.resolve(), mfa_code=mfa_code).credentials
+    return assume_role(profile.connection, source.resolve(), mfa_code=mfa_code, keep=keep).credentials
+
+
+def mfa_expiration(profile: Profile, secret_store: SecretStore) -> float | None:
+    """Blocking (keychain): when the MFA credentials kept for `profile` end (epoch seconds), or None when it keeps
+    none that are usable (a code is needed)."""
+    from wizard.core import mfa_session
+
+    conn = profile.connection
+    if uses_mfa_session(conn):
+        entry, binding = mfa_session.ENTRY, session_binding(ProfileKeys(profile), conn.mfa_serial.strip(),
+                                                            conn.region, conn.network)
+    elif role_mfa_serial(conn):
+        entry, binding = mfa_session.ROLE_ENTRY, role_binding(conn)
+    else:
+        return None
+    found = mfa_session.MfaSessions(secret_store, entry=entry).cached_session(profile.id, binding=binding)
+    return found.expiration.timestamp() if found is not None else None
+
+
+def renew_mfa(profile: Profile, *, profile_store: ProfileStore | None = None,
+              secret_store: SecretStore | None = None, environ: Mapping[str, str] | None = None,
+              mfa_code: MfaCode = None) -> Credentials:
+    """Blocking: new MFA credentials for `profile` with a code (`renew NAME`, the manager's Renew): the kept ones are
+    forgotten first, then an MFA session is started (own keys with a device) or the role assumed with the code
+    (cross-account with a device) and kept. Returns them (their expiration). ValueError for a profile with neither."""
+    from wizard.core import mfa_session
+
+    profile_store, secret_store = _stores(profile_store, secret_store)
+    conn = profile.connection
+    if uses_mfa_session(conn):
+        mfa_session.MfaSessions(secret_store).forget(profile.id)
+        return profile_source(profile, profile_store=profile_store, secret_store=secret_store, environ=environ,
+                              mfa_code=mfa_code).resolve()
+    if not role_mfa_serial(conn):
+        raise ValueError(f"profile {profile.name!r} keeps no MFA credentials")
+    mfa_session.MfaSessions(secret_store, entry=mfa_session.ROLE_ENTRY).forget(profile.id)
+    return profile_credentials(profile, profile_store=profile_store, secret_store=secret_store, environ=environ,
+                               mfa_code=mfa_code)
 
 
 # --- AssumeRole -------------------------------------------------------------------------------------------------------
@@ -478,14 +581,45 @@ def role_parameters(conn: Connection, role_arn: str, mfa_code: str = "") -> dict
     return params
 
 
+def kept_role(conn: Connection, keep: MfaKeep | None) -> AssumedRole | None:
+    """Blocking (keychain): the role `conn` assumed with an MFA code earlier, while it lasts (kept in `keep`), else
+    None. Only for a connection whose AssumeRole carries a code (`role_mfa_serial`)."""
+    if not keep or not role_mfa_serial(conn):
+        return None
+    from wizard.core import mfa_session
+
+    sessions, owner = keep.sessions(mfa_session.ROLE_ENTRY)
+    found = sessions.cached_session(owner, binding=role_binding(conn))
+    if found is None:
+        return None
+    return AssumedRole(_from_session(found), found.role_arn or entered_role(conn))
+
+
+def _keep_role(conn: Connection, keep: MfaKeep, assumed: AssumedRole) -> None:
+    from wizard.core import mfa_session
+
+    creds = assumed.credentials
+    if creds.expiration is None:
+        return
+    ends = _dt.datetime.fromtimestamp(creds.expiration, _dt.timezone.utc)
+    sessions, owner = keep.sessions(mfa_session.ROLE_ENTRY)
+    sessions.save(owner, mfa_session.SessionCredentials(creds.access_key_id, creds.secret_access_key,
+                                                        creds.session_token, ends, assumed.role_arn),
+                  role_binding(conn))
+
+
 def assume_role(conn: Connection, caller: Credentials | None, *, caller_arn: str = "", client=None,
-                mfa_code: MfaCode = None) -> AssumedRole:
+                mfa_code: MfaCode = None, keep: MfaKeep | None = None) -> AssumedRole:
     """Blocking: AssumeRole for `conn` as `caller` (None: boto3's default chain). A role entered by name belongs to
     the caller's account: `caller_arn` when known (the engine's identity step found it), else one GetCallerIdentity
     call finds it. `client`: an STS client for `caller` to reuse (the engine's, on its session); else one is made.
     botocore's exceptions propagate (the caller diagnoses them: `wizard.core.diagnoses.diagnose`); a failure of the
     GetCallerIdentity call carries `step = "identity"`. `mfa_code`: asked (see `MfaCode`) when AssumeRole carries the
-    connection's MFA device (`role_mfa_serial`)."""
+    connection's MFA device (`role_mfa_serial`). `keep`: where a role assumed with a code is kept (`MfaKeep`): while
+    it lasts it is returned without calling AssumeRole (no code), and a new one is kept there."""
+    kept = kept_role(conn, keep)
+    if kept is not None:
+        return kept
     if client is None:
         from wizard.core import aws
 
@@ -502,7 +636,10 @@ def assume_role(conn: Connection, caller: Credentials | None, *, caller_arn: str
     serial = role_mfa_serial(conn)
     code = ask_mfa_code(mfa_code, serial) if serial else ""
     found = client.assume_role(**role_parameters(conn, role, code))
-    return AssumedRole(Credentials.from_sts(found["Credentials"]), role)
+    assumed = AssumedRole(Credentials.from_sts(found["Credentials"]), role)
+    if serial and keep:
+        _keep_role(conn, keep, assumed)
+    return assumed
 
 
 # --- the instance role ------------------------------------------------------------------------------------------------
@@ -548,7 +685,7 @@ def plan_test(target: Profile | Connection, secrets: Secrets | None = None, *,
               secret_store: SecretStore | None = None, profile_store: ProfileStore | None = None,
               environ: Mapping[str, str] | None = None, timeout: float | None = None,
               source_credentials: Credentials | None = None, mfa_code: MfaCode = None,
-              mfa_profile_id: str = "") -> ConnectionTest:
+              mfa_profile_id: str = "", mfa_memory: MfaMemory | None = None) -> ConnectionTest:
     """The connection test of a saved profile or of a connection being entered; the wizard's test page, the profile
     manager's Test and the CLI's `test` all build their test here, so they run the same steps.
 
@@ -560,7 +697,9 @@ def plan_test(target: Profile | Connection, secrets: Secrets | None = None, *,
     the caller already holds (replaces the lookup for a cross-account source). `mfa_code`: the code prompter (`MfaCode`),
     called in the test's worker thread only when a code is needed (no usable MFA session of the profile);
     `mfa_profile_id`: for a connection given as such, the saved profile whose MFA session it uses and keeps (the
-    manager's Test hands the profile's connection and secrets)."""
+    manager's Test hands the profile's connection and secrets); `mfa_memory`: for a connection with no profile id,
+    where its MFA session or MFA-assumed role is kept meanwhile (the wizard's `MfaMemory`), so a second test needs no
+    code."""
     from wizard.core.engine import ConnectionTest
     from wizard.core.profiles import Profile
 
@@ -584,6 +723,8 @@ def plan_test(target: Profile | Connection, secrets: Secrets | None = None, *,
         source: CredentialSource = Given(source_credentials)
     else:
         source = calling_source(conn, secrets, profile_store=profile_store, secret_store=secret_store,
-                                environ=environ, seen=seen, mfa_code=mfa_code, profile_id=profile_id)
+                                environ=environ, seen=seen, mfa_code=mfa_code, profile_id=profile_id,
+                                mfa_memory=mfa_memory)
+    keep = MfaKeep(profile_id, secret_store, None if profile_id else mfa_memory)
     return ConnectionTest(conn, secrets, caller=source, instance_check=instance_check(conn, environ), timeout=timeout,
-                          mfa_code=mfa_code)
+                          mfa_code=mfa_code, mfa_keep=keep)

@@ -179,11 +179,13 @@ class ConnectionTest:
 
     def __init__(self, conn: Connection, secrets: Secrets, *, caller: CredentialSource | None = None,
                  source_credentials: Credentials | None = None, instance_check: Callable[[], object] | None = None,
-                 timeout: float | None = None, mfa_code: credentials.MfaCode = None):
+                 timeout: float | None = None, mfa_code: credentials.MfaCode = None,
+                 mfa_keep: credentials.MfaKeep | None = None):
         """`caller`: where the calling credentials come from (`wizard.core.credentials.calling_source`, the default);
         `source_credentials`: calling credentials already at hand, for a connection without keys of its own;
         `instance_check`: the `instance` step's check (None: no such step); `timeout`: seconds for the whole test;
-        `mfa_code`: the MFA code prompter (`wizard.core.credentials.MfaCode`) for an AssumeRole that carries a code.
+        `mfa_code`: the MFA code prompter (`wizard.core.credentials.MfaCode`) for an AssumeRole that carries a code;
+        `mfa_keep`: where a role assumed with a code is kept and found again (`wizard.core.credentials.MfaKeep`).
         Front ends don't build this themselves: they call `wizard.core.credentials.plan_test`."""
         self.conn = conn
         self.secrets = secrets
@@ -194,6 +196,7 @@ class ConnectionTest:
         self.instance_check = instance_check
         self.timeout = timeout
         self.mfa_code = mfa_code
+        self.mfa_keep = mfa_keep
         self._assumed: Credentials | None = None  # in memory only, for the service step
         self._identity_creds: Credentials | None = None
         self._sso_token = None  # sso: the access token the sso-token step found (memory only)
@@ -397,7 +400,7 @@ class ConnectionTest:
     def _step_assume_role(self):
         sts = self._client("sts", self._identity_creds)
         found = credentials.assume_role(self.conn, self._identity_creds, caller_arn=self._report.identity_arn,
-                                        client=sts, mfa_code=self.mfa_code)
+                                        client=sts, mfa_code=self.mfa_code, keep=self.mfa_keep)
         if self._abandoned:  # cancelled meanwhile: keep nothing of the late answer
             return "cancelled", ""
         self._assumed = found.credentials

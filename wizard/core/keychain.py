@@ -7,7 +7,8 @@ a profile never touches the keychain):
     username: "<profile-id>/secret_access_key"     the secret access key
               "<profile-id>/session_token"         the session token (absent when the profile has none)
               "<owner>/<name>"                     a named entry (`NAMED_ENTRIES`: the MFA session from
-                                                   GetSessionToken as JSON, IAM Identity Center tokens and client
+                                                   GetSessionToken as JSON, a role assumed with an MFA
+                                                   code, IAM Identity Center tokens and client
                                                    registration, the HTTPS proxy's password), `owner` a profile id or
                                                    an SSO session key
 
@@ -39,7 +40,7 @@ SERVICE = "aws-connection-wizard"
 SECRET_FIELDS = ("secret_access_key", "session_token")
 CODES = ("no-keyring", "keyring-locked", "keyring-error")
 MAX_SECRET_LENGTH = 4096
-NAMED_ENTRIES = ("mfa_session", "sso_access_token", "sso_refresh_token", "sso_registration_device",
+NAMED_ENTRIES = ("mfa_session", "mfa_role_session", "sso_access_token", "sso_refresh_token", "sso_registration_device",
                  "sso_registration_authorization_code", "proxy_password")
 MAX_ENTRY_LENGTH = 16384  # a named entry holds a small JSON document (an SSO token and its expiry)
 DEFAULT_UNLOCK_TIMEOUT = 120.0  # seconds the user gets to answer an unlock prompt

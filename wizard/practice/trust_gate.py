@@ -156,7 +156,7 @@ class TrustGate:
         self.mfa_devices: dict[str, MfaDevice] = {}  # serial -> device
         self.mfa_enforced: set[str] = set()  # caller ARNs denied everything without MFA
         self.sessions: dict[str, GateSession] = {}  # temporary key id -> session issued by GetSessionToken
-        self.session_seconds: int | None = None  # tests: make sessions last this long whatever was asked
+        self.session_seconds: int | None = None  # tests: make sessions (and assumed roles) last this long
         self._used_codes: set[tuple[str, str, int]] = set()  # (serial, code, window): each code is accepted once
         self._lock = threading.Lock()
         # unimplemented(method, path, body) -> (status, headers, body) | None: answers calls moto lets through its
@@ -244,6 +244,8 @@ class TrustGate:
                 status, headers, data = answer
                 reason = http.client.responses.get(status, "")
         denied = self._assume_role_refusal(handler, body, status, data)
+        if denied is None and status == 200 and self.session_seconds:
+            data = self._shortened_role(handler, body, data)
         if denied is not None:
             status, reason, data = 403, "Forbidden", denied.encode()
             headers = [("Content-Type", "text/xml"), ("x-amzn-RequestId", str(uuid.uuid4()))]
@@ -395,6 +397,15 @@ class TrustGate:
                                            expiration=expiration.strftime("%Y-%m-%dT%H:%M:%SZ"),
                                            request_id=uuid.uuid4()).encode()
         return 200, "OK", [("Content-Type", "text/xml"), ("x-amzn-RequestId", str(uuid.uuid4()))], body
+
+    def _shortened_role(self, handler, body: bytes, data: bytes) -> bytes:
+        """An AssumeRole answer whose Expiration says `session_seconds` from now (tests: a role assumed with an MFA code
+        that ends soon). The credentials themselves are moto's; only the time the client is told changes."""
+        if _query_params(handler, body).get("Action") != "AssumeRole":
+            return data
+        ends = datetime.datetime.fromtimestamp(time.time() + self.session_seconds, datetime.timezone.utc)
+        return re.sub(rb"<Expiration>[^<]*</Expiration>",
+                      f"<Expiration>{ends.strftime('%Y-%m-%dT%H:%M:%SZ')}</Expiration>".encode(), data, count=1)
 
     def _assume_role_refusal(self, handler, body: bytes, upstream_status: int, upstream_body: bytes) -> str | None:
         """The AccessDenied body to send instead of moto's answer, or None to keep moto's answer."""

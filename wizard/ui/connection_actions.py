@@ -31,11 +31,20 @@ def load_for_edit(secret_store, profile) -> tuple[Secrets, str]:
     return load_secrets(secret_store, profile), proxy_auth.load_password(secret_store, profile.id, profile.connection)
 
 
-def save_with_proxy_password(store, secret_store, profile, name, conn, secrets, proxy_password: str, **kw):
+def save_with_proxy_password(store, secret_store, profile, name, conn, secrets, proxy_password: str, *,
+                             mfa_memory=None, **kw):
     """Blocking: `profile_service.save_edit`, then the proxy's password into the keychain (removed when the proxy
-    asks for none)."""
+    asks for none), and the MFA session (or MFA-assumed role) the wizard's test won, if still usable
+    (`mfa_memory`, a `wizard.core.mfa_session.MfaMemory`), so the first use after saving needs no code."""
     saved = profile_service.save_edit(store, secret_store, profile, name, conn, secrets, **kw)
     proxy_auth.save_password(secret_store, saved.id, conn, proxy_password)
+    if mfa_memory is not None:
+        from wizard.core.keychain import KeychainError
+
+        try:
+            mfa_memory.copy_to(secret_store, saved.id)
+        except KeychainError:  # saved all the same: the first use asks for a code instead
+            pass
     return saved
 
 
@@ -196,7 +205,7 @@ class WizardAction:
             try:
                 saved = await off_thread(save_with_proxy_password, ctx.store, ctx.secret_store, profile, name, conn,
                                          secrets, wizard.proxy_password, report=report, untested=untested,
-                                         practice=practice)
+                                         practice=practice, mfa_memory=getattr(wizard, "mfa_memory", None))
             except Exception as exc:  # noqa: BLE001 - told to the user in the wizard, which keeps what was typed
                 text, details = problem_text(exc, saves=True)
                 ctx.status(translate("connection_actions", "Could not save {name}: the wizard keeps what you typed.")

@@ -29,8 +29,8 @@ from wizard.ui.connection_actions import TestAction, WizardAction, WizardSetting
 from wizard.ui.empty_state import PRACTICE_UNAVAILABLE, EmptyState
 from wizard.ui.manager_context import FAILED, ManagerContext
 from wizard.ui.manager_layout import TABLE_ROWS, central_pages, status_bar_parts, table_height
-from wizard.ui.manager_toolbar import add_actions, is_enabled
 from wizard.ui.manager_loading import ProfileLoading, store_is_empty
+from wizard.ui.manager_toolbar import add_actions, is_enabled, label_renew
 from wizard.ui.manager_work import ManagerWork, ask_in_worker
 from wizard.ui.practice_launch import PracticeLauncher, practice_available, start_practice_emulator
 from wizard.ui.profile_actions import DeleteAction, DuplicateAction, RenameAction, RenewAction
@@ -227,6 +227,7 @@ class ProfileManagerWindow(QMainWindow):
         profile, busy = self.selected_profile(), self.is_busy()
         for name, action in self.actions.items():
             action.setEnabled(is_enabled(name, profile, busy))
+        label_renew(self.actions["renew"], profile)  # "Renew MFA session…", "Renew session token…"
         self.empty.setEnabled(not busy)
 
     def _selection_changed(self, *_args) -> None:

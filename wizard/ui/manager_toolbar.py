@@ -68,6 +68,18 @@ ACTIONS = (
         QT_TRANSLATE_NOOP("manager_toolbar", "Export the selected profile to the AWS config file (credential_process)"),
     ),
 )
+# What Renew says for the selected profile, by what it renews (`renewal_kind`); ACTIONS' text when it renews nothing.
+RENEW_LABELS = {
+    "mfa": (
+        QT_TRANSLATE_NOOP("manager_toolbar", "Re&new MFA session…"),
+        QT_TRANSLATE_NOOP("manager_toolbar", "Enter a code from the MFA device: a new MFA session for the selected "
+                                             "profile"),
+    ),
+    "token": (
+        QT_TRANSLATE_NOOP("manager_toolbar", "Re&new session token…"),
+        QT_TRANSLATE_NOOP("manager_toolbar", "Enter a new session token for the selected profile's temporary keys"),
+    ),
+}
 NEEDS_SELECTION = frozenset({"test", "edit", "duplicate", "rename", "delete", "renew", "export"})
 
 
@@ -107,3 +119,25 @@ def is_enabled(name: str, profile, busy: bool) -> bool:
     if name == "export":
         return not profile.practice
     return True
+
+
+def renewal_kind(profile) -> str:
+    """What Renew does for `profile`: "mfa" (a code for a new MFA session, or the role assumed again with a code),
+    "token" (a new session token typed in), or "" (nothing to renew)."""
+    if profile is None:
+        return ""
+    from wizard.ui.mfa_manager import has_mfa_device
+
+    if has_mfa_device(profile):
+        return "mfa"
+    return "token" if can_renew(profile) else ""
+
+
+def label_renew(action: QAction, profile) -> None:
+    """Name the Renew action by what it renews for the selected profile (its text, tooltip and status tip)."""
+    _name, text, shortcut, tip = next(entry for entry in ACTIONS if entry[0] == "renew")
+    text, tip = RENEW_LABELS.get(renewal_kind(profile), (text, tip))
+    text, tip = translate("manager_toolbar", text), translate("manager_toolbar", tip)
+    action.setText(text)
+    action.setToolTip(f"{tip} ({QKeySequence(shortcut).toString(QKeySequence.SequenceFormat.NativeText)})")
+    action.setStatusTip(tip)

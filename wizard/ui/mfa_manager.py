@@ -18,28 +18,27 @@ from wizard.ui.translator import translate
 
 
 def has_mfa_device(profile) -> bool:
-    """The profile signs in with an MFA session: its own long-term access key and a device."""
-    from wizard.core.credentials import uses_mfa_session
+    """The profile keeps MFA credentials won with a code: an MFA session of its own access key, or a cross-account
+    role assumed with a code (`wizard.core.credentials.keeps_mfa_credentials`)."""
+    from wizard.core.credentials import keeps_mfa_credentials
 
-    return profile is not None and uses_mfa_session(profile.connection)
+    return profile is not None and keeps_mfa_credentials(profile.connection)
 
 
-def session_expiration(secret_store, profile_id: str) -> datetime.datetime | None:
-    """Blocking (keychain): when the profile's MFA session ends, or None when there is no usable one."""
-    from wizard.core.mfa_session import MfaSessions
+def session_expiration(secret_store, profile) -> datetime.datetime | None:
+    """Blocking (keychain): when the profile's MFA session (or MFA-assumed role) ends, or None when none is usable."""
+    from wizard.core.credentials import mfa_expiration
 
-    found = MfaSessions(secret_store).cached_session(profile_id)
-    return found.expiration if found is not None else None
+    found = mfa_expiration(profile, secret_store)
+    return datetime.datetime.fromtimestamp(found, datetime.timezone.utc) if found is not None else None
 
 
 def start_session(store, secret_store, profile, code: str) -> datetime.datetime:
-    """Blocking: a new MFA session for `profile` with `code` (the old one forgotten). Returns its expiration."""
+    """Blocking: new MFA credentials for `profile` with `code` (the old ones forgotten): its MFA session, or its role
+    assumed with the code. Returns their expiration."""
     from wizard.core import credentials
-    from wizard.core.mfa_session import MfaSessions
 
-    MfaSessions(secret_store).forget(profile.id)
-    found = credentials.profile_source(profile, profile_store=store, secret_store=secret_store,
-                                       mfa_code=code).resolve()
+    found = credentials.renew_mfa(profile, profile_store=store, secret_store=secret_store, mfa_code=code)
     return datetime.datetime.fromtimestamp(found.expiration, datetime.timezone.utc)
 
 
@@ -74,7 +73,7 @@ class MfaSessionWatch:
             self.countdown.hide()
             return
         try:
-            expiration = await off_thread(session_expiration, self.window.secret_store, profile.id)
+            expiration = await off_thread(session_expiration, self.window.secret_store, profile)
         except Exception:  # noqa: BLE001 - a locked keychain: show no session rather than fail the selection
             expiration = None
         if self.profile is not profile:  # another profile was selected meanwhile

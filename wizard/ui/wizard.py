@@ -100,6 +100,7 @@ class ConnectionWizard(QWizard):
         super().__init__(parent)
         self.practice = practice
         self.proxy_password = proxy_password  # in memory; kept in the keychain only when the connection is saved
+        self.mfa_memory = None  # the MFA session / MFA-assumed role the test won (MfaMemory), for the wizard's life
         self.network_dialog = None  # the "Advanced: network" dialog while it is open
         self.instance_environ = instance_environ if instance_environ is not None else os.environ
         self.stores = {k: v for k, v in (("profile_store", profile_store), ("secret_store", secret_store))
@@ -229,9 +230,14 @@ class ConnectionWizard(QWizard):
         self.setButtonText(QWizard.WizardButton.FinishButton, self.tr("&Retry"))
 
     def test_options(self) -> dict:
-        """`wizard.core.credentials.plan_test`'s options for the test page: where the EC2 checks look and where a
-        cross-account source profile's keys are (read by the test itself, off the GUI thread)."""
-        return {"environ": self.instance_environ, **self.stores}
+        """`wizard.core.credentials.plan_test`'s options for the test page: where the EC2 checks look, where a
+        cross-account source profile's keys are (read by the test itself, off the GUI thread), and where an MFA
+        session won by a test is kept, so Test again in this wizard needs no new code (saved with the profile)."""
+        if self.mfa_memory is None:
+            from wizard.core.mfa_session import MfaMemory
+
+            self.mfa_memory = MfaMemory()
+        return {"environ": self.instance_environ, **self.stores, "mfa_memory": self.mfa_memory}
 
     # ---- flow ---------------------------------------------------------------------------------------------------
     def _present(self) -> tuple[str, ...]:

@@ -1394,6 +1394,10 @@ aws sts get-caller-identity --profile {aws_name}</translation>
       <translation>E&amp;xportieren</translation>
     </message>
     <message>
+      <source>Enter a code from the MFA device: a new MFA session for the selected profile</source>
+      <translation>Einen Code vom MFA-Gerät eingeben: eine neue MFA-Sitzung für das ausgewählte Profil</translation>
+    </message>
+    <message>
       <source>Enter a new session token for the selected profile's temporary keys</source>
       <translation>Ein neues Sitzungstoken für die temporären Schlüssel des ausgewählten Profils eingeben</translation>
     </message>
@@ -1412,6 +1416,14 @@ aws sts get-caller-identity --profile {aws_name}</translation>
     <message>
       <source>Profiles</source>
       <translation>Profile</translation>
+    </message>
+    <message>
+      <source>Re&amp;new MFA session…</source>
+      <translation>MFA-Sitzung &amp;erneuern…</translation>
+    </message>
+    <message>
+      <source>Re&amp;new session token…</source>
+      <translation>Sitzungstoken &amp;erneuern…</translation>
     </message>
     <message>
       <source>Re&amp;new token</source>
