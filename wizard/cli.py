@@ -43,9 +43,6 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     """The whole parser, or with `only` (a module of wizard/commands) the top-level options and that module's
     subcommands alone."""
     import importlib
-    import pkgutil
-
-    import wizard.commands
 
     parser = argparse.ArgumentParser(prog=APP_NAME, description="Set up a working, tested connection to AWS.")
     parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
@@ -57,12 +54,20 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     parser.add_argument("--endpoint-url", dest="self_test_endpoint", metavar="URL",
                         help="with --self-test: an endpoint (e.g. a local emulator) to run the test engine against")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    names = [only] if only else sorted(info.name for info in pkgutil.iter_modules(wizard.commands.__path__))
+    names = [only] if only else _all_command_modules()
     for name in names:
         register = getattr(importlib.import_module(f"wizard.commands.{name}"), "register", None)
         if register is not None:  # wizard.commands.common holds what the subcommands share, and registers none
             register(subparsers)
     return parser
+
+
+def _all_command_modules() -> list[str]:
+    import pkgutil
+
+    import wizard.commands
+
+    return sorted(info.name for info in pkgutil.iter_modules(wizard.commands.__path__))
 
 
 def _choose_language(argv: list[str] | None) -> None:
