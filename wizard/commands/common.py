@@ -111,7 +111,9 @@ def _leaf(value, string) -> str | None:
     if kind is int:
         return int.__repr__(value)
     if kind is float:
-        if value != value or value in (float("inf"), float("-inf")):
+        import math
+
+        if not math.isfinite(value):
             raise _Unusual  # NaN and infinities: json.dumps's own words for them
         return float.__repr__(value)
     return None
