@@ -464,9 +464,30 @@ def _shared_secret_service_class():
             return None
 
         def set_password(self, service, username, password):
+            """As secretstorage's `Collection.create_item(..., replace=True)` (same label, attributes, encryption),
+            without building the Item it returns: that costs a D-Bus round trip (its Label) nobody reads."""
+            from secretstorage.exceptions import PromptDismissedException
+            from secretstorage.util import SS_PREFIX, exec_prompt, format_secret, open_session
+
             attributes = self._query(service, username, application=self.appid)
             label = f"Password for '{username}' on '{service}'"
-            self._collection.create_item(label, attributes, password, replace=True)
+            collection = self._collection
+            collection.ensure_not_locked()
+            if not collection.session:
+                collection.session = open_session(collection.connection)
+            properties = {SS_PREFIX + "Item.Label": ("s", label), SS_PREFIX + "Item.Attributes": ("a{ss}", attributes)}
+            item_path, prompt = self._calls.call("CreateItem", "a{sv}(oayays)b", properties,
+                                                 format_secret(collection.session, password, "text/plain"), True)
+            if len(item_path) <= 1 and exec_prompt(collection.connection, prompt)[0]:
+                raise PromptDismissedException("Prompt dismissed.")
+
+        @property
+        def _calls(self):
+            from secretstorage.defines import SS_PREFIX
+            from secretstorage.util import DBusAddressWrapper
+
+            return DBusAddressWrapper(self._collection.collection_path, SS_PREFIX + "Collection",
+                                      self._collection.connection)
 
         def delete_password(self, service, username):
             for item in self._collection.search_items(self._query(service, username)):
