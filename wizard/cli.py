@@ -14,11 +14,35 @@ from wizard import APP_NAME, __version__
 from wizard.commands.common import EXIT_ENVIRONMENT, EXIT_FAILED, EXIT_OK, EXIT_USAGE  # noqa: F401 - kept names
 
 
-def build_parser() -> argparse.ArgumentParser:
-    import importlib
-    import pkgutil
+# Which module of wizard/commands registers each subcommand: a command line naming one of them builds only that
+# module's parsers (the others, and what they import, aren't loaded). tests/cli/test_cli_parser.py checks it against
+# what the modules register.
+COMMAND_MODULES = {
+    "list": "profiles", "show": "profiles", "add": "profiles", "test": "profiles", "remove": "profiles",
+    "rename": "profiles", "import": "profiles", "export": "profiles", "credential-process": "profiles",
+    "renew": "renew", "login": "sso", "policy": "policy", "check-instance": "instance",
+}
+_OPTIONS_WITH_VALUE = ("--lang", "--endpoint-url")
 
-    import wizard.commands
+
+def command_module(argv: list[str]) -> str | None:
+    """The module registering the subcommand `argv` names (COMMAND_MODULES), or None (no subcommand, help, an unknown
+    word: then every module is loaded, for the full list of commands)."""
+    words = iter(argv)
+    for word in words:
+        if word in _OPTIONS_WITH_VALUE:
+            next(words, None)
+        elif word == "--":
+            return None
+        elif not word.startswith("-"):
+            return COMMAND_MODULES.get(word)
+    return None
+
+
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The whole parser, or with `only` (a module of wizard/commands) the top-level options and that module's
+    subcommands alone."""
+    import importlib
 
     parser = argparse.ArgumentParser(prog=APP_NAME, description="Set up a working, tested connection to AWS.")
     parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
@@ -30,11 +54,20 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--endpoint-url", dest="self_test_endpoint", metavar="URL",
                         help="with --self-test: an endpoint (e.g. a local emulator) to run the test engine against")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for info in sorted(pkgutil.iter_modules(wizard.commands.__path__), key=lambda m: m.name):
-        register = getattr(importlib.import_module(f"wizard.commands.{info.name}"), "register", None)
+    names = [only] if only else _all_command_modules()
+    for name in names:
+        register = getattr(importlib.import_module(f"wizard.commands.{name}"), "register", None)
         if register is not None:  # wizard.commands.common holds what the subcommands share, and registers none
             register(subparsers)
     return parser
+
+
+def _all_command_modules() -> list[str]:
+    import pkgutil
+
+    import wizard.commands
+
+    return sorted(info.name for info in pkgutil.iter_modules(wizard.commands.__path__))
 
 
 def _choose_language(argv: list[str] | None) -> None:
@@ -56,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
 
         return run_gui()
     _choose_language(argv)
-    parser = build_parser()
+    parser = build_parser(command_module(sys.argv[1:] if argv is None else argv))
     args = parser.parse_args(argv)
     if args.self_test:
         from wizard.selftest import main as self_test  # Qt is imported only inside the window check

@@ -10,7 +10,8 @@ import trustme
 
 from tests.support import secrets_registry
 from tests.support.aws import practice_connection
-from tests.support.responders import FaultResponder, SilentEndpoint, TlsFront, Tinyproxy, closed_port
+from tests.support.responders import (FaultResponder, ProbeFirstResponder, SilentEndpoint, TlsFront, Tinyproxy,
+                                     closed_port)
 from wizard.core import engine
 from wizard.core.connection import Connection, NetworkSettings, Secrets
 
@@ -42,8 +43,21 @@ def test_canned_aws_errors(kind, code):
         report = engine.run_test(_keys_connection(responder.url), Secrets(secrets_registry.fake_secret_access_key()))
     step = _identity_failure(report)
     assert step.diagnosis.code == code, report.to_text()
-    assert responder.requests == 1  # one attempt per call: no retries
+    # one attempt per call, no retries: one GetCallerIdentity (POST), and at most the one S3 probe (GET) that starts
+    # beside it with the same credentials (its answer is dropped: the step is skipped)
+    assert responder.methods.count("POST") == 1, responder.methods
+    assert responder.methods.count("GET") <= 1 and responder.requests <= 2, responder.methods
     assert step.diagnosis.remedy and step.diagnosis.causes
+
+
+def test_service_probe_runs_beside_the_identity_call():
+    """An access key's S3 probe signs with the identity step's credentials: it is on the wire while GetCallerIdentity
+    is still open, and the report keeps its order (identity, then service), both ok."""
+    with ProbeFirstResponder() as responder:
+        report = engine.run_test(_keys_connection(responder.url), Secrets(secrets_registry.fake_secret_access_key()))
+    assert responder.probe_came_first is True
+    assert [(s.name, s.status) for s in report.steps] == [("identity", "ok"), ("service", "ok")], report.to_text()
+    assert report.ok and report.identity_arn == "arn:aws:iam::111122223333:user/slow"
 
 
 def test_clock_skew_says_how_far_off():

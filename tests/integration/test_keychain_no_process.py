@@ -63,3 +63,35 @@ def test_a_command_reading_the_keychain_starts_no_process(tmp_path):
         assert result["events"] == [], f"processes started while reading the keychain: {result['events']}"
     finally:
         SecretStore().delete(store.get("reader").id)
+
+
+READER = textwrap.dedent(
+    """
+    import json, sys
+    from wizard.core.keychain import SecretStore, direct_secret_service
+    secrets = SecretStore().load(sys.argv[1])
+    print(json.dumps({"direct": direct_secret_service(), "keyring_imported": "keyring" in sys.modules,
+                      "secret_read": bool(secrets.secret_access_key), "token": secrets.session_token}))
+    """
+)
+
+
+def test_reading_a_profiles_secrets_needs_no_keyring_import(tmp_path):
+    """Nothing chose a backend: the Secret Service is read with secretstorage directly (one connection), the same
+    entries keyring writes, and `keyring` is not imported."""
+    env = cli_env(tmp_path)
+    store = ProfileStore(env["AWS_CONNECTION_WIZARD_HOME"])
+    conn = Connection(method="access-key", access_key_id="AKIAIOSFODNN7EXAMPLE", region="eu-west-1", service="s3")
+    secret = fake_secret_access_key()
+    save_connection(store, SecretStore(), "direct", conn, Secrets(secret), untested=True)
+    profile_id = store.get("direct").id
+    try:
+        run = subprocess.run([sys.executable, "-c", READER, profile_id], capture_output=True, text=True, env=env,
+                             cwd=REPO, timeout=60, check=False)
+        assert run.returncode == 0, run.stderr[-2000:]
+        result = json.loads(run.stdout.strip().splitlines()[-1])
+        assert result == {"direct": True, "keyring_imported": False, "secret_read": True, "token": ""}, result
+        same = SecretStore().load(profile_id) == Secrets(secret)  # keyring's own read finds the same entry
+        assert same
+    finally:
+        SecretStore().delete(profile_id)

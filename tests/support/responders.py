@@ -4,6 +4,7 @@
   `skewed` (SignatureDoesNotMatch with a Date header 20 minutes off), `throttled`, `unavailable` (503),
   `region-disabled` (STS not activated in the region), `unexpected`, and the MFA refusals `mfa-code-invalid`,
   `mfa-device-unknown`, `mfa-both-needed`, `mfa-explicit-deny`, `assume-role-denied` (AWS's real texts).
+- `ProbeFirstResponder()`: STS + S3 whose GetCallerIdentity waits for the S3 probe (the two calls run together).
 - `SilentEndpoint`: accepts connections and never answers.
 - `closed_port()`: a port where nothing listens (connection refused).
 - `TlsFront(upstream_url, ca)`: HTTPS in front of the emulator with a certificate from a private trustme CA that no
@@ -88,6 +89,7 @@ class FaultResponder(_Server):
     def __init__(self, kind: str):
         status, code, message = _ERRORS[kind]
         self.requests = 0
+        self.methods: list[str] = []  # the HTTP method of each request (STS: POST; the S3 probe: GET)
         responder = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
@@ -100,6 +102,7 @@ class FaultResponder(_Server):
                 length = int(self.headers.get("Content-Length") or 0)
                 self.rfile.read(length)
                 responder.requests += 1
+                responder.methods.append(self.command)
                 body = _XML.format(code=code, message=message, request_id=uuid.uuid4()).encode()
                 self.send_response_only(status)  # send_response would add a second, correct Date header
                 self.send_header("Content-Type", "text/xml")
@@ -157,6 +160,47 @@ class SlowStsResponder(_Server):
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
                 self.wfile.write(data)
+
+        super().__init__(Handler)
+
+
+_BUCKETS = """<ListAllMyBucketsResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">
+  <Owner><ID>owner</ID></Owner><Buckets></Buckets>
+</ListAllMyBucketsResult>
+"""
+
+
+class ProbeFirstResponder(_Server):
+    """STS + S3 on one port where GetCallerIdentity (POST) answers only after the S3 probe (GET) has arrived, or after
+    `wait` seconds: `probe_came_first` says whether the probe was on the wire while the identity call was open."""
+
+    def __init__(self, wait: float = 5.0):
+        probe_seen = threading.Event()
+        self.probe_came_first: bool | None = None
+        responder = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, format, *args):
+                pass
+
+            def _answer(self, text: str) -> None:
+                data = text.encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "text/xml")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def do_POST(self):
+                self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                responder.probe_came_first = probe_seen.wait(wait)
+                self._answer(_IDENTITY.format(request_id=uuid.uuid4()))
+
+            def do_GET(self):
+                probe_seen.set()
+                self._answer(_BUCKETS)
 
         super().__init__(Handler)
 

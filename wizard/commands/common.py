@@ -97,23 +97,32 @@ class _Unusual(Exception):
     """A value json_text leaves to json.dumps."""
 
 
-def _emit(value, out: list[str], newline: str, string) -> None:
-    if isinstance(value, str):
-        out.append(string(value))
-    elif value is None:
-        out.append("null")
-    elif value is True:
-        out.append("true")
-    elif value is False:
-        out.append("false")
-    elif type(value) is int:
-        out.append(int.__repr__(value))
-    elif type(value) is float:
+_LITERALS = {None: "null", True: "true", False: "false"}
+
+
+def _leaf(value, string) -> str | None:
+    """The JSON text of a string, None, boolean, int or finite float; None for anything else (a container, or a value
+    left to json.dumps: it raises _Unusual)."""
+    kind = type(value)
+    if kind is str:
+        return string(value)
+    if value is None or kind is bool:
+        return _LITERALS[value]
+    if kind is int:
+        return int.__repr__(value)
+    if kind is float:
         import math
 
-        if math.isnan(value) or math.isinf(value):
+        if not math.isfinite(value):
             raise _Unusual  # NaN and infinities: json.dumps's own words for them
-        out.append(float.__repr__(value))
+        return float.__repr__(value)
+    return None
+
+
+def _emit(value, out: list[str], newline: str, string) -> None:
+    text = _leaf(value, string)
+    if text is not None:
+        out.append(text)
     elif type(value) is dict:
         if not value:
             out.append("{}")
@@ -123,10 +132,12 @@ def _emit(value, out: list[str], newline: str, string) -> None:
         for key, item in value.items():
             if type(key) is not str:
                 raise _Unusual
-            out.append(separator)
-            out.append(string(key))
-            out.append(": ")
-            _emit(item, out, inner, string)
+            text = _leaf(item, string)
+            if text is not None:  # most values: no call of _emit for them
+                out.append(f"{separator}{string(key)}: {text}")
+            else:
+                out.append(f"{separator}{string(key)}: ")
+                _emit(item, out, inner, string)
             separator = "," + inner
         out.append(newline + "}")
     elif type(value) in (list, tuple):

@@ -69,9 +69,9 @@ class Connection:
 
     @classmethod
     def from_dict(cls, data: dict) -> Connection:
-        known = {f.name for f in dataclasses.fields(cls)}
+        known = field_names(cls)
         values = {k: v for k, v in data.items() if k in known and k != "network"}
-        net_known = {f.name for f in dataclasses.fields(NetworkSettings)}
+        net_known = field_names(NetworkSettings)
         net = {k: v for k, v in (data.get("network") or {}).items() if k in net_known and k != "proxy_password"}
         return cls(**values, network=NetworkSettings(**net))
 
@@ -83,15 +83,29 @@ class Connection:
         return FIELDS["access_key_id"].applies(self)
 
 
-_LEAVES = frozenset((str, int, float, bool))
+_LEAVES = frozenset((str, int, float, bool, type(None)))
+_FIELD_NAMES: dict[type, dict[str, None]] = {}
+
+
+def field_names(cls) -> dict[str, None]:
+    """The names of a dataclass's fields, in order, as dict keys (fast `in`); looked up once per class: from_dict and
+    to_dict run for every profile of the file."""
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        names = _FIELD_NAMES[cls] = dict.fromkeys(f.name for f in dataclasses.fields(cls))
+    return names
 
 
 def _plain(value):
     """`dataclasses.asdict` for dataclasses, lists and dicts of them; immutable leaves are kept, not deep-copied."""
-    if value is None or type(value) in _LEAVES:
+    if type(value) in _LEAVES:
         return value
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        data = {}
+        for name in field_names(type(value)):
+            item = getattr(value, name)
+            data[name] = item if type(item) in _LEAVES else _plain(item)
+        return data
     if isinstance(value, (list, tuple)):
         return type(value)(_plain(v) for v in value)
     if isinstance(value, dict):

@@ -8,10 +8,16 @@ discarded.
 
 | method        | steps                                                                         |
 |---------------|-------------------------------------------------------------------------------|
-| access-key    | identity → service                                                            |
+| access-key    | identity → service (the probe starts beside the identity call: same credentials)  |
 | assume-role   | identity → assume-role → assumed-identity → service [→ instance]              |
 | cross-account | identity (of the source) → assume-role (External ID) → assumed-identity → service |
-| sso           | sso-token → role-credentials → identity (of the role) → service               |
+| sso           | sso-token → role-credentials → identity (of the role) → service (beside identity) |
+
+Steps that sign with the same credentials needn't wait for each other: when no AssumeRole lies between them, the
+identity step starts the service probe in its own worker thread as soon as its credentials and STS client are ready, so
+both calls are on the wire together. The report is unchanged: the service step is shown (and awaited, within the same
+deadline) after the identity step, with the probe's own duration; when the identity step fails, the probe's answer is
+dropped and the step is skipped, as before.
 
 Which credentials the identity step signs with, AssumeRole's parameters and whether the instance step runs are decided
 in `wizard.core.credentials` (`plan_test()` builds the test every front end runs). With a `timeout`, the whole test has
@@ -72,6 +78,8 @@ class DaemonThreadExecutor(concurrent.futures.Executor):
 
 # Where every blocking AWS call runs (loop.run_in_executor(EXECUTOR, ...)).
 EXECUTOR = DaemonThreadExecutor("connection-test")
+
+_UNSET = object()
 
 _SERVICE_TITLES = {"s3": "Amazon S3", "ec2": "Amazon EC2", "workspaces": "Amazon WorkSpaces",
                    "bedrock-runtime": "Amazon Bedrock runtime"}
@@ -202,6 +210,7 @@ class ConnectionTest:
         self._sso_token = None  # sso: the access token the sso-token step found (memory only)
         self._sso_creds: Credentials | None = None  # sso: the role's credentials (role-credentials step)
         self._session = None  # one fresh boto3 session per run, created in the worker thread
+        self._early_service: concurrent.futures.Future | None = None  # the service step, started by the identity step
         self._abandoned = False  # set when the run ends or is cancelled: late worker results are dropped
         self._steps: dict[str, StepResult] = {}
         self._report = TestReport(steps=[], connection=conn)
@@ -258,6 +267,7 @@ class ConnectionTest:
         secret_values = self._secret_values()
         self._report = TestReport(steps=[], connection=self.conn)
         self._abandoned = False
+        self._early_service = None
         aws.register_secrets(self, secret_values)
 
         def emit(step: StepResult) -> None:
@@ -269,6 +279,9 @@ class ConnectionTest:
 
         async def within_deadline(fn, *args):
             call = loop.run_in_executor(EXECUTOR, fn, *args)
+            return await until_deadline(call)
+
+        async def until_deadline(call):
             if deadline is None:
                 return await call
             try:
@@ -292,7 +305,12 @@ class ConnectionTest:
                 emit(dataclasses.replace(self._steps[name], status="running"))
                 started = time.monotonic()
                 try:
-                    status, detail = await within_deadline(getattr(self, "_step_" + name.replace("-", "_")))
+                    early = self._early_service if name == "service" else None
+                    if early is not None:  # already running beside the identity step (see _service_alongside)
+                        took, (status, detail) = await until_deadline(asyncio.wrap_future(early, loop=loop))
+                        started = time.monotonic() - took  # its own duration, not the wait for the identity step
+                    else:
+                        status, detail = await within_deadline(getattr(self, "_step_" + name.replace("-", "_")))
                     diagnosis = None
                 except asyncio.CancelledError:
                     raise
@@ -320,6 +338,7 @@ class ConnectionTest:
             self._abandoned = True
             aws.forget_secrets(self)
             self._assumed = self._identity_creds = self._session = self._sso_token = self._sso_creds = None
+            self._early_service = None
 
     def _diagnose(self, exc: Exception, step: str, secret_values: list[str]) -> Diagnosis:
         """MFA's diagnoses first (a refused code or device, a denial that MFA would lift), then the general ones."""
@@ -361,10 +380,12 @@ class ConnectionTest:
             values += [v for v in (self._sso_token.access_token, self._sso_token.refresh_token) if v]
         return values
 
-    def _client(self, service: str, keys: Credentials | None):
-        if self._session is None:
-            self._session = aws.new_session(self.conn.region)
-        client = aws.make_client(service, self.conn.region, keys, self.conn.network, session=self._session)
+    def _client(self, service: str, keys: Credentials | None, session=None):
+        if session is None:
+            if self._session is None:
+                self._session = aws.new_session(self.conn.region)
+            session = self._session
+        client = aws.make_client(service, self.conn.region, keys, self.conn.network, session=session)
         aws.install_log_redaction()
         return client
 
@@ -392,6 +413,10 @@ class ConnectionTest:
         self._identity_creds = self._sso_creds if self._uses_sso() else self.caller.resolve()
         aws.register_secrets(self, self._secret_values() + self._resolved_secret_values())
         sts = self._client("sts", self._identity_creds)
+        if self._service_alongside():
+            # the probe signs with the same credentials: it needn't wait for GetCallerIdentity's answer. The report
+            # still shows it after the identity step, and skips it (its answer unused) when that step fails.
+            self._early_service = EXECUTOR.submit(self._timed_service, self._identity_creds, self._session)
         found = sts.get_caller_identity()
         if not self._abandoned:
             self._report.identity_arn = found["Arn"]
@@ -415,13 +440,27 @@ class ConnectionTest:
             self._report.assumed_arn = found["Arn"]
         return "ok", f"Acting as {found['Arn']}"
 
+    def _timed_service(self, keys, session):
+        """The service step started early: (seconds it took, its result). Its exception propagates, the time lost."""
+        started = time.monotonic()
+        result = self._step_service(keys, session)
+        return time.monotonic() - started, result
+
+    def _service_alongside(self) -> bool:
+        """The service probe may run beside the identity call: it signs with the identity step's credentials (no
+        AssumeRole between them) and the identity step is the one right before it."""
+        return (self.conn.method not in ("assume-role", "cross-account") and not self._abandoned
+                and self._early_service is None)
+
     def _service_credentials(self) -> Credentials | None:
         return self._assumed if self.conn.method in ("assume-role", "cross-account") else self._identity_creds
 
-    def _step_service(self):
+    def _step_service(self, keys: Credentials | None | object = _UNSET, session=None):
+        """The probe; `keys` and `session`: given when it starts beside the identity step (the credentials and session
+        of that step, held here so that a late run never falls back to other credentials)."""
         c = self.conn
         call = self._probe()
-        client = self._client(c.service, self._service_credentials())
+        client = self._client(c.service, self._service_credentials() if keys is _UNSET else keys, session)
         if call.operation == probes.REACH_ONLY:
             return "ok", self._reach(client.meta.endpoint_url)
         params = call.resolved_params(bucket=c.bucket, model_id=c.model_id)

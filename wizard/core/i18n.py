@@ -12,7 +12,6 @@ LC_MESSAGES, LANG). Machine output (`--json`, diagnosis codes, stored files) nev
 from __future__ import annotations
 
 import os
-import xml.etree.ElementTree as ET
 from functools import lru_cache
 from pathlib import Path
 
@@ -72,6 +71,8 @@ def catalogue(lang: str) -> dict[tuple[str, str], str]:
     path = catalogue_path(lang)
     if lang == SOURCE_LANGUAGE or not path.is_file():
         return {}
+    import xml.etree.ElementTree as ET  # only for a language other than English
+
     words: dict[tuple[str, str], str] = {}
     for context in ET.parse(path).getroot().iter("context"):
         name = context.findtext("name") or ""

@@ -155,6 +155,53 @@ def platform_backend():
     return chosen
 
 
+def direct_secret_service() -> bool:
+    """True when `platform_backend()` would pick keyring's Secret Service backend without anyone having chosen it: a
+    Linux/BSD desktop, no PYTHON_KEYRING_BACKEND, no keyringrc.cfg, no `keyring.set_keyring` in this process, and no
+    dbus-python (without it KWallet's backend can't work, so it can't be preferred). Then the keychain can be read with
+    secretstorage directly (`_read_secret_service`), the same entries keyring reads, without importing keyring (about
+    50 ms of a command's start). Whether the Secret Service is there is found out by reading."""
+    import importlib.util
+    import os
+    from pathlib import Path
+
+    if sys.platform in ("win32", "darwin") or os.environ.get("PYTHON_KEYRING_BACKEND"):
+        return False
+    loaded = sys.modules.get("keyring.core")
+    if loaded is not None and getattr(loaded, "_keyring_backend", None) is not None:
+        return False
+    config_home = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    if (Path(config_home) / "python_keyring" / "keyringrc.cfg").exists():
+        return False
+    return importlib.util.find_spec("secretstorage") is not None and importlib.util.find_spec("dbus") is None
+
+
+def _read_secret_service(service: str, names: list[str], unlock_timeout: float) -> dict[str, str]:
+    """Blocking: the entries `names` of `service` from the Secret Service's default collection, as keyring's
+    SecretService backend finds them (attributes service and username, the first match), on one D-Bus connection and
+    one encrypted session. A locked collection gets its unlock prompt for at most `unlock_timeout` seconds."""
+    import secretstorage
+
+    found: dict[str, str] = {}
+    with closing(secretstorage.dbus_init()) as conn:
+        if not secretstorage.check_service_availability(conn):
+            raise KeychainError("no-keyring", "The Secret Service is not running. Nothing secret was saved.")
+        collection = secretstorage.get_default_collection(conn)
+        _unlock_collection(collection, unlock_timeout)
+        for name in names:
+            for item in collection.search_items({"username": name, "service": service}):
+                if item.is_locked():
+                    item.unlock()
+                    if item.is_locked():
+                        raise KeychainError("keyring-locked", "The keychain entry stayed locked.")
+                if collection.session is None:
+                    collection.session = secretstorage.util.open_session(conn)  # one session for every entry
+                item.session = collection.session
+                found[name] = item.get_secret().decode("utf-8")
+                break
+    return found
+
+
 def _chained(backend) -> list:
     if type(backend).__module__.startswith("keyring.backends.chainer"):
         return list(backend.backends)
@@ -286,14 +333,26 @@ class SecretStore:
             raise classify(exc, values) from None
 
     def load(self, profile_id: str) -> Secrets:
-        """The profile's secrets; a missing entry is an empty string."""
-        backend = self._ready()
-        found = {}
-        try:
-            for field in SECRET_FIELDS:
-                found[field] = _retried(backend.get_password, self.service, entry_name(profile_id, field)) or ""
-        except Exception as exc:  # noqa: BLE001 - backends raise anything; classify() sorts it
-            raise classify(exc, found.values()) from None
+        """The profile's secrets; a missing entry is an empty string. Both entries are read on one keychain connection:
+        with the Secret Service, one D-Bus connection and one encrypted session instead of one each; where nothing
+        else was chosen (`direct_secret_service`), without importing `keyring` at all."""
+        names = [entry_name(profile_id, field) for field in SECRET_FIELDS]
+        if self._backend is None and self._batch_backend is None and direct_secret_service():
+            try:
+                found = _read_secret_service(self.service, names, self.unlock_timeout)
+            except KeychainError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - backends raise anything; classify() sorts it
+                raise classify(exc, ()) from None
+            return Secrets(**{field: found.get(name, "") for field, name in zip(SECRET_FIELDS, names)})
+        with self.batch():
+            backend = self._ready()
+            found = {}
+            try:
+                for field in SECRET_FIELDS:
+                    found[field] = _retried(backend.get_password, self.service, entry_name(profile_id, field)) or ""
+            except Exception as exc:  # noqa: BLE001 - backends raise anything; classify() sorts it
+                raise classify(exc, found.values()) from None
         return Secrets(**found)
 
     def delete(self, profile_id: str) -> None:
@@ -406,9 +465,30 @@ def _shared_secret_service_class():
             return None
 
         def set_password(self, service, username, password):
+            """As secretstorage's `Collection.create_item(..., replace=True)` (same label, attributes, encryption),
+            without building the Item it returns: that costs a D-Bus round trip (its Label) nobody reads."""
+            from secretstorage.exceptions import PromptDismissedException
+            from secretstorage.util import SS_PREFIX, exec_prompt, format_secret, open_session
+
             attributes = self._query(service, username, application=self.appid)
             label = f"Password for '{username}' on '{service}'"
-            self._collection.create_item(label, attributes, password, replace=True)
+            collection = self._collection
+            collection.ensure_not_locked()
+            if not collection.session:
+                collection.session = open_session(collection.connection)
+            properties = {SS_PREFIX + "Item.Label": ("s", label), SS_PREFIX + "Item.Attributes": ("a{ss}", attributes)}
+            item_path, prompt = self._calls.call("CreateItem", "a{sv}(oayays)b", properties,
+                                                 format_secret(collection.session, password, "text/plain"), True)
+            if len(item_path) <= 1 and exec_prompt(collection.connection, prompt)[0]:
+                raise PromptDismissedException("Prompt dismissed.")
+
+        @property
+        def _calls(self):
+            from secretstorage.defines import SS_PREFIX
+            from secretstorage.util import DBusAddressWrapper
+
+            return DBusAddressWrapper(self._collection.collection_path, SS_PREFIX + "Collection",
+                                      self._collection.connection)
 
         def delete_password(self, service, username):
             for item in self._collection.search_items(self._query(service, username)):
@@ -458,6 +538,20 @@ def _gnome_keyring_running() -> bool:
         return False
 
 
+def _unlock_collection(collection, timeout: float) -> None:
+    """A locked Secret Service collection gets its unlock prompt for at most `timeout` seconds, else keyring-locked."""
+    if not collection.is_locked():
+        return
+    try:
+        collection.unlock(timeout=timeout)
+    except TimeoutError:
+        raise KeychainError(
+            "keyring-locked", f"The keychain is locked and the unlock prompt was not answered in {timeout:g} s."
+        ) from None
+    if collection.is_locked():
+        raise KeychainError("keyring-locked", "The keychain is locked and unlocking was refused or could not be asked.")
+
+
 def _ensure_unlocked(backend, timeout: float, secrets: Iterable[str]) -> None:
     """Unlock the Secret Service collection keyring will use, giving a prompt at most `timeout` seconds.
 
@@ -471,18 +565,7 @@ def _ensure_unlocked(backend, timeout: float, secrets: Iterable[str]) -> None:
             collection = (
                 secretstorage.Collection(conn, path) if path else secretstorage.get_default_collection(conn)
             )
-            if not collection.is_locked():
-                return
-            try:
-                collection.unlock(timeout=timeout)
-            except TimeoutError:
-                raise KeychainError(
-                    "keyring-locked", f"The keychain is locked and the unlock prompt was not answered in {timeout:g} s."
-                ) from None
-            if collection.is_locked():
-                raise KeychainError(
-                    "keyring-locked", "The keychain is locked and unlocking was refused or could not be asked."
-                )
+            _unlock_collection(collection, timeout)
     except KeychainError:
         raise
     except Exception as exc:  # noqa: BLE001 - backends raise anything; classify() sorts it

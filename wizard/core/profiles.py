@@ -35,7 +35,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from wizard.core.connection import Connection, Secrets
+from wizard.core.connection import Connection, Secrets, field_names
 from wizard.core.keychain import KeychainError, SecretStore
 from wizard.core.tokens import TokenTime, profile_time_left, to_epoch
 
@@ -105,8 +105,8 @@ class Profile:
 
     @classmethod
     def from_dict(cls, data: dict) -> Profile:
-        known = {f.name for f in dataclasses.fields(cls)} - {"connection"}
-        values = {k: v for k, v in data.items() if k in known}
+        known = field_names(cls)
+        values = {k: v for k, v in data.items() if k in known and k != "connection"}
         return cls(connection=Connection.from_dict(data.get("connection") or {}), **values)
 
 
@@ -222,7 +222,10 @@ def _checked_object(where: str, what: str, value, types: dict) -> dict:
         raise _LayoutError(f"{where}: {what} is not an object")
     for key, kind in types.items():
         if key in value:
-            _check_value(where, key, value[key], kind)
+            item = value[key]
+            if type(kind) is tuple and type(item) in kind:  # the usual case (text, flag), without a call per value
+                continue
+            _check_value(where, key, item, kind)
     return value
 
 

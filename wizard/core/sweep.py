@@ -18,7 +18,6 @@ and no temporary file (the common case) the sweep costs one directory listing an
 from __future__ import annotations
 
 import contextlib
-import logging
 import os
 import re
 import threading
@@ -26,7 +25,6 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-log = logging.getLogger(__name__)
 
 PENDING_DIR = "pending"
 _TEMP = re.compile(r"\.profiles\.json(\.bak)?\..+\.tmp\Z")
@@ -144,7 +142,9 @@ def sweep(store=None, secret_store=None) -> SweepResult:
         return result
     except Exception as exc:  # noqa: BLE001 - a sweep must never stop the program from starting
         result.skipped = f"{type(exc).__name__}"
-        log.debug("sweep stopped", exc_info=True)
+        import logging  # only when something went wrong: every command sweeps, few need logging
+
+        logging.getLogger(__name__).debug("sweep stopped", exc_info=True)
         return result
     finally:
         store._lock.release()
