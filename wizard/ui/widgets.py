@@ -140,7 +140,7 @@ class FieldMessage(QWidget):
             self._layout.removeWidget(row)
             row.hide()  # at once: deleteLater alone leaves it painted under the new rows until the next event loop
             row.deleteLater()
-        self._rows = [MessageRow(m.level, translate("validation", m.text), self) for m in messages]
+        self._rows = [MessageRow(m.level, _in_language(m), self) for m in messages]
         for row in self._rows:
             self._layout.addWidget(row)
         self._help.setVisible(bool(self._help.text()) and not self._rows)
@@ -154,6 +154,12 @@ class FieldMessage(QWidget):
 
     def levels(self) -> list[str]:
         return [row.level for row in self._rows]
+
+
+def _in_language(message) -> str:
+    """A message's text in the window's language (a validation message made with values is translated as one text)."""
+    localized = getattr(message, "localized", None)
+    return localized(translate) if localized is not None else translate("validation", message.text)
 
 
 def eye_icon(slashed: bool, colour: QColor) -> QIcon:
