@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWizard,
 )
 
-from tests.gui.test_manager import TIMEOUT, run_test, seed
+from tests.gui.test_manager import TIMEOUT, details_rows, run_test, seed, table
 from tests.gui.test_sso_wizard import sso_env  # noqa: F401 - the IAM Identity Center emulator, reached by the window
 from tests.support.aws import practice_connection
 from tests.support.sso import sso  # noqa: F401
@@ -180,6 +180,29 @@ def test_the_manager_fits_and_binds_each_letter_once(qtbot, qloop, stores, aws_e
         win.details.setCurrentIndex(index)
         look(f"after a failed test, tab {index}")
     assert problems == {}, f"{language}: {problems}"
+
+
+def test_the_manager_says_when_in_the_language(qtbot, qloop, stores, aws_emulator, language):
+    """The values in the table and the details are said in the window's language too: "just now" and "N min ago" on
+    one clock, the failed test's status (made with a value, translated as one text)."""
+    import time
+
+    store, secret_store = stores
+    win = ProfileManagerWindow(store, secret_store)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitUntil(lambda: getattr(win, "loaded", getattr(win, "_loaded", False)), timeout=TIMEOUT)  # either name
+    conn, _secrets = practice_connection(aws_emulator)
+    seed(qtbot, win, store, secret_store, "wrong-secret", conn, Secrets("z" * 40))
+    untested = {"en": "Untested", "de": "Ungetestet"}[language]
+    assert table(win)["wrong-secret"][4] == untested
+    run_test(qtbot, win, store, "wrong-secret")
+    failed = {"en": "✗ Failed: wrong-secret-key · ", "de": "✗ Fehlgeschlagen: wrong-secret-key · "}[language]
+    now = {"en": "just now", "de": "gerade eben"}[language]
+    assert table(win)["wrong-secret"][4] == failed + now
+    assert details_rows(win)["Status:"] == failed + now
+    win.details.refresh_times(time.time() + 5 * 60 + 10)
+    assert details_rows(win)["Status:"] == failed + {"en": "5 min ago", "de": "vor 5 min"}[language]
 
 
 def test_german_words_reach_the_window(open_wizard, language):

@@ -21,8 +21,8 @@ from urllib.parse import urlsplit
 
 from wizard.core import arn as arns
 from wizard.core import fields, regions, services
-from wizard.core.i18n import Words, localized
 from wizard.core.connection import METHOD_IDS, SERVICE_IDS, Connection, Secrets
+from wizard.core.i18n import Words, localized
 
 
 def words(text: str, **values) -> Words:
@@ -164,7 +164,7 @@ def _count(n: int, one: str, many: str) -> Words:
     return words(one) if n == 1 else words(many, n=n)
 
 
-def N_(text: str) -> str:  # noqa: N802 - marks a text of the "validation" context (see tools/translations.py)
+def N_(text: str) -> str:  # marks a text of the "validation" context (see tools/translations.py)
     return text
 
 
