@@ -85,7 +85,7 @@ class PaletteFollower(QObject):
         finally:
             self._deriving = False
 
-    def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt's virtual
+    def eventFilter(self, watched, event) -> bool:  # Qt's virtual
         if event.type() == QEvent.Type.PaletteChange:  # sent after the widget's palette was resolved anew
             self.derive(watched)
         return False
@@ -276,7 +276,7 @@ class SecretLineEdit(QLineEdit):
         self.reveal_action.setIcon(QIcon.fromTheme("view-hidden" if shown else "view-visible",
                                                    eye_icon(shown, self.eye_colour)))
 
-    def changeEvent(self, event) -> None:  # noqa: N802 - Qt's virtual
+    def changeEvent(self, event) -> None:  # Qt's virtual
         super().changeEvent(event)
         if event.type() == QEvent.Type.PaletteChange:
             self._draw_eye()
