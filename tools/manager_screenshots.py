@@ -1,8 +1,10 @@
 """Screenshots of the profile manager with a failed test's diagnosis, at 1366x768, in a real X window under Xvfb:
 docs/screenshots/manager-diagnosis-1366x768.png, and with `--dark` manager-diagnosis-dark.png (a dark palette, as a
-desktop in dark mode gives the program).
+desktop in dark mode gives the program). With `--live-switch` the window starts light and the desktop's scheme is
+switched while it is open, as a user would: manager-diagnosis-dark-after-switch.png after the switch to dark, then
+manager-diagnosis-light-after-switch.png after the switch back.
 
-    .venv/bin/python tools/manager_screenshots.py [--dark] [OUTPUT_DIR]
+    .venv/bin/python tools/manager_screenshots.py [--dark | --live-switch] [OUTPUT_DIR]
 
 A private world like the tests': a temporary HOME, its own D-Bus session with a throwaway gnome-keyring, Xvfb when no
 DISPLAY is set, name lookups other than localhost refused. The profiles talk to practice mode's local AWS emulator on
@@ -59,7 +61,14 @@ def dark_palette():
     return palette
 
 
-async def run(app, out: Path, dark: bool) -> Path:
+async def _grab(window, path: Path) -> Path:
+    if not window.grab().save(str(path)):
+        raise SystemExit(f"could not write {path}")
+    print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path, flush=True)
+    return path
+
+
+async def run(app, out: Path, dark: bool, live_switch: bool = False) -> Path:
     from wizard.core.connection import Connection, NetworkSettings, Secrets
     from wizard.core.keychain import SecretStore
     from wizard.core.profiles import ProfileStore, save_connection
@@ -84,7 +93,7 @@ async def run(app, out: Path, dark: bool) -> Path:
         window = ProfileManagerWindow(store, secrets)
         window.resize(1366, 768)
         window.show()
-        while not window._loaded:
+        while not getattr(window, "loaded", getattr(window, "_loaded", False)):
             await asyncio.sleep(0.05)
         window.select_profile(store.get("prod-backup").id)
         await asyncio.sleep(0.2)
@@ -93,10 +102,18 @@ async def run(app, out: Path, dark: bool) -> Path:
         while window.is_busy():
             await asyncio.sleep(0.05)
         await asyncio.sleep(0.6)
-        path = out / ("manager-diagnosis-dark.png" if dark else "manager-diagnosis-1366x768.png")
-        if not window.grab().save(str(path)):
-            raise SystemExit(f"could not write {path}")
-        print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path, flush=True)
+        if live_switch:  # the desktop switches to dark and back while the window is open
+            from PySide6.QtGui import QPalette
+
+            app.setPalette(dark_palette())
+            await asyncio.sleep(0.6)
+            await _grab(window, out / "manager-diagnosis-dark-after-switch.png")
+            app.setPalette(QPalette())  # the platform's own (light) palette again
+            await asyncio.sleep(0.6)
+            path = await _grab(window, out / "manager-diagnosis-light-after-switch.png")
+        else:
+            path = await _grab(window, out / ("manager-diagnosis-dark.png" if dark else
+                                              "manager-diagnosis-1366x768.png"))
         window.close()
         await asyncio.sleep(0.1)
         return path
@@ -114,8 +131,8 @@ def main(argv: list[str]) -> int:
     from tests.run import _start_keyring
 
     args = argv[1:]
-    dark = "--dark" in args
-    args = [a for a in args if a != "--dark"]
+    dark, live_switch = "--dark" in args, "--live-switch" in args
+    args = [a for a in args if a not in ("--dark", "--live-switch")]
     out = (Path(args[0]) if args else ROOT / "docs" / "screenshots").resolve()
     out.mkdir(parents=True, exist_ok=True)
     _loopback_only()
@@ -135,7 +152,7 @@ def main(argv: list[str]) -> int:
         loop = qasync.QEventLoop(app)
         asyncio.set_event_loop(loop)
         with loop:
-            loop.run_until_complete(run(app, out, dark))
+            loop.run_until_complete(run(app, out, dark, live_switch))
     finally:
         if xvfb is not None:
             xvfb.terminate()
