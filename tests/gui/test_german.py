@@ -205,6 +205,46 @@ def test_the_manager_says_when_in_the_language(qtbot, qloop, stores, aws_emulato
     assert details_rows(win)["Status:"] == failed + {"en": "5 min ago", "de": "vor 5 min"}[language]
 
 
+def test_a_fields_message_with_a_number_is_in_the_language(open_wizard, qtbot, language):
+    """A validation message made with values (how many characters there are and must be) reads as one sentence in the
+    window's language."""
+    wizard, keys = open_wizard()
+    wizard.method_page.set_method("access-key")
+    wizard.next()
+    keys.wait_page(PageId.CREDENTIALS)
+    row = wizard.credentials_page.rows["access_key_id"]
+    row.editor.setFocus()
+    row.editor.selectAll()
+    row.editor.insert("AKIA12")  # as typed: textEdited fires
+    wizard.credentials_page.rows["secret_access_key"].editor.setFocus()
+    expected = {
+        "en": "Error: This has 6 characters; an access key ID has at least 16. Copy all of it.",
+        "de": "Fehler: Dieser Wert hat 6 Zeichen; eine Zugriffsschlüssel-ID hat mindestens 16. Kopieren Sie den "
+              "ganzen Wert.",
+    }[language]
+    qtbot.waitUntil(lambda: row.message.text() == expected, timeout=TIMEOUT)
+
+
+def test_check_this_machine_reports_in_the_language(qtbot, qloop, language):
+    """The "Check this machine" panel's findings (made with the address it asked) in the window's language."""
+    from wizard.practice.imds_emulator import ImdsEmulator
+    from wizard.ui.machine_check import MachineCheckPanel
+
+    with ImdsEmulator("down") as imds:
+        panel = MachineCheckPanel(lambda: "", lambda: {"AWS_EC2_METADATA_SERVICE_ENDPOINT": imds.url})
+        qtbot.addWidget(panel)
+        panel.show()
+        panel.start()
+        qtbot.waitUntil(lambda: panel.report is not None, timeout=TIMEOUT)
+    expected = {
+        "en": f"Error: This machine does not look like an EC2 instance: nothing answers at {imds.url} (connection "
+              "refused or no route).",
+        "de": f"Fehler: Dieser Rechner sieht nicht wie eine EC2-Instanz aus: unter {imds.url} antwortet nichts "
+              "(Verbindung abgelehnt oder keine Route).",
+    }[language]
+    assert panel.result.text().startswith(expected), panel.result.text()
+
+
 def test_german_words_reach_the_window(open_wizard, language):
     """The catalogue is in use: the page's title and Qt's own Next button speak the chosen language."""
     wizard, _keys = open_wizard()
