@@ -233,10 +233,10 @@ def take_german(out: Path) -> None:
 def take_dark_switch(app, out: Path) -> None:
     """The credentials page after the desktop switched to dark while the wizard was open: its secondary text (the
     fields' help) and the secret field's eye are drawn again in the dark palette's colours."""
+    from manager_screenshots import dark_palette
     from PySide6.QtGui import QPalette
     from PySide6.QtWidgets import QApplication
 
-    from manager_screenshots import dark_palette
     from wizard.core.connection import Connection, Secrets
     from wizard.ui.wizard import PageId
 
