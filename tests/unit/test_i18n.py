@@ -152,3 +152,18 @@ def test_an_instance_finding_is_german_and_its_json_english(german):
                                "(EC2-Konsole: Aktionen > Sicherheit > IAM-Rolle ändern).")
     assert mismatch.summary.startswith("You entered the role 'reporting', but this instance has the role 'app' in "
                                        "account 123456789012 attached.")
+
+
+def test_a_message_keeps_its_words_through_copies_and_values_with_braces(german):
+    import copy
+    import pickle
+
+    from wizard.core.validation import check_field
+
+    messages = check_field("access_key_id", " AKIA1{2}\t").messages
+    for message in messages:
+        for again in (copy.deepcopy(message), pickle.loads(pickle.dumps(message))):
+            assert again == message and again.localized() == message.localized()
+    assert messages[-1].localized() == 'Entfernen Sie "{", "}": eine Zugriffsschlüssel-ID enthält nur Buchstaben und ' \
+                                       "Ziffern."
+    assert messages[-1].text == 'Remove "{", "}": an access key ID only contains letters and digits.'

@@ -111,9 +111,16 @@ class Words(str):
 
     def __new__(cls, text: str, context: str, source: str | None = None, values: tuple = ()):
         values = tuple(values.items()) if isinstance(values, dict) else tuple(values)
-        found = super().__new__(cls, text.format(**dict(values)) if values else text)
-        found.context, found.source, found.values = context, source or text, values
-        return found
+        return _words(text.format(**dict(values)) if values else text, context, source or text, values)
+
+    def __reduce__(self):  # copies and pickles keep what to translate (dataclasses.asdict deep-copies values)
+        return _words, (str(self), self.context, self.source, self.values)
+
+
+def _words(english: str, context: str, source: str, values: tuple) -> Words:
+    found = str.__new__(Words, english)
+    found.context, found.source, found.values = context, source, values
+    return found
 
 
 def localized(value, translate=None) -> str:
