@@ -1,8 +1,10 @@
 """Screenshots of the profile manager with a failed test's diagnosis, at 1366x768, in a real X window under Xvfb:
 docs/screenshots/manager-diagnosis-1366x768.png, and with `--dark` manager-diagnosis-dark.png (a dark palette, as a
-desktop in dark mode gives the program).
+desktop in dark mode gives the program). With `--live-switch` the window starts light and the desktop's scheme is
+switched while it is open, as a user would: manager-diagnosis-dark-after-switch.png after the switch to dark, then
+manager-diagnosis-light-after-switch.png after the switch back.
 
-    .venv/bin/python tools/manager_screenshots.py [--dark] [OUTPUT_DIR]
+    .venv/bin/python tools/manager_screenshots.py [--dark | --live-switch] [OUTPUT_DIR]
 
 A private world like the tests': a temporary HOME, its own D-Bus session with a throwaway gnome-keyring, Xvfb when no
 DISPLAY is set, name lookups other than localhost refused. The profiles talk to practice mode's local AWS emulator on
@@ -39,7 +41,7 @@ def dark_palette():
     return palette
 
 
-async def run(app, out: Path, dark: bool) -> Path:
+async def run(app, out: Path, dark: bool, live_switch: bool = False) -> Path:
     from wizard.core.connection import Connection, NetworkSettings, Secrets
     from wizard.core.keychain import SecretStore
     from wizard.core.profiles import ProfileStore, save_connection
@@ -71,7 +73,18 @@ async def run(app, out: Path, dark: bool) -> Path:
         await task
         await shots.until(lambda: not window.is_busy(), "the test")
         await asyncio.sleep(0.6)
-        path = shots.save(window, out / ("manager-diagnosis-dark.png" if dark else "manager-diagnosis-1366x768.png"))
+        if live_switch:  # the desktop switches to dark and back while the window is open
+            from PySide6.QtGui import QPalette
+
+            app.setPalette(dark_palette())
+            await asyncio.sleep(0.6)
+            shots.save(window, out / "manager-diagnosis-dark-after-switch.png")
+            app.setPalette(QPalette())  # the platform's own (light) palette again
+            await asyncio.sleep(0.6)
+            path = shots.save(window, out / "manager-diagnosis-light-after-switch.png")
+        else:
+            path = shots.save(window, out / ("manager-diagnosis-dark.png" if dark else
+                                              "manager-diagnosis-1366x768.png"))
         window.close()
         await asyncio.sleep(0.1)
         return path
@@ -80,8 +93,8 @@ async def run(app, out: Path, dark: bool) -> Path:
 
 
 def main(argv: list[str]) -> int:
-    dark = "--dark" in argv
-    return shots.take_in_private_world(__file__, argv, MARKER, lambda app, out: run(app, out, dark),
+    dark, live_switch = "--dark" in argv, "--live-switch" in argv
+    return shots.take_in_private_world(__file__, argv, MARKER, lambda app, out: run(app, out, dark, live_switch),
                                        (lambda app: app.setPalette(dark_palette())) if dark else None)
 
 

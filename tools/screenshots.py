@@ -201,7 +201,29 @@ def take_german(out: Path) -> None:
     _application("en")  # back to the source language for whatever follows
 
 
-SHOTS = ("wizard", "manager-empty", "network", "german")
+def take_dark_switch(app, out: Path) -> None:
+    """The credentials page after the desktop switched to dark while the wizard was open: its secondary text (the
+    fields' help) and the secret field's eye are drawn again in the dark palette's colours."""
+    from manager_screenshots import dark_palette
+    from PySide6.QtGui import QPalette
+    from PySide6.QtWidgets import QApplication
+
+    from wizard.core.connection import Connection, Secrets
+    from wizard.ui.wizard import PageId
+
+    conn = Connection(method="access-key", access_key_id=EXAMPLE_KEY_ID, service="s3", region="eu-central-1")
+    wizard = _open(app, conn, Secrets(EXAMPLE_SECRET))
+    _go(app, wizard, PageId.CREDENTIALS)
+    _settle(app)
+    app.setPalette(dark_palette())  # the switch, as the platform gives it while the window is open
+    _settle(app, 0.5)
+    _save(app, wizard, out, "credentials-dark-after-switch")
+    app.setPalette(QPalette())  # back to the platform's palette
+    wizard.close()
+    QApplication.processEvents()
+
+
+SHOTS = ("wizard", "manager-empty", "network", "german", "dark-switch")
 
 
 def main(argv: list[str]) -> int:
@@ -227,6 +249,8 @@ def main(argv: list[str]) -> int:
             take_network(_application(None), out)
         if "german" in wanted:
             take_german(out)
+        if "dark-switch" in wanted:
+            take_dark_switch(_application(None), out)
     finally:
         shots.stop(xvfb)
     return 0
@@ -234,4 +258,5 @@ def main(argv: list[str]) -> int:
 
 if __name__ == "__main__":
     sys.path.insert(0, str(ROOT))
+    sys.path.insert(0, str(ROOT / "tools"))
     sys.exit(main(sys.argv))

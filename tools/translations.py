@@ -49,8 +49,14 @@ def data_texts() -> list[tuple[str, str]]:
         texts += [("services", t) for t in (s.title, s.description, s.default_probe, s.narrow_probe) if t]
     texts += [("diagnoses", t) for t in diagnosis_texts(diagnoses)]
     texts += [("describe", t) for t in _calls(ROOT / "wizard" / "core" / "describe.py", "_L")]  # the rows' labels
-    for kind in ("_error", "_warning", "_info"):  # the field checks' fixed messages (those made with a value stay English)
-        texts += [("validation", t) for t in _calls(ROOT / "wizard" / "core" / "validation.py", kind, 1)]
+    validation = ROOT / "wizard" / "core" / "validation.py"
+    for kind in ("_error", "_warning", "_info"):  # the field checks' messages (with {placeholders} for their values)
+        texts += [("validation", t) for t in _calls(validation, kind, 1)]
+    texts += [("validation", t) for t in _calls(validation, "words")]  # words put into them (nouns, reasons)
+    texts += [("validation", t) for t in _calls(validation, "N_")]  # words counted ("a space", "{n} spaces")
+    texts += [("validation", t) for t in _calls(ROOT / "wizard" / "core" / "fields.py", "message", 2)]
+    imds = ROOT / "wizard" / "core" / "imds.py"  # the instance check's findings and the reasons put into them
+    texts += [("imds", t) for t in _calls(imds, "_finding", 1) + _calls(imds, "_words")]
     return texts
 
 
@@ -68,11 +74,12 @@ def diagnosis_texts(diagnoses) -> list[str]:
 
 
 def _calls(path: Path, name: str, position: int = 0) -> list[str]:
-    """The literal argument at `position` of every `name(...)` call in a file (not the ones built with values)."""
+    """The literal argument at `position` of every `name(...)` (or `x.name(...)`) call in a file."""
     import ast
 
     return [node.args[position].value for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
-            if isinstance(node, ast.Call) and getattr(node.func, "id", "") == name and len(node.args) > position
+            if isinstance(node, ast.Call) and name in (getattr(node.func, "id", ""), getattr(node.func, "attr", ""))
+            and len(node.args) > position
             and isinstance(node.args[position], ast.Constant) and isinstance(node.args[position].value, str)]
 
 

@@ -49,3 +49,53 @@ def test_the_environment_chooses_german_and_lang_overrides_it(env):
     assert run_cli(german_env, "list").stdout.startswith("Noch keine Profile.")
     assert run_cli(german_env, "--lang", "en", "list").stdout.startswith("No profiles yet.")
     assert "Ein Profil umbenennen." in run_cli(german_env, "--help").stdout + run_cli(german_env, "rename", "-h").stdout
+
+
+# -- messages made with values: one catalogue text each, the values put in after translating ---------------------------
+
+
+def test_policy_speaks_german_on_standard_error_and_prints_the_same_json(env):
+    alice = "arn:aws:iam::111122223333:user/alice"
+    args = ("policy", "--trust", "--principal", alice, "--external-id", "x-1234567890abcdef")
+    english, german = run_cli(env, *args), run_cli(env, "--lang", "de", *args)
+    assert german.returncode == english.returncode == 0, german.stderr
+    assert json.loads(german.stdout) == json.loads(english.stdout)  # the document itself never changes language
+    assert "Install as the trust policy of the role" in english.stderr
+    assert german.stderr.startswith("Als Vertrauensrichtlinie für die Rolle eintragen (IAM > Rollen"), german.stderr
+
+    added = run_cli(env, "add", "keys", "--method", "access-key", "--region", "us-east-1", "--service", "s3",
+                    "--access-key-id", "AKIAIOSFODNN7EXAMPLE", input=f"{fake_secret_access_key()}\n")
+    assert added.returncode == 0, added.stderr
+    permissions = run_cli(env, "--lang", "de", "policy", "keys", "--permissions")
+    assert permissions.returncode == 0, permissions.stderr
+    assert "An den IAM-Benutzer des Zugriffsschlüssels anhängen" in permissions.stderr, permissions.stderr
+    trust = run_cli(env, "--lang", "de", "policy", "keys", "--trust", "--principal", alice)
+    assert trust.returncode == 2 and trust.stdout == ""
+    assert "Profil 'keys' übernimmt keine Rolle (access-key)" in trust.stderr, trust.stderr
+    assert "Das JSON der IAM-Richtlinie ausgeben" in run_cli(env, "--lang", "de", "policy", "-h").stdout
+
+
+def test_check_instance_speaks_german_and_its_json_stays_english(env):
+    from wizard.practice.imds_emulator import ImdsEmulator
+
+    with ImdsEmulator("imdsv1", role="app-instance-role") as emulator:
+        on_instance = dict(env, AWS_EC2_METADATA_SERVICE_ENDPOINT=emulator.url)
+        on_instance.pop("AWS_EC2_METADATA_DISABLED")
+        human = run_cli(on_instance, "--lang", "de", "check-instance", "--role", "other-role")
+        english = run_cli(on_instance, "check-instance", "--role", "other-role", "--json")
+        german = run_cli(on_instance, "--lang", "de", "check-instance", "--role", "other-role", "--json")
+    assert human.returncode == 1, human.stderr
+    assert "Zugewiesene Rolle:" in human.stdout and "app-instance-role" in human.stdout, human.stdout
+    assert ("[Fehler] role-mismatch: Sie haben die Rolle „other-role“ eingegeben, aber dieser Instanz ist die Rolle "
+            f"„app-instance-role“ im Konto {emulator.account} zugewiesen.") in human.stdout, human.stdout
+    assert "[Warnung] imdsv1-enabled: IMDSv1 ist auf dieser Instanz noch aktiviert" in human.stdout
+    assert json.loads(german.stdout) == json.loads(english.stdout)
+    assert json.loads(german.stdout)["findings"][-1]["summary"].startswith("You entered the role 'other-role'")
+
+
+def test_a_rejected_value_is_explained_in_german_with_its_number(env):
+    added = run_cli(env, "--lang", "de", "add", "short", "--method", "access-key", "--region", "us-east-1",
+                    "--service", "s3", "--access-key-id", "AKIA1234", input=f"{fake_secret_access_key()}\n")
+    assert added.returncode == 2
+    assert ("Zugriffsschlüssel-ID: Dieser Wert hat 8 Zeichen; eine Zugriffsschlüssel-ID hat mindestens 16. "
+            "Kopieren Sie den ganzen Wert. [too-short]") in added.stderr, added.stderr

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWizard,
 )
 
-from tests.gui.test_manager import TIMEOUT, run_test, seed
+from tests.gui.test_manager import TIMEOUT, details_rows, run_test, seed, table
 from tests.gui.test_sso_wizard import sso_env  # noqa: F401 - the IAM Identity Center emulator, reached by the window
 from tests.support.aws import practice_connection
 from tests.support.sso import sso  # noqa: F401
@@ -180,6 +180,69 @@ def test_the_manager_fits_and_binds_each_letter_once(qtbot, qloop, stores, aws_e
         win.details.setCurrentIndex(index)
         look(f"after a failed test, tab {index}")
     assert problems == {}, f"{language}: {problems}"
+
+
+def test_the_manager_says_when_in_the_language(qtbot, qloop, stores, aws_emulator, language):
+    """The values in the table and the details are said in the window's language too: "just now" and "N min ago" on
+    one clock, the failed test's status (made with a value, translated as one text)."""
+    import time
+
+    store, secret_store = stores
+    win = ProfileManagerWindow(store, secret_store)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitUntil(lambda: win.loaded, timeout=TIMEOUT)
+    conn, _secrets = practice_connection(aws_emulator)
+    seed(qtbot, win, store, secret_store, "wrong-secret", conn, Secrets("z" * 40))
+    untested = {"en": "Untested", "de": "Ungetestet"}[language]
+    assert table(win)["wrong-secret"][4] == untested
+    run_test(qtbot, win, store, "wrong-secret")
+    failed = {"en": "✗ Failed: wrong-secret-key · ", "de": "✗ Fehlgeschlagen: wrong-secret-key · "}[language]
+    now = {"en": "just now", "de": "gerade eben"}[language]
+    assert table(win)["wrong-secret"][4] == failed + now
+    assert details_rows(win)["Status:"] == failed + now
+    win.details.refresh_times(time.time() + 5 * 60 + 10)
+    assert details_rows(win)["Status:"] == failed + {"en": "5 min ago", "de": "vor 5 min"}[language]
+
+
+def test_a_fields_message_with_a_number_is_in_the_language(open_wizard, qtbot, language):
+    """A validation message made with values (how many characters there are and must be) reads as one sentence in the
+    window's language."""
+    wizard, keys = open_wizard()
+    wizard.method_page.set_method("access-key")
+    wizard.next()
+    keys.wait_page(PageId.CREDENTIALS)
+    row = wizard.credentials_page.rows["access_key_id"]
+    row.editor.setFocus()
+    row.editor.selectAll()
+    row.editor.insert("AKIA12")  # as typed: textEdited fires
+    wizard.credentials_page.rows["secret_access_key"].editor.setFocus()
+    expected = {
+        "en": "Error: This has 6 characters; an access key ID has at least 16. Copy all of it.",
+        "de": "Fehler: Dieser Wert hat 6 Zeichen; eine Zugriffsschlüssel-ID hat mindestens 16. Kopieren Sie den "
+              "ganzen Wert.",
+    }[language]
+    qtbot.waitUntil(lambda: row.message.text() == expected, timeout=TIMEOUT)
+
+
+def test_check_this_machine_reports_in_the_language(qtbot, qloop, language):
+    """The "Check this machine" panel's findings (made with the address it asked) in the window's language."""
+    from wizard.practice.imds_emulator import ImdsEmulator
+    from wizard.ui.machine_check import MachineCheckPanel
+
+    with ImdsEmulator("down") as imds:
+        panel = MachineCheckPanel(lambda: "", lambda: {"AWS_EC2_METADATA_SERVICE_ENDPOINT": imds.url})
+        qtbot.addWidget(panel)
+        panel.show()
+        panel.start()
+        qtbot.waitUntil(lambda: panel.report is not None, timeout=TIMEOUT)
+    expected = {
+        "en": f"Error: This machine does not look like an EC2 instance: nothing answers at {imds.url} (connection "
+              "refused or no route).",
+        "de": f"Fehler: Dieser Rechner sieht nicht wie eine EC2-Instanz aus: unter {imds.url} antwortet nichts "
+              "(Verbindung abgelehnt oder keine Route).",
+    }[language]
+    assert panel.result.text().startswith(expected), panel.result.text()
 
 
 def test_german_words_reach_the_window(open_wizard, language):

@@ -131,8 +131,9 @@ def test_import_of_arbitrary_config_and_credentials_text():
                     assert reason
                     continue
                 assert present_value_errors(conn, secrets) == []
-                for value in list(conn.to_dict().values()) + list(conn.to_dict()["network"].values()):
-                    assert not isinstance(value, (dict, list)) or value is conn.to_dict()["network"]
+                fields = conn.to_dict()  # built anew on every call: the network dict is compared with this one's
+                for value in list(fields.values()) + list(fields["network"].values()):
+                    assert not isinstance(value, (dict, list)) or value is fields["network"]
                     if isinstance(value, str):
                         assert not unsafe_characters(value)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 
 from wizard.commands.common import EXIT_ENVIRONMENT, EXIT_FAILED, EXIT_OK
+from wizard.core.i18n import translate
 
 
 def exit_code(report) -> int:
@@ -32,12 +33,14 @@ def cmd_check_instance(args) -> int:
 def register(subparsers) -> None:
     parser = subparsers.add_parser(
         "check-instance",
-        help="Check this machine's EC2 instance metadata and attached role.",
-        description="Check this machine's EC2 instance metadata (IMDSv2, 1 s per request): instance, account, "
-        "attached role and its credentials' expiration (never the credentials), and findings such as a role "
-        "mismatch, IMDSv1 still enabled or the container hop-limit symptom. Exit 0 ok, 1 a check failed, "
-        "3 instance metadata disabled here.",
+        help=translate("instance", "Check this machine's EC2 instance metadata and attached role."),
+        description=translate(
+            "instance", "Check this machine's EC2 instance metadata (IMDSv2, 1 s per request): instance, account, "
+            "attached role and its credentials' expiration (never the credentials), and findings such as a role "
+            "mismatch, IMDSv1 still enabled or the container hop-limit symptom. Exit 0 ok, 1 a check failed, "
+            "3 instance metadata disabled here."),
     )
-    parser.add_argument("--role", metavar="NAME", help="the role you intend to use (name or ARN): report a mismatch")
-    parser.add_argument("--json", action="store_true", help="machine-readable output")
+    parser.add_argument("--role", metavar="NAME",
+                        help=translate("instance", "the role you intend to use (name or ARN): report a mismatch"))
+    parser.add_argument("--json", action="store_true", help=translate("profiles", "machine-readable output"))
     parser.set_defaults(run=cmd_check_instance)

@@ -21,6 +21,7 @@ import time
 from wizard.commands.common import EXIT_ENVIRONMENT, EXIT_FAILED, EXIT_OK, EXIT_USAGE, CommandError, guarded
 from wizard.core import arn
 from wizard.core.connection import SERVICE_IDS, Connection
+from wizard.core.i18n import translate
 
 
 def _load_profile(name: str):
@@ -29,9 +30,11 @@ def _load_profile(name: str):
     try:
         return ProfileStore().get(name)
     except KeyError:
-        raise CommandError(f"no profile named {name!r} (see: aws-connection-wizard list)", EXIT_USAGE) from None
+        raise CommandError(translate("profiles", "no profile named {name!r} (see: aws-connection-wizard list)")
+                           .format(name=name), EXIT_USAGE) from None
     except StoreError as exc:
-        raise CommandError(f"profile file problem: {exc}", EXIT_ENVIRONMENT) from None
+        raise CommandError(translate("policy", "profile file problem: {exc}").format(exc=exc),
+                           EXIT_ENVIRONMENT) from None
 
 
 def discover_identity(profile) -> str:
@@ -47,7 +50,8 @@ def discover_identity(profile) -> str:
         found = diagnoses.diagnose(exc, step="identity", connection=conn,
                                    secrets=caller.secret_values() if caller else ())
         raise CommandError(
-            f"could not find the identity ({found.code}: {found.summary}); pass --principal ARN instead", EXIT_FAILED
+            translate("policy", "could not find the identity ({code}: {summary}); pass --principal ARN instead")
+            .format(code=found.code, summary=translate("diagnoses", found.summary)), EXIT_FAILED
         ) from None
 
 
@@ -75,16 +79,19 @@ def _principal(args, profile) -> str:
     if args.principal:
         return args.principal.strip()
     if profile is None:
-        raise CommandError("pass --principal ARN (or a profile NAME to find the identity from)", EXIT_USAGE)
+        raise CommandError(translate("policy", "pass --principal ARN (or a profile NAME to find the identity from)"),
+                           EXIT_USAGE)
     stored = (profile.identity_arn or "").strip()
     if stored.startswith("arn:"):
-        when = time.strftime("%Y-%m-%d %H:%M", time.localtime(profile.tested_at)) if profile.tested_at else "earlier"
-        print(f"Principal {stored}: the identity the last test of {profile.name} found ({when}); AWS was not "
-              "contacted. Test again or pass --principal ARN if it changed.", file=sys.stderr)
+        when = time.strftime("%Y-%m-%d %H:%M", time.localtime(profile.tested_at)) if profile.tested_at \
+            else translate("policy", "earlier")
+        print(translate("policy", "Principal {principal}: the identity the last test of {name} found ({when}); AWS "
+                                  "was not contacted. Test again or pass --principal ARN if it changed.").format(
+                  principal=stored, name=profile.name, when=when), file=sys.stderr)
         return stored
     found = discover_identity(profile)
-    print(f"Principal {found}: found now with GetCallerIdentity (the profile has no tested identity stored).",
-          file=sys.stderr)
+    print(translate("policy", "Principal {principal}: found now with GetCallerIdentity (the profile has no tested "
+                              "identity stored).").format(principal=found), file=sys.stderr)
     return found
 
 
@@ -94,15 +101,19 @@ def _permissions(args, conn: Connection | None) -> tuple[dict, str]:
     service = args.service or (conn.service if conn else "")
     region = args.region or (conn.region if conn else "")
     if service not in SERVICE_IDS or not region:
-        raise CommandError(f"--permissions needs --service {{{','.join(SERVICE_IDS)}}} and --region R", EXIT_USAGE)
+        raise CommandError(translate("policy", "--permissions needs --service {{{services}}} and --region R").format(
+            services=",".join(SERVICE_IDS)), EXIT_USAGE)
     bucket = args.bucket if args.bucket is not None else (conn.bucket if conn else "")
     model_id = args.model_id if args.model_id is not None else (conn.model_id if conn else "")
     partition = _partition(region, _entered_role(conn, args), args.principal or "")
     policy = policies.permissions_policy(
         service, bucket=bucket or None, model_id=model_id or None, region=region, partition=partition
     )
-    target = "the IAM user of the access key" if conn is not None and conn.method == "access-key" else "the role"
-    return policy, f"Attach to {target}: it allows exactly what the connection needs and nothing else."
+    if conn is not None and conn.method == "access-key":
+        return policy, translate("policy", "Attach to the IAM user of the access key: it allows exactly what the "
+                                           "connection needs and nothing else.")
+    return policy, translate("policy", "Attach to the role: it allows exactly what the connection needs and nothing "
+                                       "else.")
 
 
 def _trust(args, profile) -> tuple[dict, str]:
@@ -110,8 +121,9 @@ def _trust(args, profile) -> tuple[dict, str]:
 
     conn = profile.connection if profile else None
     if conn is not None and conn.method not in ("assume-role", "cross-account") and not args.role_arn:
-        raise CommandError(f"profile {profile.name!r} assumes no role ({conn.method}), so there is no trust policy to "
-                           "install; --permissions gives what its identity needs (or pass --role-arn ARN)",
+        raise CommandError(translate("policy", "profile {name!r} assumes no role ({method}), so there is no trust "
+                                               "policy to install; --permissions gives what its identity needs (or "
+                                               "pass --role-arn ARN)").format(name=profile.name, method=conn.method),
                            EXIT_USAGE)
     external_id = args.external_id if args.external_id is not None else (conn.external_id if conn else "")
     principal = _principal(args, profile)
@@ -119,8 +131,9 @@ def _trust(args, profile) -> tuple[dict, str]:
         policy = policies.trust_policy(principal, external_id=external_id or None)
     except ValueError as exc:
         raise CommandError(str(exc), EXIT_USAGE) from None
-    role = _entered_role(conn, args) or "the role"
-    return policy, f"Install as the trust policy of {role} (IAM > Roles > the role > Trust relationships)."
+    role = _entered_role(conn, args) or translate("policy", "the role")
+    return policy, translate("policy", "Install as the trust policy of {role} (IAM > Roles > the role > Trust "
+                                       "relationships).").format(role=role)
 
 
 def _caller(args, profile) -> tuple[dict, str]:
@@ -128,13 +141,14 @@ def _caller(args, profile) -> tuple[dict, str]:
 
     role = _entered_role(profile.connection if profile else None, args)
     if not role:
-        raise CommandError("the role is unknown: pass --role-arn ARN", EXIT_USAGE)
+        raise CommandError(translate("policy", "the role is unknown: pass --role-arn ARN"), EXIT_USAGE)
     if not role.startswith("arn:"):  # a role name: it lives in the caller's account
         try:
             role = arn.role_arn(role, _principal(args, profile))
         except ValueError:
-            raise CommandError(f"role {role!r} is a name: pass --role-arn ARN", EXIT_USAGE) from None
-    return policies.caller_policy(role), "Attach to the user or role that calls AssumeRole."
+            raise CommandError(translate("policy", "role {role!r} is a name: pass --role-arn ARN").format(role=role),
+                               EXIT_USAGE) from None
+    return policies.caller_policy(role), translate("policy", "Attach to the user or role that calls AssumeRole.")
 
 
 def build(args) -> tuple[dict, str]:
@@ -160,19 +174,26 @@ def cmd_policy(args) -> int:
 def register(subparsers) -> None:
     parser = subparsers.add_parser(
         "policy",
-        help="Print the IAM policy an administrator must install for a profile.",
-        description=__doc__.split("\n\n")[0] + " Only the JSON goes to standard output.",
+        help=translate("policy", "Print the IAM policy an administrator must install for a profile."),
+        description=translate("policy", "Print the IAM policy JSON an administrator must install. Only the JSON goes "
+                                        "to standard output; where to install it goes to standard error."),
     )
-    parser.add_argument("name", metavar="NAME", nargs="?", help="a saved profile (optional with the flags below)")
+    parser.add_argument("name", metavar="NAME", nargs="?",
+                        help=translate("policy", "a saved profile (optional with the flags below)"))
     which = parser.add_mutually_exclusive_group(required=True)
-    which.add_argument("--trust", action="store_true", help="the role's trust policy")
-    which.add_argument("--permissions", action="store_true", help="least-privilege permissions for the service")
-    which.add_argument("--caller", action="store_true", help="the caller's sts:AssumeRole permission on the role")
-    parser.add_argument("--principal", metavar="ARN", help="the identity to trust (default: found from the profile)")
-    parser.add_argument("--external-id", metavar="X", help="External ID the trust policy demands (cross-account)")
+    which.add_argument("--trust", action="store_true", help=translate("policy", "the role's trust policy"))
+    which.add_argument("--permissions", action="store_true",
+                       help=translate("policy", "least-privilege permissions for the service"))
+    which.add_argument("--caller", action="store_true",
+                       help=translate("policy", "the caller's sts:AssumeRole permission on the role"))
+    parser.add_argument("--principal", metavar="ARN",
+                        help=translate("policy", "the identity to trust (default: found from the profile)"))
+    parser.add_argument("--external-id", metavar="X",
+                        help=translate("policy", "External ID the trust policy demands (cross-account)"))
     parser.add_argument("--service", choices=SERVICE_IDS)
     parser.add_argument("--region", metavar="R")
-    parser.add_argument("--bucket", metavar="B", help="S3: read-only on this bucket")
-    parser.add_argument("--model-id", metavar="M", help="Bedrock: only this foundation model")
-    parser.add_argument("--role-arn", metavar="ARN", help="the role (for --caller, and the partition)")
+    parser.add_argument("--bucket", metavar="B", help=translate("policy", "S3: read-only on this bucket"))
+    parser.add_argument("--model-id", metavar="M", help=translate("policy", "Bedrock: only this foundation model"))
+    parser.add_argument("--role-arn", metavar="ARN",
+                        help=translate("policy", "the role (for --caller, and the partition)"))
     parser.set_defaults(run=cmd_policy)

@@ -211,15 +211,16 @@ def connection_from_args(args) -> Connection:
 def validate(conn: Connection, secrets: Secrets) -> tuple[Connection, Secrets, list[str], list[str]]:
     """The connection and secrets with the catalogue's cleaned values, error lines and warning lines (label, text and
     code; never a value)."""
-    from wizard.core.fields import FIELDS, cleaned, without_unused
+    from wizard.core.fields import cleaned, without_unused
+    from wizard.core.validation import in_language, label_of
 
     conn, secrets, checks = cleaned(conn, secrets)
     conn, secrets = without_unused(conn, secrets)  # an option the method doesn't use is not checked, so not kept
     errors, warnings = [], []
     for key, check in checks.items():
-        label = FIELDS[key].noun
-        errors += [f"{label}: {m.text} [{m.code}]" for m in check.errors]
-        warnings += [f"{label}: {m.text} [{m.code}]" for m in check.warnings]
+        label = in_language(label_of(key))
+        errors += [f"{label}: {m.localized()} [{m.code}]" for m in check.errors]
+        warnings += [f"{label}: {m.localized()} [{m.code}]" for m in check.warnings]
     return conn, secrets, errors, warnings
 
 

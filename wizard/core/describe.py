@@ -12,7 +12,7 @@ import time
 from urllib.parse import urlsplit, urlunsplit
 
 from wizard.core.connection import Connection, Secrets
-from wizard.core.i18n import translate
+from wizard.core.i18n import QT_TRANSLATE_NOOP, translate
 from wizard.core.methods import METHODS
 from wizard.core.redact import mask_access_key_id
 from wizard.core.tokens import profile_time_left
@@ -20,9 +20,10 @@ from wizard.core.tokens import profile_time_left
 Row = tuple[str, str]
 
 SOURCE_TITLES = {
-    "default": "This computer's default AWS credentials (environment, ~/.aws, SSO)",
-    "instance": "The IAM role of this EC2 instance (instance metadata)",
+    "default": QT_TRANSLATE_NOOP("describe", "This computer's default AWS credentials (environment, ~/.aws, SSO)"),
+    "instance": QT_TRANSLATE_NOOP("describe", "The IAM role of this EC2 instance (instance metadata)"),
 }
+# The values below are said in the user's language (wizard.core.i18n, context "describe"); JSON never holds them.
 
 
 # --- redaction: the one place -----------------------------------------------------------------------------------------
@@ -64,8 +65,9 @@ def public_settings(conn: Connection) -> dict:
 def secret_summary(value: str) -> str:
     """A draft's secret (the wizard's summary): its length and where it goes, never the value."""
     if not value:
-        return "none"
-    return f"\u2022\u2022\u2022\u2022 ({len(value)} characters, will be stored in the keychain)"
+        return translate("describe", "none")
+    return translate("describe", "\u2022\u2022\u2022\u2022 ({n} characters, will be stored in the keychain)").format(
+        n=len(value))
 
 
 # --- titles -----------------------------------------------------------------------------------------------------------
@@ -90,8 +92,8 @@ def region_title(region_id: str) -> str:
 
 def source_title(source: str) -> str:
     if source.startswith("profile:"):
-        return f"The saved connection {source.removeprefix('profile:')}"
-    return SOURCE_TITLES.get(source, source)
+        return translate("describe", "The saved connection {name}").format(name=source.removeprefix("profile:"))
+    return translate("describe", SOURCE_TITLES[source]) if source in SOURCE_TITLES else source
 
 
 def _L(label: str) -> str:  # noqa: N802 - a row's label: English here, translated where shown ("describe")
@@ -105,16 +107,17 @@ def connection_rows(conn: Connection, secrets: Secrets | None = None, *,
     their length; without them, a saved connection's secrets are described by where they live (`keychain`)."""
     rows: list[Row] = [(_L("Method"), method_title(conn.method))]
     if conn.uses_keys:
-        rows.append((_L("Access key ID"), public_key_id(conn.access_key_id) or "none"))
+        rows.append((_L("Access key ID"), public_key_id(conn.access_key_id) or translate("describe", "none")))
         if secrets is not None:
             rows += [(_L("Secret access key"), secret_summary(secrets.secret_access_key)),
                      (_L("Session token"), secret_summary(secrets.session_token))]
         else:
-            rows.append((_L("Secret access key"), f"in {keychain}"))
+            rows.append((_L("Secret access key"), translate("describe", "in {keychain}").format(keychain=keychain)))
     if conn.method == "assume-role":
         rows.append((_L("IAM role"), conn.role))
     if conn.method == "cross-account":
-        rows += [(_L("IAM role ARN"), conn.role_arn), (_L("External ID"), conn.external_id or "none"),
+        rows += [(_L("IAM role ARN"), conn.role_arn),
+                 (_L("External ID"), conn.external_id or translate("describe", "none")),
                  (_L("Assume the role as"), source_title(conn.source))]
     if conn.method == "sso":
         rows += [(_L("Start URL"), conn.sso_start_url), (_L("SSO region"), conn.sso_region),
@@ -122,29 +125,35 @@ def connection_rows(conn: Connection, secrets: Secrets | None = None, *,
     if (conn.mfa_serial or "").strip():
         rows.append((_L("MFA device"), conn.mfa_serial.strip()))
     if conn.method in ("assume-role", "cross-account"):
-        rows.append((_L("Session"), f"{conn.session_name}, {conn.duration} seconds ({conn.duration / 3600:g} h)"))
+        rows.append((_L("Session"), translate("describe", "{name}, {seconds} seconds ({hours} h)").format(
+            name=conn.session_name, seconds=conn.duration, hours=f"{conn.duration / 3600:g}")))
     rows.append((_L("Service"), f"{service_title(conn.service)} ({conn.service})"))
     if conn.service == "s3" and conn.bucket:
         rows.append((_L("S3 bucket"), conn.bucket))
     if conn.service == "bedrock-runtime" and conn.model_id:
         rows.append((_L("Model ID"), conn.model_id))
-        rows.append((_L("Invoke the model"), "yes, during the test (may cost a fraction of a cent)" if conn.invoke_model
-                     else "no: the test checks credentials and endpoint reach only"))
+        rows.append((_L("Invoke the model"),
+                     translate("describe", "yes, during the test (may cost a fraction of a cent)") if conn.invoke_model
+                     else translate("describe", "no: the test checks credentials and endpoint reach only")))
     rows.append((_L("Region"), region_title(conn.region)))
     net = conn.network
     proxy = public_url(net.proxy)
     if proxy and net.proxy_user:
-        proxy += f" (user {net.proxy_user}; its password in the keychain)"
+        proxy += translate("describe", " (user {user}; its password in the keychain)").format(user=net.proxy_user)
     for label, value in ((_L("Endpoint URL"), public_url(net.endpoint_url)), (_L("Proxy"), proxy),
                          (_L("CA bundle"), net.ca_bundle)):
         if value:
             rows.append((label, value))
     if secrets is not None:
-        kept = "secret access key and session token" if secrets.session_token else "secret access key"
-        rows.append((_L("Stored"), f"settings in the profile file; the {kept} only in the keychain" if conn.uses_keys
-                     else "settings in the profile file; the login's tokens only in the keychain"
-                     if conn.method == "sso"
-                     else "settings in the profile file; this method keeps no secret on this computer"))
+        if conn.uses_keys and secrets.session_token:
+            stored = "settings in the profile file; the secret access key and session token only in the keychain"
+        elif conn.uses_keys:
+            stored = "settings in the profile file; the secret access key only in the keychain"
+        elif conn.method == "sso":
+            stored = "settings in the profile file; the login's tokens only in the keychain"
+        else:
+            stored = "settings in the profile file; this method keeps no secret on this computer"
+        rows.append((_L("Stored"), translate("describe", stored)))
     return rows
 
 
@@ -154,27 +163,30 @@ def when_text(epoch: float, now: float | None = None) -> str:
     from wizard.core.tokens import format_duration
 
     seconds = (time.time() if now is None else now) - epoch
-    return "just now" if seconds < 60 else f"{format_duration(seconds)} ago"
+    if seconds < 60:
+        return translate("describe", "just now")
+    return translate("describe", "{duration} ago").format(duration=format_duration(seconds))
 
 
 def status_text(profile, now: float | None = None) -> str:
     """'✓ OK · 5 min ago', '✗ Failed: access-denied · 1 h ago', or 'Untested'."""
     if profile.untested or profile.tested_at is None or not profile.last_result:
-        return "Untested"
+        return translate("describe", "Untested")
     ago = when_text(profile.tested_at, now)
     if profile.last_result == "ok":
-        return f"✓ OK · {ago}"
-    return f"✗ Failed: {profile.last_result} · {ago}"
+        return translate("describe", "✓ OK · {ago}").format(ago=ago)
+    return translate("describe", "✗ Failed: {code} · {ago}").format(code=profile.last_result, ago=ago)
 
 
 def profile_rows(profile, *, keychain: str = "the OS keychain", now: float | None = None) -> list[Row]:
     """A saved profile: its name, its connection's rows, its session token's time left and its last test."""
-    rows = [(_L("Name"), profile.name + (" (practice)" if profile.practice else ""))]
+    rows = [(_L("Name"), profile.name + (translate("describe", " (practice)") if profile.practice else ""))]
     rows += connection_rows(profile.connection, keychain=keychain)
     left = profile_time_left(profile, now)
     if left.kind != "none":
         entered = time.strftime("%Y-%m-%d %H:%M", time.localtime(left.entered_at))
-        rows.append((_L("Session token"), f"in {keychain}, entered {entered}: {left.describe()}"))
+        rows.append((_L("Session token"), translate("describe", "in {keychain}, entered {entered}: {left}").format(
+            keychain=keychain, entered=entered, left=left.describe())))
     rows.append((_L("Status"), status_text(profile, now)))
     return rows
 
@@ -198,8 +210,9 @@ def report_header(conn: Connection) -> list[str]:
         if label in ("Secret access key", "Session"):
             continue
         if label == "External ID":  # a report is shared (support, tickets): it says whether one is set, not which
-            value = "set" if conn.external_id else "not set"
+            value = translate("describe", "set") if conn.external_id else translate("describe", "not set")
         lines.append(f"{translate('describe', label)}: {value}")
     net = conn.network
-    lines.append(f"Timeouts: connect {net.connect_timeout:g} s, read {net.read_timeout:g} s, one attempt")
+    lines.append(translate("describe", "Timeouts: connect {connect} s, read {read} s, one attempt").format(
+        connect=f"{net.connect_timeout:g}", read=f"{net.read_timeout:g}"))
     return lines

@@ -75,8 +75,8 @@ class Field:
         value = "" if raw is None else str(raw).strip()
         messages = ()
         if self.choices and value not in self.choices:
-            messages = (validation.Message("error", "unknown-choice",
-                                           f"Choose the {self.noun}: one of {', '.join(self.choices)}."),)
+            messages = (validation.message("error", "unknown-choice", "Choose the {field}: one of {choices}.",
+                                           field=validation.label_of(self.key), choices=", ".join(self.choices)),)
         elif self.kind is float:
             messages = _check_seconds(self, value)
         elif self.key == "proxy_user":
@@ -85,15 +85,15 @@ class Field:
 
 
 def _check_seconds(f: Field, value: str) -> tuple:
-    from wizard.core.validation import Message
+    from wizard.core.validation import label_of, message
 
     try:
         seconds = float(value)
     except ValueError:
         seconds = -1.0
     if not 0 < seconds <= MAX_TIMEOUT:
-        return (Message("error", "timeout-range", f"Enter the {f.noun} in seconds, more than 0 and at most "
-                        f"{MAX_TIMEOUT:g}."),)
+        return (message("error", "timeout-range", "Enter the {field} in seconds, more than 0 and at most {max}.",
+                        field=label_of(f.key), max=f"{MAX_TIMEOUT:g}"),)
     return ()
 
 
@@ -103,15 +103,15 @@ MAX_PROXY_USER = 256
 
 def _check_proxy_user(f: Field, value: str, values: Mapping[str, str]) -> tuple:
     """A proxy user name: one line of visible characters (a colon would end it inside the URL), and only with a proxy."""
-    from wizard.core.validation import Message
+    from wizard.core.validation import label_of, message
 
     if not value:
         return ()
     if len(value) > MAX_PROXY_USER or ":" in value or not value.isprintable() or any(c.isspace() for c in value):
-        return (Message("error", "bad-characters", f"Enter the {f.noun} without spaces or colons, at most "
-                        f"{MAX_PROXY_USER} characters."),)
+        return (message("error", "bad-characters", "Enter the {field} without spaces or colons, at most {max} "
+                        "characters.", field=label_of(f.key), max=MAX_PROXY_USER),)
     if not (values.get("proxy") or "").strip():
-        return (Message("error", "proxy-missing", "A proxy user name needs the proxy URL too."),)
+        return (message("error", "proxy-missing", "A proxy user name needs the proxy URL too."),)
     return ()
 
 

@@ -97,3 +97,41 @@ def translate(context: str, text: str) -> str:
 def QT_TRANSLATE_NOOP(context: str, text: str) -> str:  # noqa: N802 - the name lupdate looks for
     """Mark a text for the catalogue where it is defined; it is translated where it is shown."""
     return text
+
+
+class Words(str):
+    """Text to translate where it is shown, kept in English until then: a message made with values (a template whose
+    `values` are put in after translating, so the catalogue holds one text per message), or words put into one (a
+    noun, a reason). The str is the English; `source` is the catalogue's text in `context` (the English, or e.g. a
+    field's label where the English shows it lower-cased). A value that is not Words (a number, a name, what was
+    typed) is shown as it is."""
+
+    context: str
+    source: str
+    values: tuple
+
+    def __new__(cls, text: str, context: str, source: str | None = None, values: tuple = ()):
+        values = tuple(values.items()) if isinstance(values, dict) else tuple(values)
+        return _words(text.format(**dict(values)) if values else text, context, source or text, values)
+
+    def __reduce__(self):  # copies and pickles keep what to translate (dataclasses.asdict deep-copies values)
+        return _words, (str(self), self.context, self.source, self.values)
+
+
+def _words(english: str, context: str, source: str, values: tuple) -> Words:
+    found = str.__new__(Words, english)
+    found.context, found.source, found.values = context, source, values
+    return found
+
+
+def localized(value, translate=None) -> str:
+    """`value` in the user's language: Words translated (their values too), anything else as it is.
+    `translate(context, text)`: this module's (the default) or the window's; the catalogue is the same."""
+    if translate is None:
+        translate = globals()["translate"]
+    if not isinstance(value, Words):
+        return str(value)
+    translated = translate(value.context, value.source)
+    if not value.values:
+        return str(value) if translated == value.source else translated  # untranslated: the English as shown
+    return translated.format(**{name: localized(v, translate) for name, v in value.values})

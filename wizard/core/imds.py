@@ -25,6 +25,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from wizard.core import arn as arns
+from wizard.core.i18n import QT_TRANSLATE_NOOP, Words, localized, translate
 
 IPV4_ENDPOINT = "http://169.254.169.254"
 IPV6_ENDPOINT = "http://[fd00:ec2::254]"
@@ -51,12 +52,18 @@ FINDING_SEVERITY = {
     "imdsv1-enabled": "warning",
 }
 FINDING_CODES = tuple(FINDING_SEVERITY)
+SEVERITY_WORDS = {"error": QT_TRANSLATE_NOOP("imds", "error"), "warning": QT_TRANSLATE_NOOP("imds", "warning")}
 
 
 @dataclass(frozen=True)
 class Finding:
     code: str
-    summary: str  # one or two sentences an administrator can act on
+    summary: str  # one or two sentences an administrator can act on, in English (the --json contract)
+    words: Words | None = field(default=None, compare=False, repr=False)  # the same, to translate (`text`)
+
+    def text(self, translate=None) -> str:
+        """The summary in the user's language (`translate`: wizard.core.i18n's, or the window's)."""
+        return localized(self.words, translate) if self.words is not None else self.summary
 
     @property
     def severity(self) -> str:
@@ -112,27 +119,32 @@ class InstanceReport:
         }
 
     def to_text(self) -> str:
-        """A plain-text report for people (no secret is ever in a report)."""
+        """A plain-text report for people, in the user's language (no secret is ever in a report)."""
+        yes, no = translate("imds", "yes"), translate("imds", "no")
         rows = [
-            ("On EC2", "yes" if self.on_ec2 else "no"),
-            ("Metadata service", self.endpoint or "-"),
-            ("IMDS version in use", {2: "IMDSv2 (token)", 1: "IMDSv1 only"}.get(self.imds_version, "-")),
-            ("IMDSv1 enabled", {True: "yes", False: "no"}.get(self.imdsv1_enabled, "unknown")),
-            ("Instance id", self.instance_id),
-            ("Region", self.region),
-            ("Availability zone", self.availability_zone),
-            ("Account", self.account),
-            ("Instance profile", self.instance_profile_arn),
-            ("Attached role", self.role),
-            ("Role credentials expire", self.credentials_expiration),
+            (translate("imds", "On EC2"), yes if self.on_ec2 else no),
+            (translate("imds", "Metadata service"), self.endpoint or "-"),
+            (translate("imds", "IMDS version in use"),
+             {2: translate("imds", "IMDSv2 (token)"), 1: translate("imds", "IMDSv1 only")}.get(self.imds_version, "-")),
+            (translate("imds", "IMDSv1 enabled"),
+             {True: yes, False: no}.get(self.imdsv1_enabled, translate("imds", "unknown"))),
+            (translate("imds", "Instance id"), self.instance_id),
+            (translate("imds", "Region"), self.region),
+            (translate("imds", "Availability zone"), self.availability_zone),
+            (translate("imds", "Account"), self.account),
+            (translate("imds", "Instance profile"), self.instance_profile_arn),
+            (translate("imds", "Attached role"), self.role),
+            (translate("imds", "Role credentials expire"), self.credentials_expiration),
         ]
-        lines = [f"{label + ':':<26}{value or '-'}" for label, value in rows]
+        width = max(26, max(len(label) for label, _ in rows) + 2)
+        lines = [f"{label + ':':<{width}}{value or '-'}" for label, value in rows]
         if self.findings:
             lines.append("")
-            lines.append("Findings:")
-            lines += [f"  [{f.severity}] {f.code}: {f.summary}" for f in self.findings]
+            lines.append(translate("imds", "Findings:"))
+            lines += [f"  [{translate('imds', SEVERITY_WORDS[f.severity])}] {f.code}: {f.text()}"
+                      for f in self.findings]
         else:
-            lines += ["", "No findings: this instance's role can be used."]
+            lines += ["", translate("imds", "No findings: this instance's role can be used.")]
         return "\n".join(lines)
 
 
@@ -214,12 +226,13 @@ def role_mismatch(entered: str, report: InstanceReport) -> Finding | None:
     same_account = account is None or report.account is None or account == report.account
     if same_name and same_account:
         return None
-    where = f" in account {report.account}" if report.account else ""
-    return Finding(
+    where = _words(" in account {account}", account=report.account) if report.account else ""
+    return _finding(
         "role-mismatch",
-        f"You entered the role '{entered.strip()}', but this instance has the role '{report.role}'{where} attached. "
+        "You entered the role '{entered}', but this instance has the role '{role}'{where} attached. "
         "Enter the attached role, or ask an administrator to attach the role you need to this instance's instance "
         "profile (EC2 console: Actions > Security > Modify IAM role).",
+        entered=entered.strip(), role=report.role, where=where,
     )
 
 
@@ -233,7 +246,7 @@ def check_instance(
     try:
         if is_disabled(environ):
             report.findings.append(
-                Finding(
+                _finding(
                     "imds-disabled",
                     "AWS_EC2_METADATA_DISABLED=true is set, so the instance metadata service was not asked and no "
                     "program here can use an instance role. Unset it to use the role attached to this instance.",
@@ -244,10 +257,11 @@ def check_instance(
             client = _Client(base, timeout, started + max(TOTAL_BUDGET, 2.5 * timeout))
         except ValueError:
             report.findings.append(
-                Finding(
+                _finding(
                     "not-on-ec2",
-                    f"AWS_EC2_METADATA_SERVICE_ENDPOINT is not a usable URL ({base!r}). "
+                    "AWS_EC2_METADATA_SERVICE_ENDPOINT is not a usable URL ({url}). "
                     "Fix or unset it (the default is http://169.254.169.254).",
+                    url=repr(base),
                 )
             )
             return report
@@ -261,23 +275,36 @@ def check_instance(
         report.duration_ms = int((time.monotonic() - started) * 1000)
 
 
-def _not_on_ec2(report: InstanceReport, why: str) -> None:
+def _words(text: str, **values) -> Words:
+    """Words of a finding (a reason, a part of a sentence) to translate where it is shown."""
+    return Words(text, "imds", values=values)
+
+
+def _finding(code: str, text: str, **values) -> Finding:
+    """A finding: its English summary, and the same as one text of the catalogue with its values."""
+    found = _words(text, **values)
+    return Finding(code, str(found), found)
+
+
+def _not_on_ec2(report: InstanceReport, why: Words) -> None:
     report.findings.append(
-        Finding(
+        _finding(
             "not-on-ec2",
-            f"This machine does not look like an EC2 instance: {why}. The assume-role method with an instance role "
+            "This machine does not look like an EC2 instance: {why}. The assume-role method with an instance role "
             "only works on an EC2 instance; elsewhere use an access key, or check this on the instance itself.",
+            why=why,
         )
     )
 
 
-def _timeout_finding(report: InstanceReport, what: str, timeout: float) -> None:
+def _timeout_finding(report: InstanceReport, what: Words, timeout: float) -> None:
     report.findings.append(
-        Finding(
+        _finding(
             "imds-timeout",
-            f"The instance metadata service at {report.endpoint} did not answer {what} within {timeout:g} s. "
+            "The instance metadata service at {endpoint} did not answer {what} within {seconds} s. "
             "If this is an EC2 instance, check that the metadata service is enabled (instance metadata options), "
             "that no firewall or proxy blocks 169.254.169.254, and that the instance is not overloaded.",
+            endpoint=report.endpoint, what=what, seconds=f"{timeout:g}",
         )
     )
 
@@ -286,7 +313,8 @@ def _run_checks(client: _Client, report: InstanceReport) -> None:
     try:
         put = client.request("PUT", TOKEN_PATH, {TOKEN_TTL_HEADER: str(TOKEN_TTL_SECONDS)})
     except _Unreachable:
-        _not_on_ec2(report, f"nothing answers at {report.endpoint} (connection refused or no route)")
+        _not_on_ec2(report, _words("nothing answers at {endpoint} (connection refused or no route)",
+                                   endpoint=report.endpoint))
         return
     except _Timeout:
         _token_timed_out(client, report)
@@ -299,7 +327,7 @@ def _run_checks(client: _Client, report: InstanceReport) -> None:
         _check_v1(client, report)
         return
     # Something answered but issued no token: an IMDSv1-only service (or not a metadata service at all).
-    _try_v1_only(client, report, f"the token request was answered with HTTP {put.status}")
+    _try_v1_only(client, report, _words("the token request was answered with HTTP {status}", status=put.status))
 
 
 def _token_timed_out(client: _Client, report: InstanceReport) -> None:
@@ -307,18 +335,19 @@ def _token_timed_out(client: _Client, report: InstanceReport) -> None:
     try:
         v1 = client.request("GET", V1_PROBE_PATH)
     except (_Timeout, _Unreachable):
-        _not_on_ec2(report, f"no instance metadata service answered at {report.endpoint}")
-        _timeout_finding(report, "the token request or a plain request", client.timeout)
+        _not_on_ec2(report, _words("no instance metadata service answered at {endpoint}", endpoint=report.endpoint))
+        _timeout_finding(report, _words("the token request or a plain request"), client.timeout)
         return
     if v1.status != 200:
-        _not_on_ec2(report, f"the token request timed out and a plain request got HTTP {v1.status}")
-        _timeout_finding(report, "the token request", client.timeout)
+        _not_on_ec2(report, _words("the token request timed out and a plain request got HTTP {status}",
+                                   status=v1.status))
+        _timeout_finding(report, _words("the token request"), client.timeout)
         return
     report.on_ec2 = True
     report.imds_version = 1
     report.imdsv1_enabled = True
     report.findings.append(
-        Finding(
+        _finding(
             "hop-limit",
             "The IMDSv2 token request timed out while a plain IMDSv1 request answered: the instance's metadata "
             "response hop limit is too low for this container or VM. Raise it to 2 (aws ec2 "
@@ -329,18 +358,18 @@ def _token_timed_out(client: _Client, report: InstanceReport) -> None:
     _read_instance(client, report, {})
 
 
-def _try_v1_only(client: _Client, report: InstanceReport, why: str) -> None:
+def _try_v1_only(client: _Client, report: InstanceReport, why: Words) -> None:
     try:
         v1 = client.request("GET", V1_PROBE_PATH)
     except _Timeout:
         _not_on_ec2(report, why)
-        _timeout_finding(report, "a plain request", client.timeout)
+        _timeout_finding(report, _words("a plain request"), client.timeout)
         return
     except _Unreachable:
         _not_on_ec2(report, why)
         return
     if v1.status != 200:
-        _not_on_ec2(report, f"{why}, and a plain request got HTTP {v1.status}")
+        _not_on_ec2(report, _words("{why}, and a plain request got HTTP {status}", why=why, status=v1.status))
         return
     report.on_ec2 = True
     report.imds_version = 1
@@ -351,7 +380,7 @@ def _try_v1_only(client: _Client, report: InstanceReport, why: str) -> None:
 
 def _imdsv1_finding(report: InstanceReport) -> None:
     report.findings.append(
-        Finding(
+        _finding(
             "imdsv1-enabled",
             "IMDSv1 is still enabled on this instance: any request forgery bug in software here can read the role's "
             "credentials. Require IMDSv2 (aws ec2 modify-instance-metadata-options --http-tokens required) once "
@@ -411,16 +440,18 @@ def _read_instance(client: _Client, report: InstanceReport, headers: dict[str, s
     if report.role:
         report.credentials_expiration = _read_expiration(client, report.role, headers)
     elif roles is not None:
-        why = "has no IAM role attached" if roles.status == 404 else f"named no role (HTTP {roles.status})"
+        why = _words("has no IAM role attached") if roles.status == 404 \
+            else _words("named no role (HTTP {status})", status=roles.status)
         report.findings.append(
-            Finding(
+            _finding(
                 "no-role-attached",
-                f"This instance {why}, so programs here get no credentials from it. Attach an instance profile "
+                "This instance {why}, so programs here get no credentials from it. Attach an instance profile "
                 "with the role (EC2 console: Actions > Security > Modify IAM role), or use an access key instead.",
+                why=why,
             )
         )
     if timed_out:
-        _timeout_finding(report, "every request", client.timeout)
+        _timeout_finding(report, _words("every request"), client.timeout)
 
 
 def _read_expiration(client: _Client, role: str, headers: dict[str, str]) -> str | None:

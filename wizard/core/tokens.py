@@ -17,6 +17,8 @@ import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
+from wizard.core.i18n import translate
+
 MIN_LIFETIME = 15 * 60  # shortest session token STS issues
 MAX_LIFETIME = 12 * 3600  # longest the wizard assumes (role sessions and the guide's 15 min-12 h)
 
@@ -37,19 +39,22 @@ class TokenTime:
     def needs_renewal(self) -> bool:
         return self.state == "expired"
 
-    def describe(self) -> str:
-        """Short text for a table cell: "up to 11 h 40 min left (entered 20 min ago)", "expires in 42 min", ..."""
+    def describe(self, translate=translate) -> str:
+        """Short text for a table cell: "up to 11 h 40 min left (entered 20 min ago)", "expires in 42 min", ...
+        in the user's language (`translate`); `to_json` gives it in English."""
         if self.kind == "none":
             return ""
         left = self.seconds_left or 0.0
         if self.kind == "session-token":
             ago = format_duration(self.now - (self.entered_at or self.now))
             if self.state == "expired":
-                return f"expired (entered {ago} ago): renew the session token"
-            return f"up to {format_duration(left)} left (entered {ago} ago)"
+                return translate("tokens", "expired (entered {ago} ago): renew the session token").format(ago=ago)
+            return translate("tokens", "up to {left} left (entered {ago} ago)").format(left=format_duration(left),
+                                                                                       ago=ago)
         if self.state == "expired":
-            return f"expired {format_duration(self.now - (self.expires_at or self.now))} ago"
-        return f"expires in {format_duration(left)}"
+            return translate("tokens", "expired {duration} ago").format(
+                duration=format_duration(self.now - (self.expires_at or self.now)))
+        return translate("tokens", "expires in {duration}").format(duration=format_duration(left))
 
     def to_json(self) -> dict:
         return {
@@ -59,8 +64,12 @@ class TokenTime:
             "entered_at": self.entered_at,
             "seconds_left": self.seconds_left,
             "needs_renewal": self.needs_renewal,
-            "text": self.describe(),
+            "text": self.describe(_english),
         }
+
+
+def _english(context: str, text: str) -> str:
+    return text
 
 
 EXPIRED_RESULT = "expired-token"  # the diagnosis code of a test that AWS answered with ExpiredToken

@@ -15,20 +15,53 @@ import re
 import secrets as _secrets
 import unicodedata
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from wizard.core import arn as arns
 from wizard.core import fields, regions, services
 from wizard.core.connection import METHOD_IDS, SERVICE_IDS, Connection, Secrets
+from wizard.core.i18n import Words, localized
+
+
+def words(text: str, **values) -> Words:
+    """Mark `text` (a template when values are given) as words to translate where the message is shown;
+    tools/translations.py collects the literals of these calls."""
+    return Words(text, "validation", values=tuple(values.items()))
+
+
+def label_of(key: str) -> Words:
+    """A field's label as it reads inside a sentence ("access key ID"), translated as the field catalogue's label."""
+    f = fields.field(key)
+    return Words(f.noun, "fields", f.label)
 
 
 @dataclass(frozen=True)
 class Message:
     level: str  # "error" | "warning" | "info"
     code: str
-    text: str
+    text: str  # in English, values filled in
+    # For a message made with values: the catalogue's text with {placeholders} and the values, so that it is
+    # translated as one text and the values put in afterwards (`localized`). Not part of equality.
+    template: str = field(default="", compare=False, repr=False)
+    values: tuple[tuple[str, str], ...] = field(default=(), compare=False, repr=False)
+
+    def localized(self, translate: Callable[[str, str], str] | None = None) -> str:
+        """The text in the user's language (`translate`: wizard.core.i18n's, or the window's)."""
+        return localized(Words(self.template or self.text, "validation", values=self.values), translate)
+
+
+def in_language(value, translate: Callable[[str, str], str] | None = None) -> str:
+    """`value` (words, a field's label, or a plain value) as the user reads it."""
+    return localized(value, translate)
+
+
+def message(level: str, code: str, template: str, **values) -> Message:
+    """A message made with values: `template` ("...{n} characters...") is the text the catalogue holds."""
+    if not values:
+        return Message(level, code, template)
+    return Message(level, code, template.format(**values), template, tuple(values.items()))
 
 
 @dataclass(frozen=True)
@@ -115,23 +148,37 @@ _OPTIONAL = tuple(f.key for f in fields.CATALOGUE if f.optional)  # an empty val
 LABELS = {f.key: f.noun for f in fields.CATALOGUE}  # the field catalogue's labels, as they read inside a sentence
 
 
-def _error(code: str, text: str) -> Message:
-    return Message("error", code, text)
+def _error(code: str, text: str, **values) -> Message:
+    return message("error", code, text, **values)
 
 
-def _warning(code: str, text: str) -> Message:
-    return Message("warning", code, text)
+def _warning(code: str, text: str, **values) -> Message:
+    return message("warning", code, text, **values)
 
 
-def _info(code: str, text: str) -> Message:
-    return Message("info", code, text)
+def _info(code: str, text: str, **values) -> Message:
+    return message("info", code, text, **values)
 
 
-def _count(n: int, one: str, many: str) -> str:
-    return one if n == 1 else f"{n} {many}"
+def _count(n: int, one: str, many: str) -> Words:
+    return words(one) if n == 1 else words(many, n=n)
 
 
-def _describe_removed(removed: str) -> str:
+def N_(text: str) -> str:  # marks a text of the "validation" context (see tools/translations.py)
+    return text
+
+
+def _listed(parts: list[Words]) -> Words:
+    """ "a, b and c" of words, translated as a whole."""
+    if len(parts) == 1:
+        return parts[0]
+    first = parts[0]
+    for part in parts[1:-1]:
+        first = words("{first}, {next}", first=first, next=part)
+    return words("{first} and {last}", first=first, last=parts[-1])
+
+
+def _describe_removed(removed: str) -> Words:
     """ "2 spaces and a line break" for the blank characters taken out of a value (\r\n counts as one line break)."""
     breaks = len(re.findall(r"\r\n|\r|\n", removed))
     rest = re.sub(r"\r\n|\r|\n", "", removed)
@@ -142,15 +189,15 @@ def _describe_removed(removed: str) -> str:
     parts = [
         _count(n, one, many)
         for n, one, many in (
-            (spaces, "a space", "spaces"),
-            (tabs, "a tab", "tabs"),
-            (breaks, "a line break", "line breaks"),
-            (invisible, "an invisible character", "invisible characters"),
-            (other, "another blank character", "other blank characters"),
+            (spaces, N_("a space"), N_("{n} spaces")),
+            (tabs, N_("a tab"), N_("{n} tabs")),
+            (breaks, N_("a line break"), N_("{n} line breaks")),
+            (invisible, N_("an invisible character"), N_("{n} invisible characters")),
+            (other, N_("another blank character"), N_("{n} other blank characters")),
         )
         if n
     ]
-    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    return _listed(parts)
 
 
 def _clean(key: str, raw: str) -> tuple[str, str]:
@@ -188,40 +235,45 @@ def _show(c: str) -> str:
     return f'"{c}"' if c.isprintable() and not c.isspace() else f"U+{ord(c):04X}"
 
 
-def _chars_message(bad: list[str], thing: str, allowed: str) -> Message:
+def _chars_message(bad: list[str], thing: Words, allowed: Words) -> Message:
     if any(c.isspace() for c in bad):
-        return _error("bad-characters", f"Remove the spaces: AWS never puts spaces in {thing}.")
+        return _error("bad-characters", "Remove the spaces: AWS never puts spaces in {thing}.", thing=thing)
     shown = ", ".join(_show(c) for c in bad)
-    return _error("bad-characters", f"Remove {shown}: {thing} only contains {allowed}.")
+    return _error("bad-characters", "Remove {shown}: {thing} only contains {allowed}.", shown=shown, thing=thing,
+                  allowed=allowed)
 
 
-def _size(value: str, limit: Limit, thing: str) -> list[Message]:
+def _size(value: str, limit: Limit, thing: Words) -> list[Message]:
     n = len(value)
     if limit.min is not None and n < limit.min:
-        return [_error("too-short", f"{thing} has at least {limit.min} characters; this has {n}. Copy all of it.")]
+        return [_error("too-short", "This has {n} characters; {thing} has at least {min}. Copy all of it.", n=n,
+                       thing=thing, min=limit.min)]
     if limit.max is not None and n > limit.max:
-        return [_error("too-long", f"{thing} has at most {limit.max} characters; this has {n}.")]
+        return [_error("too-long", "This has {n} characters; {thing} has at most {max}.", n=n, thing=thing,
+                       max=limit.max)]
     return []
 
 
-def _size_and_chars(value: str, key: str, thing: str, allowed: str) -> list[Message]:
+def _size_and_chars(value: str, key: str, thing: Words, allowed: Words) -> list[Message]:
     limit = limits()[key]
     bad = limit.bad_characters(value)
-    return _size(value, limit, thing.capitalize() if thing[0].islower() else thing) + (
-        [_chars_message(bad, thing, allowed)] if bad else []
-    )
+    return _size(value, limit, thing) + ([_chars_message(bad, thing, allowed)] if bad else [])
 
 
 NAME_CHARACTERS = "letters, digits and + = , . @ _ -"
 
+
+def _name_characters() -> Words:
+    return words("letters, digits and + = , . @ _ -")
+
 # ------------------------------------------------------------------------------------------------------------ keys
 
 _PREFIX_MEANING = {  # unique-ID prefixes people paste instead of an access key ID
-    "AIDA": "an IAM user's unique ID",
-    "AROA": "an IAM role's unique ID",
-    "AGPA": "an IAM group's unique ID",
-    "ANPA": "a policy's unique ID",
-    "ABIA": "an STS service bearer token",
+    "AIDA": words("an IAM user's unique ID"),
+    "AROA": words("an IAM role's unique ID"),
+    "AGPA": words("an IAM group's unique ID"),
+    "ANPA": words("a policy's unique ID"),
+    "ABIA": words("an STS service bearer token"),
 }
 
 
@@ -229,7 +281,7 @@ def _access_key_id(value: str, values: Mapping[str, str]) -> list[Message]:
     if re.fullmatch(r"[A-Za-z0-9/+]{40}", value) and re.search(r"[/+]", value):
         return [_error("bad-characters", "This looks like the secret access key. The access key ID is the shorter "
                        "value that starts with AKIA or ASIA.")]
-    messages = _size_and_chars(value, "access_key_id", "an access key ID", "letters and digits")
+    messages = _size_and_chars(value, "access_key_id", words("an access key ID"), words("letters and digits"))
     if messages:
         return messages
     prefix = value[:4].upper()
@@ -239,8 +291,8 @@ def _access_key_id(value: str, values: Mapping[str, str]) -> list[Message]:
     if prefix in ("AKIA", "ASIA") and value != value.upper():
         return [_warning("unusual-prefix", "AWS issues access key IDs in upper case; check the key was not retyped.")]
     if prefix in _PREFIX_MEANING:
-        return [_warning("unusual-prefix", f"This starts with {prefix}: that is {_PREFIX_MEANING[prefix]}, not an "
-                         "access key ID (those start with AKIA or ASIA).")]
+        return [_warning("unusual-prefix", "This starts with {prefix}: that is {meaning}, not an access key ID "
+                         "(those start with AKIA or ASIA).", prefix=prefix, meaning=_PREFIX_MEANING[prefix])]
     if prefix not in ("AKIA", "ASIA") or len(value) != 20:
         return [_warning("unusual-prefix", "Access key IDs are usually 20 characters starting with AKIA (long-term "
                          "key) or ASIA (temporary key). Check you copied the access key ID.")]
@@ -257,11 +309,11 @@ def _secret_access_key(value: str, values: Mapping[str, str]) -> list[Message]:
                        "value shown next to it when the key was created.")]
     messages = []
     if len(value) != 40:
-        messages.append(_error("secret-length", f"A secret access key is exactly 40 characters; this has "
-                               f"{len(value)}. Copy it again from the .csv file saved when the key was created."))
+        messages.append(_error("secret-length", "A secret access key is exactly 40 characters; this has {n}. Copy "
+                               "it again from the .csv file saved when the key was created.", n=len(value)))
     bad = limits()["secret_access_key"].bad_characters(value)
     if bad:
-        messages.append(_chars_message(bad, "a secret access key", "letters, digits, / and +"))
+        messages.append(_chars_message(bad, words("a secret access key"), words("letters, digits, / and +")))
     return messages
 
 
@@ -278,7 +330,7 @@ def _session_token(value: str, values: Mapping[str, str]) -> list[Message]:
     if len(value) == 40 and value == _other(values, "secret_access_key"):
         return [_error("too-short", "This is the secret access key. The session token is a much longer value "
                        "issued by AWS STS together with the ASIA key.")]
-    return _size_and_chars(value, "session_token", "a session token", "letters, digits, / + and =")
+    return _size_and_chars(value, "session_token", words("a session token"), words("letters, digits, / + and ="))
 
 
 # ----------------------------------------------------------------------------------------------------------- roles
@@ -288,7 +340,7 @@ def _role_name(value: str) -> list[Message]:
     if ":" in value or "/" in value:
         return [_error("role-name", "Enter just the role name (e.g. ReadOnlyRobot) or the full role ARN starting "
                        "with arn: (e.g. arn:aws:iam::123456789012:role/ReadOnlyRobot).")]
-    return _size_and_chars(value, "role", "a role name", NAME_CHARACTERS)
+    return _size_and_chars(value, "role", words("a role name"), _name_characters())
 
 
 _ARN = re.compile(r"arn:([^:]*):([^:]*):([^:]*):([^:]*):(.*)", re.DOTALL)
@@ -297,37 +349,41 @@ _ARN_EXAMPLE = "arn:aws:iam::123456789012:role/NAME"
 
 def _role_arn_parts(value: str) -> tuple[list[Message], str]:
     """Messages for a role ARN, and its partition ("" when the ARN is malformed)."""
-    sized = _size(value, limits()["role_arn"], "A role ARN")
+    sized = _size(value, limits()["role_arn"], words("a role ARN"))
     if sized:
         return sized, ""
     m = _ARN.fullmatch(value)
     if not m:
-        return [_error("bad-arn", f"A role ARN looks like {_ARN_EXAMPLE}.")], ""
+        return [_error("bad-arn", "A role ARN looks like {example}.", example=_ARN_EXAMPLE)], ""
     partition, service, region, account, resource = m.groups()
     if service == "sts" and resource.startswith("assumed-role/"):
         role = arns.parse(value).role_name
         return [_error("bad-arn", "This is the ARN of a session of an assumed role. Use the role's own ARN: "
-                       f"arn:{partition}:iam::{account}:role/{role} (add the role's path if it has one).")], ""
+                       "{arn} (add the role's path if it has one).",
+                       arn=f"arn:{partition}:iam::{account}:role/{role}")], ""
     if service != "iam":
-        return [_error("bad-arn", f"This is not an IAM ARN: a role ARN looks like {_ARN_EXAMPLE}.")], ""
+        return [_error("bad-arn", "This is not an IAM ARN: a role ARN looks like {example}.", example=_ARN_EXAMPLE)], ""
     if region:
-        return [_error("bad-arn", f'IAM ARNs have no region: remove "{region}" ({_ARN_EXAMPLE}).')], ""
+        return [_error("bad-arn", 'IAM ARNs have no region: remove "{region}" ({example}).', region=region,
+                       example=_ARN_EXAMPLE)], ""
     if not re.fullmatch(r"[0-9]{12}", account):
-        return [_error("bad-arn", f'The account ID in a role ARN is 12 digits; found "{account}".')], ""
+        return [_error("bad-arn", 'The account ID in a role ARN is 12 digits; found "{account}".', account=account)], ""
     kind, _, rest = resource.partition("/")
     if kind != "role" or not rest:
-        return [_error("bad-arn", f"This is the ARN of a {kind or 'resource'}, not of a role ({_ARN_EXAMPLE}).")], ""
+        return [_error("bad-arn", "This is the ARN of a {kind}, not of a role ({example}).", kind=kind or "resource",
+                       example=_ARN_EXAMPLE)], ""
     inner, _, name = rest.rpartition("/")
     path = f"/{inner}/" if inner else "/"
     name_limit, path_limit = limits()["role"], limits()["role_path"]
     if not (name_limit.matches(name) and name_limit.min <= len(name) <= name_limit.max):
-        return [_error("bad-arn", f'The role name "{name}" at the end of the ARN must be {name_limit.min}-'
-                       f"{name_limit.max} {NAME_CHARACTERS}.")], ""
+        return [_error("bad-arn", 'The role name "{name}" at the end of the ARN must be {min}-{max} {allowed}.',
+                       name=name, min=name_limit.min, max=name_limit.max, allowed=_name_characters())], ""
     if not (path_limit.matches(path) and len(path) <= path_limit.max):
-        return [_error("bad-arn", f'The role path "{path}" may only use printable characters without spaces.')], ""
+        return [_error("bad-arn", 'The role path "{path}" may only use printable characters without spaces.',
+                       path=path)], ""
     if partition not in regions.partition_ids():
-        return [_error("unknown-partition", f'Unknown partition "{partition}": most accounts use aws; China uses '
-                       "aws-cn and GovCloud aws-us-gov.")], ""
+        return [_error("unknown-partition", 'Unknown partition "{partition}": most accounts use aws; China uses '
+                       "aws-cn and GovCloud aws-us-gov.", partition=partition)], ""
     return [], partition
 
 
@@ -336,8 +392,9 @@ def _role_arn_with_region(value: str, values: Mapping[str, str]) -> list[Message
     region = _other(values, "region")
     region_partition = regions.partition_of(region) if region else None
     if partition and region_partition and region_partition != partition:
-        messages.append(_error("partition-mismatch", f"This role is in the {partition} partition but region "
-                               f"{region} is in {region_partition}: choose a region of the role's partition."))
+        messages.append(_error("partition-mismatch", "This role is in the {partition} partition but region "
+                               "{region} is in {region_partition}: choose a region of the role's partition.",
+                               partition=partition, region=region, region_partition=region_partition))
     return messages
 
 
@@ -386,31 +443,32 @@ def _without_sequences(text: str) -> str:
 
 
 def weak_external_id_reason(value: str) -> str:
-    """Why an External ID is easy to guess, or "" when it is not."""
+    """Why an External ID is easy to guess, or "" when it is not (words to translate, `Words`, when it is)."""
     if len(value) < 16:
-        return f"This External ID is short ({len(value)} characters); use at least 16."
+        return words("This External ID is short ({n} characters); use at least 16.", n=len(value))
     low = value.lower()
     if len(set(low)) < 6:
-        return "This External ID repeats a few characters; it is easy to guess."
+        return words("This External ID repeats a few characters; it is easy to guess.")
     if value.isdigit():
-        return "This External ID is only digits (like an account number or a date); it is easy to guess."
+        return words("This External ID is only digits (like an account number or a date); it is easy to guess.")
     rest = low
     for word in _GUESSABLE_WORDS:
         rest = rest.replace(word, "")
     rest = _without_sequences(re.sub(r"[^a-z0-9]", "", rest))
     if len(rest) < 8 or rest.isdigit():
-        return "This External ID is made of common words, dates or sequences; it is easy to guess."
+        return words("This External ID is made of common words, dates or sequences; it is easy to guess.")
     return ""
 
 
 def _external_id(value: str, values: Mapping[str, str]) -> list[Message]:
-    messages = _size_and_chars(value, "external_id", "an External ID", "letters, digits and + = , . @ : / _ -")
+    messages = _size_and_chars(value, "external_id", words("an External ID"),
+                               words("letters, digits and + = , . @ : / _ -"))
     if messages:
         return messages
     reason = weak_external_id_reason(value)
     if reason:
-        return [_warning("weak-external-id", f"{reason} A guessable External ID weakens the protection against the "
-                         "confused deputy problem: use Generate for a random one.")]
+        return [_warning("weak-external-id", "{reason} A guessable External ID weakens the protection against the "
+                         "confused deputy problem: use Generate for a random one.", reason=reason)]
     return []
 
 
@@ -426,15 +484,15 @@ def generate_external_id() -> str:
 
 
 def _session_name(value: str, values: Mapping[str, str]) -> list[Message]:
-    return _size_and_chars(value, "session_name", "a role session name", NAME_CHARACTERS)
+    return _size_and_chars(value, "session_name", words("a role session name"), _name_characters())
 
 
 def _duration(value: str, values: Mapping[str, str]) -> list[Message]:
     limit = limits()["duration"]
-    text = (f"Enter the session duration in whole seconds from {limit.min} ({limit.min // 60} minutes) to "
-            f"{limit.max} ({limit.max // 3600} hours).")
     if not re.fullmatch(r"[0-9]{1,9}", value) or not limit.min <= int(value) <= limit.max:
-        return [_error("duration-range", text)]
+        return [_error("duration-range", "Enter the session duration in whole seconds from {min} ({minutes} minutes) "
+                       "to {max} ({hours} hours).", min=limit.min, minutes=limit.min // 60, max=limit.max,
+                       hours=limit.max // 3600)]
     if int(value) > 3600:
         return [_info("role-max-duration", "AWS refuses durations above the role's maximum session duration "
                       "(1 hour unless the role's settings raise it).")]
@@ -453,36 +511,36 @@ def _source(value: str, values: Mapping[str, str]) -> list[Message]:
 # ------------------------------------------------------------------------------------------------ region & service
 
 
-def _region_hint(value: str) -> str:
+def _region_hint(value: str) -> Words:
     low = value.lower()
     if regions.find_region(low):
-        return f"Region IDs are lower case: {low}."
+        return words("Region IDs are lower case: {region}.", region=low)
     if re.fullmatch(r".*-\d+[a-z]", low) and regions.find_region(low[:-1]):
-        return f"That is an availability zone; its region is {low[:-1]}."
+        return words("That is an availability zone; its region is {region}.", region=low[:-1])
     for rid in regions.all_region_ids():
         region = regions.find_region(rid)
         if region and region.name.lower() == low:
-            return f"Use the region's ID: {rid} ({region.name})."
-    return "Choose a region from the list, e.g. us-east-1."
+            return words("Use the region's ID: {region} ({name}).", region=rid, name=region.name)
+    return words("Choose a region from the list, e.g. us-east-1.")
 
 
 def _region(value: str, values: Mapping[str, str]) -> list[Message]:
     if not regions.find_region(value):
         if regions.partition_of(value):
-            return [_warning("unknown-region", f"{value} is not in this program's list of regions (it may be newer "
-                             "than the installed AWS data). Check the spelling.")]
-        return [_error("unknown-region", f'Unknown region "{value}". {_region_hint(value)}')]
+            return [_warning("unknown-region", "{region} is not in this program's list of regions (it may be newer "
+                             "than the installed AWS data). Check the spelling.", region=value)]
+        return [_error("unknown-region", 'Unknown region "{region}". {hint}', region=value, hint=_region_hint(value))]
     service = _other(values, "service").lower()
     if service not in SERVICE_IDS:
         return []
-    title = services.SERVICES[service].title
+    title = Words(services.SERVICES[service].title, "services")
     available = services.availability(service, value)
     if available == "unavailable":
-        return [_warning("region-unavailable", f"AWS's endpoint data does not list {title} in {value}: the service "
-                         "is probably not offered there.")]
+        return [_warning("region-unavailable", "AWS's endpoint data does not list {service} in {region}: the "
+                         "service is probably not offered there.", service=title, region=value)]
     if available == "unknown":
-        return [_info("availability-unknown", f"Availability of {title} in {value} is unknown (not in the installed "
-                      "AWS data); the connection test will tell.")]
+        return [_info("availability-unknown", "Availability of {service} in {region} is unknown (not in the "
+                      "installed AWS data); the connection test will tell.", service=title, region=value)]
     return []
 
 
@@ -491,7 +549,7 @@ def _service(value: str, values: Mapping[str, str]) -> list[Message]:
         return []
     if "bedrock" in value:
         return [_error("bedrock-not-runtime", services.BEDROCK_WARNING)]
-    return [_error("unknown-service", f"Choose one of: {', '.join(SERVICE_IDS)}.")]
+    return [_error("unknown-service", "Choose one of: {choices}.", choices=", ".join(SERVICE_IDS))]
 
 
 # -------------------------------------------------------------------------------------------------- probe options
@@ -505,7 +563,8 @@ def _bucket(value: str, values: Mapping[str, str]) -> list[Message]:
         return [_error("bucket-name", "Enter just the bucket name, e.g. my-bucket (without s3://, arn: or a path).")]
     if value != value.lower():
         return [_error("bad-characters", "Bucket names are lower case.")]
-    messages = _size_and_chars(value, "bucket", "a bucket name", "lower-case letters, digits, dots and hyphens")
+    messages = _size_and_chars(value, "bucket", words("a bucket name"),
+                               words("lower-case letters, digits, dots and hyphens"))
     if messages:
         return messages
     try:
@@ -522,15 +581,15 @@ def _bucket(value: str, values: Mapping[str, str]) -> list[Message]:
 
 
 def _model_id(value: str, values: Mapping[str, str]) -> list[Message]:
-    return _size_and_chars(value, "model_id", "a model ID", "letters, digits and . : / _ - "
-                           "(e.g. anthropic.claude-3-haiku-20240307-v1:0)")
+    return _size_and_chars(value, "model_id", words("a model ID"), words(
+        "letters, digits and . : / _ - (e.g. anthropic.claude-3-haiku-20240307-v1:0)"))
 
 
 # ----------------------------------------------------------------------------------------------------------- network
 
 
 def _url(value: str, example: str) -> list[Message]:
-    bad = _error("bad-url", f"Enter a full URL starting with https:// or http://, e.g. {example}.")
+    bad = _error("bad-url", "Enter a full URL starting with https:// or http://, e.g. {example}.", example=example)
     if not re.fullmatch(r"[\x21-\x7e]+", value):  # one line of visible ASCII: no space, control or other character
         return [bad]
     try:
@@ -556,8 +615,8 @@ def _proxy(value: str, values: Mapping[str, str]) -> list[Message]:
 
 
 def _ca_bundle(value: str, values: Mapping[str, str]) -> list[Message]:
-    missing = _error("file-missing", f"There is no file at {value}. Choose the PEM file with your organisation's "
-                     "certificate authorities.")
+    missing = _error("file-missing", "There is no file at {path}. Choose the PEM file with your organisation's "
+                     "certificate authorities.", path=value)
     try:
         path = Path(value).expanduser()
     except RuntimeError:  # ~user of a user that does not exist
@@ -566,12 +625,13 @@ def _ca_bundle(value: str, values: Mapping[str, str]) -> list[Message]:
         if not path.is_file():
             return [missing]
         if not os.access(path, os.R_OK):
-            return [_error("file-missing", f"The file {path} cannot be read: check its permissions.")]
+            return [_error("file-missing", "The file {path} cannot be read: check its permissions.", path=path)]
         with path.open("rb") as f:
             head = f.read(1 << 20)
     except (OSError, ValueError) as exc:  # a name too long, a file that refuses reading (/proc/self/mem)...
-        reason = getattr(exc, "strerror", None) or "it cannot be read"
-        return [_error("file-missing", f"The file {path} cannot be used as a CA bundle: {reason}.")]
+        reason = getattr(exc, "strerror", None) or words("it cannot be read")
+        return [_error("file-missing", "The file {path} cannot be used as a CA bundle: {reason}.", path=path,
+                       reason=reason)]
     if b"-----BEGIN CERTIFICATE-----" not in head:
         return [_warning("not-pem", "This file does not look like PEM certificates (no -----BEGIN CERTIFICATE-----).")]
     return []
@@ -607,16 +667,17 @@ def check_field(key: str, raw: str, values: Mapping[str, str] | None = None) -> 
         value = value.lower()
     messages = []
     if removed:
-        messages.append(_info("whitespace-removed", f"Removed {_describe_removed(removed)} from the pasted value."))
+        messages.append(_info("whitespace-removed", "Removed {removed} from the pasted value.",
+                              removed=_describe_removed(removed)))
     if not value and key != "session_token":
         if key not in _OPTIONAL:
-            messages.append(_error("required", f"Enter the {LABELS[key]}."))
+            messages.append(_error("required", "Enter the {field}.", field=label_of(key)))
         return Check(value, tuple(messages))
     unsafe = unsafe_characters(value)
     if unsafe:
         shown = ", ".join(_show(c) for c in unsafe[:5])
-        messages.append(_error("bad-characters", f"The {LABELS[key]} contains {shown}: control or invisible "
-                               "characters (a line break, for one) are never allowed in it."))
+        messages.append(_error("bad-characters", "The {field} contains {shown}: control or invisible characters (a "
+                               "line break, for one) are never allowed in it.", field=label_of(key), shown=shown))
         return Check(value, tuple(messages))
     messages += _CHECKERS[key](value, values or {})
     return Check(value, tuple(messages))
@@ -646,7 +707,8 @@ def present_value_errors(conn: Connection, secrets: Secrets | None = None) -> li
     try:
         keys = relevant_keys(conn)
     except (ValueError, TypeError):
-        return [("method", _error("unknown-method", f"Unknown method: choose one of {', '.join(METHOD_IDS)}."))]
+        return [("method", _error("unknown-method", "Unknown method: choose one of {choices}.",
+                                  choices=", ".join(METHOD_IDS)))]
     texts = fields.values(conn, secrets)
     found = []
     for key in keys:
@@ -683,7 +745,6 @@ MFA_DEVICE_NOTE = (
     "can't be used with STS calls such as GetSessionToken or AssumeRole, so they can't sign in here."
 )
 _MFA_ARN_EXAMPLE = "arn:aws:iam::123456789012:mfa/NAME"
-_MFA_SERIAL_CHARACTERS = "letters, digits and + = / : , . @ _ -"
 _HARDWARE_SERIAL = re.compile(r"[A-Z0-9]{9,}")  # GAHT12345678: letters and digits, no ARN
 
 
@@ -696,8 +757,8 @@ def _mfa_limits() -> tuple[Limit, Limit]:
 def check_mfa_serial(raw: str) -> Check:
     """Clean and check an MFA device: an IAM MFA ARN of a known partition, or a legacy hardware serial. Offline."""
     value, removed = _clean("mfa_serial", "" if raw is None else str(raw))
-    messages = [_info("whitespace-removed", f"Removed {_describe_removed(removed)} from the pasted value.")] \
-        if removed else []
+    messages = [_info("whitespace-removed", "Removed {removed} from the pasted value.",
+                      removed=_describe_removed(removed))] if removed else []
     if not value:
         return Check(value, tuple(messages))  # optional: no device
     messages += _mfa_serial(value)
@@ -709,34 +770,38 @@ def _mfa_serial(value: str) -> list[Message]:
     if value[:4].lower() != "arn:":
         if _HARDWARE_SERIAL.fullmatch(value) and len(value) <= limit.max:
             return []
-        return [_error("bad-mfa-serial", f"Enter the MFA device's ARN, e.g. {_MFA_ARN_EXAMPLE} (IAM console: your "
-                       "user → Security credentials → Multi-factor authentication), or a hardware token's serial "
-                       "number such as GAHT12345678.")]
-    sized = _size(value, limit, "An MFA device ARN")
+        return [_error("bad-mfa-serial", "Enter the MFA device's ARN, e.g. {example} (IAM console: your user → "
+                       "Security credentials → Multi-factor authentication), or a hardware token's serial number "
+                       "such as GAHT12345678.", example=_MFA_ARN_EXAMPLE)]
+    sized = _size(value, limit, words("an MFA device ARN"))
     if sized:
         return sized
     bad = limit.bad_characters(value)
     if bad:
-        return [_chars_message(bad, "an MFA device ARN", _MFA_SERIAL_CHARACTERS)]
+        return [_chars_message(bad, words("an MFA device ARN"), words("letters, digits and + = / : , . @ _ -"))]
     m = _ARN.fullmatch(value)
     if not m:
-        return [_error("bad-mfa-serial", f"An MFA device ARN looks like {_MFA_ARN_EXAMPLE}.")]
+        return [_error("bad-mfa-serial", "An MFA device ARN looks like {example}.", example=_MFA_ARN_EXAMPLE)]
     partition, service, region, account, resource = m.groups()
     kind, _, name = resource.partition("/")
     if service == "iam" and kind in ("user", "role"):
-        return [_error("bad-mfa-serial", f"This is the ARN of a {kind}, not of its MFA device: the device's ARN "
-                       f"has mfa/ in place of {kind}/ ({_MFA_ARN_EXAMPLE}).")]
+        return [_error("bad-mfa-serial", "This is the ARN of a {kind}, not of its MFA device: the device's ARN has "
+                       "mfa/ in place of {kind}/ ({example}).", kind=kind, example=_MFA_ARN_EXAMPLE)]
     if service != "iam" or kind != "mfa":
-        return [_error("bad-mfa-serial", f"This is not the ARN of an MFA device: it looks like {_MFA_ARN_EXAMPLE}.")]
+        return [_error("bad-mfa-serial", "This is not the ARN of an MFA device: it looks like {example}.",
+                       example=_MFA_ARN_EXAMPLE)]
     if region:
-        return [_error("bad-mfa-serial", f'IAM ARNs have no region: remove "{region}" ({_MFA_ARN_EXAMPLE}).')]
+        return [_error("bad-mfa-serial", 'IAM ARNs have no region: remove "{region}" ({example}).', region=region,
+                       example=_MFA_ARN_EXAMPLE)]
     if not re.fullmatch(r"[0-9]{12}", account):
-        return [_error("bad-mfa-serial", f'The account ID in an MFA device ARN is 12 digits; found "{account}".')]
+        return [_error("bad-mfa-serial", 'The account ID in an MFA device ARN is 12 digits; found "{account}".',
+                       account=account)]
     if not name or name.endswith("/"):
-        return [_error("bad-mfa-serial", f"The device's name is missing after mfa/ ({_MFA_ARN_EXAMPLE}).")]
+        return [_error("bad-mfa-serial", "The device's name is missing after mfa/ ({example}).",
+                       example=_MFA_ARN_EXAMPLE)]
     if partition not in regions.partition_ids():
-        return [_error("unknown-partition", f'Unknown partition "{partition}": most accounts use aws; China uses '
-                       "aws-cn and GovCloud aws-us-gov.")]
+        return [_error("unknown-partition", 'Unknown partition "{partition}": most accounts use aws; China uses '
+                       "aws-cn and GovCloud aws-us-gov.", partition=partition)]
     return []
 
 
@@ -754,7 +819,7 @@ def check_mfa_code(raw: str) -> Check:
     if not (value.isascii() and value.isdigit()):
         return Check(value, (_error("bad-mfa-code", "The code is six digits, nothing else."),))
     if not limit.min <= len(value) <= limit.max:
-        return Check(value, (_error("bad-mfa-code", f"The code has six digits; this has {len(value)}."),))
+        return Check(value, (_error("bad-mfa-code", "The code has six digits; this has {n}.", n=len(value)),))
     return Check(value)
 
 
@@ -774,12 +839,12 @@ def _sso_start_url(value: str, values: Mapping[str, str]) -> list[Message]:
         return messages
     parts = urlsplit(value)
     if parts.scheme != "https" and parts.hostname not in ("127.0.0.1", "localhost", "::1"):
-        return [_error("bad-url", f"The start URL starts with https://, e.g. {example}.")]
+        return [_error("bad-url", "The start URL starts with https://, e.g. {example}.", example=example)]
     if parts.fragment or parts.query:
         return [_error("bad-url", "Remove what follows the start URL (the \"#/...\" or \"?...\" the browser added): "
-                       f"it ends with /start, e.g. {example}.")]
+                       "it ends with /start, e.g. {example}.", example=example)]
     if (parts.hostname or "").endswith(_AWSAPPS) and parts.path.rstrip("/") != "/start":
-        return [_error("bad-url", f"An awsapps.com start URL ends with /start, e.g. {example}.")]
+        return [_error("bad-url", "An awsapps.com start URL ends with /start, e.g. {example}.", example=example)]
     return []
 
 
@@ -787,9 +852,9 @@ def _sso_region(value: str, values: Mapping[str, str]) -> list[Message]:
     if regions.find_region(value):
         return []
     if regions.partition_of(value):
-        return [_warning("unknown-region", f"{value} is not in this program's list of regions (it may be newer than "
-                         "the installed AWS data). Check the spelling.")]
-    return [_error("unknown-region", f'Unknown region "{value}". {_region_hint(value)}')]
+        return [_warning("unknown-region", "{region} is not in this program's list of regions (it may be newer "
+                         "than the installed AWS data). Check the spelling.", region=value)]
+    return [_error("unknown-region", 'Unknown region "{region}". {hint}', region=value, hint=_region_hint(value))]
 
 
 def _sso_account_id(value: str, values: Mapping[str, str]) -> list[Message]:
@@ -802,7 +867,7 @@ def _sso_role_name(value: str, values: Mapping[str, str]) -> list[Message]:
     if _PERMISSION_SET.fullmatch(value):
         return []
     return [_error("role-name", "Enter the role's name as IAM Identity Center shows it (the permission set, e.g. "
-                   f"ReadOnlyAccess): up to 32 {NAME_CHARACTERS}.")]
+                   "ReadOnlyAccess): up to 32 {allowed}.", allowed=_name_characters())]
 
 
 _CHECKERS.update({"sso_start_url": _sso_start_url, "sso_region": _sso_region, "sso_account_id": _sso_account_id,

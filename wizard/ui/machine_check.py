@@ -44,7 +44,7 @@ def instance_messages(report: imds.InstanceReport) -> list[Message]:
             else translate("machine_check", "; no role is attached")
         )
         messages.append(Message("info", "instance", where + role + "."))
-    messages += [Message(f.severity, f.code, f.summary) for f in report.findings]
+    messages += [Message(f.severity, f.code, f.text(translate)) for f in report.findings]
     if report.ok and not report.findings:
         messages.append(
             Message("info", "instance-ok", translate("machine_check", "The instance role can be used as entered."))
@@ -71,7 +71,7 @@ def source_messages(report: imds.InstanceReport) -> list[Message]:
         # Nothing was asked, so "not on EC2" would be a guess: say only why there is no instance role to offer.
         return [Message("warning", "imds-disabled", translate("machine_check", IMDS_DISABLED_SOURCE))]
     if not report.on_ec2:
-        others = [Message(f.severity, f.code, f.summary) for f in report.findings if f.code != "not-on-ec2"]
+        others = [Message(f.severity, f.code, f.text(translate)) for f in report.findings if f.code != "not-on-ec2"]
         return [Message("warning", "not-on-ec2", translate("machine_check", NOT_ON_EC2_SOURCE)), *others]
     if report.role:
         offered = Message(
@@ -83,7 +83,7 @@ def source_messages(report: imds.InstanceReport) -> list[Message]:
                 "identity that assumes the role.",
             ).format(report.instance_id or "?", role=report.role),
         )
-        return [offered, *(Message(f.severity, f.code, f.summary) for f in report.findings)]
+        return [offered, *(Message(f.severity, f.code, f.text(translate)) for f in report.findings)]
     return instance_messages(report)
 
 

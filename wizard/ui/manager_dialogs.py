@@ -44,7 +44,7 @@ def name_problem(name: str, taken) -> str:
     from wizard.ui.summary_page import check_profile_name
 
     messages = check_profile_name(name.strip(), set(taken))
-    return messages[0].text if messages else ""
+    return messages[0].localized(translate) if messages else ""
 
 
 async def ask_name(parent: QWidget, title: str, label: str, text: str, taken) -> str | None:
@@ -189,7 +189,8 @@ class RenewTokenDialog(QDialog):
 
     def _check(self) -> None:
         checks = self._checks()
-        lines = [("✗ " if m.level == "error" else "⚠ ") + m.text for c in checks.values() for m in c.messages
+        lines = [("✗ " if m.level == "error" else "⚠ ") + m.localized(translate) for c in checks.values()
+                 for m in c.messages
                  if m.level != "info"]
         new_key = checks["access_key_id"].value != self._old_key_id
         if not self.token.text():

@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 from wizard.core.i18n import QT_TRANSLATE_NOOP
 from wizard.core.methods import METHODS
 from wizard.ui.translator import translate
-from wizard.ui.widgets import fixed_font, small_muted
+from wizard.ui.widgets import PaletteFollower, fixed_font, inherited_palette, small_muted
 
 BANNER_TEXT = QT_TRANSLATE_NOOP("practice_panel", "Practice mode \u2014 nothing reaches AWS")
 BANNER_DETAIL = QT_TRANSLATE_NOOP("practice_panel", "Every call goes to a local emulator on 127.0.0.1. Practice "
@@ -48,6 +48,15 @@ PANEL_WIDTH = 300
 DECORATED = "practiceDecorated"  # dynamic property set on a decorated window
 
 
+def _highlighted(banner: QWidget) -> None:
+    """The banner in the inherited palette's selection colours (Highlight behind HighlightedText)."""
+    inherited = inherited_palette(banner)
+    palette = banner.palette()
+    palette.setColor(QPalette.ColorRole.Window, inherited.color(QPalette.ColorRole.Highlight))
+    palette.setColor(QPalette.ColorRole.WindowText, inherited.color(QPalette.ColorRole.HighlightedText))
+    banner.setPalette(palette)
+
+
 class PracticeBanner(QFrame):
     """A strip with an icon and the words: practice mode, nothing reaches AWS."""
 
@@ -58,10 +67,7 @@ class PracticeBanner(QFrame):
         self.setAccessibleName(translate("practice_panel", BANNER_TEXT))
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setAutoFillBackground(True)
-        palette = self.palette()
-        palette.setColor(QPalette.ColorRole.Window, palette.color(QPalette.ColorRole.Highlight))
-        palette.setColor(QPalette.ColorRole.WindowText, palette.color(QPalette.ColorRole.HighlightedText))
-        self.setPalette(palette)
+        PaletteFollower(self, _highlighted)  # the selection's colours, light or dark as the desktop is now
 
         icon = QLabel()
         icon.setPixmap(self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxInformation).pixmap(24, 24))

@@ -5,9 +5,9 @@ Status is always an icon and a word ("Error:", "Warning:", "Note:"), never colou
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
-from PySide6.QtCore import QCoreApplication, QPointF, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QPointF, Qt, Signal
 from PySide6.QtGui import (
     QAction,
     QColor,
@@ -21,7 +21,16 @@ from PySide6.QtGui import (
     QPen,
     QPixmap,
 )
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QSizePolicy, QStyle, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QSizePolicy,
+    QStyle,
+    QVBoxLayout,
+    QWidget,
+)
 
 from wizard.core.i18n import QT_TRANSLATE_NOOP
 from wizard.ui.translator import translate
@@ -54,16 +63,59 @@ def fixed_font() -> QFont:
     return QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
 
 
+class PaletteFollower(QObject):
+    """Derives a widget's own colours from the palette it inherits, now and again whenever that palette changes: the
+    desktop switched between light and dark while the program runs (Qt then gives the application a new palette and
+    every widget a PaletteChange), or the widget moved under another parent. Our own setPalette inside `derive` sends
+    a PaletteChange too; that one is ignored."""
+
+    def __init__(self, widget: QWidget, derive: Callable[[QWidget], None]):
+        super().__init__(widget)
+        self._derive = derive
+        self._deriving = False
+        widget.installEventFilter(self)
+        self.derive(widget)
+
+    def derive(self, widget: QWidget) -> None:
+        if self._deriving:
+            return
+        self._deriving = True
+        try:
+            self._derive(widget)
+        finally:
+            self._deriving = False
+
+    def eventFilter(self, watched, event) -> bool:  # Qt's virtual
+        if event.type() == QEvent.Type.PaletteChange:  # sent after the widget's palette was resolved anew
+            self.derive(watched)
+        return False
+
+
+def inherited_palette(widget: QWidget) -> QPalette:
+    """The palette a widget would have without its own colours: its parent's, or the application's."""
+    parent = widget.parentWidget()
+    return parent.palette() if parent is not None else QApplication.palette(widget)
+
+
+def muted_colour(palette: QPalette) -> QColor:
+    """Secondary text: the text colour blended towards the background (dark grey on light, light grey on dark)."""
+    fg, bg = palette.color(QPalette.ColorRole.WindowText), palette.color(QPalette.ColorRole.Window)
+    return QColor(*(round(a * 0.68 + b * 0.32) for a, b in zip(fg.getRgb()[:3], bg.getRgb()[:3])))
+
+
+def _mute(label: QWidget) -> None:
+    palette = label.palette()
+    palette.setColor(QPalette.ColorRole.WindowText, muted_colour(inherited_palette(label)))
+    label.setPalette(palette)
+
+
 def small_muted(label: QLabel) -> QLabel:
-    """Style a label as secondary text: slightly smaller, text colour blended towards the background (follows themes)."""
+    """Style a label as secondary text: slightly smaller, text colour blended towards the background. The colour
+    follows the desktop's light or dark scheme, also when it is switched while the program runs."""
     font = label.font()
     font.setPointSizeF(max(font.pointSizeF() * 0.92, 7.0))
     label.setFont(font)
-    palette = label.palette()
-    fg, bg = palette.color(QPalette.ColorRole.WindowText), palette.color(QPalette.ColorRole.Window)
-    mixed = QColor(*(round(a * 0.68 + b * 0.32) for a, b in zip(fg.getRgb()[:3], bg.getRgb()[:3])))
-    palette.setColor(QPalette.ColorRole.WindowText, mixed)
-    label.setPalette(palette)
+    PaletteFollower(label, _mute)
     return label
 
 
@@ -140,7 +192,7 @@ class FieldMessage(QWidget):
             self._layout.removeWidget(row)
             row.hide()  # at once: deleteLater alone leaves it painted under the new rows until the next event loop
             row.deleteLater()
-        self._rows = [MessageRow(m.level, translate("validation", m.text), self) for m in messages]
+        self._rows = [MessageRow(m.level, _in_language(m), self) for m in messages]
         for row in self._rows:
             self._layout.addWidget(row)
         self._help.setVisible(bool(self._help.text()) and not self._rows)
@@ -154,6 +206,12 @@ class FieldMessage(QWidget):
 
     def levels(self) -> list[str]:
         return [row.level for row in self._rows]
+
+
+def _in_language(message) -> str:
+    """A message's text in the window's language (a validation message made with values is translated as one text)."""
+    localized = getattr(message, "localized", None)
+    return localized(translate) if localized is not None else translate("validation", message.text)
 
 
 def eye_icon(slashed: bool, colour: QColor) -> QIcon:
@@ -201,8 +259,7 @@ class SecretLineEdit(QLineEdit):
 
     def _set_revealed(self, shown: bool) -> None:
         self.setEchoMode(QLineEdit.EchoMode.Normal if shown else QLineEdit.EchoMode.Password)
-        colour = self.palette().color(QPalette.ColorRole.Text)
-        self.reveal_action.setIcon(QIcon.fromTheme("view-hidden" if shown else "view-visible", eye_icon(shown, colour)))
+        self._draw_eye()
         verb = translate("widgets", "Hide") if shown else translate("widgets", "Show")
         self.reveal_action.setText(translate("widgets", '{verb} the value').format(verb=verb))
         self.reveal_action.setToolTip(
@@ -211,6 +268,18 @@ class SecretLineEdit(QLineEdit):
             )
         )
         self.revealed.emit(shown)
+
+    def _draw_eye(self) -> None:
+        """The eye in the text's colour (drawn again when the desktop switches between light and dark)."""
+        shown = self.is_revealed()
+        self.eye_colour = self.palette().color(QPalette.ColorRole.Text)
+        self.reveal_action.setIcon(QIcon.fromTheme("view-hidden" if shown else "view-visible",
+                                                   eye_icon(shown, self.eye_colour)))
+
+    def changeEvent(self, event) -> None:  # Qt's virtual
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            self._draw_eye()
 
     def keyPressEvent(self, event) -> None:
         if event.matches(QKeySequence.StandardKey.Copy) or event.matches(QKeySequence.StandardKey.Cut):

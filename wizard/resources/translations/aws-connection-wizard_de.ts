@@ -257,6 +257,14 @@ aws sts get-caller-identity --profile {aws_name}</translation>
   <context>
     <name>describe</name>
     <message>
+      <source> (practice)</source>
+      <translation> (Übung)</translation>
+    </message>
+    <message>
+      <source> (user {user}; its password in the keychain)</source>
+      <translation> (Benutzer {user}; sein Passwort im Schlüsselbund)</translation>
+    </message>
+    <message>
       <source>AWS account ID</source>
       <translation>AWS-Konto-ID</translation>
     </message>
@@ -355,6 +363,78 @@ aws sts get-caller-identity --profile {aws_name}</translation>
     <message>
       <source>Stored</source>
       <translation>Gespeichert</translation>
+    </message>
+    <message>
+      <source>The IAM role of this EC2 instance (instance metadata)</source>
+      <translation>Die IAM-Rolle dieser EC2-Instanz (Instanz-Metadaten)</translation>
+    </message>
+    <message>
+      <source>The saved connection {name}</source>
+      <translation>Die gespeicherte Verbindung {name}</translation>
+    </message>
+    <message>
+      <source>This computer's default AWS credentials (environment, ~/.aws, SSO)</source>
+      <translation>Die Standard-AWS-Anmeldedaten dieses Computers (Umgebung, ~/.aws, SSO)</translation>
+    </message>
+    <message>
+      <source>Timeouts: connect {connect} s, read {read} s, one attempt</source>
+      <translation>Zeitlimits: Verbinden {connect} s, Lesen {read} s, ein Versuch</translation>
+    </message>
+    <message>
+      <source>Untested</source>
+      <translation>Ungetestet</translation>
+    </message>
+    <message>
+      <source>in {keychain}</source>
+      <translation>in {keychain}</translation>
+    </message>
+    <message>
+      <source>in {keychain}, entered {entered}: {left}</source>
+      <translation>in {keychain}, eingegeben {entered}: {left}</translation>
+    </message>
+    <message>
+      <source>just now</source>
+      <translation>gerade eben</translation>
+    </message>
+    <message>
+      <source>no: the test checks credentials and endpoint reach only</source>
+      <translation>nein: der Test prüft nur Anmeldedaten und Erreichbarkeit des Endpunkts</translation>
+    </message>
+    <message>
+      <source>none</source>
+      <translation>keine</translation>
+    </message>
+    <message>
+      <source>not set</source>
+      <translation>nicht gesetzt</translation>
+    </message>
+    <message>
+      <source>set</source>
+      <translation>gesetzt</translation>
+    </message>
+    <message>
+      <source>yes, during the test (may cost a fraction of a cent)</source>
+      <translation>ja, während des Tests (kann Bruchteile eines Cents kosten)</translation>
+    </message>
+    <message>
+      <source>{duration} ago</source>
+      <translation>vor {duration}</translation>
+    </message>
+    <message>
+      <source>{name}, {seconds} seconds ({hours} h)</source>
+      <translation>{name}, {seconds} Sekunden ({hours} h)</translation>
+    </message>
+    <message>
+      <source>•••• ({n} characters, will be stored in the keychain)</source>
+      <translation>•••• ({n} Zeichen, wird im Schlüsselbund gespeichert)</translation>
+    </message>
+    <message>
+      <source>✓ OK · {ago}</source>
+      <translation>✓ OK · {ago}</translation>
+    </message>
+    <message>
+      <source>✗ Failed: {code} · {ago}</source>
+      <translation>✗ Fehlgeschlagen: {code} · {ago}</translation>
     </message>
   </context>
   <context>
@@ -1215,6 +1295,184 @@ aws sts get-caller-identity --profile {aws_name}</translation>
     </message>
   </context>
   <context>
+    <name>imds</name>
+    <message>
+      <source> in account {account}</source>
+      <translation> im Konto {account}</translation>
+    </message>
+    <message>
+      <source>AWS_EC2_METADATA_DISABLED=true is set, so the instance metadata service was not asked and no program here can use an instance role. Unset it to use the role attached to this instance.</source>
+      <translation>AWS_EC2_METADATA_DISABLED=true ist gesetzt, daher wurde der Instanz-Metadatendienst nicht gefragt, und kein Programm hier kann eine Instanzrolle verwenden. Entfernen Sie die Variable, um die dieser Instanz zugewiesene Rolle zu verwenden.</translation>
+    </message>
+    <message>
+      <source>AWS_EC2_METADATA_SERVICE_ENDPOINT is not a usable URL ({url}). Fix or unset it (the default is http://169.254.169.254).</source>
+      <translation>AWS_EC2_METADATA_SERVICE_ENDPOINT ist keine verwendbare URL ({url}). Korrigieren oder entfernen Sie sie (Standard ist http://169.254.169.254).</translation>
+    </message>
+    <message>
+      <source>Account</source>
+      <translation>Konto</translation>
+    </message>
+    <message>
+      <source>Attached role</source>
+      <translation>Zugewiesene Rolle</translation>
+    </message>
+    <message>
+      <source>Availability zone</source>
+      <translation>Verfügbarkeitszone</translation>
+    </message>
+    <message>
+      <source>Findings:</source>
+      <translation>Befunde:</translation>
+    </message>
+    <message>
+      <source>IMDS version in use</source>
+      <translation>Verwendete IMDS-Version</translation>
+    </message>
+    <message>
+      <source>IMDSv1 enabled</source>
+      <translation>IMDSv1 aktiviert</translation>
+    </message>
+    <message>
+      <source>IMDSv1 is still enabled on this instance: any request forgery bug in software here can read the role's credentials. Require IMDSv2 (aws ec2 modify-instance-metadata-options --http-tokens required) once your programs use a current AWS SDK.</source>
+      <translation>IMDSv1 ist auf dieser Instanz noch aktiviert: jede Request-Forgery-Lücke in Software hier kann die Anmeldedaten der Rolle lesen. Verlangen Sie IMDSv2 (aws ec2 modify-instance-metadata-options --http-tokens required), sobald Ihre Programme ein aktuelles AWS SDK verwenden.</translation>
+    </message>
+    <message>
+      <source>IMDSv1 only</source>
+      <translation>nur IMDSv1</translation>
+    </message>
+    <message>
+      <source>IMDSv2 (token)</source>
+      <translation>IMDSv2 (Token)</translation>
+    </message>
+    <message>
+      <source>Instance id</source>
+      <translation>Instanz-ID</translation>
+    </message>
+    <message>
+      <source>Instance profile</source>
+      <translation>Instanzprofil</translation>
+    </message>
+    <message>
+      <source>Metadata service</source>
+      <translation>Metadatendienst</translation>
+    </message>
+    <message>
+      <source>No findings: this instance's role can be used.</source>
+      <translation>Keine Befunde: die Rolle dieser Instanz kann verwendet werden.</translation>
+    </message>
+    <message>
+      <source>On EC2</source>
+      <translation>Auf EC2</translation>
+    </message>
+    <message>
+      <source>Region</source>
+      <translation>Region</translation>
+    </message>
+    <message>
+      <source>Role credentials expire</source>
+      <translation>Anmeldedaten der Rolle laufen ab</translation>
+    </message>
+    <message>
+      <source>The IMDSv2 token request timed out while a plain IMDSv1 request answered: the instance's metadata response hop limit is too low for this container or VM. Raise it to 2 (aws ec2 modify-instance-metadata-options --http-put-response-hop-limit 2), or run with host networking.</source>
+      <translation>Die IMDSv2-Token-Anfrage lief in ein Zeitlimit, während eine einfache IMDSv1-Anfrage beantwortet wurde: das Hop-Limit der Metadaten-Antworten der Instanz ist für diesen Container oder diese VM zu niedrig. Erhöhen Sie es auf 2 (aws ec2 modify-instance-metadata-options --http-put-response-hop-limit 2) oder verwenden Sie Host-Networking.</translation>
+    </message>
+    <message>
+      <source>The instance metadata service at {endpoint} did not answer {what} within {seconds} s. If this is an EC2 instance, check that the metadata service is enabled (instance metadata options), that no firewall or proxy blocks 169.254.169.254, and that the instance is not overloaded.</source>
+      <translation>Der Instanz-Metadatendienst unter {endpoint} hat {what} nicht innerhalb von {seconds} s beantwortet. Wenn dies eine EC2-Instanz ist, prüfen Sie, ob der Metadatendienst aktiviert ist (Instanz-Metadatenoptionen), ob keine Firewall und kein Proxy 169.254.169.254 blockiert und ob die Instanz nicht überlastet ist.</translation>
+    </message>
+    <message>
+      <source>This instance {why}, so programs here get no credentials from it. Attach an instance profile with the role (EC2 console: Actions &gt; Security &gt; Modify IAM role), or use an access key instead.</source>
+      <translation>Diese Instanz {why}, daher erhalten Programme hier keine Anmeldedaten von ihr. Weisen Sie ein Instanzprofil mit der Rolle zu (EC2-Konsole: Aktionen &gt; Sicherheit &gt; IAM-Rolle ändern) oder verwenden Sie stattdessen einen Zugriffsschlüssel.</translation>
+    </message>
+    <message>
+      <source>This machine does not look like an EC2 instance: {why}. The assume-role method with an instance role only works on an EC2 instance; elsewhere use an access key, or check this on the instance itself.</source>
+      <translation>Dieser Rechner sieht nicht wie eine EC2-Instanz aus: {why}. Die Methode „Rolle übernehmen“ mit einer Instanzrolle funktioniert nur auf einer EC2-Instanz; verwenden Sie anderswo einen Zugriffsschlüssel oder prüfen Sie dies auf der Instanz selbst.</translation>
+    </message>
+    <message>
+      <source>You entered the role '{entered}', but this instance has the role '{role}'{where} attached. Enter the attached role, or ask an administrator to attach the role you need to this instance's instance profile (EC2 console: Actions &gt; Security &gt; Modify IAM role).</source>
+      <translation>Sie haben die Rolle „{entered}“ eingegeben, aber dieser Instanz ist die Rolle „{role}“{where} zugewiesen. Geben Sie die zugewiesene Rolle ein oder bitten Sie einen Administrator, die benötigte Rolle dem Instanzprofil dieser Instanz zuzuweisen (EC2-Konsole: Aktionen &gt; Sicherheit &gt; IAM-Rolle ändern).</translation>
+    </message>
+    <message>
+      <source>a plain request</source>
+      <translation>eine einfache Anfrage</translation>
+    </message>
+    <message>
+      <source>error</source>
+      <translation>Fehler</translation>
+    </message>
+    <message>
+      <source>every request</source>
+      <translation>die Anfragen</translation>
+    </message>
+    <message>
+      <source>has no IAM role attached</source>
+      <translation>hat keine IAM-Rolle zugewiesen</translation>
+    </message>
+    <message>
+      <source>named no role (HTTP {status})</source>
+      <translation>hat keine Rolle genannt (HTTP {status})</translation>
+    </message>
+    <message>
+      <source>no</source>
+      <translation>nein</translation>
+    </message>
+    <message>
+      <source>no instance metadata service answered at {endpoint}</source>
+      <translation>unter {endpoint} hat kein Instanz-Metadatendienst geantwortet</translation>
+    </message>
+    <message>
+      <source>nothing answers at {endpoint} (connection refused or no route)</source>
+      <translation>unter {endpoint} antwortet nichts (Verbindung abgelehnt oder keine Route)</translation>
+    </message>
+    <message>
+      <source>the token request</source>
+      <translation>die Token-Anfrage</translation>
+    </message>
+    <message>
+      <source>the token request or a plain request</source>
+      <translation>die Token-Anfrage und auch eine einfache Anfrage</translation>
+    </message>
+    <message>
+      <source>the token request timed out and a plain request got HTTP {status}</source>
+      <translation>die Token-Anfrage lief in ein Zeitlimit und eine einfache Anfrage erhielt HTTP {status}</translation>
+    </message>
+    <message>
+      <source>the token request was answered with HTTP {status}</source>
+      <translation>die Token-Anfrage wurde mit HTTP {status} beantwortet</translation>
+    </message>
+    <message>
+      <source>unknown</source>
+      <translation>unbekannt</translation>
+    </message>
+    <message>
+      <source>warning</source>
+      <translation>Warnung</translation>
+    </message>
+    <message>
+      <source>yes</source>
+      <translation>ja</translation>
+    </message>
+    <message>
+      <source>{why}, and a plain request got HTTP {status}</source>
+      <translation>{why}, und eine einfache Anfrage erhielt HTTP {status}</translation>
+    </message>
+  </context>
+  <context>
+    <name>instance</name>
+    <message>
+      <source>Check this machine's EC2 instance metadata (IMDSv2, 1 s per request): instance, account, attached role and its credentials' expiration (never the credentials), and findings such as a role mismatch, IMDSv1 still enabled or the container hop-limit symptom. Exit 0 ok, 1 a check failed, 3 instance metadata disabled here.</source>
+      <translation>Die EC2-Instanz-Metadaten dieses Rechners prüfen (IMDSv2, 1 s je Anfrage): Instanz, Konto, zugewiesene Rolle und Ablauf ihrer Anmeldedaten (nie die Anmeldedaten selbst) sowie Befunde wie eine falsche Rolle, noch aktiviertes IMDSv1 oder das Hop-Limit-Symptom in Containern. Exit 0 in Ordnung, 1 eine Prüfung schlug fehl, 3 Instanz-Metadaten hier abgeschaltet.</translation>
+    </message>
+    <message>
+      <source>Check this machine's EC2 instance metadata and attached role.</source>
+      <translation>Die EC2-Instanz-Metadaten und die zugewiesene Rolle dieses Rechners prüfen.</translation>
+    </message>
+    <message>
+      <source>the role you intend to use (name or ARN): report a mismatch</source>
+      <translation>die Rolle, die Sie verwenden wollen (Name oder ARN): eine Abweichung melden</translation>
+    </message>
+  </context>
+  <context>
     <name>machine_check</name>
     <message>
       <source>; attached role: {role}</source>
@@ -1702,6 +1960,113 @@ aws sts get-caller-identity --profile {aws_name}</translation>
     <message>
       <source>timeouts {connect:g} s / {read:g} s</source>
       <translation>Timeouts {connect:g} s / {read:g} s</translation>
+    </message>
+  </context>
+  <context>
+    <name>policy</name>
+    <message>
+      <source>--permissions needs --service {{{services}}} and --region R</source>
+      <translation>--permissions braucht --service {{{services}}} und --region R</translation>
+    </message>
+    <message>
+      <source>Attach to the IAM user of the access key: it allows exactly what the connection needs and nothing else.</source>
+      <translation>An den IAM-Benutzer des Zugriffsschlüssels anhängen: sie erlaubt genau das, was die Verbindung braucht, und nichts sonst.</translation>
+    </message>
+    <message>
+      <source>Attach to the role: it allows exactly what the connection needs and nothing else.</source>
+      <translation>An die Rolle anhängen: sie erlaubt genau das, was die Verbindung braucht, und nichts sonst.</translation>
+    </message>
+    <message>
+      <source>Attach to the user or role that calls AssumeRole.</source>
+      <translation>An den Benutzer oder die Rolle anhängen, die AssumeRole aufruft.</translation>
+    </message>
+    <message>
+      <source>Bedrock: only this foundation model</source>
+      <translation>Bedrock: nur dieses Foundation Model</translation>
+    </message>
+    <message>
+      <source>External ID the trust policy demands (cross-account)</source>
+      <translation>Externe ID, die die Vertrauensrichtlinie verlangt (kontoübergreifend)</translation>
+    </message>
+    <message>
+      <source>Install as the trust policy of {role} (IAM &gt; Roles &gt; the role &gt; Trust relationships).</source>
+      <translation>Als Vertrauensrichtlinie für {role} eintragen (IAM &gt; Rollen &gt; die Rolle &gt; Vertrauensstellungen).</translation>
+    </message>
+    <message>
+      <source>Principal {principal}: found now with GetCallerIdentity (the profile has no tested identity stored).</source>
+      <translation>Prinzipal {principal}: jetzt mit GetCallerIdentity ermittelt (das Profil hat keine getestete Identität gespeichert).</translation>
+    </message>
+    <message>
+      <source>Principal {principal}: the identity the last test of {name} found ({when}); AWS was not contacted. Test again or pass --principal ARN if it changed.</source>
+      <translation>Prinzipal {principal}: die Identität, die der letzte Test von {name} ermittelt hat ({when}); AWS wurde nicht kontaktiert. Testen Sie erneut oder geben Sie --principal ARN an, falls sie sich geändert hat.</translation>
+    </message>
+    <message>
+      <source>Print the IAM policy JSON an administrator must install. Only the JSON goes to standard output; where to install it goes to standard error.</source>
+      <translation>Das JSON der IAM-Richtlinie ausgeben, die ein Administrator einrichten muss. Nur das JSON geht auf die Standardausgabe; wo es einzutragen ist, auf die Standardfehlerausgabe.</translation>
+    </message>
+    <message>
+      <source>Print the IAM policy an administrator must install for a profile.</source>
+      <translation>Die IAM-Richtlinie ausgeben, die ein Administrator für ein Profil einrichten muss.</translation>
+    </message>
+    <message>
+      <source>S3: read-only on this bucket</source>
+      <translation>S3: nur Lesen in diesem Bucket</translation>
+    </message>
+    <message>
+      <source>a saved profile (optional with the flags below)</source>
+      <translation>ein gespeichertes Profil (optional mit den Optionen unten)</translation>
+    </message>
+    <message>
+      <source>could not find the identity ({code}: {summary}); pass --principal ARN instead</source>
+      <translation>die Identität konnte nicht ermittelt werden ({code}: {summary}); geben Sie stattdessen --principal ARN an</translation>
+    </message>
+    <message>
+      <source>earlier</source>
+      <translation>früher</translation>
+    </message>
+    <message>
+      <source>least-privilege permissions for the service</source>
+      <translation>minimale Berechtigungen für den Dienst</translation>
+    </message>
+    <message>
+      <source>pass --principal ARN (or a profile NAME to find the identity from)</source>
+      <translation>geben Sie --principal ARN an (oder einen Profil-NAMEN, aus dem die Identität ermittelt wird)</translation>
+    </message>
+    <message>
+      <source>profile file problem: {exc}</source>
+      <translation>Problem mit der Profildatei: {exc}</translation>
+    </message>
+    <message>
+      <source>profile {name!r} assumes no role ({method}), so there is no trust policy to install; --permissions gives what its identity needs (or pass --role-arn ARN)</source>
+      <translation>Profil {name!r} übernimmt keine Rolle ({method}), daher gibt es keine Vertrauensrichtlinie einzurichten; --permissions gibt aus, was seine Identität braucht (oder geben Sie --role-arn ARN an)</translation>
+    </message>
+    <message>
+      <source>role {role!r} is a name: pass --role-arn ARN</source>
+      <translation>Rolle {role!r} ist ein Name: geben Sie --role-arn ARN an</translation>
+    </message>
+    <message>
+      <source>the caller's sts:AssumeRole permission on the role</source>
+      <translation>die sts:AssumeRole-Berechtigung des Aufrufers für die Rolle</translation>
+    </message>
+    <message>
+      <source>the identity to trust (default: found from the profile)</source>
+      <translation>die Identität, der vertraut wird (Standard: aus dem Profil ermittelt)</translation>
+    </message>
+    <message>
+      <source>the role</source>
+      <translation>die Rolle</translation>
+    </message>
+    <message>
+      <source>the role (for --caller, and the partition)</source>
+      <translation>die Rolle (für --caller und die Partition)</translation>
+    </message>
+    <message>
+      <source>the role is unknown: pass --role-arn ARN</source>
+      <translation>die Rolle ist unbekannt: geben Sie --role-arn ARN an</translation>
+    </message>
+    <message>
+      <source>the role's trust policy</source>
+      <translation>die Vertrauensrichtlinie der Rolle</translation>
     </message>
   </context>
   <context>
@@ -3082,7 +3447,38 @@ aws sts get-caller-identity --profile {aws_name}</translation>
     </message>
   </context>
   <context>
+    <name>tokens</name>
+    <message>
+      <source>expired (entered {ago} ago): renew the session token</source>
+      <translation>abgelaufen (eingegeben vor {ago}): Sitzungstoken erneuern</translation>
+    </message>
+    <message>
+      <source>expired {duration} ago</source>
+      <translation>abgelaufen vor {duration}</translation>
+    </message>
+    <message>
+      <source>expires in {duration}</source>
+      <translation>läuft ab in {duration}</translation>
+    </message>
+    <message>
+      <source>up to {left} left (entered {ago} ago)</source>
+      <translation>noch bis zu {left} (eingegeben vor {ago})</translation>
+    </message>
+  </context>
+  <context>
     <name>validation</name>
+    <message>
+      <source>A proxy user name needs the proxy URL too.</source>
+      <translation>Ein Proxy-Benutzername braucht auch die Proxy-URL.</translation>
+    </message>
+    <message>
+      <source>A role ARN looks like {example}.</source>
+      <translation>Ein Rollen-ARN sieht so aus: {example}.</translation>
+    </message>
+    <message>
+      <source>A secret access key is exactly 40 characters; this has {n}. Copy it again from the .csv file saved when the key was created.</source>
+      <translation>Ein geheimer Zugriffsschlüssel hat genau 40 Zeichen; dieser hat {n}. Kopieren Sie ihn erneut aus der .csv-Datei, die beim Anlegen des Schlüssels gespeichert wurde.</translation>
+    </message>
     <message>
       <source>AWS issues access key IDs in upper case; check the key was not retyped.</source>
       <translation>AWS vergibt Zugriffsschlüssel-IDs in Großbuchstaben; prüfen Sie, ob der Schlüssel abgetippt wurde.</translation>
@@ -3090,6 +3486,10 @@ aws sts get-caller-identity --profile {aws_name}</translation>
     <message>
       <source>AWS refuses durations above the role's maximum session duration (1 hour unless the role's settings raise it).</source>
       <translation>AWS lehnt Laufzeiten über der maximalen Sitzungsdauer der Rolle ab (1 Stunde, sofern die Einstellungen der Rolle sie nicht erhöhen).</translation>
+    </message>
+    <message>
+      <source>AWS's endpoint data does not list {service} in {region}: the service is probably not offered there.</source>
+      <translation>Die Endpunktdaten von AWS führen {service} in {region} nicht: der Dienst wird dort wahrscheinlich nicht angeboten.</translation>
     </message>
     <message>
       <source>Access key IDs are usually 20 characters starting with AKIA (long-term key) or ASIA (temporary key). Check you copied the access key ID.</source>
@@ -3100,12 +3500,40 @@ aws sts get-caller-identity --profile {aws_name}</translation>
       <translation>Eine AWS-Konto-ID hat 12 Ziffern, z. B. 123456789012.</translation>
     </message>
     <message>
+      <source>An MFA device ARN looks like {example}.</source>
+      <translation>Ein ARN eines MFA-Geräts sieht so aus: {example}.</translation>
+    </message>
+    <message>
+      <source>An awsapps.com start URL ends with /start, e.g. {example}.</source>
+      <translation>Eine awsapps.com-Start-URL endet mit /start, z. B. {example}.</translation>
+    </message>
+    <message>
+      <source>Availability of {service} in {region} is unknown (not in the installed AWS data); the connection test will tell.</source>
+      <translation>Ob {service} in {region} verfügbar ist, ist unbekannt (nicht in den installierten AWS-Daten); der Verbindungstest wird es zeigen.</translation>
+    </message>
+    <message>
       <source>Bucket names are lower case.</source>
       <translation>Bucket-Namen werden kleingeschrieben.</translation>
     </message>
     <message>
+      <source>Choose a region from the list, e.g. us-east-1.</source>
+      <translation>Wählen Sie eine Region aus der Liste, z. B. us-east-1.</translation>
+    </message>
+    <message>
+      <source>Choose one of: {choices}.</source>
+      <translation>Wählen Sie eines von: {choices}.</translation>
+    </message>
+    <message>
+      <source>Choose the {field}: one of {choices}.</source>
+      <translation>Wählen Sie „{field}“: eines von {choices}.</translation>
+    </message>
+    <message>
       <source>Choose who assumes the role: default (this machine's credentials), instance (the EC2 instance role) or profile:NAME (a saved profile).</source>
       <translation>Wählen Sie, wer die Rolle übernimmt: default (die Anmeldedaten dieses Rechners), instance (die EC2-Instanzrolle) oder profile:NAME (ein gespeichertes Profil).</translation>
+    </message>
+    <message>
+      <source>Enter a full URL starting with https:// or http://, e.g. {example}.</source>
+      <translation>Geben Sie eine vollständige URL ein, die mit https:// oder http:// beginnt, z. B. {example}.</translation>
     </message>
     <message>
       <source>Enter just the bucket name, e.g. my-bucket (without s3://, arn: or a path).</source>
@@ -3116,28 +3544,168 @@ aws sts get-caller-identity --profile {aws_name}</translation>
       <translation>Geben Sie nur den Rollennamen (z. B. ReadOnlyRobot) oder den vollständigen Rollen-ARN ein, der mit arn: beginnt (z. B. arn:aws:iam::123456789012:role/ReadOnlyRobot).</translation>
     </message>
     <message>
+      <source>Enter the MFA device's ARN, e.g. {example} (IAM console: your user → Security credentials → Multi-factor authentication), or a hardware token's serial number such as GAHT12345678.</source>
+      <translation>Geben Sie den ARN des MFA-Geräts ein, z. B. {example} (IAM-Konsole: Ihr Benutzer → Sicherheitsanmeldeinformationen → Multi-Faktor-Authentifizierung), oder die Seriennummer eines Hardware-Tokens wie GAHT12345678.</translation>
+    </message>
+    <message>
       <source>Enter the full ARN of the role in the other account, e.g. arn:aws:iam::123456789012:role/PartnerAccess (a role name alone is not enough).</source>
       <translation>Geben Sie den vollständigen ARN der Rolle im anderen Konto ein, z. B. arn:aws:iam::123456789012:role/PartnerAccess (ein Rollenname allein genügt nicht).</translation>
+    </message>
+    <message>
+      <source>Enter the role's name as IAM Identity Center shows it (the permission set, e.g. ReadOnlyAccess): up to 32 {allowed}.</source>
+      <translation>Geben Sie den Namen der Rolle so ein, wie IAM Identity Center ihn zeigt (der Berechtigungssatz, z. B. ReadOnlyAccess): bis zu 32 {allowed}.</translation>
+    </message>
+    <message>
+      <source>Enter the session duration in whole seconds from {min} ({minutes} minutes) to {max} ({hours} hours).</source>
+      <translation>Geben Sie die Sitzungsdauer in ganzen Sekunden von {min} ({minutes} Minuten) bis {max} ({hours} Stunden) ein.</translation>
     </message>
     <message>
       <source>Enter the six-digit code your MFA device shows now.</source>
       <translation>Geben Sie den sechsstelligen Code ein, den Ihr MFA-Gerät jetzt anzeigt.</translation>
     </message>
     <message>
+      <source>Enter the {field} in seconds, more than 0 and at most {max}.</source>
+      <translation>Geben Sie „{field}“ in Sekunden ein, mehr als 0 und höchstens {max}.</translation>
+    </message>
+    <message>
+      <source>Enter the {field} without spaces or colons, at most {max} characters.</source>
+      <translation>Geben Sie „{field}“ ohne Leerzeichen und Doppelpunkte ein, höchstens {max} Zeichen.</translation>
+    </message>
+    <message>
+      <source>Enter the {field}.</source>
+      <translation>Geben Sie „{field}“ ein.</translation>
+    </message>
+    <message>
+      <source>IAM ARNs have no region: remove "{region}" ({example}).</source>
+      <translation>IAM-ARNs haben keine Region: entfernen Sie „{region}“ ({example}).</translation>
+    </message>
+    <message>
       <source>Not a valid bucket name: it must start and end with a letter or digit, have no two dots in a row, not look like an IP address, and not use a prefix or suffix AWS reserves (xn--, sthree-, -s3alias, ...).</source>
       <translation>Kein gültiger Bucket-Name: Er muss mit einem Buchstaben oder einer Ziffer beginnen und enden, darf keine zwei Punkte hintereinander haben, nicht wie eine IP-Adresse aussehen und kein von AWS reserviertes Präfix oder Suffix verwenden (xn--, sthree-, -s3alias, ...).</translation>
+    </message>
+    <message>
+      <source>Region IDs are lower case: {region}.</source>
+      <translation>Regions-IDs werden kleingeschrieben: {region}.</translation>
+    </message>
+    <message>
+      <source>Remove the spaces: AWS never puts spaces in {thing}.</source>
+      <translation>Entfernen Sie die Leerzeichen: bei AWS enthält {thing} nie Leerzeichen.</translation>
+    </message>
+    <message>
+      <source>Remove what follows the start URL (the "#/..." or "?..." the browser added): it ends with /start, e.g. {example}.</source>
+      <translation>Entfernen Sie, was der Start-URL folgt (das „#/...“ oder „?...“, das der Browser angefügt hat): sie endet mit /start, z. B. {example}.</translation>
+    </message>
+    <message>
+      <source>Remove {shown}: {thing} only contains {allowed}.</source>
+      <translation>Entfernen Sie {shown}: {thing} enthält nur {allowed}.</translation>
+    </message>
+    <message>
+      <source>Removed {removed} from the pasted value.</source>
+      <translation>Aus dem eingefügten Wert entfernt: {removed}.</translation>
     </message>
     <message>
       <source>Take the password out of the proxy URL: enter the user name and password in their own fields (the password is kept in the keychain only).</source>
       <translation>Nehmen Sie das Passwort aus der Proxy-URL: Tragen Sie Benutzername und Passwort in ihre eigenen Felder ein (das Passwort wird nur im Schlüsselbund gespeichert).</translation>
     </message>
     <message>
+      <source>That is an availability zone; its region is {region}.</source>
+      <translation>Das ist eine Verfügbarkeitszone; ihre Region ist {region}.</translation>
+    </message>
+    <message>
+      <source>The account ID in a role ARN is 12 digits; found "{account}".</source>
+      <translation>Die Konto-ID in einem Rollen-ARN hat 12 Ziffern; gefunden: „{account}“.</translation>
+    </message>
+    <message>
+      <source>The account ID in an MFA device ARN is 12 digits; found "{account}".</source>
+      <translation>Die Konto-ID im ARN eines MFA-Geräts hat 12 Ziffern; gefunden: „{account}“.</translation>
+    </message>
+    <message>
+      <source>The code has six digits; this has {n}.</source>
+      <translation>Der Code hat sechs Ziffern; dieser hat {n}.</translation>
+    </message>
+    <message>
       <source>The code is six digits, nothing else.</source>
       <translation>Der Code besteht aus sechs Ziffern, sonst nichts.</translation>
     </message>
     <message>
+      <source>The device's name is missing after mfa/ ({example}).</source>
+      <translation>Der Name des Geräts fehlt nach mfa/ ({example}).</translation>
+    </message>
+    <message>
+      <source>The file {path} cannot be read: check its permissions.</source>
+      <translation>Die Datei {path} kann nicht gelesen werden: prüfen Sie ihre Berechtigungen.</translation>
+    </message>
+    <message>
+      <source>The file {path} cannot be used as a CA bundle: {reason}.</source>
+      <translation>Die Datei {path} kann nicht als CA-Bundle verwendet werden: {reason}.</translation>
+    </message>
+    <message>
+      <source>The role name "{name}" at the end of the ARN must be {min}-{max} {allowed}.</source>
+      <translation>Der Rollenname „{name}“ am Ende des ARN muss aus {min}-{max} Zeichen bestehen: {allowed}.</translation>
+    </message>
+    <message>
+      <source>The role path "{path}" may only use printable characters without spaces.</source>
+      <translation>Der Rollenpfad „{path}“ darf nur druckbare Zeichen ohne Leerzeichen enthalten.</translation>
+    </message>
+    <message>
+      <source>The start URL starts with https://, e.g. {example}.</source>
+      <translation>Die Start-URL beginnt mit https://, z. B. {example}.</translation>
+    </message>
+    <message>
+      <source>The {field} contains {shown}: control or invisible characters (a line break, for one) are never allowed in it.</source>
+      <translation>„{field}“ enthält {shown}: Steuerzeichen oder unsichtbare Zeichen (etwa ein Zeilenumbruch) sind darin nie erlaubt.</translation>
+    </message>
+    <message>
+      <source>There is no file at {path}. Choose the PEM file with your organisation's certificate authorities.</source>
+      <translation>Unter {path} gibt es keine Datei. Wählen Sie die PEM-Datei mit den Zertifizierungsstellen Ihrer Organisation.</translation>
+    </message>
+    <message>
+      <source>This External ID is made of common words, dates or sequences; it is easy to guess.</source>
+      <translation>Diese Externe ID besteht aus gängigen Wörtern, Daten oder Folgen; sie ist leicht zu erraten.</translation>
+    </message>
+    <message>
+      <source>This External ID is only digits (like an account number or a date); it is easy to guess.</source>
+      <translation>Diese Externe ID besteht nur aus Ziffern (wie eine Kontonummer oder ein Datum); sie ist leicht zu erraten.</translation>
+    </message>
+    <message>
+      <source>This External ID is short ({n} characters); use at least 16.</source>
+      <translation>Diese Externe ID ist kurz ({n} Zeichen); verwenden Sie mindestens 16.</translation>
+    </message>
+    <message>
+      <source>This External ID repeats a few characters; it is easy to guess.</source>
+      <translation>Diese Externe ID wiederholt wenige Zeichen; sie ist leicht zu erraten.</translation>
+    </message>
+    <message>
       <source>This file does not look like PEM certificates (no -----BEGIN CERTIFICATE-----).</source>
       <translation>Diese Datei sieht nicht nach PEM-Zertifikaten aus (kein -----BEGIN CERTIFICATE-----).</translation>
+    </message>
+    <message>
+      <source>This has {n} characters; {thing} has at least {min}. Copy all of it.</source>
+      <translation>Dieser Wert hat {n} Zeichen; {thing} hat mindestens {min}. Kopieren Sie den ganzen Wert.</translation>
+    </message>
+    <message>
+      <source>This has {n} characters; {thing} has at most {max}.</source>
+      <translation>Dieser Wert hat {n} Zeichen; {thing} hat höchstens {max}.</translation>
+    </message>
+    <message>
+      <source>This is not an IAM ARN: a role ARN looks like {example}.</source>
+      <translation>Das ist kein IAM-ARN: ein Rollen-ARN sieht so aus: {example}.</translation>
+    </message>
+    <message>
+      <source>This is not the ARN of an MFA device: it looks like {example}.</source>
+      <translation>Das ist nicht der ARN eines MFA-Geräts: der sieht so aus: {example}.</translation>
+    </message>
+    <message>
+      <source>This is the ARN of a session of an assumed role. Use the role's own ARN: {arn} (add the role's path if it has one).</source>
+      <translation>Das ist der ARN einer Sitzung einer übernommenen Rolle. Verwenden Sie den ARN der Rolle selbst: {arn} (ergänzen Sie den Pfad der Rolle, falls sie einen hat).</translation>
+    </message>
+    <message>
+      <source>This is the ARN of a {kind}, not of a role ({example}).</source>
+      <translation>Das ist der ARN von „{kind}“, nicht von einer Rolle ({example}).</translation>
+    </message>
+    <message>
+      <source>This is the ARN of a {kind}, not of its MFA device: the device's ARN has mfa/ in place of {kind}/ ({example}).</source>
+      <translation>Das ist der ARN von „{kind}“, nicht von dessen MFA-Gerät: der ARN des Geräts hat mfa/ statt {kind}/ ({example}).</translation>
     </message>
     <message>
       <source>This is the secret access key. The session token is a much longer value issued by AWS STS together with the ASIA key.</source>
@@ -3162,6 +3730,182 @@ aws sts get-caller-identity --profile {aws_name}</translation>
     <message>
       <source>This looks like the secret access key. The access key ID is the shorter value that starts with AKIA or ASIA.</source>
       <translation>Das sieht nach dem geheimen Zugriffsschlüssel aus. Die Zugriffsschlüssel-ID ist der kürzere Wert, der mit AKIA oder ASIA beginnt.</translation>
+    </message>
+    <message>
+      <source>This role is in the {partition} partition but region {region} is in {region_partition}: choose a region of the role's partition.</source>
+      <translation>Diese Rolle liegt in der Partition {partition}, die Region {region} aber in {region_partition}: wählen Sie eine Region der Partition der Rolle.</translation>
+    </message>
+    <message>
+      <source>This starts with {prefix}: that is {meaning}, not an access key ID (those start with AKIA or ASIA).</source>
+      <translation>Dies beginnt mit {prefix}: das ist {meaning}, keine Zugriffsschlüssel-ID (die beginnen mit AKIA oder ASIA).</translation>
+    </message>
+    <message>
+      <source>Unknown method: choose one of {choices}.</source>
+      <translation>Unbekannte Methode: wählen Sie eine von {choices}.</translation>
+    </message>
+    <message>
+      <source>Unknown partition "{partition}": most accounts use aws; China uses aws-cn and GovCloud aws-us-gov.</source>
+      <translation>Unbekannte Partition „{partition}“: die meisten Konten verwenden aws; China verwendet aws-cn und GovCloud aws-us-gov.</translation>
+    </message>
+    <message>
+      <source>Unknown region "{region}". {hint}</source>
+      <translation>Unbekannte Region „{region}“. {hint}</translation>
+    </message>
+    <message>
+      <source>Use the region's ID: {region} ({name}).</source>
+      <translation>Verwenden Sie die ID der Region: {region} ({name}).</translation>
+    </message>
+    <message>
+      <source>a bucket name</source>
+      <translation>ein Bucket-Name</translation>
+    </message>
+    <message>
+      <source>a line break</source>
+      <translation>ein Zeilenumbruch</translation>
+    </message>
+    <message>
+      <source>a model ID</source>
+      <translation>eine Modell-ID</translation>
+    </message>
+    <message>
+      <source>a policy's unique ID</source>
+      <translation>die eindeutige ID einer Richtlinie</translation>
+    </message>
+    <message>
+      <source>a role ARN</source>
+      <translation>ein Rollen-ARN</translation>
+    </message>
+    <message>
+      <source>a role name</source>
+      <translation>ein Rollenname</translation>
+    </message>
+    <message>
+      <source>a role session name</source>
+      <translation>ein Rollensitzungsname</translation>
+    </message>
+    <message>
+      <source>a secret access key</source>
+      <translation>ein geheimer Zugriffsschlüssel</translation>
+    </message>
+    <message>
+      <source>a session token</source>
+      <translation>ein Sitzungstoken</translation>
+    </message>
+    <message>
+      <source>a space</source>
+      <translation>ein Leerzeichen</translation>
+    </message>
+    <message>
+      <source>a tab</source>
+      <translation>ein Tabulator</translation>
+    </message>
+    <message>
+      <source>an External ID</source>
+      <translation>eine Externe ID</translation>
+    </message>
+    <message>
+      <source>an IAM group's unique ID</source>
+      <translation>die eindeutige ID einer IAM-Gruppe</translation>
+    </message>
+    <message>
+      <source>an IAM role's unique ID</source>
+      <translation>die eindeutige ID einer IAM-Rolle</translation>
+    </message>
+    <message>
+      <source>an IAM user's unique ID</source>
+      <translation>die eindeutige ID eines IAM-Benutzers</translation>
+    </message>
+    <message>
+      <source>an MFA device ARN</source>
+      <translation>ein ARN eines MFA-Geräts</translation>
+    </message>
+    <message>
+      <source>an STS service bearer token</source>
+      <translation>ein STS-Service-Bearer-Token</translation>
+    </message>
+    <message>
+      <source>an access key ID</source>
+      <translation>eine Zugriffsschlüssel-ID</translation>
+    </message>
+    <message>
+      <source>an invisible character</source>
+      <translation>ein unsichtbares Zeichen</translation>
+    </message>
+    <message>
+      <source>another blank character</source>
+      <translation>ein anderes Leerraumzeichen</translation>
+    </message>
+    <message>
+      <source>it cannot be read</source>
+      <translation>sie kann nicht gelesen werden</translation>
+    </message>
+    <message>
+      <source>letters and digits</source>
+      <translation>Buchstaben und Ziffern</translation>
+    </message>
+    <message>
+      <source>letters, digits and + = , . @ : / _ -</source>
+      <translation>Buchstaben, Ziffern und + = , . @ : / _ -</translation>
+    </message>
+    <message>
+      <source>letters, digits and + = , . @ _ -</source>
+      <translation>Buchstaben, Ziffern und + = , . @ _ -</translation>
+    </message>
+    <message>
+      <source>letters, digits and + = / : , . @ _ -</source>
+      <translation>Buchstaben, Ziffern und + = / : , . @ _ -</translation>
+    </message>
+    <message>
+      <source>letters, digits and . : / _ - (e.g. anthropic.claude-3-haiku-20240307-v1:0)</source>
+      <translation>Buchstaben, Ziffern und . : / _ - (z. B. anthropic.claude-3-haiku-20240307-v1:0)</translation>
+    </message>
+    <message>
+      <source>letters, digits, / + and =</source>
+      <translation>Buchstaben, Ziffern, / + und =</translation>
+    </message>
+    <message>
+      <source>letters, digits, / and +</source>
+      <translation>Buchstaben, Ziffern, / und +</translation>
+    </message>
+    <message>
+      <source>lower-case letters, digits, dots and hyphens</source>
+      <translation>Kleinbuchstaben, Ziffern, Punkte und Bindestriche</translation>
+    </message>
+    <message>
+      <source>{first} and {last}</source>
+      <translation>{first} und {last}</translation>
+    </message>
+    <message>
+      <source>{first}, {next}</source>
+      <translation>{first}, {next}</translation>
+    </message>
+    <message>
+      <source>{n} invisible characters</source>
+      <translation>{n} unsichtbare Zeichen</translation>
+    </message>
+    <message>
+      <source>{n} line breaks</source>
+      <translation>{n} Zeilenumbrüche</translation>
+    </message>
+    <message>
+      <source>{n} other blank characters</source>
+      <translation>{n} andere Leerraumzeichen</translation>
+    </message>
+    <message>
+      <source>{n} spaces</source>
+      <translation>{n} Leerzeichen</translation>
+    </message>
+    <message>
+      <source>{n} tabs</source>
+      <translation>{n} Tabulatoren</translation>
+    </message>
+    <message>
+      <source>{reason} A guessable External ID weakens the protection against the confused deputy problem: use Generate for a random one.</source>
+      <translation>{reason} Eine erratbare Externe ID schwächt den Schutz gegen das Confused-Deputy-Problem: verwenden Sie „Erzeugen“ für eine zufällige.</translation>
+    </message>
+    <message>
+      <source>{region} is not in this program's list of regions (it may be newer than the installed AWS data). Check the spelling.</source>
+      <translation>{region} steht nicht in der Regionsliste dieses Programms (sie ist vielleicht neuer als die installierten AWS-Daten). Prüfen Sie die Schreibweise.</translation>
     </message>
   </context>
   <context>
