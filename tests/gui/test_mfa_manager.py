@@ -12,8 +12,8 @@ from PySide6.QtWidgets import QApplication
 
 from tests.gui.test_manager import TIMEOUT, seed, select, stored, wait_idle
 from tests.support.aws import practice_connection
+from tests.support.mfa_codes import fresh_code as code
 from tests.support.secrets_registry import fake_session_token, register, register_gate_sessions, register_mfa_code
-from wizard.core import totp
 from wizard.core.connection import Secrets
 from wizard.core.profiles import save_connection
 from wizard.ui.manager import ProfileManagerWindow
@@ -40,14 +40,6 @@ def device(aws_emulator):
     serial, seed_value = aws_emulator.new_mfa_device("practice-user")
     register(seed_value)
     return serial
-
-
-def code(emulator, serial: str) -> str:
-    found = emulator.gate.unused_code(serial)
-    if found is None:
-        time.sleep(totp.current_code(emulator.gate.mfa_devices[serial].secret).seconds_left + 0.2)
-        found = emulator.gate.unused_code(serial)
-    return register_mfa_code(found)
 
 
 def code_dialog() -> MfaCodeDialog | None:

@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 
 from tests.gui.test_mfa_manager import answer, code, code_dialog
 from tests.support.aws import practice_connection
+from tests.support.mfa_codes import codes_used
 from tests.support.secrets_registry import register, register_gate_sessions
 from wizard.core import credentials
 from wizard.core.connection import Secrets
@@ -29,10 +30,6 @@ def device(aws_emulator):
     register(seed)
     yield serial
     register_gate_sessions(aws_emulator)
-
-
-def codes_used(emulator, serial: str) -> int:
-    return sum(1 for used in emulator.gate._used_codes if used[0] == serial)
 
 
 def to_test_page(kb) -> None:

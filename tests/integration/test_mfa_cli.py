@@ -14,9 +14,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.mfa_codes import codes_used
+from tests.support.mfa_codes import fresh_code as code
 from tests.support.profiles_cli import cli_env, run_aws, run_cli
 from tests.support.secrets_registry import register, register_gate_sessions, register_mfa_code
-from wizard.core import totp
 
 pytestmark = [
     pytest.mark.keychain,
@@ -52,22 +53,6 @@ def device(aws_emulator):
 def short_sessions(aws_emulator):
     yield aws_emulator.gate
     aws_emulator.gate.session_seconds = None
-
-
-def code(emulator, serial: str) -> str:
-    """An unused code AWS accepts now and for the next seconds: not the previous window's, which the gate stops
-    accepting when the window turns while a CLI subprocess starts (then the next window's is waited for)."""
-    secret = emulator.gate.mfa_devices[serial].secret
-    found = emulator.gate.unused_code(serial)
-    if found is None or found == totp.code_at(secret, time.time() - totp.STEP):
-        time.sleep(totp.current_code(secret).seconds_left + 0.2)
-        found = emulator.gate.unused_code(serial)
-    return register_mfa_code(found)
-
-
-def codes_used(emulator, serial: str) -> int:
-    """How many codes of the device AWS (the gate) has accepted."""
-    return sum(1 for used in emulator.gate._used_codes if used[0] == serial)
 
 
 def wrong(found: str) -> str:
