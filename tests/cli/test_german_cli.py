@@ -121,7 +121,8 @@ def test_errors_and_warnings_carry_german_prefixes(env, tmp_path):
     credentials.write_text("[dev]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\n", encoding="utf-8")
     exported = run_cli(env, "--lang", "de", "export", "dev")
     assert exported.returncode == 0, exported.stderr
-    assert exported.stderr.startswith("Warnung: "), exported.stderr
+    assert exported.stderr.startswith(f"Warnung: {credentials} enthält ebenfalls ein Profil 'dev' mit Schlüsseln; "
+                                      "die AWS-Werkzeuge verwenden diese Schlüssel"), exported.stderr
     assert "warning:" not in exported.stderr
 
 

@@ -89,8 +89,9 @@ class ImportItem:
 
 
 def _reason(text: str, **values) -> Words:
-    """Why a profile is not imported: English as a str (`import --json`), one catalogue text (with {placeholders} for
-    the values) translated where it is shown; tools/translations.py collects the literals of these calls."""
+    """Why a profile is not imported (or an export's warning): English as a str (`import --json`), one catalogue text
+    (with {placeholders} for the values) translated where it is shown; tools/translations.py collects the literals of
+    these calls."""
     return Words(text, "awsconfig", values=values)
 
 
@@ -623,7 +624,7 @@ def _warnings(sections: dict[str, str]) -> list[str]:
     except Exception:  # noqa: BLE001 - a broken credentials file is the SDK's problem, not the export's
         return []
     return [
-        f"{creds} also has a profile {name!r} with keys; the AWS tools use those keys instead of this export. "
-        "Remove that section (or export under another name with --as)."
+        _reason("{credentials} also has a profile {name!r} with keys; the AWS tools use those keys instead of this "
+                "export. Remove that section (or export under another name with --as).", credentials=creds, name=name)
         for name in sections if name in names
     ]

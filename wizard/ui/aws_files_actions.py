@@ -112,4 +112,5 @@ class ExportAction(ProfileAction):
         ctx.status(
             translate("aws_files_actions", "Exported {name} to {path}.").format(name=profile.name, path=result.path)
         )
-        ctx.tell(translate("aws_files_actions", "Export"), text, "\n".join(details + result.warnings))
+        warnings = [localized(w, translate) for w in result.warnings]
+        ctx.tell(translate("aws_files_actions", "Export"), text, "\n".join(details + warnings))

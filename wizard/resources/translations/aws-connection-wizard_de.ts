@@ -222,6 +222,10 @@ aws sts get-caller-identity --profile {aws_name}</translation>
       <source>written by aws-connection-wizard</source>
       <translation>von aws-connection-wizard geschrieben</translation>
     </message>
+    <message>
+      <source>{credentials} also has a profile {name!r} with keys; the AWS tools use those keys instead of this export. Remove that section (or export under another name with --as).</source>
+      <translation>{credentials} enthält ebenfalls ein Profil {name!r} mit Schlüsseln; die AWS-Werkzeuge verwenden diese Schlüssel statt dieses Exports. Entfernen Sie diesen Abschnitt (oder exportieren Sie mit --as unter einem anderen Namen).</translation>
+    </message>
   </context>
   <context>
     <name>common</name>
