@@ -48,6 +48,8 @@ def data_texts() -> list[tuple[str, str]]:
     for s in services.SERVICES.values():
         texts += [("services", t) for t in (s.title, s.description, s.default_probe, s.narrow_probe) if t]
     texts += [("diagnoses", t) for t in diagnosis_texts(diagnoses)]
+    texts += [("diagnoses", t) for t in _calls(ROOT / "wizard" / "core" / "diagnoses.py", "_said")]  # with values
+    texts += [("awsconfig", t) for t in _calls(ROOT / "wizard" / "core" / "awsconfig.py", "_reason")]  # import skips
     texts += [("describe", t) for t in _calls(ROOT / "wizard" / "core" / "describe.py", "_L")]  # the rows' labels
     validation = ROOT / "wizard" / "core" / "validation.py"
     for kind in ("_error", "_warning", "_info"):  # the field checks' messages (with {placeholders} for their values)
@@ -62,7 +64,7 @@ def data_texts() -> list[tuple[str, str]]:
 
 def diagnosis_texts(diagnoses) -> list[str]:
     """The fixed texts of the diagnoses (summary, causes, remedy of each code, and the module's other sentences).
-    A summary or cause made with a value in it (a clock's minutes) stays English."""
+    A summary or cause made with a value in it (a clock's minutes) is a `_said(...)` call, collected by data_texts."""
     texts: list[str] = []
     for summary, causes, remedy in diagnoses._TEXT.values():
         texts += [summary, *causes, remedy]

@@ -99,3 +99,58 @@ def test_a_rejected_value_is_explained_in_german_with_its_number(env):
     assert added.returncode == 2
     assert ("Zugriffsschlüssel-ID: Dieser Wert hat 8 Zeichen; eine Zugriffsschlüssel-ID hat mindestens 16. "
             "Kopieren Sie den ganzen Wert. [too-short]") in added.stderr, added.stderr
+
+
+# -- the fixed words around messages, and import's reasons ----------------------------------------------------------------
+
+
+def test_errors_and_warnings_carry_german_prefixes(env, tmp_path):
+    args = ("add", "short", "--method", "access-key", "--region", "us-east-1", "--service", "s3",
+            "--access-key-id", "AKIA1234")
+    german = run_cli(env, "--lang", "de", *args, input=f"{fake_secret_access_key()}\n")
+    english = run_cli(env, *args, input=f"{fake_secret_access_key()}\n")
+    assert german.returncode == english.returncode == 2
+    assert german.stderr.startswith("Fehler: Zugriffsschlüssel-ID: Dieser Wert hat 8 Zeichen"), german.stderr
+    assert english.stderr.startswith("error: access key ID: This has 8 characters"), english.stderr
+
+    added = run_cli(env, "add", "dev", "--method", "access-key", "--region", "us-east-1", "--service", "s3",
+                    "--access-key-id", "AKIAIOSFODNN7EXAMPLE", input=f"{fake_secret_access_key()}\n")
+    assert added.returncode == 0, added.stderr
+    credentials = tmp_path / "aws" / "credentials"
+    credentials.parent.mkdir(parents=True, exist_ok=True)
+    credentials.write_text("[dev]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\n", encoding="utf-8")
+    exported = run_cli(env, "--lang", "de", "export", "dev")
+    assert exported.returncode == 0, exported.stderr
+    assert exported.stderr.startswith(f"Warnung: {credentials} enthält ebenfalls ein Profil 'dev' mit Schlüsseln; "
+                                      "die AWS-Werkzeuge verwenden diese Schlüssel"), exported.stderr
+    assert "warning:" not in exported.stderr
+
+
+def test_import_says_in_german_why_a_profile_is_skipped_and_its_json_is_the_same_bytes(env, tmp_path):
+    config = tmp_path / "shared-config"
+    config.write_text(
+        "[profile tool]\ncredential_process = other-tool --get\n"
+        "[profile empty]\nregion = us-east-1\n"
+        "[profile chained]\nrole_arn = arn:aws:iam::123456789012:role/r\nsource_profile = empty\n"
+        "[sso-session corp]\nsso_region = us-east-1\n", encoding="utf-8")
+    credentials = tmp_path / "shared-credentials"
+    credentials.write_text("", encoding="utf-8")
+    files = ("--config", str(config), "--credentials", str(credentials))
+
+    def fresh(name: str) -> dict:
+        return dict(env, AWS_CONNECTION_WIZARD_HOME=str(tmp_path / name))
+
+    english = run_cli(fresh("en"), "import", *files, "--json")
+    german = run_cli(fresh("de"), "--lang", "de", "import", *files, "--json")
+    assert english.returncode == german.returncode == 0, german.stderr
+    assert german.stdout == english.stdout
+    reasons = {item["aws_name"]: item["reason"] for item in json.loads(german.stdout)}
+    assert reasons["tool"] == "uses credential_process (another program holds its secret)"
+    assert reasons["chained"] == "its source profile 'empty' has no access key of its own"
+
+    human = run_cli(fresh("human"), "--lang", "de", "import", *files)
+    assert human.returncode == 0, human.stderr
+    assert "(verwendet credential_process (ein anderes Programm verwahrt sein Geheimnis))" in human.stdout
+    assert "(hat keine Anmeldedaten)" in human.stdout
+    assert "(sein Quellprofil 'empty' hat keinen eigenen Zugriffsschlüssel)" in human.stdout
+    assert "[sso-session corp]  (kein Profilabschnitt)" in human.stdout, human.stdout

@@ -311,3 +311,34 @@ def test_the_mfa_code_dialog_fits_and_binds_each_letter_once(qtbot, language):
     _fits_once(dialog, "mfa code", problems)
     assert mnemonics(dialog), "the code field has its Alt+letter"
     assert problems == {}, f"{language}: {problems}"
+
+
+def test_import_reasons_and_a_diagnosis_with_a_value_are_in_the_language(qtbot, language):
+    """The Import dialog's reasons for not importing a profile and a clock-skew diagnosis (its minutes put into one
+    catalogue text) in the window's language."""
+    from tests.unit.test_diagnoses import client_error
+    from wizard.core import awsconfig
+    from wizard.core.diagnoses import diagnose
+    from wizard.ui.aws_files_dialogs import ImportDialog
+    from wizard.ui.diagnosis_view import DiagnosisView
+
+    plans = awsconfig.plan_import({"tool": {"credential_process": "other-tool --get"},
+                                   "empty": {"region": "us-east-1"}})
+    dialog = ImportDialog(plans, set(), "config and credentials")
+    qtbot.addWidget(dialog)
+    lines = sorted(dialog.list.item(i).text() for i in range(dialog.list.count()))
+    assert lines == {
+        "en": ["empty: not imported: has no credentials",
+               "tool: not imported: uses credential_process (another program holds its secret)"],
+        "de": ["empty: nicht importiert: hat keine Anmeldedaten",
+               "tool: nicht importiert: verwendet credential_process (ein anderes Programm verwahrt sein Geheimnis)"],
+    }[language], lines
+
+    view = DiagnosisView()
+    qtbot.addWidget(view)
+    view.show_diagnosis(diagnose(client_error("SignatureDoesNotMatch", date_offset=20 * 60), step="identity"))
+    assert view.summary.text() == {
+        "en": "This computer's clock is about 20 minutes behind AWS's time, so AWS refuses the signature",
+        "de": "Die Uhr dieses Computers geht etwa 20 Minuten gegenüber der AWS-Zeit nach, deshalb lehnt AWS die "
+              "Signatur ab",
+    }[language]

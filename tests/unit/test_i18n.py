@@ -167,3 +167,93 @@ def test_a_message_keeps_its_words_through_copies_and_values_with_braces(german)
     assert messages[-1].localized() == 'Entfernen Sie "{", "}": eine Zugriffsschlüssel-ID enthält nur Buchstaben und ' \
                                        "Ziffern."
     assert messages[-1].text == 'Remove "{", "}": an access key ID only contains letters and digits.'
+
+
+# -- diagnoses, import's reasons and the instance step: German where shown, English in reports and --json -------------
+
+
+def test_a_clock_skew_diagnosis_is_german_with_its_minutes_and_its_json_english(german):
+    from tests.unit.test_diagnoses import client_error
+    from wizard.core.diagnoses import diagnose, shown
+    from wizard.core.engine import StepResult, TestReport
+
+    behind = diagnose(client_error("SignatureDoesNotMatch", date_offset=20 * 60), step="identity")
+    ahead = diagnose(client_error("SignatureDoesNotMatch", date_offset=-30 * 60), step="identity")
+    assert shown(behind.summary) == ("Die Uhr dieses Computers geht etwa 20 Minuten gegenüber der AWS-Zeit nach, "
+                                     "deshalb lehnt AWS die Signatur ab")
+    assert shown(ahead.summary).startswith("Die Uhr dieses Computers geht etwa 30 Minuten gegenüber der AWS-Zeit vor")
+    assert behind.to_json()["summary"] == ("This computer's clock is about 20 minutes behind AWS's time, so AWS "
+                                           "refuses the signature")
+    report = TestReport([StepResult("identity", "Who am I", "failed", 5, "", behind)])
+    assert "Diagnose: clock-skew – Die Uhr dieses Computers geht etwa 20 Minuten" in report.to_text()
+    i18n.set_language("en")
+    english = report.to_text()
+    assert "clock-skew — This computer's clock is about 20 minutes behind AWS's time" in english
+
+
+def test_a_denied_action_and_an_opt_in_region_are_german(german):
+    from tests.unit.test_diagnoses import client_error
+    from wizard.core.connection import Connection
+    from wizard.core.diagnoses import diagnose, shown
+
+    denied = diagnose(client_error("AccessDenied", "User: x is not authorized to perform: s3:ListAllMyBuckets on "
+                                   "resource: *", status=403), step="service", connection=Connection(service="s3"))
+    assert shown(denied.summary) == "Angemeldet, aber nicht berechtigt, s3:ListAllMyBuckets auszuführen"
+    assert denied.summary == "Signed in, but not allowed to perform s3:ListAllMyBuckets"
+    unknown = diagnose(client_error("InvalidClientTokenId"), step="identity",
+                       connection=Connection(region="eu-south-2"))
+    assert shown(unknown.causes[0]).startswith("eu-south-2 ist eine Opt-in-Region:")
+    assert unknown.to_json()["causes"][0].startswith("eu-south-2 is an opt-in region:")
+
+
+def test_import_reasons_are_german_where_shown_and_english_in_json(german):
+    from wizard.core import awsconfig
+
+    plans = awsconfig.plan_import({
+        "tool": {"credential_process": "other-tool --get"},
+        "empty": {"region": "us-east-1"},
+        "chained": {"role_arn": "arn:aws:iam::123456789012:role/r", "source_profile": "empty"},
+        "bad-region": {"aws_access_key_id": "AKIAIOSFODNN7EXAMPLE", "aws_secret_access_key": "x" * 40,
+                       "region": "nowhere!!"},
+    })
+    reasons = {name: reason for name, _conn, _secrets, reason in plans}
+    assert i18n.localized(reasons["tool"]) == ("verwendet credential_process (ein anderes Programm verwahrt sein "
+                                               "Geheimnis)")
+    assert i18n.localized(reasons["empty"]) == "hat keine Anmeldedaten"
+    assert i18n.localized(reasons["chained"]) == "sein Quellprofil 'empty' hat keinen eigenen Zugriffsschlüssel"
+    assert reasons["chained"] == "its source profile 'empty' has no access key of its own"
+    assert i18n.localized(reasons["bad-region"]).startswith("Wert für „Region“ ungültig: ")
+    assert reasons["bad-region"].startswith("its region is not valid: ")
+    item = awsconfig.ImportItem("chained", "skipped", reasons["chained"])
+    assert item.to_json()["reason"] == "its source profile 'empty' has no access key of its own"
+    assert type(item.to_json()["reason"]) is str
+
+
+def test_the_instance_steps_lines_are_german_in_the_report_and_english_when_stored(german):
+    from types import SimpleNamespace
+
+    from wizard.core import imds
+    from wizard.core.engine import ConnectionTest, StepResult, TestReport
+    from wizard.core.last_report import stored_report
+
+    def step(found) -> StepResult:
+        status, outcome = ConnectionTest._step_instance(SimpleNamespace(instance_check=lambda: found))
+        if isinstance(outcome, str):
+            return StepResult("instance", "EC2 instance", status, 3, outcome)
+        return StepResult("instance", "EC2 instance", status, 3, "", outcome)
+
+    away = step(imds.InstanceReport(on_ec2=False))
+    mismatch = imds.role_mismatch("reporting", imds.InstanceReport(on_ec2=True, role="app", account="123456789012"))
+    failed = step(imds.InstanceReport(on_ec2=True, findings=[mismatch]))
+    report = TestReport([away, failed])
+    text = report.to_text()
+    assert "    Läuft nicht auf einer EC2-Instanz" in text, text
+    assert "Diagnose: role-mismatch – Sie haben die Rolle „reporting“ eingegeben" in text, text
+    assert "Was zu tun ist: Ändern Sie die Instanz wie beschrieben" in text, text
+    stored = stored_report(report, "p")
+    assert stored["steps"][0]["detail"] == "Not running on an EC2 instance"
+    assert stored["steps"][1]["diagnosis"]["summary"] == mismatch.summary
+    assert stored["steps"][1]["diagnosis"]["remedy"].startswith("Change the instance as described")
+    assert report.to_json("p")["steps"][1]["diagnosis"] == {
+        "code": "role-mismatch", "summary": mismatch.summary, "causes": [],
+        "remedy": stored["steps"][1]["diagnosis"]["remedy"]}

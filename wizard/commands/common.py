@@ -35,6 +35,13 @@ def fail(message: str) -> None:
     print(f"{PROGRAM}: {message}", file=sys.stderr)
 
 
+def warn(message: str) -> None:
+    """A warning on standard error, "warning: " in the user's language before it."""
+    from wizard.core.i18n import translate
+
+    print(translate("common", "warning: {message}").format(message=message), file=sys.stderr)
+
+
 def guarded(fn):
     """Run a subcommand (`fn(args) -> exit code`), turning the known failures into a message on standard error and
     their exit code: CommandError its own; keychain and profile-file problems 3; an invalid profile 2; a credential
@@ -42,6 +49,7 @@ def guarded(fn):
 
     @functools.wraps(fn)
     def run(args) -> int:
+        from wizard.core.i18n import translate
         from wizard.core.keychain import KeychainError
         from wizard.core.profiles import ProfileError, StoreError
 
@@ -51,10 +59,11 @@ def guarded(fn):
             fail(str(exc))
             return exc.code
         except KeychainError as exc:
-            fail(f"keychain problem ({exc.code}): {exc.message}")
+            fail(translate("common", "keychain problem ({code}): {message}").format(code=exc.code,
+                                                                                  message=exc.message))
             return ExitCode.ENVIRONMENT
         except StoreError as exc:
-            fail(f"profile file problem: {exc}")
+            fail(translate("common", "profile file problem: {problem}").format(problem=exc))
             return ExitCode.ENVIRONMENT
         except ProfileError as exc:
             fail(str(exc))

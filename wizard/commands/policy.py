@@ -51,7 +51,7 @@ def discover_identity(profile) -> str:
                                    secrets=caller.secret_values() if caller else ())
         raise CommandError(
             translate("policy", "could not find the identity ({code}: {summary}); pass --principal ARN instead")
-            .format(code=found.code, summary=translate("diagnoses", found.summary)), EXIT_FAILED
+            .format(code=found.code, summary=diagnoses.shown(found.summary)), EXIT_FAILED
         ) from None
 
 

@@ -16,13 +16,13 @@ import sys
 import time
 from pathlib import Path
 
-from wizard.commands.common import EXIT_ENVIRONMENT, EXIT_FAILED, EXIT_OK, EXIT_USAGE, CommandError, json_text
+from wizard.commands.common import EXIT_ENVIRONMENT, EXIT_FAILED, EXIT_OK, EXIT_USAGE, CommandError, json_text, warn
 from wizard.commands.common import guarded as _guarded
 from wizard.core import proxy_auth
 from wizard.core.connection import Connection, Secrets
 from wizard.core.keychain import SecretStore
 from wizard.core.profiles import Profile, ProfileStore, StoreError, default_home
-from wizard.core.i18n import QT_TRANSLATE_NOOP, translate
+from wizard.core.i18n import QT_TRANSLATE_NOOP, localized, translate
 
 RECURSION_GUARD = "AWSCW_IN_CREDENTIAL_PROCESS"
 
@@ -236,10 +236,10 @@ def cmd_add(args) -> int:
     secrets, proxy_password = read_inputs(keys=conn.uses_keys, proxy_password=bool(conn.network.proxy_user))
     conn, secrets, errors, warnings = validate(conn, secrets)
     for line in warnings:
-        print(f"warning: {line}", file=sys.stderr)
+        warn(line)
     if errors:
         for line in errors:
-            print(f"error: {line}", file=sys.stderr)
+            print(translate("common", "error: {message}").format(message=line), file=sys.stderr)
         return EXIT_USAGE
     profile = save_connection(store, SecretStore(), args.name, conn, secrets, untested=True,
                               practice=bool(getattr(args, "practice", False)))
@@ -315,8 +315,8 @@ def cmd_remove(args) -> int:
     if deleted.forgot_login:
         print(translate("profiles", "Removed the IAM Identity Center login's tokens (no other profile uses that login)."))
     if deleted.orphaned:
-        print(f"warning: {', '.join(deleted.orphaned)} assumed their role with its keys and will fail until their "
-              "source is changed (aws-connection-wizard show NAME)", file=sys.stderr)
+        warn(translate("profiles", "{names} assumed their role with its keys and will fail until their source is "
+                       "changed (aws-connection-wizard show NAME)").format(names=", ".join(deleted.orphaned)))
     return EXIT_OK
 
 
@@ -366,7 +366,8 @@ def cmd_import(args) -> int:
             print(translate("profiles", "imported  {name}  ({method}, untested)").format(name=item.aws_name,
                                                                               method=item.profile.connection.method))
         else:
-            print(translate("profiles", "skipped   {name}  ({reason})").format(name=item.aws_name, reason=item.reason))
+            print(translate("profiles", "skipped   {name}  ({reason})").format(name=item.aws_name,
+                                                                             reason=localized(item.reason)))
     return EXIT_OK
 
 
@@ -405,7 +406,7 @@ def cmd_export(args) -> int:
         translate("profiles", "Use it with: aws sts get-caller-identity --profile {name}").format(name=result.aws_name)
     )
     for warning in result.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
+        warn(localized(warning))
     return EXIT_OK
 
 
@@ -479,8 +480,9 @@ def _mfa_credentials(args, store: ProfileStore, secret_store: SecretStore, profi
     except credentials.CredentialsError as exc:
         if exc.reason != "mfa-code-needed":
             raise
-        raise CommandError(f"the MFA session of {profile.name!r} has expired (or was never started): run "
-                           f"{RENEW_HINT.format(name=profile.name)} and enter a code, then try again",
+        raise CommandError(translate("profiles", "the MFA session of {name!r} has expired (or was never started): run "
+                                     "{command} and enter a code, then try again")
+                           .format(name=profile.name, command=RENEW_HINT.format(name=profile.name)),
                            EXIT_FAILED) from None
 
 

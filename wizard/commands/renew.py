@@ -129,8 +129,8 @@ def _resolve_or_explain(source, profile: Profile):
 
         step = "identity" if uses_mfa_session(profile.connection) else getattr(exc, "step", "assume-role")
         found = diagnoses.diagnose_mfa(exc, True) or diagnoses.diagnose(exc, step=step, connection=profile.connection)
-        raise CommandError(f"{found.code}: {translate('diagnoses', found.summary)}. "
-                           f"{translate('diagnoses', found.remedy)}", EXIT_FAILED) from None
+        raise CommandError(f"{found.code}: {diagnoses.shown(found.summary)}. "
+                           f"{diagnoses.shown(found.remedy)}", EXIT_FAILED) from None
 
 
 def renew_session_token(args, store: ProfileStore, secret_store: SecretStore, profile: Profile) -> str:

@@ -58,10 +58,10 @@ def _show_device_code(device) -> None:
 
 
 def _explain(exc: BaseException, step: str) -> CommandError:
-    from wizard.core.diagnoses import diagnose
+    from wizard.core.diagnoses import diagnose, shown
 
     d = diagnose(exc, step=step)
-    return CommandError(f"{d.code}: {translate('diagnoses', d.summary)}. {translate('diagnoses', d.remedy)}",
+    return CommandError(f"{d.code}: {shown(d.summary)}. {shown(d.remedy)}",
                         EXIT_FAILED)
 
 

@@ -39,6 +39,7 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 
 from wizard.core.connection import Connection, Secrets
+from wizard.core.i18n import Words
 from wizard.core.keychain import SecretStore
 from wizard.core.profiles import (
     LOCK_TIMEOUT,
@@ -82,9 +83,16 @@ class ImportItem:
     profile: Profile | None = None
 
     def to_json(self) -> dict:
-        return {"aws_name": self.aws_name, "status": self.status, "reason": self.reason or None,
+        return {"aws_name": self.aws_name, "status": self.status, "reason": str(self.reason) or None,
                 "profile": self.profile.name if self.profile else None,
                 "method": self.profile.connection.method if self.profile else None}
+
+
+def _reason(text: str, **values) -> Words:
+    """Why a profile is not imported (or an export's warning): English as a str (`import --json`), one catalogue text
+    (with {placeholders} for the values) translated where it is shown; tools/translations.py collects the literals of
+    these calls."""
+    return Words(text, "awsconfig", values=values)
 
 
 # The settings import reads from a profile; a value of one of them that fails its field check skips the profile.
@@ -139,7 +147,7 @@ def _base_connection(values: dict, **kw) -> Connection:
 
 def _checked(plan: tuple) -> tuple:
     """The plan with every value passed through the field checks: cleaned, or the profile skipped with the reason."""
-    from wizard.core.validation import LABELS, cleaned, present_value_errors
+    from wizard.core.validation import cleaned, label_of, present_value_errors
 
     name, conn, secrets, reason = plan
     if conn is None:
@@ -147,7 +155,9 @@ def _checked(plan: tuple) -> tuple:
     errors = present_value_errors(conn, secrets)
     if errors:
         key, message = errors[0]
-        return name, None, Secrets(), f"its {LABELS.get(key, key)} is not valid: {message.text}"
+        problem = Words(message.template or message.text, "validation", values=message.values)
+        return name, None, Secrets(), _reason("its {field} is not valid: {problem}", field=label_of(key),
+                                              problem=problem)
     conn, secrets = cleaned(conn, secrets)
     return name, conn, secrets, reason
 
@@ -173,15 +183,17 @@ def plan_import(profiles: dict[str, dict]) -> list[tuple[str, Connection | None,
     for name, values in profiles.items():
         key = _multi_line(values)
         if key:
-            plans.append((name, None, Secrets(), f"its {key} continues on an indented line (one value per line)"))
+            plans.append((name, None, Secrets(), _reason("its {key} continues on an indented line (one value per line)",
+                                                        key=key)))
             continue
         source = values.get("source_profile")
         if source and _multi_line(profiles.get(source, {})):
-            plans.append((name, None, Secrets(), f"its source profile {source!r} has a value on several lines"))
+            plans.append((name, None, Secrets(), _reason("its source profile {source!r} has a value on several lines",
+                                                        source=source)))
             continue
         if values.get("credential_process"):
-            reason = "written by aws-connection-wizard" if "credential-process" in values["credential_process"] else \
-                "uses credential_process (another program holds its secret)"
+            reason = _reason("written by aws-connection-wizard") if "credential-process" in values[
+                "credential_process"] else _reason("uses credential_process (another program holds its secret)")
             plans.append((name, None, Secrets(), reason))
         elif values.get("role_arn"):
             plans.append(_plan_role(name, values, profiles))
@@ -190,9 +202,10 @@ def plan_import(profiles: dict[str, dict]) -> list[tuple[str, Connection | None,
             conn = _base_connection(values, method="access-key", access_key_id=key_id)
             plans.append((name, conn, secrets, ""))
         elif any(k.startswith("sso_") for k in values) or values.get("web_identity_token_file"):
-            plans.append((name, None, Secrets(), "uses IAM Identity Center or web identity, which this wizard does not manage"))
+            plans.append((name, None, Secrets(), _reason("uses IAM Identity Center or web identity, which this "
+                                                                 "wizard does not manage")))
         else:
-            plans.append((name, None, Secrets(), "has no credentials"))
+            plans.append((name, None, Secrets(), _reason("has no credentials")))
     plans = [_checked(plan) for plan in plans]
     return sorted(plans, key=lambda p: (p[1] is not None and p[1].method == "cross-account", p[0]))
 
@@ -203,7 +216,8 @@ def _plan_role(name: str, values: dict, profiles: dict[str, dict]):
     if source:
         origin = profiles.get(source, {})
         if not _has_keys(origin) or origin.get("role_arn"):
-            return name, None, Secrets(), f"its source profile {source!r} has no access key of its own"
+            return name, None, Secrets(), _reason("its source profile {source!r} has no access key of its own",
+                                                     source=source)
         if values.get("external_id"):
             conn = _base_connection(values, method="cross-account", role_arn=values["role_arn"],
                                     external_id=values["external_id"], source=f"profile:{source}")
@@ -216,7 +230,8 @@ def _plan_role(name: str, values: dict, profiles: dict[str, dict]):
                                 external_id=values.get("external_id", ""),
                                 source="instance" if credential_source == "Ec2InstanceMetadata" else "default")
         return name, conn, Secrets(), ""
-    return name, None, Secrets(), f"role with credential_source {credential_source!r} is not supported"
+    return name, None, Secrets(), _reason("role with credential_source {source!r} is not supported",
+                                                 source=credential_source)
 
 
 def import_profiles(
@@ -242,7 +257,7 @@ def import_profiles(
 
 def _import_planned(store, secret_store, plans, others, only, entered) -> list[ImportItem]:
     existing = set(store.names())
-    items: list[ImportItem] = [ImportItem(f"[{header}]", "skipped", "not a profile section") for header in others]
+    items: list[ImportItem] = [ImportItem(f"[{header}]", "skipped", _reason("not a profile section")) for header in others]
     imported: set[str] = set()
     for aws_name, conn, secrets, reason in plans:
         if only is not None and aws_name not in only:
@@ -251,14 +266,15 @@ def _import_planned(store, secret_store, plans, others, only, entered) -> list[I
             items.append(ImportItem(aws_name, "skipped", reason))
             continue
         if not NAME_PATTERN.match(aws_name):
-            items.append(ImportItem(aws_name, "skipped", "its name has characters profiles do not allow"))
+            items.append(ImportItem(aws_name, "skipped", _reason("its name has characters profiles do not allow")))
             continue
         if aws_name in existing:
-            items.append(ImportItem(aws_name, "skipped", "a profile with this name already exists"))
+            items.append(ImportItem(aws_name, "skipped", _reason("a profile with this name already exists")))
             continue
         source = conn.source[len("profile:"):] if conn.source.startswith("profile:") else None
         if conn.method == "cross-account" and source and source not in imported | existing:
-            items.append(ImportItem(aws_name, "skipped", f"its source profile {source!r} was not imported"))
+            items.append(ImportItem(aws_name, "skipped",
+                                    _reason("its source profile {source!r} was not imported", source=source)))
             continue
         if secrets.session_token:
             conn.token_entered_at = entered  # the token was issued no later than the file was written
@@ -608,7 +624,7 @@ def _warnings(sections: dict[str, str]) -> list[str]:
     except Exception:  # noqa: BLE001 - a broken credentials file is the SDK's problem, not the export's
         return []
     return [
-        f"{creds} also has a profile {name!r} with keys; the AWS tools use those keys instead of this export. "
-        "Remove that section (or export under another name with --as)."
+        _reason("{credentials} also has a profile {name!r} with keys; the AWS tools use those keys instead of this "
+                "export. Remove that section (or export under another name with --as).", credentials=creds, name=name)
         for name in sections if name in names
     ]

@@ -19,6 +19,7 @@ from botocore import exceptions as bx
 
 from wizard.core import probes
 from wizard.core.connection import Connection
+from wizard.core.i18n import Words, localized
 from wizard.core.redact import redact_text as _redact_text
 
 CODES = (
@@ -60,6 +61,10 @@ INSTANCE_CODES = (
     "imdsv1-enabled",
 )
 
+# The remedy of a failed `instance` step (its summary and causes are the check's findings).
+INSTANCE_REMEDY = ("Change the instance as described, then test again; `aws-connection-wizard check-instance` shows "
+                   "every finding.")
+
 ALL_CODES = CODES + INSTANCE_CODES  # every diagnosis code a test report, the CLI's --json or a profile can carry
 
 MAX_SKEW_SECONDS = 300  # AWS refuses signatures more than 5 minutes away from its clock
@@ -76,6 +81,24 @@ class Diagnosis:
 
     def to_json(self) -> dict:
         return {"code": self.code, "summary": self.summary, "causes": list(self.causes), "remedy": self.remedy}
+
+
+def _said(text: str, **values) -> Words:
+    """A diagnosis's text made with values (a clock's minutes, a region, an action): English as a str (reports,
+    `test --json`), one catalogue text with {placeholders} translated where it is shown (`shown`).
+    tools/translations.py collects the literals of these calls."""
+    return Words(text, "diagnoses", values=values)
+
+
+def shown(text: str, translate=None) -> str:
+    """A diagnosis's summary, cause or remedy in the user's language: a text made with values (`_said`) as one
+    catalogue text with its values put in, any other as the catalogue's text. `translate(context, text)`:
+    wizard.core.i18n's (the default) or the window's."""
+    if isinstance(text, Words):
+        return localized(text, translate)
+    if translate is None:
+        from wizard.core.i18n import translate
+    return translate("diagnoses", text) if text else text
 
 
 # --- redaction ------------------------------------------------------------------------------------------------------
@@ -388,8 +411,11 @@ def _is_model_access(code: str, message: str) -> bool:
 
 def _skew_summary(skew: float) -> str:
     minutes = round(abs(skew) / 60)
-    direction = "behind" if skew > 0 else "ahead of"
-    return f"This computer's clock is about {minutes} minutes {direction} AWS's time, so AWS refuses the signature"
+    if skew > 0:
+        return _said("This computer's clock is about {minutes} minutes behind AWS's time, so AWS refuses the "
+                     "signature", minutes=minutes)
+    return _said("This computer's clock is about {minutes} minutes ahead of AWS's time, so AWS refuses the signature",
+                 minutes=minutes)
 
 
 def diagnose(exc: BaseException, *, step: str = "", connection: Connection | None = None,
@@ -426,7 +452,8 @@ def _general_diagnose(exc: BaseException, *, step: str = "", connection: Connect
                                   "has no credentials on this computer.",))
     if type(exc).__name__ == "CredentialsError":  # wizard.core.credentials: a source profile or instance role missing
         text = redact(str(exc), secrets)
-        return make("invalid-input", summary="No credentials were found for the source identity: " + text)
+        return make("invalid-input", summary=_said("No credentials were found for the source identity: {reason}",
+                                                   reason=text))
     if isinstance(exc, (bx.ParamValidationError, bx.NoRegionError, ValueError)):
         return make("invalid-input", aws_error=aws_error)
     return make("unexpected", aws_error=aws_error)
@@ -442,8 +469,9 @@ def _client_error(exc, code, message, aws_error, step, connection) -> Diagnosis:
     if code in UNKNOWN_KEY:
         extra = ()
         if connection is not None and is_opt_in_region(connection.region):
-            extra = (f"{connection.region} is an opt-in region: until it is enabled for the account, AWS there "
-                     "rejects the account's keys as unknown (enable it under Account → AWS Regions).",)
+            extra = (_said("{region} is an opt-in region: until it is enabled for the account, AWS there rejects "
+                           "the account's keys as unknown (enable it under Account → AWS Regions).",
+                           region=connection.region),)
         return make("unknown-access-key", aws_error=aws_error, extra_causes=extra)
     if code in BAD_SIGNATURE:
         return make("wrong-secret-key", aws_error=aws_error)
@@ -458,7 +486,7 @@ def _client_error(exc, code, message, aws_error, step, connection) -> Diagnosis:
         if step == "assume-role":
             return make("assume-role-denied", aws_error=aws_error, refused="sts:AssumeRole")
         action = refused_action(message, _probe_action(step, connection))
-        summary = f"Signed in, but not allowed to perform {action}" if action else ""
+        summary = _said("Signed in, but not allowed to perform {action}", action=action) if action else ""
         return make("service-denied", aws_error=aws_error, refused=action, summary=summary)
     if code in THROTTLED or http_status(exc) == 429:
         return make("throttled", aws_error=aws_error)

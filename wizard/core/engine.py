@@ -42,7 +42,7 @@ from wizard.core import aws, credentials, diagnoses, probes
 from wizard.core.connection import SERVICE_IDS, Connection, Secrets
 from wizard.core.credentials import CredentialSource, Credentials
 from wizard.core.diagnoses import Diagnosis
-from wizard.core.i18n import translate
+from wizard.core.i18n import QT_TRANSLATE_NOOP, Words, localized, translate
 
 STEP_NAMES = ("sso-token", "role-credentials", "identity", "assume-role", "assumed-identity", "service", "instance")
 STATUSES = ("pending", "running", "ok", "failed", "denied", "skipped", "cancelled")
@@ -150,14 +150,14 @@ class TestReport:
         for step in self.steps:
             lines.append(f"[{step.status}] {step.title} ({step.duration_ms} ms)")  # status: the --json word
             if step.detail:
-                lines.append(f"    {step.detail}")
+                lines.append(f"    {localized(step.detail)}")
             d = step.diagnosis
             if d is not None:
                 lines.append(translate("engine", "    Diagnosis: {code} — {summary}").format(
-                    code=d.code, summary=translate("diagnoses", d.summary)))
-                lines.extend(f"    - {translate('diagnoses', cause)}" for cause in d.causes)
+                    code=d.code, summary=diagnoses.shown(d.summary)))
+                lines.extend(f"    - {diagnoses.shown(cause)}" for cause in d.causes)
                 lines.append(
-                    translate("engine", "    What to do: {remedy}").format(remedy=translate("diagnoses", d.remedy))
+                    translate("engine", "    What to do: {remedy}").format(remedy=diagnoses.shown(d.remedy))
                 )
                 if d.refused_action:
                     lines.append(translate("engine", "    Refused action: {action}").format(action=d.refused_action))
@@ -485,19 +485,21 @@ class ConnectionTest:
                 "the credentials were proven by GetCallerIdentity.")
 
     def _step_instance(self):
+        """The instance step's status and detail or diagnosis. Its texts are English as str (the report, --json) and
+        Words (the findings' own, and this step's), translated where they are shown."""
         found = self.instance_check()
         findings = list(getattr(found, "findings", []) or [])
         if not getattr(found, "on_ec2", False):
-            return "skipped", "Not running on an EC2 instance"
+            return "skipped", Words(QT_TRANSLATE_NOOP("engine", "Not running on an EC2 instance"), "engine")
         problems = [f for f in findings if getattr(f, "severity", "error" if f.code in _INSTANCE_PROBLEMS else "")
                     == "error"]
-        summary = "; ".join(f.summary for f in findings) or "Instance metadata and role look right"
+        said = [getattr(f, "words", None) or f.summary for f in findings]
+        summary = (Words("; ".join(f"{{finding{i}}}" for i in range(len(said))), "engine",
+                         values={f"finding{i}": text for i, text in enumerate(said)}) if said
+                   else Words(QT_TRANSLATE_NOOP("engine", "Instance metadata and role look right"), "engine"))
         if problems:
-            first = problems[0]
-            return "failed", Diagnosis(first.code, first.summary, tuple(f.summary for f in problems[1:]),
-                                       "Change the instance as described, then test again; `aws-connection-wizard "
-                                       "check-instance` shows every "
-                                       "finding.")
+            first, *others = [getattr(f, "words", None) or f.summary for f in problems]
+            return "failed", Diagnosis(problems[0].code, first, tuple(others), diagnoses.INSTANCE_REMEDY)
         return "ok", summary
 
 

@@ -133,5 +133,7 @@ def localized(value, translate=None) -> str:
         return str(value)
     translated = translate(value.context, value.source)
     if not value.values:
-        return str(value) if translated == value.source else translated  # untranslated: the English as shown
+        if translated == value.source and language() == SOURCE_LANGUAGE:
+            return str(value)  # English: the words as the English shows them (a label lower-cased inside a sentence)
+        return translated  # a translation that is the same word ("Region") keeps the catalogue's spelling
     return translated.format(**{name: localized(v, translate) for name, v in value.values})

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QDialog
 
+from wizard.core.i18n import localized
 from wizard.ui.aws_files_dialogs import ExportDialog, ImportDialog
 from wizard.ui.manager_context import FAILED, ManagerContext, ProfileAction
 from wizard.ui.translator import translate
@@ -57,7 +58,7 @@ class ImportAction:
         if items is FAILED:
             return
         imported = [i.aws_name for i in items if i.status == "imported"]
-        skipped = [f"{i.aws_name}: {i.reason}" for i in items if i.status != "imported"]
+        skipped = [f"{i.aws_name}: {localized(i.reason, translate)}" for i in items if i.status != "imported"]
         ctx.status(translate("aws_files_actions", 'Imported {0} profile(s).').format(len(imported)))
         ctx.tell(
             translate("aws_files_actions", "Import"),
@@ -111,4 +112,5 @@ class ExportAction(ProfileAction):
         ctx.status(
             translate("aws_files_actions", "Exported {name} to {path}.").format(name=profile.name, path=result.path)
         )
-        ctx.tell(translate("aws_files_actions", "Export"), text, "\n".join(details + result.warnings))
+        warnings = [localized(w, translate) for w in result.warnings]
+        ctx.tell(translate("aws_files_actions", "Export"), text, "\n".join(details + warnings))

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from wizard.core.describe import method_title
-from wizard.core.i18n import QT_TRANSLATE_NOOP
+from wizard.core.i18n import QT_TRANSLATE_NOOP, localized
 from wizard.ui.manager_dialogs import lay_out_form
 from wizard.ui.translator import translate
 
@@ -39,7 +39,7 @@ def plan_label(aws_name: str, conn, reason: str) -> str:
 
     if conn is None:
         return translate("aws_files_dialogs", "{aws_name}: not imported: {reason}").format(
-            aws_name=aws_name, reason=reason
+            aws_name=aws_name, reason=localized(reason, translate)
         )
     parts = [method_title(conn.method)]
     if conn.access_key_id:

@@ -54,13 +54,15 @@ class DiagnosisView(QFrame):
         return hint
 
     def show_diagnosis(self, diagnosis) -> None:
+        from wizard.core.diagnoses import shown
+
         self.code = diagnosis.code
-        self.summary.setText(translate("diagnoses", diagnosis.summary))
-        causes = tuple(translate("diagnoses", cause) for cause in diagnosis.causes or ())
+        self.summary.setText(shown(diagnosis.summary, translate))
+        causes = tuple(shown(cause, translate) for cause in diagnosis.causes or ())
         self.causes.setText("\n".join(f"• {cause}" for cause in causes))
         self.causes_heading.setVisible(bool(causes))
         self.causes.setVisible(bool(causes))
-        self.remedy.setText(translate("diagnoses", diagnosis.remedy or ""))
+        self.remedy.setText(shown(diagnosis.remedy or "", translate))
         self.remedy_heading.setVisible(bool(diagnosis.remedy))
         self.remedy.setVisible(bool(diagnosis.remedy))
         refused = getattr(diagnosis, "refused_action", "")

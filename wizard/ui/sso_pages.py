@@ -61,11 +61,11 @@ def _token_store(secret_store):
 
 
 def _explain(exc: BaseException, step: str) -> str:
-    from wizard.core.diagnoses import diagnose
+    from wizard.core.diagnoses import diagnose, shown
 
     d = diagnose(exc, step=step)
     return translate("sso_pages", "{summary} [{code}]. {remedy}").format(
-        summary=translate("diagnoses", d.summary), code=d.code, remedy=translate("diagnoses", d.remedy))
+        summary=shown(d.summary, translate), code=d.code, remedy=shown(d.remedy, translate))
 
 
 class SsoLoginPage(QWizardPage):

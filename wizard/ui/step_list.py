@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from wizard.core.i18n import QT_TRANSLATE_NOOP
+from wizard.core.i18n import QT_TRANSLATE_NOOP, localized
 from wizard.ui.diagnosis_view import DiagnosisView
 from wizard.ui.translator import translate
 
@@ -132,7 +132,7 @@ class StepRow(QFrame):
             self.duration.setText(format_duration(step.duration_ms))
         elif step.status != "running":
             self.duration.setText("")
-        self.detail.setText(step.detail or "")
+        self.detail.setText(localized(step.detail or "", translate))
         self.detail.setVisible(bool(step.detail))
         if step.status in EXPANDING_STATUSES and step.diagnosis is not None:
             self.diagnosis.show_diagnosis(step.diagnosis)

@@ -189,8 +189,10 @@ class ConnectionTestView(QWidget):
             return translate("test_view", "✓ The connection works: every step passed.")
         failure = report.failure
         if failure is not None and failure.diagnosis is not None:
+            from wizard.core.diagnoses import shown
+
             return translate("test_view", '✗ The test found a problem: {summary}').format(
-                summary=translate("diagnoses", failure.diagnosis.summary))
+                summary=shown(failure.diagnosis.summary, translate))
         return translate("test_view", "✗ The test found a problem.")
 
     # --- actions -------------------------------------------------------------------------------------------------

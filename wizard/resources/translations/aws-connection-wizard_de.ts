@@ -169,6 +169,84 @@ aws sts get-caller-identity --profile {aws_name}</translation>
     </message>
   </context>
   <context>
+    <name>awsconfig</name>
+    <message>
+      <source>a profile with this name already exists</source>
+      <translation>ein Profil mit diesem Namen gibt es bereits</translation>
+    </message>
+    <message>
+      <source>has no credentials</source>
+      <translation>hat keine Anmeldedaten</translation>
+    </message>
+    <message>
+      <source>its name has characters profiles do not allow</source>
+      <translation>sein Name enthält Zeichen, die in Profilnamen nicht erlaubt sind</translation>
+    </message>
+    <message>
+      <source>its source profile {source!r} has a value on several lines</source>
+      <translation>sein Quellprofil {source!r} hat einen Wert über mehrere Zeilen</translation>
+    </message>
+    <message>
+      <source>its source profile {source!r} has no access key of its own</source>
+      <translation>sein Quellprofil {source!r} hat keinen eigenen Zugriffsschlüssel</translation>
+    </message>
+    <message>
+      <source>its source profile {source!r} was not imported</source>
+      <translation>sein Quellprofil {source!r} wurde nicht importiert</translation>
+    </message>
+    <message>
+      <source>its {field} is not valid: {problem}</source>
+      <translation>Wert für „{field}“ ungültig: {problem}</translation>
+    </message>
+    <message>
+      <source>its {key} continues on an indented line (one value per line)</source>
+      <translation>sein Wert {key} setzt sich in einer eingerückten Zeile fort (ein Wert pro Zeile)</translation>
+    </message>
+    <message>
+      <source>not a profile section</source>
+      <translation>kein Profilabschnitt</translation>
+    </message>
+    <message>
+      <source>role with credential_source {source!r} is not supported</source>
+      <translation>Rolle mit credential_source {source!r} wird nicht unterstützt</translation>
+    </message>
+    <message>
+      <source>uses IAM Identity Center or web identity, which this wizard does not manage</source>
+      <translation>verwendet IAM Identity Center oder Web Identity, die dieser Assistent nicht verwaltet</translation>
+    </message>
+    <message>
+      <source>uses credential_process (another program holds its secret)</source>
+      <translation>verwendet credential_process (ein anderes Programm verwahrt sein Geheimnis)</translation>
+    </message>
+    <message>
+      <source>written by aws-connection-wizard</source>
+      <translation>von aws-connection-wizard geschrieben</translation>
+    </message>
+    <message>
+      <source>{credentials} also has a profile {name!r} with keys; the AWS tools use those keys instead of this export. Remove that section (or export under another name with --as).</source>
+      <translation>{credentials} enthält ebenfalls ein Profil {name!r} mit Schlüsseln; die AWS-Werkzeuge verwenden diese Schlüssel statt dieses Exports. Entfernen Sie diesen Abschnitt (oder exportieren Sie mit --as unter einem anderen Namen).</translation>
+    </message>
+  </context>
+  <context>
+    <name>common</name>
+    <message>
+      <source>error: {message}</source>
+      <translation>Fehler: {message}</translation>
+    </message>
+    <message>
+      <source>keychain problem ({code}): {message}</source>
+      <translation>Problem mit dem Schlüsselbund ({code}): {message}</translation>
+    </message>
+    <message>
+      <source>profile file problem: {problem}</source>
+      <translation>Problem mit der Profildatei: {problem}</translation>
+    </message>
+    <message>
+      <source>warning: {message}</source>
+      <translation>Warnung: {message}</translation>
+    </message>
+  </context>
+  <context>
     <name>connection_actions</name>
     <message>
       <source>Could not read the profile's secrets</source>
@@ -540,6 +618,10 @@ aws sts get-caller-identity --profile {aws_name}</translation>
       <translation>Hängen Sie dem Benutzer oder der Rolle eine Richtlinie an, die die abgelehnte Aktion erlaubt (die Schaltfläche „Richtlinien anzeigen“ des Tests liefert eine), oder nutzen Sie einen engeren Test (z. B. einen benannten Bucket), der zu Ihren Berechtigungen passt.</translation>
     </message>
     <message>
+      <source>Change the instance as described, then test again; `aws-connection-wizard check-instance` shows every finding.</source>
+      <translation>Ändern Sie die Instanz wie beschrieben und testen Sie erneut; `aws-connection-wizard check-instance` zeigt jeden Befund.</translation>
+    </message>
+    <message>
       <source>Check DNS settings and the endpoint URL: Edit the connection → Region page → Advanced: network → Endpoint URL (command line: --endpoint-url). On networks that require a proxy, set the HTTPS proxy: Edit the connection → Region page → Advanced: network → Proxy URL (command line: --proxy).</source>
       <translation>Prüfen Sie die DNS-Einstellungen und die Endpunkt-URL: Verbindung bearbeiten → Seite „Region“ → Erweitert: Netzwerk → Endpunkt-URL (Befehlszeile: --endpoint-url). In Netzwerken, die einen Proxy verlangen, tragen Sie den HTTPS-Proxy ein: Verbindung bearbeiten → Seite „Region“ → Erweitert: Netzwerk → Proxy-URL (Befehlszeile: --proxy).</translation>
     </message>
@@ -628,6 +710,10 @@ aws sts get-caller-identity --profile {aws_name}</translation>
       <translation>In dieser Sitzung läuft kein Secret Service (z. B. GNOME Keyring, KWallet).</translation>
     </message>
     <message>
+      <source>No credentials were found for the source identity: {reason}</source>
+      <translation>Für die Quellidentität wurden keine Anmeldedaten gefunden: {reason}</translation>
+    </message>
+    <message>
       <source>No system keychain is available to store the secrets</source>
       <translation>Kein Schlüsselbund des Systems verfügbar, um die Geheimnisse zu speichern</translation>
     </message>
@@ -654,6 +740,10 @@ aws sts get-caller-identity --profile {aws_name}</translation>
     <message>
       <source>Regions launched after March 2019 must be enabled (opted in) per account before use.</source>
       <translation>Regionen, die nach März 2019 eröffnet wurden, müssen vor der Nutzung pro Konto aktiviert werden (Opt-in).</translation>
+    </message>
+    <message>
+      <source>Signed in, but not allowed to perform {action}</source>
+      <translation>Angemeldet, aber nicht berechtigt, {action} auszuführen</translation>
     </message>
     <message>
       <source>Signed in, but not allowed to use the service</source>
@@ -864,6 +954,14 @@ aws sts get-caller-identity --profile {aws_name}</translation>
       <translation>Es gibt keine Netzwerkroute, oder eine Firewall verweigert die Verbindung.</translation>
     </message>
     <message>
+      <source>This computer's clock is about {minutes} minutes ahead of AWS's time, so AWS refuses the signature</source>
+      <translation>Die Uhr dieses Computers geht etwa {minutes} Minuten gegenüber der AWS-Zeit vor, deshalb lehnt AWS die Signatur ab</translation>
+    </message>
+    <message>
+      <source>This computer's clock is about {minutes} minutes behind AWS's time, so AWS refuses the signature</source>
+      <translation>Die Uhr dieses Computers geht etwa {minutes} Minuten gegenüber der AWS-Zeit nach, deshalb lehnt AWS die Signatur ab</translation>
+    </message>
+    <message>
       <source>This computer's clock is wrong, so AWS refuses the signature</source>
       <translation>Die Uhr dieses Computers geht falsch, daher lehnt AWS die Signatur ab</translation>
     </message>
@@ -886,6 +984,10 @@ aws sts get-caller-identity --profile {aws_name}</translation>
     <message>
       <source>Wait for your authenticator to show the next code, then enter that new code. If codes keep failing, check the device's clock and that you read the entry of this account's device.</source>
       <translation>Warten Sie, bis Ihr Authenticator den nächsten Code zeigt, und geben Sie diesen neuen Code ein. Schlagen Codes weiter fehl, prüfen Sie die Uhr des Geräts und ob Sie den Eintrag des Geräts dieses Kontos ablesen.</translation>
+    </message>
+    <message>
+      <source>{region} is an opt-in region: until it is enabled for the account, AWS there rejects the account's keys as unknown (enable it under Account → AWS Regions).</source>
+      <translation>{region} ist eine Opt-in-Region: Solange sie für das Konto nicht aktiviert ist, lehnt AWS dort die Schlüssel des Kontos als unbekannt ab (aktivieren unter Konto → AWS-Regionen).</translation>
     </message>
   </context>
   <context>
@@ -1006,6 +1108,14 @@ aws sts get-caller-identity --profile {aws_name}</translation>
     <message>
       <source>Identity: {arn}</source>
       <translation>Identität: {arn}</translation>
+    </message>
+    <message>
+      <source>Instance metadata and role look right</source>
+      <translation>Instanz-Metadaten und Rolle sehen richtig aus</translation>
+    </message>
+    <message>
+      <source>Not running on an EC2 instance</source>
+      <translation>Läuft nicht auf einer EC2-Instanz</translation>
     </message>
     <message>
       <source>Result:   FAILED ({code})</source>
@@ -2822,6 +2932,10 @@ aws sts get-caller-identity --profile {aws_name}</translation>
       <translation>Schritte und Diagnosecodes als JSON</translation>
     </message>
     <message>
+      <source>the MFA session of {name!r} has expired (or was never started): run {command} and enter a code, then try again</source>
+      <translation>die MFA-Sitzung von {name!r} ist abgelaufen (oder wurde nie begonnen): führen Sie {command} aus, geben Sie einen Code ein und versuchen Sie es dann erneut</translation>
+    </message>
+    <message>
       <source>the OS keychain (never shown)</source>
       <translation>dem Schlüsselbund des Systems (nie angezeigt)</translation>
     </message>
@@ -2848,6 +2962,10 @@ aws sts get-caller-identity --profile {aws_name}</translation>
     <message>
       <source>{name!r} is a practice profile: aws-connection-wizard --practice show {name}. {where}</source>
       <translation>{name!r} ist ein Übungsprofil: aws-connection-wizard --practice show {name}. {where}</translation>
+    </message>
+    <message>
+      <source>{names} assumed their role with its keys and will fail until their source is changed (aws-connection-wizard show NAME)</source>
+      <translation>{names} haben ihre Rolle mit seinen Schlüsseln übernommen und schlagen fehl, bis ihre Quelle geändert ist (aws-connection-wizard show NAME)</translation>
     </message>
   </context>
   <context>
