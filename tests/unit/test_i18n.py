@@ -257,3 +257,23 @@ def test_the_instance_steps_lines_are_german_in_the_report_and_english_when_stor
     assert report.to_json("p")["steps"][1]["diagnosis"] == {
         "code": "role-mismatch", "summary": mismatch.summary, "causes": [],
         "remedy": stored["steps"][1]["diagnosis"]["remedy"]}
+
+
+def test_every_step_title_is_german_and_the_json_names_the_steps_as_before(german):
+    from wizard.core.connection import Connection, Secrets
+    from wizard.core.engine import ConnectionTest
+
+    def titles(conn) -> dict[str, str]:
+        test = ConnectionTest(conn, Secrets())
+        return {step.name: step.title for step in test.planned_steps()}
+
+    sso = titles(Connection(method="sso", sso_start_url="https://example.awsapps.com/start", sso_region="eu-west-1",
+                            sso_account_id="111122223333", sso_role_name="ReadOnly", service="ec2"))
+    assert sso["sso-token"] == "Anmeldung bei IAM Identity Center – Zugriffstoken (bei Bedarf erneuert)"
+    assert sso["role-credentials"] == "Rolle ReadOnly im Konto 111122223333 – GetRoleCredentials"
+    assert sso["identity"] == "Identität der Rolle – GetCallerIdentity"
+    assert sso["service"] == "Amazon EC2: DescribeInstances (Probelauf)"
+    bucket = titles(Connection(method="access-key", access_key_id="AKIAIOSFODNN7EXAMPLE", service="s3",
+                               bucket="reports"))
+    assert bucket["service"] == "Amazon S3: ListObjectsV2 (1 Schlüssel) auf dem Bucket"
+    assert list(bucket) == ["identity", "service"]

@@ -237,11 +237,12 @@ class ConnectionTest:
     def _title(self, name: str) -> str:
         c = self.conn
         if name == "sso-token":
-            return "IAM Identity Center login — access token (refreshed when needed)"
+            return translate("engine", "IAM Identity Center login — access token (refreshed when needed)")
         if name == "role-credentials":
-            return f"Role {c.sso_role_name} in account {c.sso_account_id} — GetRoleCredentials"
+            return translate("engine", "Role {role} in account {account} — GetRoleCredentials").format(
+                role=c.sso_role_name, account=c.sso_account_id)
         if name == "identity" and self._uses_sso():
-            return "Identity of the role — GetCallerIdentity"
+            return translate("engine", "Identity of the role — GetCallerIdentity")
         if name == "identity":
             if c.method == "cross-account":
                 return translate("engine", "Identity of the source ({source}) — GetCallerIdentity").format(
@@ -254,7 +255,7 @@ class ConnectionTest:
         if name == "assumed-identity":
             return translate("engine", "Identity of the assumed role — GetCallerIdentity")
         if name == "service":
-            return f"{_SERVICE_TITLES.get(c.service, c.service)}: {self._probe().label}"
+            return f"{_SERVICE_TITLES.get(c.service, c.service)}: {translate('probes', self._probe().label)}"
         return translate("engine", "EC2 instance check (instance metadata)")
 
     # --- run ----------------------------------------------------------------------------------------------------

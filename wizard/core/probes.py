@@ -16,12 +16,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from wizard.core.i18n import QT_TRANSLATE_NOOP
+
 REACH_ONLY = "reach"  # pseudo-operation: the bedrock-runtime default probe makes no API call on the service
 
 
 @dataclass(frozen=True)
 class ProbeCall:
-    label: str  # what the step row says, e.g. "ListBuckets"
+    label: str  # what the step row says, e.g. "ListBuckets" (translated where shown: context "probes")
     operation: str  # boto3 method name, or REACH_ONLY
     iam_action: str  # the IAM action the call needs ("" for REACH_ONLY)
     params: dict = field(default_factory=dict)  # values may contain {bucket} / {model_id} placeholders
@@ -49,29 +51,29 @@ class Probe:
     narrow: ProbeCall | None = None
 
 
-BEDROCK_REACH_LABEL = "Credentials and endpoint reach only — no model called"
+BEDROCK_REACH_LABEL = QT_TRANSLATE_NOOP("probes", "Credentials and endpoint reach only — no model called")
 
 PROBES: dict[str, Probe] = {
     "s3": Probe(
         "s3",
         ProbeCall("ListBuckets", "list_buckets", "s3:ListAllMyBuckets"),
-        ProbeCall("ListObjectsV2 (1 key) on the bucket", "list_objects_v2", "s3:ListBucket",
+        ProbeCall(QT_TRANSLATE_NOOP("probes", "ListObjectsV2 (1 key) on the bucket"), "list_objects_v2", "s3:ListBucket",
                   {"Bucket": "{bucket}", "MaxKeys": 1}),
     ),
     "ec2": Probe(
         "ec2",
-        ProbeCall("DescribeInstances (dry run)", "describe_instances", "ec2:DescribeInstances", {"DryRun": True},
+        ProbeCall(QT_TRANSLATE_NOOP("probes", "DescribeInstances (dry run)"), "describe_instances", "ec2:DescribeInstances", {"DryRun": True},
                   expected_errors=("DryRunOperation",)),
     ),
     "workspaces": Probe(
         "workspaces",
-        ProbeCall("DescribeWorkspaces (1 result)", "describe_workspaces", "workspaces:DescribeWorkspaces", {"Limit": 1}),
+        ProbeCall(QT_TRANSLATE_NOOP("probes", "DescribeWorkspaces (1 result)"), "describe_workspaces", "workspaces:DescribeWorkspaces", {"Limit": 1}),
     ),
     "bedrock-runtime": Probe(
         "bedrock-runtime",
         ProbeCall(BEDROCK_REACH_LABEL, REACH_ONLY, ""),
         ProbeCall(
-            "Converse with the model (1 output token; may cost a fraction of a cent)",
+            QT_TRANSLATE_NOOP("probes", "Converse with the model (1 output token; may cost a fraction of a cent)"),
             "converse",
             "bedrock:InvokeModel",
             {

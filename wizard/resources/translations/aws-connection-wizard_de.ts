@@ -1094,12 +1094,20 @@ aws sts get-caller-identity --profile {aws_name}</translation>
       <translation>Prüfung der EC2-Instanz (Instanz-Metadaten)</translation>
     </message>
     <message>
+      <source>IAM Identity Center login — access token (refreshed when needed)</source>
+      <translation>Anmeldung bei IAM Identity Center – Zugriffstoken (bei Bedarf erneuert)</translation>
+    </message>
+    <message>
       <source>Identity of the access key — GetCallerIdentity</source>
       <translation>Identität des Zugriffsschlüssels – GetCallerIdentity</translation>
     </message>
     <message>
       <source>Identity of the assumed role — GetCallerIdentity</source>
       <translation>Identität der übernommenen Rolle – GetCallerIdentity</translation>
+    </message>
+    <message>
+      <source>Identity of the role — GetCallerIdentity</source>
+      <translation>Identität der Rolle – GetCallerIdentity</translation>
     </message>
     <message>
       <source>Identity of the source ({source}) — GetCallerIdentity</source>
@@ -1128,6 +1136,10 @@ aws sts get-caller-identity --profile {aws_name}</translation>
     <message>
       <source>Role credentials expire: {when}</source>
       <translation>Anmeldedaten der Rolle laufen ab: {when}</translation>
+    </message>
+    <message>
+      <source>Role {role} in account {account} — GetRoleCredentials</source>
+      <translation>Rolle {role} im Konto {account} – GetRoleCredentials</translation>
     </message>
     <message>
       <source>Tested:   {when}</source>
@@ -2530,6 +2542,29 @@ aws sts get-caller-identity --profile {aws_name}</translation>
     <message>
       <source>What practice mode offers: its profiles, ready-made mistakes to try, and the values to type.</source>
       <translation>Was der Übungsmodus bietet: seine Profile, vorbereitete Fehler zum Ausprobieren und die einzugebenden Werte.</translation>
+    </message>
+  </context>
+  <context>
+    <name>probes</name>
+    <message>
+      <source>Converse with the model (1 output token; may cost a fraction of a cent)</source>
+      <translation>Converse mit dem Modell (1 Ausgabe-Token; kann Bruchteile eines Cents kosten)</translation>
+    </message>
+    <message>
+      <source>Credentials and endpoint reach only — no model called</source>
+      <translation>Nur Anmeldedaten und Erreichbarkeit des Endpunkts – kein Modell aufgerufen</translation>
+    </message>
+    <message>
+      <source>DescribeInstances (dry run)</source>
+      <translation>DescribeInstances (Probelauf)</translation>
+    </message>
+    <message>
+      <source>DescribeWorkspaces (1 result)</source>
+      <translation>DescribeWorkspaces (1 Ergebnis)</translation>
+    </message>
+    <message>
+      <source>ListObjectsV2 (1 key) on the bucket</source>
+      <translation>ListObjectsV2 (1 Schlüssel) auf dem Bucket</translation>
     </message>
   </context>
   <context>
