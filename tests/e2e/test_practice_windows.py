@@ -42,6 +42,8 @@ def test_panel_lists_the_practice_values_and_the_three_mistakes(qtbot, qloop, pr
     assert shown["secret_access_key"] == p.secret_access_key
     assert shown["role_name"] == p.role_name and shown["role_arn"] == p.cross_role_arn
     assert shown["external_id"] == p.external_id and shown["bucket"] == p.bucket
+    # made as the wizard's Generate makes one: 40 hex digits (a token starting with "-" broke `--external-id VALUE`)
+    assert len(p.external_id) == 40 and set(p.external_id) <= set("0123456789abcdef")
     assert set(panel.mistakes) == {"wrong-secret", "wrong-external-id", "untrusting-role", "expired-token",
                                    "no-mfa-code", "wrong-mfa-code"}
     assert shown["mfa_serial"] == p.mfa_serial and shown["mfa_role_arn"] == p.mfa_role_arn

@@ -38,7 +38,6 @@ import json
 import logging
 import os
 import re
-import secrets as _secrets
 import subprocess
 import sys
 import time
@@ -52,6 +51,7 @@ from botocore.config import Config
 
 from wizard.core import arn as arns
 from wizard.core import totp
+from wizard.core.validation import generate_external_id
 from wizard.practice.trust_gate import Caller, TrustGate, decode_policy
 
 REGION = "us-east-1"
@@ -234,7 +234,7 @@ class AwsEmulator:
         key_id, secret, user_arn = self._user(iam, "practice-user", _policy(_allow(["sts:AssumeRole"] + _ALL_PROBES)))
         denied_id, denied_secret, _ = self._user(iam, "denied-user", None)
         account = arns.account(user_arn)
-        external_id = _secrets.token_urlsafe(24)
+        external_id = generate_external_id()  # as the wizard's Generate makes one: hex, never starting with '-'
         role_arn = self._role(iam, "PracticeRole", _trust(user_arn))
         cross_arn = self._role(iam, "PracticeCrossAccountRole", _trust(user_arn, external_id))
         untrusted_arn = self._role(iam, "UntrustingRole", _trust("arn:aws:iam::111122223333:root"))
