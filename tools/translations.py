@@ -50,6 +50,8 @@ def data_texts() -> list[tuple[str, str]]:
     texts += [("diagnoses", t) for t in diagnosis_texts(diagnoses)]
     texts += [("diagnoses", t) for t in _calls(ROOT / "wizard" / "core" / "diagnoses.py", "_said")]  # with values
     texts += [("awsconfig", t) for t in _calls(ROOT / "wizard" / "core" / "awsconfig.py", "_reason")]  # import skips
+    for module in ("keychain.py", "sso_tokens.py"):  # keychain errors' messages (with values)
+        texts += [("keychain", t) for t in _calls(ROOT / "wizard" / "core" / module, "_said")]
     texts += [("describe", t) for t in _calls(ROOT / "wizard" / "core" / "describe.py", "_L")]  # the rows' labels
     validation = ROOT / "wizard" / "core" / "validation.py"
     for kind in ("_error", "_warning", "_info"):  # the field checks' messages (with {placeholders} for their values)

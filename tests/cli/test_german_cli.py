@@ -154,3 +154,17 @@ def test_import_says_in_german_why_a_profile_is_skipped_and_its_json_is_the_same
     assert "(hat keine Anmeldedaten)" in human.stdout
     assert "(sein Quellprofil 'empty' hat keinen eigenen Zugriffsschlüssel)" in human.stdout
     assert "[sso-session corp]  (kein Profilabschnitt)" in human.stdout, human.stdout
+
+
+def test_a_keychain_problem_is_explained_in_german(env):
+    added = run_cli(env, "add", "k", "--method", "access-key", "--region", "us-east-1", "--service", "s3",
+                    "--access-key-id", "AKIAIOSFODNN7EXAMPLE", input=f"{fake_secret_access_key()}\n")
+    assert added.returncode == 0, added.stderr
+    no_keychain = dict(env, PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring")
+    german = run_cli(no_keychain, "--lang", "de", "credential-process", "k")
+    english = run_cli(no_keychain, "credential-process", "k")
+    assert german.returncode == english.returncode == 3, (german.stderr, english.stderr)
+    assert "Problem mit dem Schlüsselbund (no-keyring): Kein nutzbarer Schlüsselbund" in german.stderr, german.stderr
+    assert "Nichts Geheimes wurde gespeichert." in german.stderr, german.stderr
+    assert "keychain problem (no-keyring): No usable keychain" in english.stderr, english.stderr
+    assert "Nothing secret was saved." in english.stderr, english.stderr

@@ -277,3 +277,21 @@ def test_every_step_title_is_german_and_the_json_names_the_steps_as_before(germa
                                bucket="reports"))
     assert bucket["service"] == "Amazon S3: ListObjectsV2 (1 Schlüssel) auf dem Bucket"
     assert list(bucket) == ["identity", "service"]
+
+
+def test_a_keychain_error_is_german_where_shown_and_english_in_its_text(german):
+    from wizard.core.keychain import KeychainError, _unlock_collection
+
+    class Locked:
+        def is_locked(self):
+            return True
+
+        def unlock(self, timeout):
+            raise TimeoutError
+
+    with pytest.raises(KeychainError) as caught:
+        _unlock_collection(Locked(), 2.5)
+    exc = caught.value
+    assert str(exc) == "keyring-locked: The keychain is locked and the unlock prompt was not answered in 2.5 s."
+    assert i18n.localized(exc.message) == ("Der Schlüsselbund ist gesperrt, und die Entsperr-Abfrage wurde nicht "
+                                           "innerhalb von 2.5 s beantwortet.")

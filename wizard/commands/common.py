@@ -49,7 +49,7 @@ def guarded(fn):
 
     @functools.wraps(fn)
     def run(args) -> int:
-        from wizard.core.i18n import translate
+        from wizard.core.i18n import localized, translate
         from wizard.core.keychain import KeychainError
         from wizard.core.profiles import ProfileError, StoreError
 
@@ -60,7 +60,7 @@ def guarded(fn):
             return exc.code
         except KeychainError as exc:
             fail(translate("common", "keychain problem ({code}): {message}").format(code=exc.code,
-                                                                                  message=exc.message))
+                                                                                  message=localized(exc.message)))
             return ExitCode.ENVIRONMENT
         except StoreError as exc:
             fail(translate("common", "profile file problem: {problem}").format(problem=exc))

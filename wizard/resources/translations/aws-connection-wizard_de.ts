@@ -1595,6 +1595,57 @@ aws sts get-caller-identity --profile {aws_name}</translation>
     </message>
   </context>
   <context>
+    <name>keychain</name>
+    <message>
+      <source>A keychain entry is longer than {limit} characters.</source>
+      <translation>Ein Schlüsselbund-Eintrag ist länger als {limit} Zeichen.</translation>
+    </message>
+    <message>
+      <source>A secret is longer than {limit} characters.</source>
+      <translation>Ein Geheimnis ist länger als {limit} Zeichen.</translation>
+    </message>
+    <message>
+      <source>A stored IAM Identity Center entry is not readable; log in again.</source>
+      <translation>Ein gespeicherter IAM-Identity-Center-Eintrag ist nicht lesbar; melden Sie sich erneut an.</translation>
+    </message>
+    <message>
+      <source>No usable keychain on this system ({detail}). Nothing secret was saved.</source>
+      <translation>Kein nutzbarer Schlüsselbund auf diesem System ({detail}). Nichts Geheimes wurde gespeichert.</translation>
+    </message>
+    <message>
+      <source>No usable keychain: {reason}. Nothing secret was saved.</source>
+      <translation>Kein nutzbarer Schlüsselbund: {reason}. Nichts Geheimes wurde gespeichert.</translation>
+    </message>
+    <message>
+      <source>The Secret Service is not running ({detail}). Nothing secret was saved.</source>
+      <translation>Der Secret Service läuft nicht ({detail}). Nichts Geheimes wurde gespeichert.</translation>
+    </message>
+    <message>
+      <source>The Secret Service is not running. Nothing secret was saved.</source>
+      <translation>Der Secret Service läuft nicht. Nichts Geheimes wurde gespeichert.</translation>
+    </message>
+    <message>
+      <source>The keychain entry stayed locked.</source>
+      <translation>Der Schlüsselbund-Eintrag blieb gesperrt.</translation>
+    </message>
+    <message>
+      <source>The keychain is locked and the unlock prompt was not answered in {seconds} s.</source>
+      <translation>Der Schlüsselbund ist gesperrt, und die Entsperr-Abfrage wurde nicht innerhalb von {seconds} s beantwortet.</translation>
+    </message>
+    <message>
+      <source>The keychain is locked and unlocking was refused or could not be asked.</source>
+      <translation>Der Schlüsselbund ist gesperrt, und das Entsperren wurde abgelehnt oder konnte nicht erfragt werden.</translation>
+    </message>
+    <message>
+      <source>The keychain is locked and was not unlocked. Unlock it (log in again or open your keyring manager) and retry.</source>
+      <translation>Der Schlüsselbund ist gesperrt und wurde nicht entsperrt. Entsperren Sie ihn (melden Sie sich erneut an oder öffnen Sie Ihre Schlüsselbundverwaltung) und versuchen Sie es noch einmal.</translation>
+    </message>
+    <message>
+      <source>The keychain reported an error: {detail}</source>
+      <translation>Der Schlüsselbund meldete einen Fehler: {detail}</translation>
+    </message>
+  </context>
+  <context>
     <name>machine_check</name>
     <message>
       <source>; attached role: {role}</source>
