@@ -168,3 +168,23 @@ def test_a_keychain_problem_is_explained_in_german(env):
     assert "Nichts Geheimes wurde gespeichert." in german.stderr, german.stderr
     assert "keychain problem (no-keyring): No usable keychain" in english.stderr, english.stderr
     assert "Nothing secret was saved." in english.stderr, english.stderr
+
+
+def test_profile_file_problems_are_explained_in_german(env, tmp_path):
+    args = ("add", "dev", "--method", "access-key", "--region", "us-east-1", "--service", "s3",
+            "--access-key-id", "AKIAIOSFODNN7EXAMPLE")
+    assert run_cli(env, *args, input=f"{fake_secret_access_key()}\n").returncode == 0
+    assert run_cli(env, *args[:1], "ops", *args[2:], input=f"{fake_secret_access_key()}\n").returncode == 0
+    taken = run_cli(env, "--lang", "de", "rename", "dev", "ops")
+    assert taken.returncode == 2, taken.stderr
+    assert "Ein Profil namens 'ops' gibt es bereits." in taken.stderr, taken.stderr
+
+    store = tmp_path / "wizard-home" / "profiles.json"
+    store.write_bytes(b"\xff\xfe not text")
+    german = run_cli(env, "--lang", "de", "list")
+    english = run_cli(env, "list")
+    assert german.returncode == english.returncode == 3, (german.stderr, english.stderr)
+    assert (f"Problem mit der Profildatei: Die Profildatei {store} ist beschädigt: sie ist kein UTF-8-Text. "
+            "Nichts wurde geändert.") in german.stderr, german.stderr
+    assert (f"profile file problem: The profile file {store} is damaged: it is not UTF-8 text. "
+            "Nothing was changed.") in english.stderr, english.stderr

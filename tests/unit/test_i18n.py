@@ -295,3 +295,20 @@ def test_a_keychain_error_is_german_where_shown_and_english_in_its_text(german):
     assert str(exc) == "keyring-locked: The keychain is locked and the unlock prompt was not answered in 2.5 s."
     assert i18n.localized(exc.message) == ("Der Schlüsselbund ist gesperrt, und die Entsperr-Abfrage wurde nicht "
                                            "innerhalb von 2.5 s beantwortet.")
+
+
+def test_a_profile_file_problem_is_german_where_shown_and_english_in_its_text(german, tmp_path):
+    from wizard.core.profiles import DamagedStoreError, ProfileStore
+
+    path = tmp_path / "profiles.json"
+    path.write_text('{"schema_version": 99, "profiles": []}', encoding="utf-8")
+    with pytest.raises(DamagedStoreError) as caught:
+        ProfileStore(path.parent).list()
+    english = (f"The profile file {path} is damaged: The profile file has schema version 99, newer than this program "
+               "knows (1); update aws-connection-wizard. Nothing was changed. There is no backup (profiles.json.bak) "
+               "to go back to.")
+    assert str(caught.value) == english
+    assert i18n.shown(caught.value) == (
+        f"Die Profildatei {path} ist beschädigt: Die Profildatei hat die Schema-Version 99, neuer als dieses Programm "
+        "kennt (1); aktualisieren Sie aws-connection-wizard. Nichts wurde geändert. Es gibt keine Sicherungskopie "
+        "(profiles.json.bak), zu der zurückgekehrt werden kann.")

@@ -22,7 +22,7 @@ from wizard.core import proxy_auth
 from wizard.core.connection import Connection, Secrets
 from wizard.core.keychain import SecretStore
 from wizard.core.profiles import Profile, ProfileStore, StoreError, default_home
-from wizard.core.i18n import QT_TRANSLATE_NOOP, localized, translate
+from wizard.core.i18n import QT_TRANSLATE_NOOP, localized, shown, translate
 
 RECURSION_GUARD = "AWSCW_IN_CREDENTIAL_PROCESS"
 
@@ -294,7 +294,8 @@ def cmd_test(args) -> int:
             store.update(record_test(store.get_by_id(profile.id), report))
         except (StoreError, KeyError) as exc:
             print(
-                "aws-connection-wizard: " + translate("profiles", "the result was not recorded: {exc}").format(exc=exc),
+                "aws-connection-wizard: "
+                + translate("profiles", "the result was not recorded: {exc}").format(exc=shown(exc)),
                 file=sys.stderr,
             )
     if args.json:

@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 from PySide6.QtWidgets import QDialog, QLabel, QProgressBar, QWidget
 
-from wizard.core.i18n import QT_TRANSLATE_NOOP, localized
+from wizard.core.i18n import QT_TRANSLATE_NOOP, localized, shown
 from wizard.ui import manager_dialogs
 from wizard.ui.manager_context import FAILED
 from wizard.ui.translator import translate
@@ -44,7 +44,7 @@ def problem_text(exc: BaseException, *, saves: bool = False) -> tuple[str, str]:
         return text + (" " + translate("manager_work", NOTHING_SAVED) if saves else ""), redact_text(
             localized(getattr(exc, "message", "") or exc, translate)
         )
-    return redact_text(str(exc) or type(exc).__name__), ""
+    return redact_text(shown(exc, translate) or type(exc).__name__), ""
 
 
 async def off_thread(fn, *args, **kwargs):

@@ -2757,6 +2757,153 @@ aws sts get-caller-identity --profile {aws_name}</translation>
     </message>
   </context>
   <context>
+    <name>profile_store</name>
+    <message>
+      <source>1-64 characters: letters, digits and . _ @ + - (starting with a letter or digit)</source>
+      <translation>1–64 Zeichen: Buchstaben, Ziffern und . _ @ + - (beginnend mit einem Buchstaben oder einer Ziffer)</translation>
+    </message>
+    <message>
+      <source>A profile named {name} already exists.</source>
+      <translation>Ein Profil namens {name} gibt es bereits.</translation>
+    </message>
+    <message>
+      <source>A profile with id {id} already exists.</source>
+      <translation>Ein Profil mit der ID {id} gibt es bereits.</translation>
+    </message>
+    <message>
+      <source>Another program holds the lock on {path} (waited {seconds} s).</source>
+      <translation>Ein anderes Programm hält die Sperre auf {path} ({seconds} s gewartet).</translation>
+    </message>
+    <message>
+      <source>Cannot create {path}: {problem}</source>
+      <translation>{path} kann nicht angelegt werden: {problem}</translation>
+    </message>
+    <message>
+      <source>Cannot read {path}: {problem}</source>
+      <translation>{path} kann nicht gelesen werden: {problem}</translation>
+    </message>
+    <message>
+      <source>Cannot write {path}: {problem}</source>
+      <translation>{path} kann nicht geschrieben werden: {problem}</translation>
+    </message>
+    <message>
+      <source>Invalid profile name {name}: use {rule}.</source>
+      <translation>Ungültiger Profilname {name}: erlaubt sind {rule}.</translation>
+    </message>
+    <message>
+      <source>The previous version is kept in {backup}: to go back to it, close aws-connection-wizard and copy it over the damaged file (cp '{backup}' '{path}').</source>
+      <translation>Die vorherige Fassung liegt in {backup}: um zu ihr zurückzukehren, schließen Sie aws-connection-wizard und kopieren Sie sie über die beschädigte Datei (cp '{backup}' '{path}').</translation>
+    </message>
+    <message>
+      <source>The profile file does not hold a JSON object.</source>
+      <translation>Die Profildatei enthält kein JSON-Objekt.</translation>
+    </message>
+    <message>
+      <source>The profile file has an invalid schema_version {version}.</source>
+      <translation>Die Profildatei hat eine ungültige schema_version {version}.</translation>
+    </message>
+    <message>
+      <source>The profile file has schema version {version}, newer than this program knows ({known}); update aws-connection-wizard.</source>
+      <translation>Die Profildatei hat die Schema-Version {version}, neuer als dieses Programm kennt ({known}); aktualisieren Sie aws-connection-wizard.</translation>
+    </message>
+    <message>
+      <source>The profile file {path} is damaged: {problem} Nothing was changed. {advice}</source>
+      <translation>Die Profildatei {path} ist beschädigt: {problem} Nichts wurde geändert. {advice}</translation>
+    </message>
+    <message>
+      <source>The profile file {path} is damaged: {problem}. Nothing was changed. {advice}</source>
+      <translation>Die Profildatei {path} ist beschädigt: {problem}. Nichts wurde geändert. {advice}</translation>
+    </message>
+    <message>
+      <source>The profile {name} was deleted, but its keychain entries could not be removed: {problem}</source>
+      <translation>Das Profil {name} wurde gelöscht, aber seine Schlüsselbund-Einträge konnten nicht entfernt werden: {problem}</translation>
+    </message>
+    <message>
+      <source>There is no backup (profiles.json.bak) to go back to.</source>
+      <translation>Es gibt keine Sicherungskopie (profiles.json.bak), zu der zurückgekehrt werden kann.</translation>
+    </message>
+    <message>
+      <source>a profile</source>
+      <translation>ein Profil</translation>
+    </message>
+    <message>
+      <source>a profile is a {kind}, not an object</source>
+      <translation>ein Profil ist ein {kind}, kein Objekt</translation>
+    </message>
+    <message>
+      <source>it holds a number too long to read</source>
+      <translation>sie enthält eine Zahl, die zu lang zum Lesen ist</translation>
+    </message>
+    <message>
+      <source>it is not UTF-8 text</source>
+      <translation>sie ist kein UTF-8-Text</translation>
+    </message>
+    <message>
+      <source>it is not valid JSON ({problem})</source>
+      <translation>sie ist kein gültiges JSON ({problem})</translation>
+    </message>
+    <message>
+      <source>it is {size} bytes long</source>
+      <translation>sie ist {size} Bytes lang</translation>
+    </message>
+    <message>
+      <source>it nests brackets too deeply</source>
+      <translation>sie verschachtelt Klammern zu tief</translation>
+    </message>
+    <message>
+      <source>its connection</source>
+      <translation>seine Verbindung</translation>
+    </message>
+    <message>
+      <source>its network settings</source>
+      <translation>seine Netzwerkeinstellungen</translation>
+    </message>
+    <message>
+      <source>its profiles (schema version 0) are not an object</source>
+      <translation>ihre Profile (Schema-Version 0) sind kein Objekt</translation>
+    </message>
+    <message>
+      <source>its profiles are not a list</source>
+      <translation>ihre Profile sind keine Liste</translation>
+    </message>
+    <message>
+      <source>profile {name}</source>
+      <translation>Profil {name}</translation>
+    </message>
+    <message>
+      <source>profile {name} is a {kind}, not an object</source>
+      <translation>Profil {name} ist ein {kind}, kein Objekt</translation>
+    </message>
+    <message>
+      <source>the number {number} is too large</source>
+      <translation>die Zahl {number} ist zu groß</translation>
+    </message>
+    <message>
+      <source>the profile</source>
+      <translation>das Profil</translation>
+    </message>
+    <message>
+      <source>unexpected layout ({kind})</source>
+      <translation>unerwarteter Aufbau ({kind})</translation>
+    </message>
+    <message>
+      <source>{name} is not a number JSON allows</source>
+      <translation>{name} ist keine Zahl, die JSON erlaubt</translation>
+    </message>
+    <message>
+      <source>{where} has an impossible {key} ({kind})</source>
+      <translation>{where} hat einen unmöglichen Wert für {key} ({kind})</translation>
+    </message>
+    <message>
+      <source>{where} has no {key}</source>
+      <translation>{where} hat kein {key}</translation>
+    </message>
+    <message>
+      <source>{where}: {what} is not an object</source>
+      <translation>{where}: {what} ist kein Objekt</translation>
+    </message>
+  </context>
+  <context>
     <name>profile_table</name>
     <message>
       <source>Expires </source>
