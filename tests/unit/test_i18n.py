@@ -312,3 +312,18 @@ def test_a_profile_file_problem_is_german_where_shown_and_english_in_its_text(ge
         f"Die Profildatei {path} ist beschädigt: Die Profildatei hat die Schema-Version 99, neuer als dieses Programm "
         "kennt (1); aktualisieren Sie aws-connection-wizard. Nichts wurde geändert. Es gibt keine Sicherungskopie "
         "(profiles.json.bak), zu der zurückgekehrt werden kann.")
+
+
+def test_a_missing_source_profile_is_german_where_shown_and_english_in_its_text(german, tmp_path):
+    from wizard.core.credentials import CredentialsError, SavedProfile
+    from wizard.core.diagnoses import diagnose
+    from wizard.core.profiles import ProfileStore
+
+    with pytest.raises(CredentialsError) as caught:
+        SavedProfile("nothere", profile_store=ProfileStore(tmp_path)).resolve()
+    assert str(caught.value) == "no profile named 'nothere' (see: aws-connection-wizard list)"
+    assert i18n.shown(caught.value) == "kein Profil namens 'nothere' (siehe: aws-connection-wizard list)"
+    found = diagnose(caught.value)
+    assert i18n.localized(found.summary).endswith(": kein Profil namens 'nothere' (siehe: aws-connection-wizard list)")
+    assert found.to_json()["summary"] == ("No credentials were found for the source identity: no profile named "
+                                          "'nothere' (see: aws-connection-wizard list)")

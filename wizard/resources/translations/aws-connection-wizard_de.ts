@@ -306,6 +306,37 @@ aws sts get-caller-identity --profile {aws_name}</translation>
     </message>
   </context>
   <context>
+    <name>credentials</name>
+    <message>
+      <source>a six-digit code from the MFA device {serial} is needed (on the command line: --mfa-code CODE, or run it on a terminal to be asked)</source>
+      <translation>ein sechsstelliger Code vom MFA-Gerät {serial} wird gebraucht (auf der Kommandozeile: --mfa-code CODE, oder im Terminal ausführen, um danach gefragt zu werden)</translation>
+    </message>
+    <message>
+      <source>no instance role credentials here (not on EC2, or no role attached; see: aws-connection-wizard check-instance)</source>
+      <translation>hier gibt es keine Zugangsdaten einer Instanzrolle (nicht auf EC2 oder keine Rolle zugewiesen; siehe: aws-connection-wizard check-instance)</translation>
+    </message>
+    <message>
+      <source>no profile named {name} (see: aws-connection-wizard list)</source>
+      <translation>kein Profil namens {name} (siehe: aws-connection-wizard list)</translation>
+    </message>
+    <message>
+      <source>profile {name} has no access key of its own</source>
+      <translation>Profil {name} hat keinen eigenen Zugriffsschlüssel</translation>
+    </message>
+    <message>
+      <source>the access key ID and secret access key are required</source>
+      <translation>die Zugriffsschlüssel-ID und der geheime Zugriffsschlüssel werden gebraucht</translation>
+    </message>
+    <message>
+      <source>the keychain has no secret access key for profile {name}; enter it again in the wizard</source>
+      <translation>der Schlüsselbund hat keinen geheimen Zugriffsschlüssel für Profil {name}; geben Sie ihn im Assistenten erneut ein</translation>
+    </message>
+    <message>
+      <source>the source profiles go round in a circle ({chain})</source>
+      <translation>die Quellprofile verweisen im Kreis aufeinander ({chain})</translation>
+    </message>
+  </context>
+  <context>
     <name>credentials_page</name>
     <message>
       <source>A new random External ID. Put this exact value in the role's trust policy.</source>
