@@ -327,3 +327,41 @@ def test_a_missing_source_profile_is_german_where_shown_and_english_in_its_text(
     assert i18n.localized(found.summary).endswith(": kein Profil namens 'nothere' (siehe: aws-connection-wizard list)")
     assert found.to_json()["summary"] == ("No credentials were found for the source identity: no profile named "
                                           "'nothere' (see: aws-connection-wizard list)")
+
+
+def test_the_identity_and_probe_lines_are_german_in_the_report_and_english_in_json(german):
+    from types import SimpleNamespace
+
+    from wizard.core.engine import ConnectionTest, StepResult, TestReport
+
+    sts = SimpleNamespace(get_caller_identity=lambda: {"Arn": "arn:aws:sts::123456789012:assumed-role/app/s",
+                                                       "Account": "123456789012"})
+    ec2 = SimpleNamespace(describe_instances=lambda **_: {}, meta=SimpleNamespace(endpoint_url=""))
+    call = SimpleNamespace(label="DescribeInstances (dry run)", operation="describe_instances",
+                           resolved_params=lambda **_: {}, expected_errors=())
+    test = SimpleNamespace(_client=lambda service, *_: sts if service == "sts" else ec2, _assumed=None,
+                           _abandoned=False, _report=SimpleNamespace(), conn=SimpleNamespace(service="ec2", bucket="",
+                           model_id=""), _probe=lambda: call, _service_credentials=lambda: None)
+    _, acting = ConnectionTest._step_assumed_identity(test)
+    _, allowed = ConnectionTest._step_service(test)
+    report = TestReport([StepResult("assumed-identity", "Assumed identity", "ok", 5, acting),
+                         StepResult("service", "Service", "ok", 5, allowed)])
+    text = report.to_text()
+    assert "    Handelt als arn:aws:sts::123456789012:assumed-role/app/s" in text, text
+    assert ": erlaubt" in text and "allowed" not in text, text
+    from wizard.core.last_report import stored_report
+
+    stored = stored_report(report, "p")["steps"]
+    assert stored[0]["detail"] == "Acting as arn:aws:sts::123456789012:assumed-role/app/s"
+    assert stored[1]["detail"] == "DescribeInstances (dry run): allowed"
+    assert report.to_json("p")["steps"][1] == {"name": "service", "status": "ok", "duration_ms": 5, "diagnosis": None}
+
+
+def test_an_export_refusal_is_german_where_shown_and_english_in_its_text(german):
+    from wizard.core.awsconfig import ExportError, choose_style
+    from wizard.core.connection import Connection
+
+    with pytest.raises(ExportError) as caught:
+        choose_style(Connection(method="access-key"), "bogus")
+    assert str(caught.value) == "Unknown export style 'bogus'; use one of process, sdk."
+    assert i18n.shown(caught.value) == "Unbekannte Exportart 'bogus'; verwenden Sie eine von process, sdk."

@@ -383,7 +383,7 @@ def cmd_export(args) -> int:
         result = export_profile(store, args.name, to=Path(args.to) if args.to else None, aws_name=args.aws_name,
                                 style=args.style, replace=args.replace)
     except ExportError as exc:
-        raise CommandError(str(exc), EXIT_USAGE) from None
+        raise CommandError(shown(exc), EXIT_USAGE) from None
     if result.backup:
         print(translate("profiles", "Backed up {path} to {backup}").format(path=result.path, backup=result.backup))
     sso_sdk = result.style == "sdk" and store.get(args.name).connection.method == "sso"

@@ -171,6 +171,50 @@ aws sts get-caller-identity --profile {aws_name}</translation>
   <context>
     <name>awsconfig</name>
     <message>
+      <source>Another aws-connection-wizard is exporting into {path}; try again.</source>
+      <translation>Ein anderes aws-connection-wizard exportiert gerade nach {path}; versuchen Sie es noch einmal.</translation>
+    </message>
+    <message>
+      <source>Cannot read {path}: {problem}</source>
+      <translation>{path} kann nicht gelesen werden: {problem}</translation>
+    </message>
+    <message>
+      <source>Cannot write {path}: {problem}</source>
+      <translation>{path} kann nicht geschrieben werden: {problem}</translation>
+    </message>
+    <message>
+      <source>Profile {name} cannot be exported: its {field} is not valid ({problem}). Fix it in the wizard; nothing was written.</source>
+      <translation>Profil {name} kann nicht exportiert werden: der Wert von {field} ist ungültig ({problem}). Korrigieren Sie ihn im Assistenten; nichts wurde geschrieben.</translation>
+    </message>
+    <message>
+      <source>Profile {name} has a value with a line break or a control character; nothing was written.</source>
+      <translation>Profil {name} hat einen Wert mit einem Zeilenumbruch oder einem Steuerzeichen; nichts wurde geschrieben.</translation>
+    </message>
+    <message>
+      <source>The SDK cannot assume this role by itself (access-key profile, a role given by name without its account, or the default credential chain as source); export it with --style process.</source>
+      <translation>Das SDK kann diese Rolle nicht selbst übernehmen (Zugriffsschlüssel-Profil, eine Rolle nur mit Namen ohne ihr Konto oder die Standard-Anmeldekette als Quelle); exportieren Sie sie mit --style process.</translation>
+    </message>
+    <message>
+      <source>The config file already has a profile {name} that aws-connection-wizard did not write; export under another name (--as NAME) or replace it explicitly (--replace).</source>
+      <translation>Die config-Datei hat bereits ein Profil {name}, das nicht von aws-connection-wizard geschrieben wurde; exportieren Sie unter einem anderen Namen (--as NAME) oder ersetzen Sie es ausdrücklich (--replace).</translation>
+    </message>
+    <message>
+      <source>The config file has profile {name} {count} times; fix that first.</source>
+      <translation>Die config-Datei hat das Profil {name} {count}-mal; beheben Sie das zuerst.</translation>
+    </message>
+    <message>
+      <source>The profile name {name} is not valid; nothing was written.</source>
+      <translation>Der Profilname {name} ist ungültig; nichts wurde geschrieben.</translation>
+    </message>
+    <message>
+      <source>The source profile {source} of {name} does not exist.</source>
+      <translation>Das Quellprofil {source} von {name} gibt es nicht.</translation>
+    </message>
+    <message>
+      <source>Unknown export style {style}; use one of {styles}.</source>
+      <translation>Unbekannte Exportart {style}; verwenden Sie eine von {styles}.</translation>
+    </message>
+    <message>
       <source>a profile with this name already exists</source>
       <translation>ein Profil mit diesem Namen gibt es bereits</translation>
     </message>
@@ -225,6 +269,22 @@ aws sts get-caller-identity --profile {aws_name}</translation>
     <message>
       <source>{credentials} also has a profile {name!r} with keys; the AWS tools use those keys instead of this export. Remove that section (or export under another name with --as).</source>
       <translation>{credentials} enthält ebenfalls ein Profil {name!r} mit Schlüsseln; die AWS-Werkzeuge verwenden diese Schlüssel statt dieses Exports. Entfernen Sie diesen Abschnitt (oder exportieren Sie mit --as unter einem anderen Namen).</translation>
+    </message>
+    <message>
+      <source>{name} is a practice profile (local emulator, practice keys); practice profiles are never exported to the AWS config file.</source>
+      <translation>{name} ist ein Übungsprofil (lokaler Emulator, Übungsschlüssel); Übungsprofile werden nie in die AWS-config-Datei exportiert.</translation>
+    </message>
+    <message>
+      <source>{name} is not a usable AWS profile name.</source>
+      <translation>{name} ist kein verwendbarer AWS-Profilname.</translation>
+    </message>
+    <message>
+      <source>{path} changed while exporting; nothing was written. Try again.</source>
+      <translation>{path} hat sich während des Exports geändert; nichts wurde geschrieben. Versuchen Sie es noch einmal.</translation>
+    </message>
+    <message>
+      <source>{path} is not UTF-8 text; it was left untouched.</source>
+      <translation>{path} ist kein UTF-8-Text; die Datei wurde nicht verändert.</translation>
     </message>
   </context>
   <context>
@@ -1109,6 +1169,14 @@ aws sts get-caller-identity --profile {aws_name}</translation>
       <translation>    Was zu tun ist: {remedy}</translation>
     </message>
     <message>
+      <source>Access token refreshed without a new login (valid until {when})</source>
+      <translation>Zugriffstoken ohne neue Anmeldung erneuert (gültig bis {when})</translation>
+    </message>
+    <message>
+      <source>Acting as {arn}</source>
+      <translation>Handelt als {arn}</translation>
+    </message>
+    <message>
       <source>Assume the role with External ID — AssumeRole</source>
       <translation>Rolle mit Externer ID übernehmen – AssumeRole</translation>
     </message>
@@ -1119,6 +1187,14 @@ aws sts get-caller-identity --profile {aws_name}</translation>
     <message>
       <source>Assumed role identity: {arn}</source>
       <translation>Identität der übernommenen Rolle: {arn}</translation>
+    </message>
+    <message>
+      <source>Assumed {role}</source>
+      <translation>Übernommen: {role}</translation>
+    </message>
+    <message>
+      <source>Checked before contacting AWS</source>
+      <translation>Geprüft, bevor AWS kontaktiert wurde</translation>
     </message>
     <message>
       <source>EC2 instance check (instance metadata)</source>
@@ -1153,6 +1229,10 @@ aws sts get-caller-identity --profile {aws_name}</translation>
       <translation>Instanz-Metadaten und Rolle sehen richtig aus</translation>
     </message>
     <message>
+      <source>Logged in; the access token is valid until {when}</source>
+      <translation>Angemeldet; das Zugriffstoken ist gültig bis {when}</translation>
+    </message>
+    <message>
       <source>Not running on an EC2 instance</source>
       <translation>Läuft nicht auf einer EC2-Instanz</translation>
     </message>
@@ -1169,12 +1249,32 @@ aws sts get-caller-identity --profile {aws_name}</translation>
       <translation>Anmeldedaten der Rolle laufen ab: {when}</translation>
     </message>
     <message>
+      <source>Role credentials for {role} in account {account}</source>
+      <translation>Rollen-Zugangsdaten für {role} im Konto {account}</translation>
+    </message>
+    <message>
       <source>Role {role} in account {account} — GetRoleCredentials</source>
       <translation>Rolle {role} im Konto {account} – GetRoleCredentials</translation>
     </message>
     <message>
+      <source>Signed in as {arn} (account {account})</source>
+      <translation>Angemeldet als {arn} (Konto {account})</translation>
+    </message>
+    <message>
       <source>Tested:   {when}</source>
       <translation>Getestet: {when}</translation>
+    </message>
+    <message>
+      <source>{probe}: allowed</source>
+      <translation>{probe}: erlaubt</translation>
+    </message>
+    <message>
+      <source>{probe}: allowed ({code})</source>
+      <translation>{probe}: erlaubt ({code})</translation>
+    </message>
+    <message>
+      <source>{probe}: {endpoint} answered (HTTP {status}); the credentials were proven by GetCallerIdentity.</source>
+      <translation>{probe}: {endpoint} hat geantwortet (HTTP {status}); die Zugangsdaten wurden durch GetCallerIdentity bestätigt.</translation>
     </message>
   </context>
   <context>
