@@ -188,3 +188,20 @@ def test_profile_file_problems_are_explained_in_german(env, tmp_path):
             "Nichts wurde geändert.") in german.stderr, german.stderr
     assert (f"profile file problem: The profile file {store} is damaged: it is not UTF-8 text. "
             "Nothing was changed.") in english.stderr, english.stderr
+
+
+def test_a_passed_tests_step_details_are_german_and_its_json_the_same(env, aws_emulator):
+    p = aws_emulator.practice
+    added = run_cli(env, "add", "good", "--method", "access-key", "--region", p.region, "--service", "s3",
+                    "--endpoint-url", aws_emulator.url, "--access-key-id", p.access_key_id,
+                    input=f"{p.secret_access_key}\n")
+    assert added.returncode == 0, added.stderr
+    german = run_cli(env, "--lang", "de", "test", "good")
+    english = run_cli(env, "test", "good")
+    assert german.returncode == english.returncode == 0, (german.stdout, german.stderr)
+    assert "Angemeldet als arn:aws:" in german.stdout and "Signed in as" not in german.stdout, german.stdout
+    assert ": erlaubt" in german.stdout, german.stdout
+    assert "Signed in as arn:aws:" in english.stdout and ": allowed" in english.stdout, english.stdout
+    as_json = [json.loads(run_cli(env, *lang, "test", "good", "--json").stdout) for lang in ((), ("--lang", "de"))]
+    assert [[(s["name"], s["status"]) for s in j["steps"]] for j in as_json] == \
+        [[(s["name"], s["status"]) for s in as_json[0]["steps"]]] * 2
