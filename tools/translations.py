@@ -36,7 +36,7 @@ def _qt_tool(name: str) -> str:
 
 def data_texts() -> list[tuple[str, str]]:
     """(context, text) of core's catalogues: their texts are data, translated where they are shown."""
-    from wizard.core import diagnoses, fields, methods, services
+    from wizard.core import diagnoses, fields, methods, profiles, services
     from wizard.ui.method_page import _title_with_mnemonic as method_title_with_mnemonic
 
     texts: list[tuple[str, str]] = []
@@ -50,6 +50,11 @@ def data_texts() -> list[tuple[str, str]]:
     texts += [("diagnoses", t) for t in diagnosis_texts(diagnoses)]
     texts += [("diagnoses", t) for t in _calls(ROOT / "wizard" / "core" / "diagnoses.py", "_said")]  # with values
     texts += [("awsconfig", t) for t in _calls(ROOT / "wizard" / "core" / "awsconfig.py", "_reason")]  # import skips
+    for module in ("keychain.py", "sso_tokens.py"):  # keychain errors' messages (with values)
+        texts += [("keychain", t) for t in _calls(ROOT / "wizard" / "core" / module, "_said")]
+    texts += [("profile_store", t) for t in _calls(ROOT / "wizard" / "core" / "profiles.py", "_said")]  # file problems
+    texts.append(("profile_store", profiles.NAME_RULE))  # put into "Invalid profile name"
+    texts += [("credentials", t) for t in _calls(ROOT / "wizard" / "core" / "credentials.py", "_said")]
     texts += [("describe", t) for t in _calls(ROOT / "wizard" / "core" / "describe.py", "_L")]  # the rows' labels
     validation = ROOT / "wizard" / "core" / "validation.py"
     for kind in ("_error", "_warning", "_info"):  # the field checks' messages (with {placeholders} for their values)

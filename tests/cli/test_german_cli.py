@@ -154,3 +154,54 @@ def test_import_says_in_german_why_a_profile_is_skipped_and_its_json_is_the_same
     assert "(hat keine Anmeldedaten)" in human.stdout
     assert "(sein Quellprofil 'empty' hat keinen eigenen Zugriffsschlüssel)" in human.stdout
     assert "[sso-session corp]  (kein Profilabschnitt)" in human.stdout, human.stdout
+
+
+def test_a_keychain_problem_is_explained_in_german(env):
+    added = run_cli(env, "add", "k", "--method", "access-key", "--region", "us-east-1", "--service", "s3",
+                    "--access-key-id", "AKIAIOSFODNN7EXAMPLE", input=f"{fake_secret_access_key()}\n")
+    assert added.returncode == 0, added.stderr
+    no_keychain = dict(env, PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring")
+    german = run_cli(no_keychain, "--lang", "de", "credential-process", "k")
+    english = run_cli(no_keychain, "credential-process", "k")
+    assert german.returncode == english.returncode == 3, (german.stderr, english.stderr)
+    assert "Problem mit dem Schlüsselbund (no-keyring): Kein nutzbarer Schlüsselbund" in german.stderr, german.stderr
+    assert "Nichts Geheimes wurde gespeichert." in german.stderr, german.stderr
+    assert "keychain problem (no-keyring): No usable keychain" in english.stderr, english.stderr
+    assert "Nothing secret was saved." in english.stderr, english.stderr
+
+
+def test_profile_file_problems_are_explained_in_german(env, tmp_path):
+    args = ("add", "dev", "--method", "access-key", "--region", "us-east-1", "--service", "s3",
+            "--access-key-id", "AKIAIOSFODNN7EXAMPLE")
+    assert run_cli(env, *args, input=f"{fake_secret_access_key()}\n").returncode == 0
+    assert run_cli(env, *args[:1], "ops", *args[2:], input=f"{fake_secret_access_key()}\n").returncode == 0
+    taken = run_cli(env, "--lang", "de", "rename", "dev", "ops")
+    assert taken.returncode == 2, taken.stderr
+    assert "Ein Profil namens 'ops' gibt es bereits." in taken.stderr, taken.stderr
+
+    store = tmp_path / "wizard-home" / "profiles.json"
+    store.write_bytes(b"\xff\xfe not text")
+    german = run_cli(env, "--lang", "de", "list")
+    english = run_cli(env, "list")
+    assert german.returncode == english.returncode == 3, (german.stderr, english.stderr)
+    assert (f"Problem mit der Profildatei: Die Profildatei {store} ist beschädigt: sie ist kein UTF-8-Text. "
+            "Nichts wurde geändert.") in german.stderr, german.stderr
+    assert (f"profile file problem: The profile file {store} is damaged: it is not UTF-8 text. "
+            "Nothing was changed.") in english.stderr, english.stderr
+
+
+def test_a_passed_tests_step_details_are_german_and_its_json_the_same(env, aws_emulator):
+    p = aws_emulator.practice
+    added = run_cli(env, "add", "good", "--method", "access-key", "--region", p.region, "--service", "s3",
+                    "--endpoint-url", aws_emulator.url, "--access-key-id", p.access_key_id,
+                    input=f"{p.secret_access_key}\n")
+    assert added.returncode == 0, added.stderr
+    german = run_cli(env, "--lang", "de", "test", "good")
+    english = run_cli(env, "test", "good")
+    assert german.returncode == english.returncode == 0, (german.stdout, german.stderr)
+    assert "Angemeldet als arn:aws:" in german.stdout and "Signed in as" not in german.stdout, german.stdout
+    assert ": erlaubt" in german.stdout, german.stdout
+    assert "Signed in as arn:aws:" in english.stdout and ": allowed" in english.stdout, english.stdout
+    as_json = [json.loads(run_cli(env, *lang, "test", "good", "--json").stdout) for lang in ((), ("--lang", "de"))]
+    assert [[(s["name"], s["status"]) for s in j["steps"]] for j in as_json] == \
+        [[(s["name"], s["status"]) for s in as_json[0]["steps"]]] * 2

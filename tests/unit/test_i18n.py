@@ -277,3 +277,91 @@ def test_every_step_title_is_german_and_the_json_names_the_steps_as_before(germa
                                bucket="reports"))
     assert bucket["service"] == "Amazon S3: ListObjectsV2 (1 Schlüssel) auf dem Bucket"
     assert list(bucket) == ["identity", "service"]
+
+
+def test_a_keychain_error_is_german_where_shown_and_english_in_its_text(german):
+    from wizard.core.keychain import KeychainError, _unlock_collection
+
+    class Locked:
+        def is_locked(self):
+            return True
+
+        def unlock(self, timeout):
+            raise TimeoutError
+
+    with pytest.raises(KeychainError) as caught:
+        _unlock_collection(Locked(), 2.5)
+    exc = caught.value
+    assert str(exc) == "keyring-locked: The keychain is locked and the unlock prompt was not answered in 2.5 s."
+    assert i18n.localized(exc.message) == ("Der Schlüsselbund ist gesperrt, und die Entsperr-Abfrage wurde nicht "
+                                           "innerhalb von 2.5 s beantwortet.")
+
+
+def test_a_profile_file_problem_is_german_where_shown_and_english_in_its_text(german, tmp_path):
+    from wizard.core.profiles import DamagedStoreError, ProfileStore
+
+    path = tmp_path / "profiles.json"
+    path.write_text('{"schema_version": 99, "profiles": []}', encoding="utf-8")
+    with pytest.raises(DamagedStoreError) as caught:
+        ProfileStore(path.parent).list()
+    english = (f"The profile file {path} is damaged: The profile file has schema version 99, newer than this program "
+               "knows (1); update aws-connection-wizard. Nothing was changed. There is no backup (profiles.json.bak) "
+               "to go back to.")
+    assert str(caught.value) == english
+    assert i18n.shown(caught.value) == (
+        f"Die Profildatei {path} ist beschädigt: Die Profildatei hat die Schema-Version 99, neuer als dieses Programm "
+        "kennt (1); aktualisieren Sie aws-connection-wizard. Nichts wurde geändert. Es gibt keine Sicherungskopie "
+        "(profiles.json.bak), zu der zurückgekehrt werden kann.")
+
+
+def test_a_missing_source_profile_is_german_where_shown_and_english_in_its_text(german, tmp_path):
+    from wizard.core.credentials import CredentialsError, SavedProfile
+    from wizard.core.diagnoses import diagnose
+    from wizard.core.profiles import ProfileStore
+
+    with pytest.raises(CredentialsError) as caught:
+        SavedProfile("nothere", profile_store=ProfileStore(tmp_path)).resolve()
+    assert str(caught.value) == "no profile named 'nothere' (see: aws-connection-wizard list)"
+    assert i18n.shown(caught.value) == "kein Profil namens 'nothere' (siehe: aws-connection-wizard list)"
+    found = diagnose(caught.value)
+    assert i18n.localized(found.summary).endswith(": kein Profil namens 'nothere' (siehe: aws-connection-wizard list)")
+    assert found.to_json()["summary"] == ("No credentials were found for the source identity: no profile named "
+                                          "'nothere' (see: aws-connection-wizard list)")
+
+
+def test_the_identity_and_probe_lines_are_german_in_the_report_and_english_in_json(german):
+    from types import SimpleNamespace
+
+    from wizard.core.engine import ConnectionTest, StepResult, TestReport
+
+    sts = SimpleNamespace(get_caller_identity=lambda: {"Arn": "arn:aws:sts::123456789012:assumed-role/app/s",
+                                                       "Account": "123456789012"})
+    ec2 = SimpleNamespace(describe_instances=lambda **_: {}, meta=SimpleNamespace(endpoint_url=""))
+    call = SimpleNamespace(label="DescribeInstances (dry run)", operation="describe_instances",
+                           resolved_params=lambda **_: {}, expected_errors=())
+    test = SimpleNamespace(_client=lambda service, *_: sts if service == "sts" else ec2, _assumed=None,
+                           _abandoned=False, _report=SimpleNamespace(), conn=SimpleNamespace(service="ec2", bucket="",
+                           model_id=""), _probe=lambda: call, _service_credentials=lambda: None)
+    _, acting = ConnectionTest._step_assumed_identity(test)
+    _, allowed = ConnectionTest._step_service(test)
+    report = TestReport([StepResult("assumed-identity", "Assumed identity", "ok", 5, acting),
+                         StepResult("service", "Service", "ok", 5, allowed)])
+    text = report.to_text()
+    assert "    Handelt als arn:aws:sts::123456789012:assumed-role/app/s" in text, text
+    assert ": erlaubt" in text and "allowed" not in text, text
+    from wizard.core.last_report import stored_report
+
+    stored = stored_report(report, "p")["steps"]
+    assert stored[0]["detail"] == "Acting as arn:aws:sts::123456789012:assumed-role/app/s"
+    assert stored[1]["detail"] == "DescribeInstances (dry run): allowed"
+    assert report.to_json("p")["steps"][1] == {"name": "service", "status": "ok", "duration_ms": 5, "diagnosis": None}
+
+
+def test_an_export_refusal_is_german_where_shown_and_english_in_its_text(german):
+    from wizard.core.awsconfig import ExportError, choose_style
+    from wizard.core.connection import Connection
+
+    with pytest.raises(ExportError) as caught:
+        choose_style(Connection(method="access-key"), "bogus")
+    assert str(caught.value) == "Unknown export style 'bogus'; use one of process, sdk."
+    assert i18n.shown(caught.value) == "Unbekannte Exportart 'bogus'; verwenden Sie eine von process, sdk."

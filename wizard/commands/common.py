@@ -49,7 +49,7 @@ def guarded(fn):
 
     @functools.wraps(fn)
     def run(args) -> int:
-        from wizard.core.i18n import translate
+        from wizard.core.i18n import localized, shown, translate
         from wizard.core.keychain import KeychainError
         from wizard.core.profiles import ProfileError, StoreError
 
@@ -60,20 +60,20 @@ def guarded(fn):
             return exc.code
         except KeychainError as exc:
             fail(translate("common", "keychain problem ({code}): {message}").format(code=exc.code,
-                                                                                  message=exc.message))
+                                                                                  message=localized(exc.message)))
             return ExitCode.ENVIRONMENT
         except StoreError as exc:
-            fail(translate("common", "profile file problem: {problem}").format(problem=exc))
+            fail(translate("common", "profile file problem: {problem}").format(problem=shown(exc)))
             return ExitCode.ENVIRONMENT
         except ProfileError as exc:
-            fail(str(exc))
+            fail(shown(exc))
             return ExitCode.USAGE
         except Exception as exc:  # the other classes are disjoint from these
             from wizard.core.credentials import CredentialsError  # loaded when something failed: `list` never needs it
 
             if not isinstance(exc, CredentialsError):
                 raise
-            fail(str(exc))
+            fail(shown(exc))
             return credentials_exit_code(exc)
 
     return run

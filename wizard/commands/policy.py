@@ -21,7 +21,7 @@ import time
 from wizard.commands.common import EXIT_ENVIRONMENT, EXIT_FAILED, EXIT_OK, EXIT_USAGE, CommandError, guarded
 from wizard.core import arn
 from wizard.core.connection import SERVICE_IDS, Connection
-from wizard.core.i18n import translate
+from wizard.core.i18n import shown, translate
 
 
 def _load_profile(name: str):
@@ -33,7 +33,7 @@ def _load_profile(name: str):
         raise CommandError(translate("profiles", "no profile named {name!r} (see: aws-connection-wizard list)")
                            .format(name=name), EXIT_USAGE) from None
     except StoreError as exc:
-        raise CommandError(translate("policy", "profile file problem: {exc}").format(exc=exc),
+        raise CommandError(translate("policy", "profile file problem: {exc}").format(exc=shown(exc)),
                            EXIT_ENVIRONMENT) from None
 
 

@@ -22,7 +22,7 @@ from wizard.core import proxy_auth
 from wizard.core.connection import Connection, Secrets
 from wizard.core.keychain import SecretStore
 from wizard.core.profiles import Profile, ProfileStore, StoreError, default_home
-from wizard.core.i18n import QT_TRANSLATE_NOOP, localized, translate
+from wizard.core.i18n import QT_TRANSLATE_NOOP, localized, shown, translate
 
 RECURSION_GUARD = "AWSCW_IN_CREDENTIAL_PROCESS"
 
@@ -294,7 +294,8 @@ def cmd_test(args) -> int:
             store.update(record_test(store.get_by_id(profile.id), report))
         except (StoreError, KeyError) as exc:
             print(
-                "aws-connection-wizard: " + translate("profiles", "the result was not recorded: {exc}").format(exc=exc),
+                "aws-connection-wizard: "
+                + translate("profiles", "the result was not recorded: {exc}").format(exc=shown(exc)),
                 file=sys.stderr,
             )
     if args.json:
@@ -382,7 +383,7 @@ def cmd_export(args) -> int:
         result = export_profile(store, args.name, to=Path(args.to) if args.to else None, aws_name=args.aws_name,
                                 style=args.style, replace=args.replace)
     except ExportError as exc:
-        raise CommandError(str(exc), EXIT_USAGE) from None
+        raise CommandError(shown(exc), EXIT_USAGE) from None
     if result.backup:
         print(translate("profiles", "Backed up {path} to {backup}").format(path=result.path, backup=result.backup))
     sso_sdk = result.style == "sdk" and store.get(args.name).connection.method == "sso"

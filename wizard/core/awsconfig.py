@@ -326,8 +326,8 @@ def _render(aws_name: str, profile_name: str, settings: list[tuple[str, str]], n
     lines += [f"{key} = {value}" for key, value in settings if value not in ("", None)]
     for line in lines:  # the last guard: whatever the checks missed never becomes a second line in the file
         if not isinstance(line, str) or _unsafe_line(line):
-            raise ExportError(f"Profile {profile_name!r} has a value with a line break or a control character; "
-                              "nothing was written.")
+            raise ExportError(_reason("Profile {name} has a value with a line break or a control character; "
+                                      "nothing was written.", name=repr(profile_name)))
     return newline.join(lines) + newline
 
 
@@ -339,17 +339,19 @@ def _unsafe_line(line: str) -> bool:
 
 def check_exportable(profile: Profile) -> None:
     """Refuse a profile whose name or settings fail the field checks (a hand-edited profile file may hold anything)."""
-    from wizard.core.validation import LABELS, present_value_errors
+    from wizard.core.validation import label_of, present_value_errors
 
     if not isinstance(profile.name, str) or not NAME_PATTERN.match(profile.name):
-        raise ExportError(f"The profile name {profile.name!r} is not valid; nothing was written.")
+        raise ExportError(_reason("The profile name {name} is not valid; nothing was written.",
+                                  name=repr(profile.name)))
     conn = profile.connection
     errors = present_value_errors(conn)
     if errors:
         key, message = errors[0]
         detail = message.text
-        raise ExportError(f"Profile {profile.name!r} cannot be exported: its {LABELS.get(key, key)} is not valid "
-                          f"({detail}). Fix it in the wizard; nothing was written.")
+        raise ExportError(_reason("Profile {name} cannot be exported: its {field} is not valid ({problem}). Fix it in "
+                                  "the wizard; nothing was written.", name=repr(profile.name), field=label_of(key),
+                                  problem=detail))
 
 
 def _common(conn: Connection) -> list[tuple[str, str]]:
@@ -379,12 +381,13 @@ def choose_style(conn: Connection, style: str = "process") -> str:
     """Check the export kind for a connection. "process" (the default) always works and keeps assumed credentials off
     the disk; "sdk" needs `can_sdk_assume` (and the AWS CLI then caches the assumed credentials in ~/.aws/cli/cache)."""
     if style not in STYLES:
-        raise ExportError(f"Unknown export style {style!r}; use one of {', '.join(STYLES)}.")
+        raise ExportError(_reason("Unknown export style {style}; use one of {styles}.", style=repr(style),
+                                  styles=", ".join(STYLES)))
     if style == "sdk" and not can_sdk_assume(conn):
-        raise ExportError(
+        raise ExportError(_reason(
             "The SDK cannot assume this role by itself (access-key profile, a role given by name without its account, "
             "or the default credential chain as source); export it with --style process."
-        )
+        ))
     return style
 
 
@@ -393,10 +396,10 @@ def plan_sections(
 ) -> dict[str, str]:
     """AWS profile name -> section text, for `profile` exported as `aws_name` (source sections included)."""
     if profile.practice:
-        raise ExportError(
-            f"{profile.name!r} is a practice profile (local emulator, practice keys); practice profiles are never "
-            "exported to the AWS config file."
-        )
+        raise ExportError(_reason(
+            "{name} is a practice profile (local emulator, practice keys); practice profiles are never "
+            "exported to the AWS config file.", name=repr(profile.name)
+        ))
     check_exportable(profile)
     conn = profile.connection
     call = f"{program} credential-process {profile.name}"
@@ -420,7 +423,8 @@ def plan_sections(
     try:
         source = store.get(source_name)
     except KeyError:
-        raise ExportError(f"The source profile {source_name!r} of {profile.name!r} does not exist.") from None
+        raise ExportError(_reason("The source profile {source} of {name} does not exist.", source=repr(source_name),
+                                  name=repr(profile.name))) from None
     sections = plan_sections(store, source, source_name, "sdk" if can_sdk_assume(source.connection) else "process",
                              program, newline)
     role = [*_role_settings(conn, conn.role_arn.strip()), ("source_profile", source_name), *_common(conn)]
@@ -514,11 +518,12 @@ def merge_sections(text: str, sections: dict[str, str], *, replace: bool = False
     for name in sections:
         found = [s for s in spans if s.name == name]
         if len(found) > 1:
-            raise ExportError(f"The config file has profile {name!r} {len(found)} times; fix that first.")
+            raise ExportError(_reason("The config file has profile {name} {count} times; fix that first.",
+                                      name=repr(name), count=len(found)))
         if found and not found[0].ours and not replace:
-            raise ExportError(
-                f"The config file already has a profile {name!r} that aws-connection-wizard did not write; export "
-                "under another name (--as NAME) or replace it explicitly (--replace)."
+            raise ExportError(_reason(
+                "The config file already has a profile {name} that aws-connection-wizard did not write; export "
+                "under another name (--as NAME) or replace it explicitly (--replace).", name=repr(name))
             )
     newline = _newline_of(text)
     appended: list[str] = []
@@ -574,7 +579,7 @@ def export_profile(
     profile = store.get(name)
     aws_name = aws_name or name
     if not NAME_PATTERN.match(aws_name):
-        raise ExportError(f"{aws_name!r} is not a usable AWS profile name.")
+        raise ExportError(_reason("{name} is not a usable AWS profile name.", name=repr(aws_name)))
     used = choose_style(profile.connection, style)
     path = Path(os.path.realpath(to or config_path()))
     store.home.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -583,7 +588,8 @@ def export_profile(
         with FileLock(str(store.home / "awsconfig.lock"), timeout=LOCK_TIMEOUT, mode=0o600):
             return _export_locked(store, profile, path, aws_name, used, replace, program)
     except Timeout:
-        raise ExportError(f"Another aws-connection-wizard is exporting into {path}; try again.") from None
+        raise ExportError(_reason("Another aws-connection-wizard is exporting into {path}; try again.",
+                                  path=path)) from None
 
 
 def _export_locked(store, profile, path, aws_name, used, replace, program) -> ExportResult:
@@ -591,11 +597,11 @@ def _export_locked(store, profile, path, aws_name, used, replace, program) -> Ex
         original = path.read_bytes() if path.exists() else b""
         mode = path.stat().st_mode & 0o7777 if path.exists() else 0o600
     except OSError as exc:
-        raise ExportError(f"Cannot read {path}: {exc.strerror or exc}") from None
+        raise ExportError(_reason("Cannot read {path}: {problem}", path=path, problem=exc.strerror or exc)) from None
     try:
         text = original.decode("utf-8")
     except UnicodeDecodeError:
-        raise ExportError(f"{path} is not UTF-8 text; it was left untouched.") from None
+        raise ExportError(_reason("{path} is not UTF-8 text; it was left untouched.", path=path)) from None
     sections = plan_sections(store, profile, aws_name, used, program_command(program), _newline_of(text))
     updated = merge_sections(text, sections, replace=replace).encode("utf-8")
     result = ExportResult(path, None, list(sections), used, aws_name, _warnings(sections))
@@ -608,10 +614,10 @@ def _export_locked(store, profile, path, aws_name, used, replace, program) -> Ex
         if original:
             result.backup = _backup(path, original, mode)
         if path.exists() and path.read_bytes() != original:
-            raise ExportError(f"{path} changed while exporting; nothing was written. Try again.")
+            raise ExportError(_reason("{path} changed while exporting; nothing was written. Try again.", path=path))
         atomic_write(path, updated, mode)
     except OSError as exc:
-        raise ExportError(f"Cannot write {path}: {exc.strerror or exc}") from None
+        raise ExportError(_reason("Cannot write {path}: {problem}", path=path, problem=exc.strerror or exc)) from None
     return result
 
 

@@ -53,6 +53,7 @@ from typing import TYPE_CHECKING, Protocol
 from wizard.core import arn as arns
 from wizard.core import proxy_auth
 from wizard.core.connection import DEFAULT_SESSION_NAME, Connection, NetworkSettings, Secrets
+from wizard.core.i18n import Words
 from wizard.core.redact import mask_access_key_id
 from wizard.core.tokens import to_epoch
 
@@ -109,6 +110,12 @@ class Credentials:
         return cls(access_key_id.strip(), secrets.secret_access_key, secrets.session_token)
 
 
+def _said(text: str, **values) -> Words:
+    """A CredentialsError's message: English as a str (logs, `--json`), one catalogue text (with {placeholders} for
+    the values) translated where it is shown (`i18n.shown`); tools/translations.py collects these calls."""
+    return Words(text, "credentials", values=values)
+
+
 class CredentialsError(Exception):
     """The calling credentials could not be found. `reason`: unknown-profile, no-own-keys, no-secret,
     no-instance-role, source-loop or mfa-code-needed (an MFA code is needed and none was given). The message names profiles, never a secret."""
@@ -139,7 +146,7 @@ class OwnKeys:
 
     def resolve(self) -> Credentials:
         if not self.credentials.access_key_id or not self.credentials.secret_access_key:
-            raise CredentialsError("no-secret", "the access key ID and secret access key are required")
+            raise CredentialsError("no-secret", _said("the access key ID and secret access key are required"))
         return self.credentials
 
 
@@ -183,8 +190,8 @@ class InstanceRole:
         found = instance_role_credentials(self.network, self.environ)
         if found is None:
             raise CredentialsError("no-instance-role",
-                                   "no instance role credentials here (not on EC2, or no role attached; see: "
-                                   "aws-connection-wizard check-instance)")
+                                   _said("no instance role credentials here (not on EC2, or no role attached; see: "
+                                         "aws-connection-wizard check-instance)"))
         return found
 
 
@@ -210,7 +217,8 @@ class SavedProfile:
             profile = store.get(self.name)
         except KeyError:
             raise CredentialsError("unknown-profile",
-                                   f"no profile named {self.name!r} (see: aws-connection-wizard list)") from None
+                                   _said("no profile named {name} (see: aws-connection-wizard list)",
+                                         name=repr(self.name))) from None
         return profile_credentials(profile, profile_store=store, secret_store=secret_store, environ=self.environ,
                                    seen=self.seen, mfa_code=self.mfa_code)
 
@@ -302,8 +310,9 @@ def ask_mfa_code(mfa_code: MfaCode, serial: str) -> str:
     code = mfa_code(serial) if callable(mfa_code) else mfa_code
     code = (code or "").strip()
     if not code:
-        raise CredentialsError("mfa-code-needed", f"a six-digit code from the MFA device {serial} is needed (on the "
-                               "command line: --mfa-code CODE, or run it on a terminal to be asked)")
+        raise CredentialsError("mfa-code-needed", _said(
+            "a six-digit code from the MFA device {serial} is needed (on the command line: --mfa-code CODE, or run it "
+            "on a terminal to be asked)", serial=serial))
     return code
 
 
@@ -478,11 +487,12 @@ def profile_source(profile: Profile, *, profile_store: ProfileStore | None = Non
 def own_credentials(profile: Profile, secret_store: SecretStore) -> Credentials:
     """Blocking: the profile's own access key, its secret (and token) from the keychain."""
     if not profile.connection.uses_keys:
-        raise CredentialsError("no-own-keys", f"profile {profile.name!r} has no access key of its own")
+        raise CredentialsError("no-own-keys", _said("profile {name} has no access key of its own",
+                                                     name=repr(profile.name)))
     secrets = secret_store.load(profile.id)
     if not secrets.secret_access_key:
-        raise CredentialsError("no-secret", f"the keychain has no secret access key for profile {profile.name!r}; "
-                               "enter it again in the wizard")
+        raise CredentialsError("no-secret", _said("the keychain has no secret access key for profile {name}; enter it "
+                                                  "again in the wizard", name=repr(profile.name)))
     return Credentials.from_keys(profile.connection.access_key_id, secrets)
 
 
@@ -493,7 +503,7 @@ def profile_credentials(profile: Profile, *, profile_store: ProfileStore | None 
     `SavedProfile`)."""
     if profile.name in seen:
         chain = " -> ".join((*seen, profile.name))
-        raise CredentialsError("source-loop", f"the source profiles go round in a circle ({chain})")
+        raise CredentialsError("source-loop", _said("the source profiles go round in a circle ({chain})", chain=chain))
     profile_store, secret_store = _stores(profile_store, secret_store)
     if profile.connection.uses_keys:
         return _with_mfa(profile.connection, ProfileKeys(profile, secret_store), profile_id=profile.id,

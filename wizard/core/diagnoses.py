@@ -452,6 +452,9 @@ def _general_diagnose(exc: BaseException, *, step: str = "", connection: Connect
                                   "has no credentials on this computer.",))
     if type(exc).__name__ == "CredentialsError":  # wizard.core.credentials: a source profile or instance role missing
         text = redact(str(exc), secrets)
+        said = exc.args[0] if len(exc.args) == 1 else None
+        if isinstance(said, Words) and text == str(said):  # nothing to redact: keep its words for the user's language
+            text = said
         return make("invalid-input", summary=_said("No credentials were found for the source identity: {reason}",
                                                    reason=text))
     if isinstance(exc, (bx.ParamValidationError, bx.NoRegionError, ValueError)):

@@ -297,7 +297,8 @@ class ConnectionTest:
             except TimeoutError as exc:
                 problem = diagnoses.diagnose(exc, step="identity", connection=self.conn)
             if problem is not None:
-                emit(StepResult("identity", self._title("identity"), "failed", 0, "Checked before contacting AWS",
+                emit(StepResult("identity", self._title("identity"), "failed", 0,
+                                     Words(QT_TRANSLATE_NOOP("engine", "Checked before contacting AWS"), "engine"),
                                 problem))
                 for name in order[1:]:
                     emit(StepResult(name, self._title(name), "skipped"))
@@ -397,8 +398,12 @@ class ConnectionTest:
         self._sso_token = token
         aws.register_secrets(self, self._secret_values() + self._resolved_secret_values())
         when = _dt.datetime.fromtimestamp(token.expires_at, _dt.timezone.utc).strftime("%H:%M UTC")
-        return "ok", (f"Access token refreshed without a new login (valid until {when})" if state == "refreshed"
-                      else f"Logged in; the access token is valid until {when}")
+        if state == "refreshed":
+            return "ok", Words(QT_TRANSLATE_NOOP(
+                "engine", "Access token refreshed without a new login (valid until {when})"), "engine",
+                values={"when": when})
+        return "ok", Words(QT_TRANSLATE_NOOP("engine", "Logged in; the access token is valid until {when}"), "engine",
+                           values={"when": when})
 
     def _step_role_credentials(self):
         found = self.caller.role_credentials(self._sso_token)
@@ -407,7 +412,8 @@ class ConnectionTest:
         self._sso_creds = found
         aws.register_secrets(self, self._secret_values() + self._resolved_secret_values())
         self._report.expiration = found.expiration
-        return "ok", f"Role credentials for {self.conn.sso_role_name} in account {self.conn.sso_account_id}"
+        return "ok", Words(QT_TRANSLATE_NOOP("engine", "Role credentials for {role} in account {account}"), "engine",
+                           values={"role": self.conn.sso_role_name, "account": self.conn.sso_account_id})
 
     def _step_identity(self):
         # None: boto3's default chain; sso: the role credentials the role-credentials step fetched
@@ -421,7 +427,8 @@ class ConnectionTest:
         found = sts.get_caller_identity()
         if not self._abandoned:
             self._report.identity_arn = found["Arn"]
-        return "ok", f"Signed in as {found['Arn']} (account {found['Account']})"
+        return "ok", Words(QT_TRANSLATE_NOOP("engine", "Signed in as {arn} (account {account})"), "engine",
+                           values={"arn": found["Arn"], "account": found["Account"]})
 
     def _step_assume_role(self):
         sts = self._client("sts", self._identity_creds)
@@ -432,14 +439,14 @@ class ConnectionTest:
         self._assumed = found.credentials
         aws.register_secrets(self, self._secret_values() + self._resolved_secret_values())
         self._report.expiration = found.credentials.expiration
-        return "ok", f"Assumed {found.role_arn}"
+        return "ok", Words(QT_TRANSLATE_NOOP("engine", "Assumed {role}"), "engine", values={"role": found.role_arn})
 
     def _step_assumed_identity(self):
         sts = self._client("sts", self._assumed)
         found = sts.get_caller_identity()
         if not self._abandoned:
             self._report.assumed_arn = found["Arn"]
-        return "ok", f"Acting as {found['Arn']}"
+        return "ok", Words(QT_TRANSLATE_NOOP("engine", "Acting as {arn}"), "engine", values={"arn": found["Arn"]})
 
     def _timed_service(self, keys, session):
         """The service step started early: (seconds it took, its result). Its exception propagates, the time lost."""
@@ -470,8 +477,10 @@ class ConnectionTest:
         except ClientError as exc:
             if diagnoses.error_code(exc) not in call.expected_errors:
                 raise
-            return "ok", f"{call.label}: allowed ({diagnoses.error_code(exc)})"
-        return "ok", f"{call.label}: allowed"
+            return "ok", Words(QT_TRANSLATE_NOOP("engine", "{probe}: allowed ({code})"), "engine",
+                               values={"probe": Words(call.label, "probes"), "code": diagnoses.error_code(exc)})
+        return "ok", Words(QT_TRANSLATE_NOOP("engine", "{probe}: allowed"), "engine",
+                           values={"probe": Words(call.label, "probes")})
 
     def _reach(self, endpoint_url: str) -> str:
         from botocore.awsrequest import AWSRequest
@@ -482,8 +491,12 @@ class ConnectionTest:
             response = http.send(request)
         finally:
             http.close()
-        return (f"{probes.BEDROCK_REACH_LABEL}: {endpoint_url} answered (HTTP {response.status_code}); "
-                "the credentials were proven by GetCallerIdentity.")
+        return Words(QT_TRANSLATE_NOOP(
+            "engine",
+            "{probe}: {endpoint} answered (HTTP {status}); the credentials were proven by GetCallerIdentity."),
+            "engine",
+                     values={"probe": Words(probes.BEDROCK_REACH_LABEL, "probes"), "endpoint": endpoint_url,
+                             "status": response.status_code})
 
     def _step_instance(self):
         """The instance step's status and detail or diagnosis. Its texts are English as str (the report, --json) and

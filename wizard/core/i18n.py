@@ -137,3 +137,10 @@ def localized(value, translate=None) -> str:
             return str(value)  # English: the words as the English shows them (a label lower-cased inside a sentence)
         return translated  # a translation that is the same word ("Region") keeps the catalogue's spelling
     return translated.format(**{name: localized(v, translate) for name, v in value.values})
+
+
+def shown(exc: BaseException, translate=None) -> str:
+    """An exception's message in the user's language: its first argument when that is `Words` (made where it was
+    raised, e.g. a profile file problem), else `str(exc)` as it is. `str(exc)` itself stays English (logs, --json)."""
+    message = exc.args[0] if len(exc.args) == 1 else None
+    return localized(message, translate) if isinstance(message, Words) else str(exc)

@@ -35,6 +35,7 @@ from collections.abc import Iterable
 from contextlib import closing, contextmanager
 
 from wizard.core.connection import Secrets
+from wizard.core.i18n import Words
 
 SERVICE = "aws-connection-wizard"
 SECRET_FIELDS = ("secret_access_key", "session_token")
@@ -73,8 +74,15 @@ _REFUSED_CLASS_WORDS = ("fail", "null", "plaintext")
 _REFUSED_MODULE_PARTS = ("fail", "null", "file", "plaintext")
 
 
+def _said(text: str, **values) -> Words:
+    """A keychain error's message: English as a str (logs, `--json`), one catalogue text (with {placeholders} for the
+    values) translated where it is shown; tools/translations.py collects the literals of these calls."""
+    return Words(text, "keychain", values=values)
+
+
 class KeychainError(Exception):
-    """The keychain could not be used. `code` is one of CODES; `message` is safe to show (no secret in it)."""
+    """The keychain could not be used. `code` is one of CODES; `message` is safe to show (no secret in it): a `Words`
+    made by `_said` for the user's language where it is shown, English in `str(exc)`."""
 
     def __init__(self, code: str, message: str):
         if code not in CODES:
@@ -185,7 +193,7 @@ def _read_secret_service(service: str, names: list[str], unlock_timeout: float) 
     found: dict[str, str] = {}
     with closing(secretstorage.dbus_init()) as conn:
         if not secretstorage.check_service_availability(conn):
-            raise KeychainError("no-keyring", "The Secret Service is not running. Nothing secret was saved.")
+            raise KeychainError("no-keyring", _said("The Secret Service is not running. Nothing secret was saved."))
         collection = secretstorage.get_default_collection(conn)
         _unlock_collection(collection, unlock_timeout)
         for name in names:
@@ -193,7 +201,7 @@ def _read_secret_service(service: str, names: list[str], unlock_timeout: float) 
                 if item.is_locked():
                     item.unlock()
                     if item.is_locked():
-                        raise KeychainError("keyring-locked", "The keychain entry stayed locked.")
+                        raise KeychainError("keyring-locked", _said("The keychain entry stayed locked."))
                 if collection.session is None:
                     collection.session = secretstorage.util.open_session(conn)  # one session for every entry
                 item.session = collection.session
@@ -226,15 +234,17 @@ def classify(exc: BaseException, secrets: Iterable[str] = ()) -> KeychainError:
     detail = _scrub(f"{type(exc).__name__}: {exc}", secrets)[:300]
     module = type(exc).__module__ or ""
     if isinstance(exc, keyring.errors.NoKeyringError):
-        return KeychainError("no-keyring", f"No usable keychain on this system ({detail}). Nothing secret was saved.")
+        return KeychainError("no-keyring", _said(
+            "No usable keychain on this system ({detail}). Nothing secret was saved.", detail=detail))
     if isinstance(exc, keyring.errors.KeyringLocked) or type(exc).__name__ in ("LockedException", "PromptDismissedException"):
         return KeychainError(
-            "keyring-locked", "The keychain is locked and was not unlocked. Unlock it (log in again or open your "
-            "keyring manager) and retry."
+            "keyring-locked", _said("The keychain is locked and was not unlocked. Unlock it (log in again or open your "
+                                    "keyring manager) and retry.")
         )
     if module.startswith("secretstorage") and type(exc).__name__ == "SecretServiceNotAvailableException":
-        return KeychainError("no-keyring", f"The Secret Service is not running ({detail}). Nothing secret was saved.")
-    return KeychainError("keyring-error", f"The keychain reported an error: {detail}")
+        return KeychainError("no-keyring", _said(
+            "The Secret Service is not running ({detail}). Nothing secret was saved.", detail=detail))
+    return KeychainError("keyring-error", _said("The keychain reported an error: {detail}", detail=detail))
 
 
 def transient(exc: BaseException) -> bool:
@@ -286,7 +296,8 @@ class SecretStore:
             raise classify(exc) from None
         reason = refusal_reason(backend)
         if reason:
-            raise KeychainError("no-keyring", f"No usable keychain: {reason}. Nothing secret was saved.")
+            raise KeychainError("no-keyring", _said("No usable keychain: {reason}. Nothing secret was saved.",
+                                                    reason=reason))
         return backend
 
     def backend_name(self) -> str:
@@ -316,7 +327,8 @@ class SecretStore:
         values = secrets.values()
         for value in secrets.values():
             if len(value) > MAX_SECRET_LENGTH:
-                raise KeychainError("keyring-error", f"A secret is longer than {MAX_SECRET_LENGTH} characters.")
+                raise KeychainError("keyring-error", _said("A secret is longer than {limit} characters.",
+                                                           limit=MAX_SECRET_LENGTH))
         backend = self._ready(values)
         written: list[str] = []
         try:
@@ -400,7 +412,8 @@ class SecretStore:
         """Store one named entry of `owner`; an empty value removes it."""
         entry = named_entry(owner, name)
         if len(value) > MAX_ENTRY_LENGTH:
-            raise KeychainError("keyring-error", f"A keychain entry is longer than {MAX_ENTRY_LENGTH} characters.")
+            raise KeychainError("keyring-error", _said("A keychain entry is longer than {limit} characters.",
+                                                       limit=MAX_ENTRY_LENGTH))
         backend = self._ready((value,))
         try:
             if value:
@@ -546,10 +559,12 @@ def _unlock_collection(collection, timeout: float) -> None:
         collection.unlock(timeout=timeout)
     except TimeoutError:
         raise KeychainError(
-            "keyring-locked", f"The keychain is locked and the unlock prompt was not answered in {timeout:g} s."
+            "keyring-locked", _said("The keychain is locked and the unlock prompt was not answered in {seconds} s.",
+                                    seconds=f"{timeout:g}")
         ) from None
     if collection.is_locked():
-        raise KeychainError("keyring-locked", "The keychain is locked and unlocking was refused or could not be asked.")
+        raise KeychainError("keyring-locked",
+                             _said("The keychain is locked and unlocking was refused or could not be asked."))
 
 
 def _ensure_unlocked(backend, timeout: float, secrets: Iterable[str]) -> None:

@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from wizard.core.connection import Connection, Secrets, field_names
+from wizard.core.i18n import Words
 from wizard.core.keychain import KeychainError, SecretStore
 from wizard.core.tokens import TokenTime, profile_time_left, to_epoch
 
@@ -46,6 +47,12 @@ SCHEMA_VERSION = 1
 LOCK_TIMEOUT = 10.0
 NAME_PATTERN = re.compile(r"\A[A-Za-z0-9][A-Za-z0-9._@+-]{0,63}\Z")  # \Z: "$" would let a final line break in
 NAME_RULE = "1-64 characters: letters, digits and . _ @ + - (starting with a letter or digit)"
+
+
+def _said(text: str, **values) -> Words:
+    """A profile file problem's message: English as a str (logs, `--json`), one catalogue text (with {placeholders}
+    for the values) translated where it is shown (`i18n.shown`); tools/translations.py collects these calls."""
+    return Words(text, "profile_store", values=values)
 
 
 class StoreError(Exception):
@@ -59,11 +66,22 @@ class DamagedStoreError(StoreError):
     def __init__(self, path: Path, problem: str, backup: Path):
         self.path, self.problem, self.backup = path, problem, backup
         if backup.is_file():
-            advice = (f"The previous version is kept in {backup}: to go back to it, close aws-connection-wizard and "
-                      f"copy it over the damaged file (cp '{backup}' '{path}').")
+            advice = _said("The previous version is kept in {backup}: to go back to it, close aws-connection-wizard "
+                           "and copy it over the damaged file (cp '{backup}' '{path}').", backup=backup, path=path)
         else:
-            advice = "There is no backup (profiles.json.bak) to go back to."
-        super().__init__(f"The profile file {path} is damaged: {problem}. Nothing was changed. {advice}")
+            advice = _said("There is no backup (profiles.json.bak) to go back to.")
+        if str(problem).endswith("."):  # a sentence of its own (a schema problem)
+            message = _said("The profile file {path} is damaged: {problem} Nothing was changed. {advice}",
+                            path=path, problem=problem, advice=advice)
+        else:
+            message = _said("The profile file {path} is damaged: {problem}. Nothing was changed. {advice}",
+                            path=path, problem=problem, advice=advice)
+        super().__init__(message)
+
+
+def _problem(exc: Exception):
+    """What a layout or schema problem says: its message as made (Words, to translate where shown), else its text."""
+    return exc.args[0] if len(exc.args) == 1 and isinstance(exc.args[0], Words) else str(exc)
 
 
 class ProfileError(ValueError):
@@ -112,7 +130,8 @@ class Profile:
 
 def check_name(name: str) -> str:
     if not isinstance(name, str) or not NAME_PATTERN.match(name):
-        raise ProfileError(f"Invalid profile name {name!r}: use {NAME_RULE}.")
+        raise ProfileError(_said("Invalid profile name {name}: use {rule}.", name=repr(name),
+                                 rule=_said(NAME_RULE)))
     return name
 
 
@@ -142,30 +161,30 @@ MAX_FILE_BYTES = 64 << 20  # far above any real profile file; a bigger one is no
 def _finite(text: str) -> float:
     value = float(text)
     if value != value or value in (float("inf"), float("-inf")):
-        raise _LayoutError(f"the number {text[:40]} is too large")
+        raise _LayoutError(_said("the number {number} is too large", number=text[:40]))
     return value
 
 
 def _no_constant(name: str):
-    raise _LayoutError(f"{name} is not a number JSON allows")
+    raise _LayoutError(_said("{name} is not a number JSON allows", name=name))
 
 
 def decode(raw: bytes) -> object:
     """The file's JSON, refusing what would break later: NaN, Infinity, numbers beyond a float, absurd nesting."""
     if len(raw) > MAX_FILE_BYTES:
-        raise _LayoutError(f"it is {len(raw)} bytes long")
+        raise _LayoutError(_said("it is {size} bytes long", size=len(raw)))
     try:
         return json.loads(raw.decode("utf-8"), parse_float=_finite, parse_constant=_no_constant)
     except UnicodeDecodeError:
-        raise _LayoutError("it is not UTF-8 text") from None
+        raise _LayoutError(_said("it is not UTF-8 text")) from None
     except json.JSONDecodeError as exc:
-        raise _LayoutError(f"it is not valid JSON ({exc})") from None
+        raise _LayoutError(_said("it is not valid JSON ({problem})", problem=exc)) from None
     except RecursionError:
-        raise _LayoutError("it nests brackets too deeply") from None
+        raise _LayoutError(_said("it nests brackets too deeply")) from None
     except ValueError as exc:  # an integer with thousands of digits
         if isinstance(exc, _LayoutError):
             raise
-        raise _LayoutError("it holds a number too long to read") from None
+        raise _LayoutError(_said("it holds a number too long to read")) from None
 
 
 _TEXT, _NUMBER, _WHEN, _FLAG = (str,), "number", "time", (bool,)
@@ -197,21 +216,22 @@ def _check_value(where: str, key: str, value, kind) -> None:
     else:
         ok = isinstance(value, kind)
     if not ok:
-        raise _LayoutError(f"{where} has an impossible {key} ({type(value).__name__})")
+        raise _LayoutError(_said("{where} has an impossible {key} ({kind})", where=where, key=key,
+                                 kind=type(value).__name__))
 
 
 def checked_profile(data) -> dict:
     """One profile of a decoded file, with every known key of the right type (unknown keys are ignored)."""
     if not isinstance(data, dict):
-        raise _LayoutError(f"a profile is a {type(data).__name__}, not an object")
+        raise _LayoutError(_said("a profile is a {kind}, not an object", kind=type(data).__name__))
     name = data.get("name")
-    where = f"profile {name!r}" if isinstance(name, str) else "a profile"
+    where = _said("profile {name}", name=repr(name)) if isinstance(name, str) else _said("a profile")
     for key in ("id", "name"):
         if not isinstance(data.get(key), str) or not data[key]:
-            raise _LayoutError(f"{where} has no {key}")
-    _checked_object(where, "the profile", data, _PROFILE_TYPES)
-    connection = _checked_object(where, "its connection", data.get("connection"), _CONNECTION_TYPES)
-    _checked_object(where, "its network settings", connection.get("network"), _NETWORK_TYPES)
+            raise _LayoutError(_said("{where} has no {key}", where=where, key=key))
+    _checked_object(where, _said("the profile"), data, _PROFILE_TYPES)
+    connection = _checked_object(where, _said("its connection"), data.get("connection"), _CONNECTION_TYPES)
+    _checked_object(where, _said("its network settings"), connection.get("network"), _NETWORK_TYPES)
     return data
 
 
@@ -219,7 +239,7 @@ def _checked_object(where: str, what: str, value, types: dict) -> dict:
     """`value` (None counts as empty) is an object whose known keys hold values of their types."""
     value = {} if value is None else value
     if not isinstance(value, dict):
-        raise _LayoutError(f"{where}: {what} is not an object")
+        raise _LayoutError(_said("{where}: {what} is not an object", where=where, what=what))
     for key, kind in types.items():
         if key in value:
             item = value[key]
@@ -237,19 +257,19 @@ def migrate(data: dict) -> dict:
     by name with the connection's fields flat and no ids. Each step upgrades one version.
     """
     if not isinstance(data, dict):
-        raise StoreError("The profile file does not hold a JSON object.")
+        raise StoreError(_said("The profile file does not hold a JSON object."))
     version = data.get("schema_version", 0)
     if not isinstance(version, int) or isinstance(version, bool) or version < 0:
-        raise StoreError(f"The profile file has an invalid schema_version {version!r}.")
+        raise StoreError(_said("The profile file has an invalid schema_version {version}.", version=repr(version)))
     if version > SCHEMA_VERSION:
-        raise StoreError(
-            f"The profile file has schema version {version}, newer than this program knows ({SCHEMA_VERSION}); "
-            "update aws-connection-wizard."
-        )
+        raise StoreError(_said(
+            "The profile file has schema version {version}, newer than this program knows ({known}); "
+            "update aws-connection-wizard.", version=version, known=SCHEMA_VERSION
+        ))
     if version == 0:
         data = _migrate_0_to_1(data)
     if not isinstance(data.get("profiles"), list):
-        raise _LayoutError("its profiles are not a list")
+        raise _LayoutError(_said("its profiles are not a list"))
     return data
 
 
@@ -257,10 +277,11 @@ def _migrate_0_to_1(data: dict) -> dict:
     profiles = []
     old = data.get("profiles") or {}
     if not isinstance(old, dict):
-        raise _LayoutError("its profiles (schema version 0) are not an object")
+        raise _LayoutError(_said("its profiles (schema version 0) are not an object"))
     for name, flat in old.items():
         if not isinstance(flat, dict):
-            raise _LayoutError(f"profile {name!r} is a {type(flat).__name__}, not an object")
+            raise _LayoutError(_said("profile {name} is a {kind}, not an object", name=repr(name),
+                                     kind=type(flat).__name__))
         checked_profile({"id": "-", "name": name, "connection": flat})  # the connection's types, before converting
         for key in ("tested_at", "created_at"):
             if key in flat:
@@ -349,15 +370,16 @@ class ProfileStore:
         except FileNotFoundError:
             return {"schema_version": SCHEMA_VERSION, "profiles": []}
         except OSError as exc:
-            raise StoreError(f"Cannot read {self.path}: {exc.strerror or exc}") from None
+            raise StoreError(_said("Cannot read {path}: {problem}", path=self.path,
+                                   problem=exc.strerror or exc)) from None
         try:
             data = decode(raw)
             data = migrate(data)
             return {"schema_version": SCHEMA_VERSION, "profiles": [checked_profile(p) for p in data["profiles"]]}
         except _LayoutError as exc:
-            raise DamagedStoreError(self.path, str(exc), self.backup_path) from None
+            raise DamagedStoreError(self.path, _problem(exc), self.backup_path) from None
         except StoreError as exc:
-            raise DamagedStoreError(self.path, str(exc).rstrip("."), self.backup_path) from None
+            raise DamagedStoreError(self.path, _problem(exc), self.backup_path) from None
 
     def _profiles(self) -> list[Profile]:
         if self._batching():
@@ -365,7 +387,8 @@ class ProfileStore:
         try:
             return [Profile.from_dict(p) for p in self._read()["profiles"]]
         except (TypeError, KeyError, AttributeError, ValueError) as exc:  # checked_profile should have caught it
-            raise DamagedStoreError(self.path, f"unexpected layout ({type(exc).__name__})", self.backup_path) from None
+            raise DamagedStoreError(self.path, _said("unexpected layout ({kind})", kind=type(exc).__name__),
+                                    self.backup_path) from None
 
     def list(self) -> list[Profile]:
         return self._profiles()
@@ -387,7 +410,8 @@ class ProfileStore:
         try:
             self.home.mkdir(mode=0o700, parents=True, exist_ok=True)
         except OSError as exc:
-            raise StoreError(f"Cannot create {self.home}: {exc.strerror or exc}") from None
+            raise StoreError(_said("Cannot create {path}: {problem}", path=self.home,
+                                   problem=exc.strerror or exc)) from None
 
     def _mutate(self, change) -> object:
         """Run change(profiles) -> result under the lock and write the changed list (in a batch: written at its end)."""
@@ -403,7 +427,8 @@ class ProfileStore:
                 self._write(profiles)
                 return result
         except Timeout:
-            raise StoreError(f"Another program holds the lock on {self.path} (waited {LOCK_TIMEOUT:g} s).") from None
+            raise StoreError(_said("Another program holds the lock on {path} (waited {seconds} s).",
+                                       path=self.path, seconds=f"{LOCK_TIMEOUT:g}")) from None
 
     @contextmanager
     def batch(self):
@@ -428,7 +453,8 @@ class ProfileStore:
                     if [p.to_dict() for p in profiles] != before:
                         self._write(profiles)
         except Timeout:
-            raise StoreError(f"Another program holds the lock on {self.path} (waited {LOCK_TIMEOUT:g} s).") from None
+            raise StoreError(_said("Another program holds the lock on {path} (waited {seconds} s).",
+                                       path=self.path, seconds=f"{LOCK_TIMEOUT:g}")) from None
 
     def _write(self, profiles: list[Profile]) -> None:
         data = {"schema_version": SCHEMA_VERSION, "profiles": [p.to_dict() for p in profiles]}
@@ -438,7 +464,8 @@ class ProfileStore:
                 atomic_write(self.backup_path, self.path.read_bytes())
             atomic_write(self.path, encoded)
         except OSError as exc:
-            raise StoreError(f"Cannot write {self.path}: {exc.strerror or exc}") from None
+            raise StoreError(_said("Cannot write {path}: {problem}", path=self.path,
+                                   problem=exc.strerror or exc)) from None
 
     def add(self, profile: Profile) -> Profile:
         check_name(profile.name)
@@ -446,7 +473,7 @@ class ProfileStore:
         def change(profiles):
             _ensure_free(profiles, profile.name)
             if any(p.id == profile.id for p in profiles):
-                raise ProfileError(f"A profile with id {profile.id} already exists.")
+                raise ProfileError(_said("A profile with id {id} already exists.", id=profile.id))
             profiles.append(profile)
             return profile
 
@@ -511,7 +538,7 @@ def _named(profiles: list[Profile], name: str) -> Profile:
 
 def _ensure_free(profiles: list[Profile], name: str, own_id: str | None = None) -> None:
     if any(p.name == name and p.id != own_id for p in profiles):
-        raise ProfileError(f"A profile named {name!r} already exists.")
+        raise ProfileError(_said("A profile named {name} already exists.", name=repr(name)))
 
 
 # -- operations that touch both the file and the keychain (what the GUI and the CLI call) ----------------------------
@@ -643,8 +670,8 @@ def remove_profile(store: ProfileStore, secrets_store: SecretStore, name: str) -
             secrets_store.delete(removed.id)
             secrets_store.delete_entries(removed.id)  # its MFA session (and any other named entry it owns)
         except KeychainError as exc:
-            raise KeychainError(exc.code, f"The profile {name} was deleted, but its keychain entries could not be "
-                                          f"removed: {exc.message}") from None
+            raise KeychainError(exc.code, _said("The profile {name} was deleted, but its keychain entries could not "
+                                                "be removed: {problem}", name=name, problem=exc.message)) from None
     return removed
 
 

@@ -18,7 +18,7 @@ import json
 import time
 from dataclasses import dataclass
 
-from wizard.core.keychain import KeychainError, SecretStore
+from wizard.core.keychain import KeychainError, SecretStore, _said
 
 KINDS = ("device", "authorization_code")  # the two ways to log in, each with its own client registration
 REFRESH_MARGIN_SECONDS = 300  # an access token this close to its expiry is refreshed before use
@@ -130,6 +130,6 @@ def _document(text: str) -> dict:
     try:
         found = json.loads(text)
     except ValueError:
-        raise KeychainError("keyring-error", "A stored IAM Identity Center entry is not readable; log in again.") \
-            from None
+        raise KeychainError("keyring-error",
+                            _said("A stored IAM Identity Center entry is not readable; log in again.")) from None
     return found if isinstance(found, dict) else {}

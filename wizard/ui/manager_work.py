@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 from PySide6.QtWidgets import QDialog, QLabel, QProgressBar, QWidget
 
-from wizard.core.i18n import QT_TRANSLATE_NOOP
+from wizard.core.i18n import QT_TRANSLATE_NOOP, localized, shown
 from wizard.ui import manager_dialogs
 from wizard.ui.manager_context import FAILED
 from wizard.ui.translator import translate
@@ -42,9 +42,9 @@ def problem_text(exc: BaseException, *, saves: bool = False) -> tuple[str, str]:
         text = translate("manager_work", KEYCHAIN_ADVICE.get(exc.code, "")) or translate(
             "manager_work", "The keychain reported a problem ({code}).").format(code=exc.code)
         return text + (" " + translate("manager_work", NOTHING_SAVED) if saves else ""), redact_text(
-            str(getattr(exc, "message", "") or exc)
+            localized(getattr(exc, "message", "") or exc, translate)
         )
-    return redact_text(str(exc) or type(exc).__name__), ""
+    return redact_text(shown(exc, translate) or type(exc).__name__), ""
 
 
 async def off_thread(fn, *args, **kwargs):

@@ -171,6 +171,50 @@ aws sts get-caller-identity --profile {aws_name}</translation>
   <context>
     <name>awsconfig</name>
     <message>
+      <source>Another aws-connection-wizard is exporting into {path}; try again.</source>
+      <translation>Ein anderes aws-connection-wizard exportiert gerade nach {path}; versuchen Sie es noch einmal.</translation>
+    </message>
+    <message>
+      <source>Cannot read {path}: {problem}</source>
+      <translation>{path} kann nicht gelesen werden: {problem}</translation>
+    </message>
+    <message>
+      <source>Cannot write {path}: {problem}</source>
+      <translation>{path} kann nicht geschrieben werden: {problem}</translation>
+    </message>
+    <message>
+      <source>Profile {name} cannot be exported: its {field} is not valid ({problem}). Fix it in the wizard; nothing was written.</source>
+      <translation>Profil {name} kann nicht exportiert werden: der Wert von {field} ist ungültig ({problem}). Korrigieren Sie ihn im Assistenten; nichts wurde geschrieben.</translation>
+    </message>
+    <message>
+      <source>Profile {name} has a value with a line break or a control character; nothing was written.</source>
+      <translation>Profil {name} hat einen Wert mit einem Zeilenumbruch oder einem Steuerzeichen; nichts wurde geschrieben.</translation>
+    </message>
+    <message>
+      <source>The SDK cannot assume this role by itself (access-key profile, a role given by name without its account, or the default credential chain as source); export it with --style process.</source>
+      <translation>Das SDK kann diese Rolle nicht selbst übernehmen (Zugriffsschlüssel-Profil, eine Rolle nur mit Namen ohne ihr Konto oder die Standard-Anmeldekette als Quelle); exportieren Sie sie mit --style process.</translation>
+    </message>
+    <message>
+      <source>The config file already has a profile {name} that aws-connection-wizard did not write; export under another name (--as NAME) or replace it explicitly (--replace).</source>
+      <translation>Die config-Datei hat bereits ein Profil {name}, das nicht von aws-connection-wizard geschrieben wurde; exportieren Sie unter einem anderen Namen (--as NAME) oder ersetzen Sie es ausdrücklich (--replace).</translation>
+    </message>
+    <message>
+      <source>The config file has profile {name} {count} times; fix that first.</source>
+      <translation>Die config-Datei hat das Profil {name} {count}-mal; beheben Sie das zuerst.</translation>
+    </message>
+    <message>
+      <source>The profile name {name} is not valid; nothing was written.</source>
+      <translation>Der Profilname {name} ist ungültig; nichts wurde geschrieben.</translation>
+    </message>
+    <message>
+      <source>The source profile {source} of {name} does not exist.</source>
+      <translation>Das Quellprofil {source} von {name} gibt es nicht.</translation>
+    </message>
+    <message>
+      <source>Unknown export style {style}; use one of {styles}.</source>
+      <translation>Unbekannte Exportart {style}; verwenden Sie eine von {styles}.</translation>
+    </message>
+    <message>
       <source>a profile with this name already exists</source>
       <translation>ein Profil mit diesem Namen gibt es bereits</translation>
     </message>
@@ -225,6 +269,22 @@ aws sts get-caller-identity --profile {aws_name}</translation>
     <message>
       <source>{credentials} also has a profile {name!r} with keys; the AWS tools use those keys instead of this export. Remove that section (or export under another name with --as).</source>
       <translation>{credentials} enthält ebenfalls ein Profil {name!r} mit Schlüsseln; die AWS-Werkzeuge verwenden diese Schlüssel statt dieses Exports. Entfernen Sie diesen Abschnitt (oder exportieren Sie mit --as unter einem anderen Namen).</translation>
+    </message>
+    <message>
+      <source>{name} is a practice profile (local emulator, practice keys); practice profiles are never exported to the AWS config file.</source>
+      <translation>{name} ist ein Übungsprofil (lokaler Emulator, Übungsschlüssel); Übungsprofile werden nie in die AWS-config-Datei exportiert.</translation>
+    </message>
+    <message>
+      <source>{name} is not a usable AWS profile name.</source>
+      <translation>{name} ist kein verwendbarer AWS-Profilname.</translation>
+    </message>
+    <message>
+      <source>{path} changed while exporting; nothing was written. Try again.</source>
+      <translation>{path} hat sich während des Exports geändert; nichts wurde geschrieben. Versuchen Sie es noch einmal.</translation>
+    </message>
+    <message>
+      <source>{path} is not UTF-8 text; it was left untouched.</source>
+      <translation>{path} ist kein UTF-8-Text; die Datei wurde nicht verändert.</translation>
     </message>
   </context>
   <context>
@@ -303,6 +363,37 @@ aws sts get-caller-identity --profile {aws_name}</translation>
     <message>
       <source>{text} You can still fill in and test this connection; saving it needs the keychain.</source>
       <translation>{text} Sie können diese Verbindung trotzdem ausfüllen und testen; zum Speichern wird der Schlüsselbund gebraucht.</translation>
+    </message>
+  </context>
+  <context>
+    <name>credentials</name>
+    <message>
+      <source>a six-digit code from the MFA device {serial} is needed (on the command line: --mfa-code CODE, or run it on a terminal to be asked)</source>
+      <translation>ein sechsstelliger Code vom MFA-Gerät {serial} wird gebraucht (auf der Kommandozeile: --mfa-code CODE, oder im Terminal ausführen, um danach gefragt zu werden)</translation>
+    </message>
+    <message>
+      <source>no instance role credentials here (not on EC2, or no role attached; see: aws-connection-wizard check-instance)</source>
+      <translation>hier gibt es keine Zugangsdaten einer Instanzrolle (nicht auf EC2 oder keine Rolle zugewiesen; siehe: aws-connection-wizard check-instance)</translation>
+    </message>
+    <message>
+      <source>no profile named {name} (see: aws-connection-wizard list)</source>
+      <translation>kein Profil namens {name} (siehe: aws-connection-wizard list)</translation>
+    </message>
+    <message>
+      <source>profile {name} has no access key of its own</source>
+      <translation>Profil {name} hat keinen eigenen Zugriffsschlüssel</translation>
+    </message>
+    <message>
+      <source>the access key ID and secret access key are required</source>
+      <translation>die Zugriffsschlüssel-ID und der geheime Zugriffsschlüssel werden gebraucht</translation>
+    </message>
+    <message>
+      <source>the keychain has no secret access key for profile {name}; enter it again in the wizard</source>
+      <translation>der Schlüsselbund hat keinen geheimen Zugriffsschlüssel für Profil {name}; geben Sie ihn im Assistenten erneut ein</translation>
+    </message>
+    <message>
+      <source>the source profiles go round in a circle ({chain})</source>
+      <translation>die Quellprofile verweisen im Kreis aufeinander ({chain})</translation>
     </message>
   </context>
   <context>
@@ -1078,6 +1169,14 @@ aws sts get-caller-identity --profile {aws_name}</translation>
       <translation>    Was zu tun ist: {remedy}</translation>
     </message>
     <message>
+      <source>Access token refreshed without a new login (valid until {when})</source>
+      <translation>Zugriffstoken ohne neue Anmeldung erneuert (gültig bis {when})</translation>
+    </message>
+    <message>
+      <source>Acting as {arn}</source>
+      <translation>Handelt als {arn}</translation>
+    </message>
+    <message>
       <source>Assume the role with External ID — AssumeRole</source>
       <translation>Rolle mit Externer ID übernehmen – AssumeRole</translation>
     </message>
@@ -1088,6 +1187,14 @@ aws sts get-caller-identity --profile {aws_name}</translation>
     <message>
       <source>Assumed role identity: {arn}</source>
       <translation>Identität der übernommenen Rolle: {arn}</translation>
+    </message>
+    <message>
+      <source>Assumed {role}</source>
+      <translation>Übernommen: {role}</translation>
+    </message>
+    <message>
+      <source>Checked before contacting AWS</source>
+      <translation>Geprüft, bevor AWS kontaktiert wurde</translation>
     </message>
     <message>
       <source>EC2 instance check (instance metadata)</source>
@@ -1122,6 +1229,10 @@ aws sts get-caller-identity --profile {aws_name}</translation>
       <translation>Instanz-Metadaten und Rolle sehen richtig aus</translation>
     </message>
     <message>
+      <source>Logged in; the access token is valid until {when}</source>
+      <translation>Angemeldet; das Zugriffstoken ist gültig bis {when}</translation>
+    </message>
+    <message>
       <source>Not running on an EC2 instance</source>
       <translation>Läuft nicht auf einer EC2-Instanz</translation>
     </message>
@@ -1138,12 +1249,32 @@ aws sts get-caller-identity --profile {aws_name}</translation>
       <translation>Anmeldedaten der Rolle laufen ab: {when}</translation>
     </message>
     <message>
+      <source>Role credentials for {role} in account {account}</source>
+      <translation>Rollen-Zugangsdaten für {role} im Konto {account}</translation>
+    </message>
+    <message>
       <source>Role {role} in account {account} — GetRoleCredentials</source>
       <translation>Rolle {role} im Konto {account} – GetRoleCredentials</translation>
     </message>
     <message>
+      <source>Signed in as {arn} (account {account})</source>
+      <translation>Angemeldet als {arn} (Konto {account})</translation>
+    </message>
+    <message>
       <source>Tested:   {when}</source>
       <translation>Getestet: {when}</translation>
+    </message>
+    <message>
+      <source>{probe}: allowed</source>
+      <translation>{probe}: erlaubt</translation>
+    </message>
+    <message>
+      <source>{probe}: allowed ({code})</source>
+      <translation>{probe}: erlaubt ({code})</translation>
+    </message>
+    <message>
+      <source>{probe}: {endpoint} answered (HTTP {status}); the credentials were proven by GetCallerIdentity.</source>
+      <translation>{probe}: {endpoint} hat geantwortet (HTTP {status}); die Zugangsdaten wurden durch GetCallerIdentity bestätigt.</translation>
     </message>
   </context>
   <context>
@@ -1592,6 +1723,57 @@ aws sts get-caller-identity --profile {aws_name}</translation>
     <message>
       <source>the role you intend to use (name or ARN): report a mismatch</source>
       <translation>die Rolle, die Sie verwenden wollen (Name oder ARN): eine Abweichung melden</translation>
+    </message>
+  </context>
+  <context>
+    <name>keychain</name>
+    <message>
+      <source>A keychain entry is longer than {limit} characters.</source>
+      <translation>Ein Schlüsselbund-Eintrag ist länger als {limit} Zeichen.</translation>
+    </message>
+    <message>
+      <source>A secret is longer than {limit} characters.</source>
+      <translation>Ein Geheimnis ist länger als {limit} Zeichen.</translation>
+    </message>
+    <message>
+      <source>A stored IAM Identity Center entry is not readable; log in again.</source>
+      <translation>Ein gespeicherter IAM-Identity-Center-Eintrag ist nicht lesbar; melden Sie sich erneut an.</translation>
+    </message>
+    <message>
+      <source>No usable keychain on this system ({detail}). Nothing secret was saved.</source>
+      <translation>Kein nutzbarer Schlüsselbund auf diesem System ({detail}). Nichts Geheimes wurde gespeichert.</translation>
+    </message>
+    <message>
+      <source>No usable keychain: {reason}. Nothing secret was saved.</source>
+      <translation>Kein nutzbarer Schlüsselbund: {reason}. Nichts Geheimes wurde gespeichert.</translation>
+    </message>
+    <message>
+      <source>The Secret Service is not running ({detail}). Nothing secret was saved.</source>
+      <translation>Der Secret Service läuft nicht ({detail}). Nichts Geheimes wurde gespeichert.</translation>
+    </message>
+    <message>
+      <source>The Secret Service is not running. Nothing secret was saved.</source>
+      <translation>Der Secret Service läuft nicht. Nichts Geheimes wurde gespeichert.</translation>
+    </message>
+    <message>
+      <source>The keychain entry stayed locked.</source>
+      <translation>Der Schlüsselbund-Eintrag blieb gesperrt.</translation>
+    </message>
+    <message>
+      <source>The keychain is locked and the unlock prompt was not answered in {seconds} s.</source>
+      <translation>Der Schlüsselbund ist gesperrt, und die Entsperr-Abfrage wurde nicht innerhalb von {seconds} s beantwortet.</translation>
+    </message>
+    <message>
+      <source>The keychain is locked and unlocking was refused or could not be asked.</source>
+      <translation>Der Schlüsselbund ist gesperrt, und das Entsperren wurde abgelehnt oder konnte nicht erfragt werden.</translation>
+    </message>
+    <message>
+      <source>The keychain is locked and was not unlocked. Unlock it (log in again or open your keyring manager) and retry.</source>
+      <translation>Der Schlüsselbund ist gesperrt und wurde nicht entsperrt. Entsperren Sie ihn (melden Sie sich erneut an oder öffnen Sie Ihre Schlüsselbundverwaltung) und versuchen Sie es noch einmal.</translation>
+    </message>
+    <message>
+      <source>The keychain reported an error: {detail}</source>
+      <translation>Der Schlüsselbund meldete einen Fehler: {detail}</translation>
     </message>
   </context>
   <context>
@@ -2703,6 +2885,153 @@ aws sts get-caller-identity --profile {aws_name}</translation>
     <message>
       <source>the OS keychain (not available at the moment)</source>
       <translation>dem Schlüsselbund des Systems (derzeit nicht verfügbar)</translation>
+    </message>
+  </context>
+  <context>
+    <name>profile_store</name>
+    <message>
+      <source>1-64 characters: letters, digits and . _ @ + - (starting with a letter or digit)</source>
+      <translation>1–64 Zeichen: Buchstaben, Ziffern und . _ @ + - (beginnend mit einem Buchstaben oder einer Ziffer)</translation>
+    </message>
+    <message>
+      <source>A profile named {name} already exists.</source>
+      <translation>Ein Profil namens {name} gibt es bereits.</translation>
+    </message>
+    <message>
+      <source>A profile with id {id} already exists.</source>
+      <translation>Ein Profil mit der ID {id} gibt es bereits.</translation>
+    </message>
+    <message>
+      <source>Another program holds the lock on {path} (waited {seconds} s).</source>
+      <translation>Ein anderes Programm hält die Sperre auf {path} ({seconds} s gewartet).</translation>
+    </message>
+    <message>
+      <source>Cannot create {path}: {problem}</source>
+      <translation>{path} kann nicht angelegt werden: {problem}</translation>
+    </message>
+    <message>
+      <source>Cannot read {path}: {problem}</source>
+      <translation>{path} kann nicht gelesen werden: {problem}</translation>
+    </message>
+    <message>
+      <source>Cannot write {path}: {problem}</source>
+      <translation>{path} kann nicht geschrieben werden: {problem}</translation>
+    </message>
+    <message>
+      <source>Invalid profile name {name}: use {rule}.</source>
+      <translation>Ungültiger Profilname {name}: erlaubt sind {rule}.</translation>
+    </message>
+    <message>
+      <source>The previous version is kept in {backup}: to go back to it, close aws-connection-wizard and copy it over the damaged file (cp '{backup}' '{path}').</source>
+      <translation>Die vorherige Fassung liegt in {backup}: um zu ihr zurückzukehren, schließen Sie aws-connection-wizard und kopieren Sie sie über die beschädigte Datei (cp '{backup}' '{path}').</translation>
+    </message>
+    <message>
+      <source>The profile file does not hold a JSON object.</source>
+      <translation>Die Profildatei enthält kein JSON-Objekt.</translation>
+    </message>
+    <message>
+      <source>The profile file has an invalid schema_version {version}.</source>
+      <translation>Die Profildatei hat eine ungültige schema_version {version}.</translation>
+    </message>
+    <message>
+      <source>The profile file has schema version {version}, newer than this program knows ({known}); update aws-connection-wizard.</source>
+      <translation>Die Profildatei hat die Schema-Version {version}, neuer als dieses Programm kennt ({known}); aktualisieren Sie aws-connection-wizard.</translation>
+    </message>
+    <message>
+      <source>The profile file {path} is damaged: {problem} Nothing was changed. {advice}</source>
+      <translation>Die Profildatei {path} ist beschädigt: {problem} Nichts wurde geändert. {advice}</translation>
+    </message>
+    <message>
+      <source>The profile file {path} is damaged: {problem}. Nothing was changed. {advice}</source>
+      <translation>Die Profildatei {path} ist beschädigt: {problem}. Nichts wurde geändert. {advice}</translation>
+    </message>
+    <message>
+      <source>The profile {name} was deleted, but its keychain entries could not be removed: {problem}</source>
+      <translation>Das Profil {name} wurde gelöscht, aber seine Schlüsselbund-Einträge konnten nicht entfernt werden: {problem}</translation>
+    </message>
+    <message>
+      <source>There is no backup (profiles.json.bak) to go back to.</source>
+      <translation>Es gibt keine Sicherungskopie (profiles.json.bak), zu der zurückgekehrt werden kann.</translation>
+    </message>
+    <message>
+      <source>a profile</source>
+      <translation>ein Profil</translation>
+    </message>
+    <message>
+      <source>a profile is a {kind}, not an object</source>
+      <translation>ein Profil ist ein {kind}, kein Objekt</translation>
+    </message>
+    <message>
+      <source>it holds a number too long to read</source>
+      <translation>sie enthält eine Zahl, die zu lang zum Lesen ist</translation>
+    </message>
+    <message>
+      <source>it is not UTF-8 text</source>
+      <translation>sie ist kein UTF-8-Text</translation>
+    </message>
+    <message>
+      <source>it is not valid JSON ({problem})</source>
+      <translation>sie ist kein gültiges JSON ({problem})</translation>
+    </message>
+    <message>
+      <source>it is {size} bytes long</source>
+      <translation>sie ist {size} Bytes lang</translation>
+    </message>
+    <message>
+      <source>it nests brackets too deeply</source>
+      <translation>sie verschachtelt Klammern zu tief</translation>
+    </message>
+    <message>
+      <source>its connection</source>
+      <translation>seine Verbindung</translation>
+    </message>
+    <message>
+      <source>its network settings</source>
+      <translation>seine Netzwerkeinstellungen</translation>
+    </message>
+    <message>
+      <source>its profiles (schema version 0) are not an object</source>
+      <translation>ihre Profile (Schema-Version 0) sind kein Objekt</translation>
+    </message>
+    <message>
+      <source>its profiles are not a list</source>
+      <translation>ihre Profile sind keine Liste</translation>
+    </message>
+    <message>
+      <source>profile {name}</source>
+      <translation>Profil {name}</translation>
+    </message>
+    <message>
+      <source>profile {name} is a {kind}, not an object</source>
+      <translation>Profil {name} ist ein {kind}, kein Objekt</translation>
+    </message>
+    <message>
+      <source>the number {number} is too large</source>
+      <translation>die Zahl {number} ist zu groß</translation>
+    </message>
+    <message>
+      <source>the profile</source>
+      <translation>das Profil</translation>
+    </message>
+    <message>
+      <source>unexpected layout ({kind})</source>
+      <translation>unerwarteter Aufbau ({kind})</translation>
+    </message>
+    <message>
+      <source>{name} is not a number JSON allows</source>
+      <translation>{name} ist keine Zahl, die JSON erlaubt</translation>
+    </message>
+    <message>
+      <source>{where} has an impossible {key} ({kind})</source>
+      <translation>{where} hat einen unmöglichen Wert für {key} ({kind})</translation>
+    </message>
+    <message>
+      <source>{where} has no {key}</source>
+      <translation>{where} hat kein {key}</translation>
+    </message>
+    <message>
+      <source>{where}: {what} is not an object</source>
+      <translation>{where}: {what} ist kein Objekt</translation>
     </message>
   </context>
   <context>
