@@ -568,7 +568,7 @@ def test_locked_keychain_means_nothing_saved(qtbot, qloop, stores, aws):
     # unlocked again: Retry saves what was typed before, nothing typed again
     wizard.button(QWizard.WizardButton.FinishButton).click()
     qtbot.waitUntil(lambda: "while-locked" in table(win), timeout=TIMEOUT)
-    assert not wizard.isVisible()
+    assert not shiboken6.isValid(wizard) or not wizard.isVisible()  # closed (and maybe deleted already)
     assert keychain(store.get("while-locked").id, "secret_access_key") == aws.secret
 
 

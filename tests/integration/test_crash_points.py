@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import random
 import signal
+import statistics
 import subprocess
 import sys
 import time
@@ -49,6 +50,7 @@ def test_sigkill_at_random_points_never_leaves_anything_half_done(tmp_path):
     confirmed: dict[str, str] = {}  # name -> id of every profile a finished command reported
     marked: set[str] = set()
     serial = 0
+    took: dict[str, list[float]] = {op: [] for op in counts}  # how long each finished command ran
     began = time.monotonic()
     try:
         while sum(c["killed"] for c in counts.values()) < KILLS:
@@ -68,12 +70,17 @@ def test_sigkill_at_random_points_never_leaves_anything_half_done(tmp_path):
             if op == "add":
                 process.stdin.write(secret + "\n")
             process.stdin.close()
-            time.sleep(rng.uniform(0.05, 1.0))  # a command takes 0.5-1.5 s here: most kills land inside it
+            started = time.monotonic()
+            # a kill point inside the command: up to about as long as this kind of command has taken so far
+            typical = statistics.median(took[op]) if took[op] else 1.0
+            time.sleep(rng.uniform(0.02, max(0.05, 0.95 * typical)))
             killed = process.poll() is None
             if killed:
                 process.send_signal(signal.SIGKILL)
             rc = process.wait()
             finished = not killed and rc == 0
+            if finished:
+                took[op].append(time.monotonic() - started)
             assert killed or finished, process.stderr.read()[-2000:]
             counts[op]["killed" if killed else "finished"] += 1
             pending = store.home / PENDING_DIR
