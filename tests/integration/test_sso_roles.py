@@ -104,8 +104,9 @@ def test_role_credentials_are_checked_by_moto(sso, aws_emulator):  # noqa: F811
         arn = sts.get_caller_identity()["Arn"]
         assert arn.startswith(f"arn:aws:sts::{account_id}:assumed-role/AWSReservedSSO_{role_name}_")
         assert arn.endswith(f"/{sso.user}")
-    wrong = aws_emulator.client("sts", credentials.access_key_id, credentials.secret_access_key[:-1] + "x",
-                                credentials.session_token)
+    secret = credentials.secret_access_key
+    wrong_secret = secret[:-1] + ("y" if secret.endswith("x") else "x")  # one character off (a secret may end in x)
+    wrong = aws_emulator.client("sts", credentials.access_key_id, wrong_secret, credentials.session_token)
     with pytest.raises(bx.ClientError) as raised:  # signing is enforced on the minted credentials
         wrong.get_caller_identity()
     assert raised.value.response["Error"]["Code"] == "SignatureDoesNotMatch"
