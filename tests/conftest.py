@@ -12,6 +12,7 @@ import asyncio
 import ipaddress
 import os
 import socket
+import sys
 
 import pytest
 
@@ -51,6 +52,26 @@ def pytest_configure(config):
 
 def pytest_unconfigure(config):
     socket.getaddrinfo = _real_getaddrinfo
+
+
+@pytest.fixture(scope="session")
+def qapp(qapp):
+    """pytest-qt's application, collecting cyclic garbage on its own thread only, as the program does
+    (wizard.ui.collector): a window left over from one test is never destroyed by a worker thread's allocation."""
+    from wizard.ui.collector import collect_on_gui_thread
+
+    collect_on_gui_thread()
+    return qapp
+
+
+@pytest.fixture(autouse=True)
+def _garbage_collected_between_tests():
+    """With automatic collection off (once the application exists), tests that run no Qt loop still collect: here,
+    on the main thread, after each test."""
+    yield
+    collector = sys.modules.get("wizard.ui.collector")
+    if collector is not None:
+        collector.collect_due()
 
 
 @pytest.fixture(scope="session")

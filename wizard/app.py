@@ -23,7 +23,10 @@ def _application(lang: str | None):
 
     from wizard.ui.translator import install_translators
 
+    from wizard.ui.collector import collect_on_gui_thread
+
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    collect_on_gui_thread()  # a window in a reference cycle is destroyed on this thread, never by a worker's allocation
     app.setApplicationName(APP_NAME)
     app.setApplicationDisplayName(APP_TITLE)
     app.setApplicationVersion(__version__)
