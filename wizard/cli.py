@@ -2,12 +2,14 @@
 
 Subcommands live in `wizard/commands/<topic>.py`. Each such module (but `common.py`) defines `register(subparsers)`, which adds its
 subcommands with `parser.set_defaults(run=<function taking args, returning an exit code>)`.
-Exit codes (`wizard.commands.common.ExitCode`): 0 ok, 1 the check failed, 2 bad input or usage, 3 environment problem.
+Exit codes (`wizard.commands.common.ExitCode`): 0 ok, 1 the check failed, 2 bad input or usage, 3 environment problem;
+141 when whoever read the output stopped reading (a closed pipe, as `| head` does).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from wizard import APP_NAME, __version__
@@ -23,6 +25,7 @@ COMMAND_MODULES = {
     "renew": "renew", "login": "sso", "policy": "policy", "check-instance": "instance",
 }
 _OPTIONS_WITH_VALUE = ("--lang", "--endpoint-url")
+STOPPED_BY_CLOSED_PIPE = 141  # 128 + SIGPIPE: what a shell shows for a tool stopped by a closed pipe
 
 
 def command_module(argv: list[str]) -> str | None:
@@ -81,6 +84,14 @@ def _choose_language(argv: list[str] | None) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    try:
+        return _main(argv)
+    except BrokenPipeError:  # the reader went away (`list --json | head`): stop quietly, as other tools do
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error when Python flushes at exit
+        return STOPPED_BY_CLOSED_PIPE
+
+
+def _main(argv: list[str] | None) -> int:
     if (sys.argv[1:] if argv is None else argv) == ["--version"]:  # answered before anything else is loaded
         print(f"{APP_NAME} {__version__}")
         return EXIT_OK

@@ -301,3 +301,24 @@ def test_add_takes_timeouts_and_a_proxy_user_whose_password_goes_to_the_keychain
     removed = run_cli(env, "remove", "behind-proxy")
     assert removed.returncode == 0
     assert SecretStore().get_entry(profile.id, "proxy_password") == ""
+
+
+def test_a_reader_that_stops_early_ends_the_listing_quietly(env):
+    """`list --json | head`: the pipe closes while the listing is written; no traceback, the closed pipe's status."""
+    import subprocess
+    import sys
+
+    from wizard.core.connection import Connection
+    from wizard.core.profiles import Profile
+
+    store = _store(env)
+    with store.batch():
+        for i in range(200):  # about 200 KB of JSON: more than a pipe holds
+            store.add(Profile.new(f"many-{i:03d}", Connection(access_key_id=KEY_ID, region="eu-west-1")))
+    listing = subprocess.Popen([sys.executable, "-m", "wizard", "list", "--json"], env=env, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE)
+    assert listing.stdout.read(100).startswith(b"[")
+    listing.stdout.close()  # the reader stops, as `head -c 100` does
+    errors = listing.stderr.read().decode()
+    assert listing.wait(timeout=60) == 141
+    assert errors == ""
