@@ -10,7 +10,8 @@ enforced) and the silent endpoint is a loopback socket. Figures:
   profile) vs a bare PySide6 QWizard with the same number of empty pages; and which heavy modules were loaded then;
 - CLI test: `test NAME --json` (keychain, identity, probe) vs the AWS CLI's `aws sts get-caller-identity`, same
   endpoint; and the peak RSS of each (getrusage of a small launcher's children);
-- `--version` vs `python -c pass`; `list --json` with N profiles vs `--version`;
+- `--version` vs `python -c pass`; `list --json` with N profiles vs `--version`: copying the kept listing, and the first
+  listing after a change (the file read and checked);
 - N profiles: import from an AWS credentials file (one file write, one keychain connection); the manager's rows on screen
   (show to the first paint with rows) and the secrets it read, vs a bare QTableView of N rows;
 - GUI RSS after a full test vs a bare QWizard; silent endpoint (bench/timeout.py); event-loop stall
@@ -130,10 +131,20 @@ def version_and_list(runs: int, home: Path, count: int) -> None:
                                      lambda: run_timed([PY, "-m", "wizard", "--version"], env)[0], runs)
     i, v = statistics.median(interpreter), statistics.median(version)
     record("--version", ms(v), f"python -c pass: {ms(i)}", f"{v / i:.2f}x")
+    from wizard.core.listing import NAME as KEPT
+
+    def listing_after_a_change():  # the usual path: the profile file read and checked, the listing kept again
+        (home / KEPT).unlink(missing_ok=True)
+        return run_timed([PY, "-m", "wizard", "list", "--json"], env)[0]
+
     version, listing = alternate(lambda: run_timed([PY, "-m", "wizard", "--version"], env)[0],
                                  lambda: run_timed([PY, "-m", "wizard", "list", "--json"], env)[0], runs)
     v, li = statistics.median(version), statistics.median(listing)
-    record(f"list --json, {count} profiles", ms(li), f"--version: {ms(v)}", f"{li / v:.2f}x")
+    record(f"list --json, {count} profiles (kept listing)", ms(li), f"--version: {ms(v)}", f"{li / v:.2f}x")
+    version, listing = alternate(lambda: run_timed([PY, "-m", "wizard", "--version"], env)[0],
+                                 listing_after_a_change, runs)
+    v, li = statistics.median(version), statistics.median(listing)
+    record(f"list --json, {count} profiles, first after a change", ms(li), f"--version: {ms(v)}", f"{li / v:.2f}x")
     out = subprocess.run([PY, "-X", "importtime", "-m", "wizard", "list", "--json"], env=env, cwd=ROOT,
                          capture_output=True, text=True, timeout=60).stderr
     names = {line.split("|")[2].strip() for line in out.splitlines() if line.count("|") == 2}

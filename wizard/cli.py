@@ -13,7 +13,7 @@ import os
 import sys
 
 from wizard import APP_NAME, __version__
-from wizard.commands.common import EXIT_ENVIRONMENT, EXIT_FAILED, EXIT_OK, EXIT_USAGE  # noqa: F401 - kept names
+from wizard.commands.common import EXIT_ENVIRONMENT, EXIT_FAILED, EXIT_OK, EXIT_USAGE, write_out  # noqa: F401
 
 
 # Which module of wizard/commands registers each subcommand: a command line naming one of them builds only that
@@ -95,6 +95,13 @@ def _main(argv: list[str] | None) -> int:
     if (sys.argv[1:] if argv is None else argv) == ["--version"]:  # answered before anything else is loaded
         print(f"{APP_NAME} {__version__}")
         return EXIT_OK
+    if (sys.argv[1:] if argv is None else argv) == ["list", "--json"]:  # the kept listing, if it is current
+        from wizard.core.listing import kept_listing
+
+        kept = kept_listing()
+        if kept is not None:
+            write_out(kept)
+            return EXIT_OK
     if (sys.argv[1:] if argv is None else argv) == []:  # the desktop program: started before the subcommands load
         from wizard.app import run_gui
 

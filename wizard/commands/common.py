@@ -7,6 +7,7 @@ No Qt, and nothing here imports `wizard.cli` (the CLI imports the commands, neve
 from __future__ import annotations
 
 import functools
+import os
 import sys
 from enum import IntEnum
 
@@ -85,6 +86,21 @@ def credentials_exit_code(exc) -> ExitCode:
     check."""
     return {"unknown-profile": ExitCode.USAGE, "no-own-keys": ExitCode.USAGE, "no-instance-role": ExitCode.FAILED
             }.get(exc.reason, ExitCode.ENVIRONMENT)
+
+
+def write_out(text: str) -> None:
+    """All of `text` on standard output. A pipe takes a large text in parts, and Python's own write stops quietly after
+    the first part when the reader has gone; here every part is written, so a reader that stopped early (`| head`)
+    always ends the command with BrokenPipeError (cli.main: status 141)."""
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):  # not a file (a test's capture, an embedding program)
+        sys.stdout.write(text)
+        return
+    sys.stdout.flush()
+    data = memoryview(text.encode(sys.stdout.encoding or "utf-8"))
+    while data:
+        data = data[os.write(fd, data):]
 
 
 def json_text(value) -> str:

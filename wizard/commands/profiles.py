@@ -16,7 +16,8 @@ import sys
 import time
 from pathlib import Path
 
-from wizard.commands.common import EXIT_ENVIRONMENT, EXIT_FAILED, EXIT_OK, EXIT_USAGE, CommandError, json_text, warn
+from wizard.commands.common import (EXIT_ENVIRONMENT, EXIT_FAILED, EXIT_OK, EXIT_USAGE, CommandError, json_text, warn,
+                                    write_out)
 from wizard.commands.common import guarded as _guarded
 from wizard.core import proxy_auth
 from wizard.core.connection import Connection, Secrets
@@ -111,10 +112,18 @@ def _status(profile: Profile) -> str:
 
 
 def cmd_list(args) -> int:
-    profiles = _listed_store(args).list()
+    store = _listed_store(args)
     if args.json:
-        print(json_text([summary(p) for p in profiles]))
+        from wizard.core import listing
+
+        before = listing.file_identity(str(store.path))  # taken before reading: a change meanwhile makes it stale
+        items = [summary(p) for p in store.list()]
+        text = json_text(items) + "\n"
+        write_out(text)
+        if not getattr(args, "practice", False) and all(item["token"]["kind"] == "none" for item in items):
+            listing.keep_listing(str(store.home), before, text)  # the next `list --json` copies it (cli.main)
         return EXIT_OK
+    profiles = store.list()
     if not profiles and getattr(args, "practice", False):
         print(
             translate("profiles", "No practice profiles now. ")

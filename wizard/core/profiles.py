@@ -1,7 +1,7 @@
 """Saved profiles: the non-secret settings of tested connections, in one versioned JSON file.
 
 File: `<home>/profiles.json`, where home is `AWS_CONNECTION_WIZARD_HOME` or platformdirs'
-`user_config_dir("aws-connection-wizard")` (e.g. ~/.config/aws-connection-wizard). Format (schema version 1):
+`user_config_dir("aws-connection-wizard")` (e.g. ~/.config/aws-connection-wizard): wizard.core.store_home. Format (schema version 1):
 
     {"schema_version": 1,
      "profiles": [{"id": "<uuid4>", "name": "prod-s3", "connection": {<Connection.to_dict()>},
@@ -38,11 +38,9 @@ from pathlib import Path
 from wizard.core.connection import Connection, Secrets, field_names
 from wizard.core.i18n import Words
 from wizard.core.keychain import KeychainError, SecretStore
+from wizard.core.store_home import APP_DIR_NAME, FILE_NAME, HOME_ENV, home_dir  # noqa: F401 - names used elsewhere
 from wizard.core.tokens import TokenTime, profile_time_left, to_epoch
 
-APP_DIR_NAME = "aws-connection-wizard"
-HOME_ENV = "AWS_CONNECTION_WIZARD_HOME"
-FILE_NAME = "profiles.json"
 SCHEMA_VERSION = 1
 LOCK_TIMEOUT = 10.0
 NAME_PATTERN = re.compile(r"\A[A-Za-z0-9][A-Za-z0-9._@+-]{0,63}\Z")  # \Z: "$" would let a final line break in
@@ -143,11 +141,7 @@ def new_id() -> str:
 
 
 def default_home() -> Path:
-    if os.environ.get(HOME_ENV):
-        return Path(os.environ[HOME_ENV])
-    import platformdirs
-
-    return Path(platformdirs.user_config_dir(APP_DIR_NAME))
+    return Path(home_dir())
 
 
 # -- reading a file another program may have written -----------------------------------------------------------------

@@ -5,7 +5,8 @@ keychain. Either way a stop in between leaves keychain entries that no profile r
 secret. Before the keychain is touched, the operation drops a marker `<home>/pending/<profile-id>` holding its process
 id, and takes it away when both writes are done. The sweep, run when the program starts:
 
-- removes the profile file's stale temporary files (`.profiles.json.*.tmp`, left by a writer stopped mid-write);
+- removes the profile file's stale temporary files (`.profiles.json.*.tmp`, left by a writer stopped mid-write; the
+  kept listing's too);
 - for each marker whose process is gone: if no profile in the file has that id, deletes the keychain entries under this
   program's service name for that id; then drops the marker.
 
@@ -25,8 +26,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from wizard.core.store_home import PENDING_DIR
 
-PENDING_DIR = "pending"
 _TEMP = re.compile(r"\.profiles\.json(\.bak)?\..+\.tmp\Z")
 _ID = re.compile(r"[A-Za-z0-9-]{1,64}\Z")
 _WINDOWS_GRACE = 24 * 3600.0  # no cheap liveness check there: a marker is stale after a day
