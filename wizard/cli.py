@@ -81,6 +81,9 @@ def _choose_language(argv: list[str] | None) -> None:
     early.add_argument("--lang")
     known, _rest = early.parse_known_args(sys.argv[1:] if argv is None else argv)
     i18n.set_language(known.lang)
+    from wizard.commands.argparse_words import speak
+
+    speak()  # argparse's own words (usage, errors, headings) too
 
 
 def main(argv: list[str] | None = None) -> int:

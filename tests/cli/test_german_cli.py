@@ -205,3 +205,19 @@ def test_a_passed_tests_step_details_are_german_and_its_json_the_same(env, aws_e
     as_json = [json.loads(run_cli(env, *lang, "test", "good", "--json").stdout) for lang in ((), ("--lang", "de"))]
     assert [[(s["name"], s["status"]) for s in j["steps"]] for j in as_json] == \
         [[(s["name"], s["status"]) for s in as_json[0]["steps"]]] * 2
+
+
+def test_argparse_s_own_words_are_german_too(env):
+    """The usage line, a missing argument and the help's headings: German words in a German frame, English in English."""
+    missing = run_cli(env, "--lang", "de", "rename")
+    assert missing.returncode == 2
+    assert missing.stderr.startswith("Aufruf: aws-connection-wizard rename"), missing.stderr
+    assert "rename: Fehler: diese Argumente fehlen: OLD, NEW" in missing.stderr
+    assert "usage" not in missing.stderr and "error" not in missing.stderr and "required" not in missing.stderr
+    helped = run_cli(env, "--lang", "de", "list", "--help")
+    assert "Optionen:" in helped.stdout and "diese Hilfe zeigen und beenden" in helped.stdout, helped.stdout
+    wrong = run_cli(env, "--lang", "de", "add", "x", "--method", "magic")
+    assert "ungültige Wahl: 'magic'" in wrong.stderr, wrong.stderr
+    english = run_cli(env, "rename")
+    assert "usage: aws-connection-wizard rename" in english.stderr
+    assert "error: the following arguments are required: OLD, NEW" in english.stderr

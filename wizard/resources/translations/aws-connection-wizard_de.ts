@@ -31,6 +31,95 @@
     </message>
   </context>
   <context>
+    <name>argparse</name>
+    <message>
+      <source>%(prog)s: error: %(message)s
+</source>
+      <translation>%(prog)s: Fehler: %(message)s
+</translation>
+    </message>
+    <message>
+      <source>ambiguous option: %(option)s could match %(matches)s</source>
+      <translation>mehrdeutige Option: %(option)s passt zu %(matches)s</translation>
+    </message>
+    <message>
+      <source>argument %(argument_name)s: %(message)s</source>
+      <translation>Argument %(argument_name)s: %(message)s</translation>
+    </message>
+    <message>
+      <source>can't open '%(filename)s': %(error)s</source>
+      <translation>'%(filename)s' lässt sich nicht öffnen: %(error)s</translation>
+    </message>
+    <message>
+      <source>expected %s argument</source>
+      <translation>%s Argument erwartet</translation>
+    </message>
+    <message>
+      <source>expected %s arguments</source>
+      <translation>%s Argumente erwartet</translation>
+    </message>
+    <message>
+      <source>expected at least one argument</source>
+      <translation>mindestens ein Argument erwartet</translation>
+    </message>
+    <message>
+      <source>expected at most one argument</source>
+      <translation>höchstens ein Argument erwartet</translation>
+    </message>
+    <message>
+      <source>expected one argument</source>
+      <translation>ein Argument erwartet</translation>
+    </message>
+    <message>
+      <source>ignored explicit argument %r</source>
+      <translation>ausdrückliches Argument %r ignoriert</translation>
+    </message>
+    <message>
+      <source>invalid %(type)s value: %(value)r</source>
+      <translation>ungültiger %(type)s-Wert: %(value)r</translation>
+    </message>
+    <message>
+      <source>invalid choice: %(value)r (choose from %(choices)s)</source>
+      <translation>ungültige Wahl: %(value)r (möglich sind %(choices)s)</translation>
+    </message>
+    <message>
+      <source>not allowed with argument %s</source>
+      <translation>nicht erlaubt zusammen mit Argument %s</translation>
+    </message>
+    <message>
+      <source>one of the arguments %s is required</source>
+      <translation>eines der Argumente %s ist erforderlich</translation>
+    </message>
+    <message>
+      <source>options</source>
+      <translation>Optionen</translation>
+    </message>
+    <message>
+      <source>positional arguments</source>
+      <translation>Positionsargumente</translation>
+    </message>
+    <message>
+      <source>show this help message and exit</source>
+      <translation>diese Hilfe zeigen und beenden</translation>
+    </message>
+    <message>
+      <source>the following arguments are required: %s</source>
+      <translation>diese Argumente fehlen: %s</translation>
+    </message>
+    <message>
+      <source>unknown parser %(parser_name)r (choices: %(choices)s)</source>
+      <translation>unbekannter Befehl %(parser_name)r (möglich sind %(choices)s)</translation>
+    </message>
+    <message>
+      <source>unrecognized arguments: %s</source>
+      <translation>unbekannte Argumente: %s</translation>
+    </message>
+    <message>
+      <source>usage: </source>
+      <translation>Aufruf: </translation>
+    </message>
+  </context>
+  <context>
     <name>aws_files_actions</name>
     <message>
       <source>Could not export the profile</source>
