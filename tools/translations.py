@@ -55,6 +55,8 @@ def data_texts() -> list[tuple[str, str]]:
     texts += [("profile_store", t) for t in _calls(ROOT / "wizard" / "core" / "profiles.py", "_said")]  # file problems
     texts.append(("profile_store", profiles.NAME_RULE))  # put into "Invalid profile name"
     texts += [("credentials", t) for t in _calls(ROOT / "wizard" / "core" / "credentials.py", "_said")]
+    texts += [("mfa_session", t) for t in _calls(ROOT / "wizard" / "core" / "mfa_session.py", "_said")]
+    texts += [("policies", t) for t in _calls(ROOT / "wizard" / "core" / "policies.py", "_said")]
     texts += [("describe", t) for t in _calls(ROOT / "wizard" / "core" / "describe.py", "_L")]  # the rows' labels
     validation = ROOT / "wizard" / "core" / "validation.py"
     for kind in ("_error", "_warning", "_info"):  # the field checks' messages (with {placeholders} for their values)

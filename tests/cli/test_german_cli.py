@@ -200,6 +200,8 @@ def test_a_passed_tests_step_details_are_german_and_its_json_the_same(env, aws_e
     english = run_cli(env, "test", "good")
     assert german.returncode == english.returncode == 0, (german.stdout, german.stderr)
     assert "Angemeldet als arn:aws:" in german.stdout and "Signed in as" not in german.stdout, german.stdout
+    assert german.stdout.startswith("AWS Connection Wizard – Verbindungstest\n"), german.stdout
+    assert english.stdout.startswith("AWS Connection Wizard — connection test\n"), english.stdout
     assert ": erlaubt" in german.stdout, german.stdout
     assert "Signed in as arn:aws:" in english.stdout and ": allowed" in english.stdout, english.stdout
     as_json = [json.loads(run_cli(env, *lang, "test", "good", "--json").stdout) for lang in ((), ("--lang", "de"))]
@@ -221,3 +223,11 @@ def test_argparse_s_own_words_are_german_too(env):
     english = run_cli(env, "rename")
     assert "usage: aws-connection-wizard rename" in english.stderr
     assert "error: the following arguments are required: OLD, NEW" in english.stderr
+
+
+def test_a_principal_that_is_no_identity_is_refused_in_german(env):
+    german = run_cli(env, "--lang", "de", "policy", "--trust", "--principal", "bogus")
+    english = run_cli(env, "policy", "--trust", "--principal", "bogus")
+    assert german.returncode == english.returncode == 2
+    assert "not an IAM identity ARN or account id: 'bogus'" in english.stderr, english.stderr
+    assert "keine ARN einer IAM-Identität und keine Kontonummer: 'bogus'" in german.stderr, german.stderr

@@ -324,3 +324,13 @@ def test_credential_process_asks_in_a_window_when_the_session_has_expired(env, a
         again = run_aws(shown, "sts", "get-caller-identity", "--profile", "mfa", "--output", "json")
         assert again.returncode == 0 and identity in json.loads(again.stdout)["Arn"], again.stderr
         assert not display.visible_windows("MFA code")
+
+
+def test_renew_explains_a_malformed_code_in_the_user_s_language(env, aws_emulator, device):
+    add(env, aws_emulator, "mfa", "access-key", "--mfa-serial", device)
+    german = run_cli(env, "--lang", "de", "renew", "mfa", "--mfa-code", "12345", input="")
+    english = run_cli(env, "renew", "mfa", "--mfa-code", "12345", input="")
+    assert german.returncode == english.returncode == 2
+    assert "The code has six digits; this has 5." in english.stderr, english.stderr
+    assert "5" in german.stderr and "six digits" not in german.stderr and "sechs" in german.stderr, german.stderr
+    assert codes_used(aws_emulator, device) == 0  # checked offline: nothing was sent

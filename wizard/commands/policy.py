@@ -130,7 +130,7 @@ def _trust(args, profile) -> tuple[dict, str]:
     try:
         policy = policies.trust_policy(principal, external_id=external_id or None)
     except ValueError as exc:
-        raise CommandError(str(exc), EXIT_USAGE) from None
+        raise CommandError(shown(exc), EXIT_USAGE) from None
     role = _entered_role(conn, args) or translate("policy", "the role")
     return policy, translate("policy", "Install as the trust policy of {role} (IAM > Roles > the role > Trust "
                                        "relationships).").format(role=role)

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from wizard.commands.common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, CommandError
 from wizard.commands.common import guarded as _guarded
-from wizard.core.i18n import translate
+from wizard.core.i18n import shown, translate
 from wizard.core.keychain import SecretStore
 from wizard.core.profiles import Profile, ProfileStore
 
@@ -123,7 +123,7 @@ def _resolve_or_explain(source, profile: Profile):
     except CredentialsError:
         raise  # its message names what is missing (the caller may explain an expired session further)
     except ValueError as exc:  # a malformed code (checked offline)
-        raise CommandError(str(exc), EXIT_USAGE) from None
+        raise CommandError(shown(exc), EXIT_USAGE) from None
     except Exception as exc:  # noqa: BLE001 - botocore errors: their diagnosis
         from wizard.core.credentials import uses_mfa_session
 

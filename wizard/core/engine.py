@@ -129,7 +129,7 @@ class TestReport:
     def to_text(self) -> str:
         """A plain-text report for copying or saving: secrets never appear; the connection is described by
         `wizard.core.describe` (access key id masked, a proxy without its password)."""
-        lines = ["AWS Connection Wizard — connection test", ""]
+        lines = [translate("engine", "AWS Connection Wizard — connection test"), ""]
         if self.connection is not None:
             from wizard.core.describe import report_header
 

@@ -29,8 +29,16 @@ from dataclasses import dataclass, field
 
 from wizard.core import aws
 from wizard.core.connection import NetworkSettings
+from wizard.core.i18n import Words
 from wizard.core.keychain import SecretStore
 from wizard.core.validation import check_mfa_code, check_mfa_serial
+
+
+def _said(text: str, **values) -> Words:
+    """A message for the user: English as a str, translated where it is shown (`i18n.shown`); tools/translations.py
+    collects these calls."""
+    return Words(text, "mfa_session", values=values)
+
 
 MIN_DURATION = 900  # GetSessionToken's DurationSeconds for IAM users: 15 minutes ...
 MAX_DURATION = 129600  # ... to 36 hours
@@ -122,8 +130,8 @@ def _binding(text: str) -> str:
 def check_duration(seconds: int) -> int:
     """GetSessionToken's duration for an IAM user, or ValueError."""
     if isinstance(seconds, bool) or not isinstance(seconds, int) or not MIN_DURATION <= seconds <= MAX_DURATION:
-        raise ValueError(f"An MFA session lasts from {MIN_DURATION} to {MAX_DURATION} seconds (15 minutes to 36 "
-                         "hours).")
+        raise ValueError(_said("An MFA session lasts from {low} to {high} seconds (15 minutes to 36 hours).",
+                               low=MIN_DURATION, high=MAX_DURATION))
     return seconds
 
 
@@ -131,10 +139,11 @@ def _checked(serial: str, code: str) -> tuple[str, str]:
     """The cleaned device and code, or ValueError with the first message (never the code itself)."""
     serial_check, code_check = check_mfa_serial(serial), check_mfa_code(code)
     if not serial_check.value:
-        raise ValueError("No MFA device is set for this profile.")
+        raise ValueError(_said("No MFA device is set for this profile."))
     for found in (serial_check, code_check):
         if found.errors:
-            raise ValueError(found.errors[0].text)
+            first = found.errors[0]
+            raise ValueError(Words(first.template or first.text, "validation", values=first.values))
     return serial_check.value, code_check.value
 
 

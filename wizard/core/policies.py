@@ -22,6 +22,7 @@ import json
 import re
 
 from wizard.core import probes
+from wizard.core.i18n import Words
 
 VERSION = "2012-10-17"
 
@@ -40,6 +41,12 @@ _STS_ARN = re.compile(r"^arn:[\w-]+:sts::\d{12}:federated-user/.+$")
 _ACCOUNT = re.compile(r"^\d{12}$")
 
 
+def _said(text: str, **values) -> Words:
+    """A message for the user: English as a str, translated where it is shown (`i18n.shown`); tools/translations.py
+    collects these calls."""
+    return Words(text, "policies", values=values)
+
+
 def principal_for(identity_arn: str) -> str:
     """The principal a trust policy names for an identity: assumed-role sessions become their role's ARN.
 
@@ -52,7 +59,7 @@ def principal_for(identity_arn: str) -> str:
         return f"arn:{assumed['partition']}:iam::{assumed['account']}:role/{assumed['role']}"
     if _IAM_ARN.match(identity_arn) or _STS_ARN.match(identity_arn) or _ACCOUNT.match(identity_arn):
         return identity_arn
-    raise ValueError(f"not an IAM identity ARN or account id: {identity_arn!r}")
+    raise ValueError(_said("not an IAM identity ARN or account id: {value}", value=repr(identity_arn)))
 
 
 def trust_policy(principal_arn: str, external_id: str | None = None) -> dict:

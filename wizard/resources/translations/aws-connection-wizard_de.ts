@@ -1258,6 +1258,10 @@ aws sts get-caller-identity --profile {aws_name}</translation>
       <translation>    Was zu tun ist: {remedy}</translation>
     </message>
     <message>
+      <source>AWS Connection Wizard — connection test</source>
+      <translation>AWS Connection Wizard – Verbindungstest</translation>
+    </message>
+    <message>
       <source>Access token refreshed without a new login (valid until {when})</source>
       <translation>Zugriffstoken ohne neue Anmeldung erneuert (gültig bis {when})</translation>
     </message>
@@ -2289,6 +2293,17 @@ aws sts get-caller-identity --profile {aws_name}</translation>
     </message>
   </context>
   <context>
+    <name>mfa_session</name>
+    <message>
+      <source>An MFA session lasts from {low} to {high} seconds (15 minutes to 36 hours).</source>
+      <translation>Eine MFA-Sitzung dauert {low} bis {high} Sekunden (15 Minuten bis 36 Stunden).</translation>
+    </message>
+    <message>
+      <source>No MFA device is set for this profile.</source>
+      <translation>Für dieses Profil ist kein MFA-Gerät eingetragen.</translation>
+    </message>
+  </context>
+  <context>
     <name>network_dialog</name>
     <message>
       <source> as {user}</source>
@@ -2353,6 +2368,13 @@ aws sts get-caller-identity --profile {aws_name}</translation>
     <message>
       <source>timeouts {connect:g} s / {read:g} s</source>
       <translation>Timeouts {connect:g} s / {read:g} s</translation>
+    </message>
+  </context>
+  <context>
+    <name>policies</name>
+    <message>
+      <source>not an IAM identity ARN or account id: {value}</source>
+      <translation>keine ARN einer IAM-Identität und keine Kontonummer: {value}</translation>
     </message>
   </context>
   <context>
