@@ -77,7 +77,31 @@ def _start_keyring() -> subprocess.Popen:
             os.environ[key] = value
         if key == "GNOME_KEYRING_CONTROL" or not line:
             break
+    _wait_for_the_login_keyring()
     return daemon
+
+
+def _wait_for_the_login_keyring(limit: float = 30.0) -> None:
+    """The daemon answers before its login keyring exists; a test that came first would make secretstorage create a
+    default collection, which needs a password prompt (there is no display: the prompter dies, and the test fails with
+    "Failed to create the collection"). Wait until the default collection is there and unlocked."""
+    import time
+
+    import secretstorage
+
+    deadline = time.monotonic() + limit
+    while True:
+        try:
+            with secretstorage.dbus_init() as conn:
+                collection = secretstorage.Collection(conn)  # the "default" alias; raises while it doesn't exist
+                if not collection.is_locked():
+                    return
+        except Exception:  # noqa: BLE001 - not there yet (or the bus not ready): try again shortly
+            pass
+        if time.monotonic() > deadline:
+            print("warning: the login keyring was not ready after 30 s", file=sys.stderr)
+            return
+        time.sleep(0.05)
 
 
 def _inside(argv: list[str]) -> int:
