@@ -57,6 +57,7 @@ def data_texts() -> list[tuple[str, str]]:
     texts += [("credentials", t) for t in _calls(ROOT / "wizard" / "core" / "credentials.py", "_said")]
     texts += [("mfa_session", t) for t in _calls(ROOT / "wizard" / "core" / "mfa_session.py", "_said")]
     texts += [("policies", t) for t in _calls(ROOT / "wizard" / "core" / "policies.py", "_said")]
+    texts += [("profile_service", t) for t in _calls(ROOT / "wizard" / "core" / "profile_service.py", "_said")]
     texts += [("describe", t) for t in _calls(ROOT / "wizard" / "core" / "describe.py", "_L")]  # the rows' labels
     validation = ROOT / "wizard" / "core" / "validation.py"
     for kind in ("_error", "_warning", "_info"):  # the field checks' messages (with {placeholders} for their values)

@@ -231,3 +231,26 @@ def test_a_principal_that_is_no_identity_is_refused_in_german(env):
     assert german.returncode == english.returncode == 2
     assert "not an IAM identity ARN or account id: 'bogus'" in english.stderr, english.stderr
     assert "keine ARN einer IAM-Identität und keine Kontonummer: 'bogus'" in german.stderr, german.stderr
+
+
+def test_list_and_a_refused_removal_speak_german(env):
+    key_id = "AKIAIOSFODNN7EXAMPLE"
+    added = run_cli(env, "add", "keys", "--method", "assume-role", "--region", "eu-west-1", "--service", "s3",
+                    "--access-key-id", key_id, "--role", "Reader", input=f"{fake_secret_access_key()}\n")
+    assert added.returncode == 0, added.stderr
+    added = run_cli(env, "add", "partner", "--method", "cross-account", "--region", "eu-west-1", "--service", "ec2",
+                    "--role-arn", "arn:aws:iam::123456789012:role/Partner", "--external-id", "a" * 32,
+                    "--source", "profile:keys")
+    assert added.returncode == 0, added.stderr
+    listed = run_cli(env, "--lang", "de", "list")
+    assert listed.stdout.splitlines()[0].split() == ["NAME", "METHODE", "REGION", "DIENST", "LETZTER", "TEST",
+                                                     "TOKEN"], listed.stdout
+    assert "ungetestet" in listed.stdout and "untested" not in listed.stdout
+    shown = run_cli(env, "--lang", "de", "show", "partner")
+    assert "Kontoübergreifende Rolle mit Externer ID" in shown.stdout, shown.stdout
+    refused = run_cli(env, "--lang", "de", "remove", "keys")
+    assert refused.returncode == 2
+    assert "Profil 'keys' ist die Quelle von partner" in refused.stderr and "--force" in refused.stderr, refused.stderr
+    english = run_cli(env, "remove", "keys")
+    assert "profile 'keys' is the source of partner" in english.stderr, english.stderr
+    assert run_cli(env, "list").stdout.splitlines()[0].split()[:3] == ["NAME", "METHOD", "REGION"]

@@ -101,13 +101,19 @@ def summary(profile: Profile) -> dict:
     return profile_json(profile)
 
 
+# `list`'s column headings (the method, region and service columns hold the ids that `add` takes)
+LIST_HEADINGS = (QT_TRANSLATE_NOOP("profiles", "NAME"), QT_TRANSLATE_NOOP("profiles", "METHOD"),
+                 QT_TRANSLATE_NOOP("profiles", "REGION"), QT_TRANSLATE_NOOP("profiles", "SERVICE"),
+                 QT_TRANSLATE_NOOP("profiles", "LAST TEST"), QT_TRANSLATE_NOOP("profiles", "TOKEN"))
+
+
 def _when(epoch: float | None) -> str:
-    return time.strftime("%Y-%m-%d %H:%M", time.localtime(epoch)) if epoch else "never"
+    return time.strftime("%Y-%m-%d %H:%M", time.localtime(epoch)) if epoch else translate("profiles", "never")
 
 
 def _status(profile: Profile) -> str:
     if profile.untested or not profile.tested_at:
-        return "untested"
+        return translate("profiles", "untested")
     return f"{profile.last_result} ({_when(profile.tested_at)})"
 
 
@@ -138,11 +144,11 @@ def cmd_list(args) -> int:
             )
         )
         return EXIT_OK
-    rows = [("NAME", "METHOD", "REGION", "SERVICE", "LAST TEST", "TOKEN")]
+    rows = [tuple(translate("profiles", heading) for heading in LIST_HEADINGS)]
     for p in profiles:
         c = p.connection
-        rows.append((p.name + (" (practice)" if p.practice else ""), c.method, c.region, c.service, _status(p),
-                     p.token_time().describe()))
+        rows.append((p.name + (translate("profiles", " (practice)") if p.practice else ""), c.method, c.region,
+                     c.service, _status(p), p.token_time().describe()))
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     for row in rows:
         print("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip())

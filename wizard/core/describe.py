@@ -72,15 +72,16 @@ def secret_summary(value: str) -> str:
 
 # --- titles -----------------------------------------------------------------------------------------------------------
 def method_title(method_id: str) -> str:
+    """The method's title in the user's language (the id when it is unknown)."""
     method = METHODS.get(method_id)
-    return method.title if method else method_id
+    return translate("methods", method.title) if method else method_id
 
 
 def service_title(service_id: str) -> str:
     from wizard.core.services import SERVICES
 
     service = SERVICES.get(service_id)
-    return service.title if service else service_id
+    return translate("services", service.title) if service else service_id
 
 
 def region_title(region_id: str) -> str:

@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from wizard.core.connection import Connection, Secrets
+from wizard.core.i18n import Words
 from wizard.core.keychain import SecretStore
 from wizard.core.profiles import (
     Profile,
@@ -33,14 +34,20 @@ from wizard.core.tokens import can_renew
 SOURCE_PREFIX = "profile:"  # a cross-account connection's source when it assumes its role with a saved profile's keys
 
 
+def _said(text: str, **values) -> Words:
+    """A refusal's message: English as a str, translated where it is shown (`i18n.shown`); tools/translations.py
+    collects these calls."""
+    return Words(text, "profile_service", values=values)
+
+
 class DependentsError(ProfileError):
     """Deleting the profile would break the cross-account profiles that assume their role with its keys."""
 
     def __init__(self, name: str, dependents: list[str]):
-        super().__init__(
-            f"profile {name!r} is the source of {', '.join(dependents)}: they assume their role with its keys and "
-            "would stop working. Delete or edit them first, or delete anyway (--force)."
-        )
+        super().__init__(_said(
+            "profile {name} is the source of {dependents}: they assume their role with its keys and would stop "
+            "working. Delete or edit them first, or delete anyway (--force).",
+            name=repr(name), dependents=", ".join(dependents)))
         self.name = name
         self.dependents = dependents
 
@@ -134,9 +141,10 @@ def renew(store: ProfileStore, secret_store: SecretStore, name: str, session_tok
     (an empty secret keeps the stored one). Keychain first, then the file; the profile becomes untested."""
     profile = store.get(name)
     if not can_renew(profile):
-        raise NotRenewableError(f"profile {name!r} holds no session token: there is nothing to renew")
+        raise NotRenewableError(_said("profile {name} holds no session token: there is nothing to renew",
+                                      name=repr(name)))
     if not session_token:
-        raise NotRenewableError("a session token is required")
+        raise NotRenewableError(_said("a session token is required"))
     secret = secret_access_key or secret_store.load(profile.id).secret_access_key
     secrets = Secrets(secret_access_key=secret, session_token=session_token)
     return renew_session_token(store, secret_store, name, secrets, access_key_id or None)

@@ -2999,6 +2999,21 @@ aws sts get-caller-identity --profile {aws_name}</translation>
     </message>
   </context>
   <context>
+    <name>profile_service</name>
+    <message>
+      <source>a session token is required</source>
+      <translation>ein Sitzungstoken wird gebraucht</translation>
+    </message>
+    <message>
+      <source>profile {name} holds no session token: there is nothing to renew</source>
+      <translation>Profil {name} hat kein Sitzungstoken: es gibt nichts zu erneuern</translation>
+    </message>
+    <message>
+      <source>profile {name} is the source of {dependents}: they assume their role with its keys and would stop working. Delete or edit them first, or delete anyway (--force).</source>
+      <translation>Profil {name} ist die Quelle von {dependents}: sie übernehmen ihre Rolle mit seinen Schlüsseln und würden dann nicht mehr funktionieren. Löschen oder bearbeiten Sie sie zuerst, oder löschen Sie trotzdem (--force).</translation>
+    </message>
+  </context>
+  <context>
     <name>profile_store</name>
     <message>
       <source>1-64 characters: letters, digits and . _ @ + - (starting with a letter or digit)</source>
@@ -3191,6 +3206,10 @@ aws sts get-caller-identity --profile {aws_name}</translation>
   <context>
     <name>profiles</name>
     <message>
+      <source> (practice)</source>
+      <translation> (Übung)</translation>
+    </message>
+    <message>
       <source> (secrets in {0})</source>
       <translation> (Geheimnisse in {0})</translation>
     </message>
@@ -3223,6 +3242,10 @@ aws sts get-caller-identity --profile {aws_name}</translation>
       <translation>Seine Geheimnisse bleiben unter der ID des Profils im Schlüsselbund; kontoübergreifende Profile mit der Quelle profile:ALT werden auf profile:NEU umgestellt.</translation>
     </message>
     <message>
+      <source>LAST TEST</source>
+      <translation>LETZTER TEST</translation>
+    </message>
+    <message>
       <source>Last test</source>
       <translation>Letzter Test</translation>
     </message>
@@ -3233,6 +3256,14 @@ aws sts get-caller-identity --profile {aws_name}</translation>
     <message>
       <source>Log in with: aws sso login --profile {name}. The AWS CLI then keeps its own IAM Identity Center tokens in a cache on disk (~/.aws/sso/cache), outside the keychain; this program's login is not shared with it.</source>
       <translation>Anmelden mit: aws sso login --profile {name}. Die AWS CLI legt ihre eigenen IAM-Identity-Center-Tokens dann in einem Cache auf der Festplatte ab (~/.aws/sso/cache), außerhalb des Schlüsselbunds; die Anmeldung dieses Programms wird nicht mit ihr geteilt.</translation>
+    </message>
+    <message>
+      <source>METHOD</source>
+      <translation>METHODE</translation>
+    </message>
+    <message>
+      <source>NAME</source>
+      <translation>NAME</translation>
     </message>
     <message>
       <source>No practice profiles now. </source>
@@ -3263,6 +3294,10 @@ aws sts get-caller-identity --profile {aws_name}</translation>
       <translation>Profil</translation>
     </message>
     <message>
+      <source>REGION</source>
+      <translation>REGION</translation>
+    </message>
+    <message>
       <source>Removed profile {name} and its keychain entries.</source>
       <translation>Profil {name} und seine Schlüsselbund-Einträge entfernt.</translation>
     </message>
@@ -3279,6 +3314,10 @@ aws sts get-caller-identity --profile {aws_name}</translation>
       <translation>Profil {old} in {new} umbenannt (seine Schlüsselbund-Einträge und seine kontoübergreifenden Nutzer folgen).</translation>
     </message>
     <message>
+      <source>SERVICE</source>
+      <translation>DIENST</translation>
+    </message>
+    <message>
       <source>Save a new profile (untested).</source>
       <translation>Ein neues Profil speichern (ungetestet).</translation>
     </message>
@@ -3293,6 +3332,10 @@ aws sts get-caller-identity --profile {aws_name}</translation>
     <message>
       <source>Show one profile's settings (never a secret).</source>
       <translation>Die Einstellungen eines Profils anzeigen (nie ein Geheimnis).</translation>
+    </message>
+    <message>
+      <source>TOKEN</source>
+      <translation>TOKEN</translation>
     </message>
     <message>
       <source>Test a saved profile (exit 0 ok, 1 failed).</source>
@@ -3357,6 +3400,10 @@ aws sts get-caller-identity --profile {aws_name}</translation>
     <message>
       <source>machine-readable output</source>
       <translation>maschinenlesbare Ausgabe</translation>
+    </message>
+    <message>
+      <source>never</source>
+      <translation>nie</translation>
     </message>
     <message>
       <source>no practice profile named {name!r}. {where}</source>
@@ -3425,6 +3472,10 @@ aws sts get-caller-identity --profile {aws_name}</translation>
     <message>
       <source>the test did not finish within {seconds:g} s</source>
       <translation>der Test wurde nicht innerhalb von {seconds:g} s fertig</translation>
+    </message>
+    <message>
+      <source>untested</source>
+      <translation>ungetestet</translation>
     </message>
     <message>
       <source>when the profile's MFA session has expired: gui asks for a code in a small window (only with a display); none (the default) exits 1 naming: aws-connection-wizard renew NAME</source>
