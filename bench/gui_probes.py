@@ -81,6 +81,9 @@ def manager_rows() -> int:
             return super().load(profile_id)
 
     app = QApplication(sys.argv[:1])
+    from wizard.ui.collector import collect_on_gui_thread
+
+    collect_on_gui_thread()  # as the program does (wizard.app)
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     window = ProfileManagerWindow(secret_store=CountingSecretStore())
@@ -120,6 +123,9 @@ def test_rss(url: str) -> int:
 
     key_id, secret = sys.stdin.readline().strip(), sys.stdin.readline().strip()
     app = QApplication(sys.argv[:1])
+    from wizard.ui.collector import collect_on_gui_thread
+
+    collect_on_gui_thread()  # as the program does (wizard.app)
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     conn = Connection(method="access-key", access_key_id=key_id, region="us-east-1", service="s3",

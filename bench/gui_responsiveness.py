@@ -112,6 +112,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    from wizard.ui.collector import collect_on_gui_thread
+
+    collect_on_gui_thread()  # as the program collects garbage (wizard.app): on this thread, from a timer
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     with SilentEndpoint() as silent:
