@@ -3,8 +3,8 @@
 takes about a millisecond).
 
 The listing is used only while it is provably the listing of the profile file as it is now. Its first line holds the
-identity the profile file had when it was read (inode, size, modification and change times in nanoseconds) and the
-listing's length; every write, by this program or any other, changes that identity, and the next `list --json` then
+identity the profile file had when it was read (inode, size, modification and change times in nanoseconds), the
+listing's length and the program's version (another version may list differently); every write, by this program or any other, changes that identity, and the next `list --json` then
 reads the file (checking every field, as always) and keeps a new listing. A listing that depends on the clock (a
 profile with an entered session token shows its seconds left) is never kept. With a half-done change waiting for the
 sweep, or a kept listing that is anything but printable ASCII (what the JSON encoder writes), the command takes its
@@ -17,10 +17,11 @@ from __future__ import annotations
 
 import os
 
+from wizard import __version__
 from wizard.core.store_home import FILE_NAME, PENDING_DIR, home_dir
 
 NAME = FILE_NAME + ".listing"  # its temporary files (".profiles.json.listing.*.tmp") are the sweep's to remove
-_MAGIC = [b"aws-connection-wizard", b"listing", b"1"]
+_MAGIC = [b"aws-connection-wizard", b"listing", b"1", __version__.encode("ascii")]
 _PRINTABLE = bytes(range(0x20, 0x7F)) + b"\n"
 
 
@@ -43,9 +44,10 @@ def kept_listing(home: str | None = None) -> str | None:
         return None
     header, newline, listing = data.partition(b"\n")
     words = header.split(b" ")
-    if not newline or len(words) != 8 or words[:3] != _MAGIC or not all(w.isdigit() for w in words[3:]):
+    count = len(_MAGIC)
+    if not newline or len(words) != count + 5 or words[:count] != _MAGIC or not all(w.isdigit() for w in words[count:]):
         return None
-    ino, size, mtime, ctime, length = (int(w) for w in words[3:])
+    ino, size, mtime, ctime, length = (int(w) for w in words[count:])
     if (ino, size, mtime, ctime) != file_identity(os.path.join(home, FILE_NAME)) or length != len(listing):
         return None
     if listing.translate(None, _PRINTABLE) or _unfinished_changes(home):
