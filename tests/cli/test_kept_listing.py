@@ -79,7 +79,7 @@ def test_a_listing_that_depends_on_the_clock_is_never_kept(env):
     assert _listed(env)[1]  # the usual path again: its seconds left are counted now
 
 
-@pytest.mark.parametrize("tamper", ["escape", "length", "identity", "version"])
+@pytest.mark.parametrize("tamper", ["escape", "length", "size", "contents", "version"])
 def test_a_tampered_kept_listing_is_not_printed(env, tamper):
     real, _ = _listed(env)
     kept = os.path.join(_home(env), listing.NAME)
@@ -89,8 +89,10 @@ def test_a_tampered_kept_listing_is_not_printed(env, tamper):
         body = body.replace(b'"name": "k', b'"name": "\x1b', 1)
     elif tamper == "length":
         body = body + b"[]\n"
-    elif tamper == "identity":
-        words[-4] = str(int(words[-4]) + 1).encode()  # another file's size
+    elif tamper == "size":
+        words[-5] = str(int(words[-5]) + 1).encode()  # another file's size
+    elif tamper == "contents":
+        words[-2] = str(int(words[-2]) ^ 1).encode()  # another file's bytes (their CRC-32)
     else:
         words[3] = b"0.0.1"  # kept by another version of the program, which may list differently
     with open(kept, "wb") as handle:

@@ -122,11 +122,12 @@ def cmd_list(args) -> int:
     if args.json:
         from wizard.core import listing
 
-        before = listing.file_identity(str(store.path))  # taken before reading: a change meanwhile makes it stale
+        before = listing.file_state(str(store.path))
         items = [summary(p) for p in store.list()]
         text = json_text(items) + "\n"
         write_out(text)
-        if not getattr(args, "practice", False) and all(item["token"]["kind"] == "none" for item in items):
+        if not getattr(args, "practice", False) and all(item["token"]["kind"] == "none" for item in items) \
+                and listing.file_state(str(store.path)) == before:  # unchanged while it was read
             listing.keep_listing(str(store.home), before, text)  # the next `list --json` copies it (cli.main)
         return EXIT_OK
     profiles = store.list()

@@ -3,14 +3,15 @@
 takes about a millisecond).
 
 The listing is used only while it is provably the listing of the profile file as it is now. Its first line holds the
-identity the profile file had when it was read (inode, size, modification and change times in nanoseconds), the
-listing's length and the program's version (another version may list differently); every write, by this program or any other, changes that identity, and the next `list --json` then
-reads the file (checking every field, as always) and keeps a new listing. A listing that depends on the clock (a
+state the profile file had when it was read (inode, size, modification and change times in nanoseconds, a CRC-32 of
+its bytes), the listing's length and the program's version (another version may list differently); every write, by
+this program or any other, changes that state, and the next `list --json` then reads the file (checking every field,
+as always) and keeps a new listing. A listing that depends on the clock (a
 profile with an entered session token shows its seconds left) is never kept. With a half-done change waiting for the
 sweep, or a kept listing that is anything but printable ASCII (what the JSON encoder writes), the command takes its
 usual path. Nothing secret is in it: `list --json` redacts.
 
-Only `os` and `sys` are imported here.
+Only `os` and `zlib` are imported here (and `tempfile` to keep a listing).
 """
 
 from __future__ import annotations
@@ -25,13 +26,19 @@ _MAGIC = [b"aws-connection-wizard", b"listing", b"1", __version__.encode("ascii"
 _PRINTABLE = bytes(range(0x20, 0x7F)) + b"\n"
 
 
-def file_identity(path: str) -> tuple[int, int, int, int] | None:
-    """What changes whenever the file is written or replaced; None when it can't be read."""
+def file_state(path: str) -> tuple[int, ...] | None:
+    """What changes whenever the file is written or replaced: its inode, size, modification and change times (ns) and
+    a CRC-32 of its bytes (a timestamp too coarse to tell two writes apart is then no risk); None when it can't be
+    read. About a millisecond for 1,000 profiles."""
+    import zlib
+
     try:
-        st = os.stat(path)
+        with open(path, "rb") as handle:
+            st = os.fstat(handle.fileno())
+            data = handle.read()
     except OSError:
         return None
-    return st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns
+    return st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns, zlib.crc32(data)
 
 
 def kept_listing(home: str | None = None) -> str | None:
@@ -45,25 +52,26 @@ def kept_listing(home: str | None = None) -> str | None:
     header, newline, listing = data.partition(b"\n")
     words = header.split(b" ")
     count = len(_MAGIC)
-    if not newline or len(words) != count + 5 or words[:count] != _MAGIC or not all(w.isdigit() for w in words[count:]):
+    if not newline or len(words) != count + 6 or words[:count] != _MAGIC or not all(w.isdigit() for w in words[count:]):
         return None
-    ino, size, mtime, ctime, length = (int(w) for w in words[count:])
-    if (ino, size, mtime, ctime) != file_identity(os.path.join(home, FILE_NAME)) or length != len(listing):
+    *state, length = (int(w) for w in words[count:])
+    if length != len(listing) or listing.translate(None, _PRINTABLE):
         return None
-    if listing.translate(None, _PRINTABLE) or _unfinished_changes(home):
+    if tuple(state) != file_state(os.path.join(home, FILE_NAME)) or _unfinished_changes(home):
         return None
     return listing.decode("ascii")
 
 
-def keep_listing(home: str, identity: tuple[int, int, int, int] | None, listing: str) -> None:
-    """Keep `listing` (the text printed, ending in a newline) as the listing of the profile file whose identity was
-    `identity` before it was read. Best effort: a cache that can't be written is simply not there."""
-    if identity is None or not listing.isascii():
+def keep_listing(home: str, state: tuple[int, ...] | None, listing: str) -> None:
+    """Keep `listing` (the text printed, ending in a newline) as the listing of the profile file whose `file_state`
+    was `state` before it was read and is so still (the caller checks). Best effort: a listing that can't be written
+    is simply not kept."""
+    if state is None or not listing.isascii():
         return
     import tempfile
 
     body = listing.encode("ascii")
-    header = b" ".join([*_MAGIC, *(str(n).encode() for n in (*identity, len(body)))])
+    header = b" ".join([*_MAGIC, *(str(n).encode() for n in (*state, len(body)))])
     try:
         fd, temp = tempfile.mkstemp(dir=home, prefix=f".{NAME}.", suffix=".tmp")
     except OSError:
