@@ -88,17 +88,17 @@ def credentials_exit_code(exc) -> ExitCode:
             }.get(exc.reason, ExitCode.ENVIRONMENT)
 
 
-def write_out(text: str) -> None:
-    """All of `text` on standard output. A pipe takes a large text in parts, and Python's own write stops quietly after
-    the first part when the reader has gone; here every part is written, so a reader that stopped early (`| head`)
-    always ends the command with BrokenPipeError (cli.main: status 141)."""
+def write_out(text: str | bytes) -> None:
+    """All of `text` (or bytes already encoded) on standard output. A pipe takes a large text in parts, and Python's
+    own write stops quietly after the first part when the reader has gone; here every part is written, so a reader
+    that stopped early (`| head`) always ends the command with BrokenPipeError (cli.main: status 141)."""
     try:
         fd = sys.stdout.fileno()
     except (AttributeError, OSError, ValueError):  # not a file (a test's capture, an embedding program)
-        sys.stdout.write(text)
+        sys.stdout.write(text.decode(sys.stdout.encoding or "utf-8") if isinstance(text, bytes) else text)
         return
     sys.stdout.flush()
-    data = memoryview(text.encode(sys.stdout.encoding or "utf-8"))
+    data = memoryview(text if isinstance(text, bytes) else text.encode(sys.stdout.encoding or "utf-8"))
     while data:
         data = data[os.write(fd, data):]
 

@@ -26,40 +26,52 @@ _MAGIC = [b"aws-connection-wizard", b"listing", b"1", __version__.encode("ascii"
 _PRINTABLE = bytes(range(0x20, 0x7F)) + b"\n"
 
 
+_CHUNK = 1 << 16  # files are read in pieces of this size: no megabyte-sized copies to allocate in a fresh process
+
+
 def file_state(path: str) -> tuple[int, ...] | None:
     """What changes whenever the file is written or replaced: its inode, size, modification and change times (ns) and
     a CRC-32 of its bytes (a timestamp too coarse to tell two writes apart is then no risk); None when it can't be
-    read. About a millisecond for 1,000 profiles."""
+    read. Well under a millisecond for 1,000 profiles."""
     import zlib
 
+    crc, piece = 0, bytearray(_CHUNK)
     try:
-        with open(path, "rb") as handle:
+        with open(path, "rb", buffering=0) as handle:
             st = os.fstat(handle.fileno())
-            data = handle.read()
+            while count := handle.readinto(piece):
+                crc = zlib.crc32(memoryview(piece)[:count], crc)
     except OSError:
         return None
-    return st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns, zlib.crc32(data)
+    return st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns, crc
 
 
-def kept_listing(home: str | None = None) -> str | None:
-    """The kept `list --json` text if it is the listing of the profile file as it is now; else None."""
+def kept_listing(home: str | None = None) -> bytes | None:
+    """The kept `list --json` output (ASCII bytes) if it is the listing of the profile file as it is now; else None."""
     home = home if home is not None else home_dir()
     try:
         with open(os.path.join(home, NAME), "rb") as handle:
-            data = handle.read()
+            words = handle.readline(400).rstrip(b"\n").split(b" ")
+            listing = handle.read()
     except OSError:
         return None
-    header, newline, listing = data.partition(b"\n")
-    words = header.split(b" ")
     count = len(_MAGIC)
-    if not newline or len(words) != count + 6 or words[:count] != _MAGIC or not all(w.isdigit() for w in words[count:]):
+    if len(words) != count + 6 or words[:count] != _MAGIC or not all(w.isdigit() for w in words[count:]):
         return None
     *state, length = (int(w) for w in words[count:])
-    if length != len(listing) or listing.translate(None, _PRINTABLE):
+    if length != len(listing) or not _printable(listing):
         return None
     if tuple(state) != file_state(os.path.join(home, FILE_NAME)) or _unfinished_changes(home):
         return None
-    return listing.decode("ascii")
+    return listing
+
+
+def _printable(data: bytes) -> bool:
+    """Only printable ASCII and line breaks, as the JSON encoder writes (a tampered listing could hide a terminal
+    escape sequence)."""
+    view = memoryview(data)
+    return not any(bytes(view[start:start + _CHUNK]).translate(None, _PRINTABLE)
+                   for start in range(0, len(data), _CHUNK))
 
 
 def keep_listing(home: str, state: tuple[int, ...] | None, listing: str) -> None:
