@@ -55,14 +55,15 @@ def run_timed(cmd: list[str], env: dict[str, str] | None = None, stdin: str | No
     with tempfile.TemporaryFile(mode="w+") as errors:
         started = time.perf_counter()
         child = subprocess.Popen([PY, "-c", PEAK_RSS, *cmd] if rss else cmd, env=env, cwd=ROOT, stdin=subprocess.PIPE if stdin is not None else
-                                 subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=errors, text=True)
+                                 subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=errors)
         if stdin is not None:
-            child.stdin.write(stdin)
+            child.stdin.write(stdin.encode())
             child.stdin.close()
-        out = child.stdout.read()
+        raw = child.stdout.read()  # bytes, as a pipe's reader gets them: decoding waits until the child is done
         child.wait()
         elapsed = time.perf_counter() - started
         child.stdout.close()
+        out = raw.decode(errors="replace")
         errors.seek(0)
         err = errors.read()
     peak = next((int(line.split()[1]) for line in err.splitlines() if line.startswith("peak-rss-kb ")), 0)
