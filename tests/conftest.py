@@ -109,6 +109,18 @@ def _qt_loop_out_of_the_way(request):
         asyncio.set_event_loop(running)
 
 
+KEYCHAIN_OUTSIDE_THE_HARNESS = "needs the harness's keychain: run ./dev test or python -m tests.run"
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    """A test marked `keychain` needs the private gnome-keyring that `python -m tests.run` starts (it sets
+    AWSCW_TEST_SESSION=1). Run any other way, such a test fails at setup, before its fixtures start, rather than being
+    skipped: a skip would hide that it never ran."""
+    if item.get_closest_marker("keychain") is not None and os.environ.get("AWSCW_TEST_SESSION") != "1":
+        pytest.fail(KEYCHAIN_OUTSIDE_THE_HARNESS, pytrace=False)
+
+
 def pytest_collection_modifyitems(session, config, items):
     """The secret scan (tests/test_zz_no_secrets_left.py) runs after every other test, whatever the collection order."""
     last = [item for item in items if item.path.name == "test_zz_no_secrets_left.py"]

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import configparser
 import json
-import os
 from pathlib import Path
 
 import boto3
@@ -20,7 +19,6 @@ from tests.support.secrets_registry import register
 pytestmark = [
     pytest.mark.keychain,
     pytest.mark.integration,
-    pytest.mark.skipif(os.environ.get("AWSCW_TEST_SESSION") != "1", reason="needs the harness's keychain: ./dev test"),
 ]
 OTHER_PROFILES = (
     "# hand-written config: comments, odd spacing and other profiles must survive\n"

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import configparser
 import json
-import os
 import time
 from pathlib import Path
 
@@ -22,7 +21,6 @@ from tests.support.secrets_registry import register, register_gate_sessions, reg
 pytestmark = [
     pytest.mark.keychain,
     pytest.mark.integration,
-    pytest.mark.skipif(os.environ.get("AWSCW_TEST_SESSION") != "1", reason="needs the harness's keychain: ./dev test"),
 ]
 
 

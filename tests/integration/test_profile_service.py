@@ -4,7 +4,6 @@ the secrets, renew applies to session tokens only. The `remove` and `rename` com
 
 from __future__ import annotations
 
-import os
 
 import pytest
 
@@ -17,7 +16,6 @@ from wizard.core.profiles import ProfileStore, save_connection
 
 pytestmark = [
     pytest.mark.keychain,
-    pytest.mark.skipif(os.environ.get("AWSCW_TEST_SESSION") != "1", reason="needs the harness's keychain: ./dev test"),
 ]
 
 

@@ -3,7 +3,6 @@ account and role lists (every page), and GetRoleCredentials whose credentials mo
 
 from __future__ import annotations
 
-import os
 import uuid
 
 import pytest
@@ -15,8 +14,6 @@ from wizard.core.sso_login import SsoLoginError
 from wizard.core.sso_tokens import SsoTokenStore, session_key
 
 pytestmark = pytest.mark.integration
-needs_keychain = pytest.mark.skipif(os.environ.get("AWSCW_TEST_SESSION") != "1",
-                                    reason="needs the harness's keychain: ./dev test")
 
 
 def _logged_in(emulator):
@@ -36,7 +33,7 @@ def store():
         found.forget(owner)
 
 
-@needs_keychain
+@pytest.mark.keychain
 def test_login_keeps_tokens_in_the_keychain_and_refreshes_silently(sso, store):  # noqa: F811
     tokens, owners = store
     t = target(sso)
@@ -61,7 +58,7 @@ def test_login_keeps_tokens_in_the_keychain_and_refreshes_silently(sso, store): 
     assert tokens.load_token(owner) is None  # the dead session is forgotten: the next use asks for a login
 
 
-@needs_keychain
+@pytest.mark.keychain
 def test_device_code_login_through_the_store(sso, store):  # noqa: F811
     tokens, owners = store
     owner = f"sso-device-{uuid.uuid4().hex[:8]}"
