@@ -7,7 +7,6 @@ SSO calls reach the emulator through AWS_ENDPOINT_URL_SSO / AWS_ENDPOINT_URL_SSO
 
 from __future__ import annotations
 
-
 import pytest
 from PySide6.QtCore import Qt
 

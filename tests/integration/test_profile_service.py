@@ -4,7 +4,6 @@ the secrets, renew applies to session tokens only. The `remove` and `rename` com
 
 from __future__ import annotations
 
-
 import pytest
 
 from tests.support.profiles_cli import cli_env, run_cli
