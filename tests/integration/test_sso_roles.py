@@ -8,20 +8,12 @@ import uuid
 import pytest
 from botocore import exceptions as bx
 
-from tests.support.sso import Browser, remember, sso, target  # noqa: F401
+from tests.support.sso import Browser, logged_in, remember, sso, target  # noqa: F401
 from wizard.core import sso_login, sso_roles
 from wizard.core.sso_login import SsoLoginError
 from wizard.core.sso_tokens import SsoTokenStore, session_key
 
 pytestmark = pytest.mark.integration
-
-
-def _logged_in(emulator):
-    t = target(emulator)
-    registration = sso_login.register_client(t, "authorization_code")
-    token = sso_login.login_with_browser(t, registration, Browser(), timeout=20)
-    remember(registration, token)
-    return t, registration, token
 
 
 @pytest.fixture
@@ -80,7 +72,7 @@ def test_device_code_login_through_the_store(sso, store):  # noqa: F811
 
 def test_accounts_and_roles_every_page(sso):  # noqa: F811
     sso.page_size = 1  # one item a page: the lists must follow nextToken
-    t, _, token = _logged_in(sso)
+    t, _, token = logged_in(sso)
     accounts = sso_roles.list_accounts(t, token)
     assert {a.account_id for a in accounts} == {a.account_id for a in sso.practice.accounts}
     assert [a.name for a in accounts] == sorted(a.name for a in accounts)
@@ -90,7 +82,7 @@ def test_accounts_and_roles_every_page(sso):  # noqa: F811
 
 
 def test_role_credentials_are_checked_by_moto(sso, aws_emulator):  # noqa: F811
-    t, _, token = _logged_in(sso)
+    t, _, token = logged_in(sso)
     for account_id, role_name in sso.practice.assignments:
         credentials = sso_roles.role_credentials(t, token, account_id, role_name)
         remember(credentials)
