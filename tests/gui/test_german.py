@@ -158,13 +158,7 @@ def test_the_manager_fits_and_binds_each_letter_once(qtbot, open_manager, stores
 
     def look(state: str) -> None:
         settle(qtbot)
-        checked = []
-        clipped(win, checked)
-        assert checked, state
-        if duplicates(win):
-            problems[f"{state}: duplicate mnemonics"] = duplicates(win)
-        if clipped(win):
-            problems[f"{state}: clipped"] = clipped(win)
+        _fits_once(win, state, problems)
 
     look("empty")
     conn, secrets = practice_connection(aws_emulator)

@@ -217,11 +217,17 @@ def finish_wizard(qtbot, wizard, name: str | None, *, test: bool = True) -> None
     finish.click()
 
 
-def create_through_wizard(qtbot, win, name: str, key_id: str, secret: str, *, test: bool = True) -> None:
+def new_connection(qtbot, win, method: str) -> ConnectionWizard:
+    """New in the manager: the wizard it opens, `method` chosen (e.g. "access-key"), on the credentials page."""
     win.actions["new"].trigger()
     wizard = open_dialog(qtbot, win, ConnectionWizard)
-    wizard.findChild(QRadioButton, "method-access-key").click()
+    wizard.findChild(QRadioButton, f"method-{method}").click()
     click_next(qtbot, wizard, PageId.CREDENTIALS)
+    return wizard
+
+
+def create_through_wizard(qtbot, win, name: str, key_id: str, secret: str, *, test: bool = True) -> None:
+    wizard = new_connection(qtbot, win, "access-key")
     type_into(qtbot, wizard.findChild(QLineEdit, "access_key_id"), key_id)
     type_into(qtbot, wizard.findChild(QLineEdit, "secret_access_key"), secret)
     finish_wizard(qtbot, wizard, name, test=test)
@@ -791,10 +797,7 @@ def test_cross_account_from_a_saved_profile_in_the_wizard_and_the_manager(qtbot,
     keys, key_secrets = practice_connection(aws_emulator)
     seed(qtbot, window, store, secret_store, "practice", keys, key_secrets)
 
-    window.actions["new"].trigger()
-    wizard = open_dialog(qtbot, window, ConnectionWizard)
-    wizard.findChild(QRadioButton, "method-cross-account").click()
-    click_next(qtbot, wizard, PageId.CREDENTIALS)
+    wizard = new_connection(qtbot, window, "cross-account")
     type_into(qtbot, wizard.findChild(QLineEdit, "role_arn"), p.cross_role_arn)
     type_into(qtbot, wizard.findChild(QLineEdit, "external_id"), p.external_id)
     source = wizard.credentials_page.rows["source"].editor
