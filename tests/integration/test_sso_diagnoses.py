@@ -11,7 +11,14 @@ import trustme
 from botocore import exceptions as bx
 
 from tests.support.responders import TlsFront
-from tests.support.sso import approve_device, logged_in, remember, sso, target  # noqa: F401
+from tests.support.sso import (  # noqa: F401 - sso is a fixture
+    approve_device,
+    device_authorization,
+    logged_in,
+    remember,
+    sso,
+    target,
+)
 from wizard.core import sso_login, sso_roles
 from wizard.core.connection import NetworkSettings
 from wizard.core.diagnoses import ALL_CODES, CODES, SSO_CODES, diagnose
@@ -45,10 +52,7 @@ def test_revoked_refresh_token_is_login_required(sso):  # noqa: F811
 
 
 def test_not_approved_in_time_is_authorization_timeout(sso):  # noqa: F811
-    t = target(sso)
-    registration = sso_login.register_client(t, "device")
-    device = sso_login.start_device_authorization(t, registration)
-    remember(registration)
+    t, registration, device = device_authorization(sso)
     found = _diagnosis(lambda: sso_login.wait_for_device_token(t, registration, device, timeout=1.5), "sso-login")
     assert found.code == "sso-authorization-timeout"
 

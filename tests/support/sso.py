@@ -11,7 +11,7 @@ import pytest
 
 from tests.support import secrets_registry
 from wizard.core import sso_login
-from wizard.core.sso_login import SsoTarget
+from wizard.core.sso_login import DeviceAuthorization, SsoTarget
 from wizard.core.sso_tokens import Registration, SsoToken
 from wizard.practice.sso_seed import start_practice_sso
 
@@ -107,3 +107,13 @@ def logged_in(emulator) -> tuple[SsoTarget, Registration, SsoToken]:
     token = sso_login.login_with_browser(t, registration, Browser(), timeout=20)
     remember(registration, token)
     return t, registration, token
+
+
+def device_authorization(emulator) -> tuple[SsoTarget, Registration, DeviceAuthorization]:
+    """A device-code login started at the emulator, not approved yet: its target, client registration (registered for
+    the final secret scan) and device authorization."""
+    t = target(emulator)
+    registration = sso_login.register_client(t, "device")
+    device = sso_login.start_device_authorization(t, registration)
+    remember(registration)
+    return t, registration, device
