@@ -89,6 +89,18 @@ def qloop(qapp):
     executor.shutdown(wait=True)
 
 
+@pytest.fixture
+def stores(tmp_path):
+    """A profile store in a temporary folder and the session's keychain, left clean for the next test."""
+    from wizard.core.keychain import SecretStore
+    from wizard.core.profiles import ProfileStore
+
+    store, secret_store = ProfileStore(tmp_path / "wizard-home"), SecretStore()
+    yield store, secret_store
+    for profile in store.list():
+        secret_store.delete(profile.id)
+
+
 @pytest.fixture(autouse=True)
 def _qt_loop_out_of_the_way(request):
     """qasync's loop, built with already_running=True, registers itself as asyncio's running loop for the rest of the

@@ -112,14 +112,3 @@ def mfa_device(aws_emulator):
     yield serial
     register_gate_sessions(aws_emulator)
 
-
-@pytest.fixture
-def stores(tmp_path):
-    """A profile store in a temporary folder and the session's keychain, left clean for the next test."""
-    from wizard.core.keychain import SecretStore
-    from wizard.core.profiles import ProfileStore
-
-    store, secret_store = ProfileStore(tmp_path / "wizard-home"), SecretStore()
-    yield store, secret_store
-    for profile in store.list():
-        secret_store.delete(profile.id)

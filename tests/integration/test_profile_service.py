@@ -27,14 +27,6 @@ def partner(source: str) -> Connection:
                       role_arn="arn:aws:iam::123456789012:role/partner", external_id="x-1234567890", source=source)
 
 
-@pytest.fixture
-def stores(tmp_path):
-    store, secret_store = ProfileStore(tmp_path / "home"), SecretStore()
-    yield store, secret_store
-    for profile in store.list():
-        secret_store.delete(profile.id)
-
-
 def test_rename_repoints_the_cross_account_profiles_and_keeps_the_keychain(stores):
     store, secret_store = stores
     secret = fake_secret_access_key()
