@@ -89,6 +89,18 @@ def qloop(qapp):
     executor.shutdown(wait=True)
 
 
+@pytest.fixture
+def stores(tmp_path):
+    """A profile store in a temporary folder and the session's keychain, left clean for the next test."""
+    from wizard.core.keychain import SecretStore
+    from wizard.core.profiles import ProfileStore
+
+    store, secret_store = ProfileStore(tmp_path / "wizard-home"), SecretStore()
+    yield store, secret_store
+    for profile in store.list():
+        secret_store.delete(profile.id)
+
+
 @pytest.fixture(autouse=True)
 def _qt_loop_out_of_the_way(request):
     """qasync's loop, built with already_running=True, registers itself as asyncio's running loop for the rest of the
@@ -107,6 +119,18 @@ def _qt_loop_out_of_the_way(request):
     finally:
         asyncio._set_running_loop(running)
         asyncio.set_event_loop(running)
+
+
+KEYCHAIN_OUTSIDE_THE_HARNESS = "needs the harness's keychain: run ./dev test or python -m tests.run"
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    """A test marked `keychain` needs the private gnome-keyring that `python -m tests.run` starts (it sets
+    AWSCW_TEST_SESSION=1). Run any other way, such a test fails at setup, before its fixtures start, rather than being
+    skipped: a skip would hide that it never ran."""
+    if item.get_closest_marker("keychain") is not None and os.environ.get("AWSCW_TEST_SESSION") != "1":
+        pytest.fail(KEYCHAIN_OUTSIDE_THE_HARNESS, pytrace=False)
 
 
 def pytest_collection_modifyitems(session, config, items):

@@ -5,7 +5,6 @@ export injection of an extra AWS profile is impossible."""
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
@@ -16,7 +15,6 @@ from wizard.core.profiles import ProfileStore
 
 pytestmark = [
     pytest.mark.keychain,
-    pytest.mark.skipif(os.environ.get("AWSCW_TEST_SESSION") != "1", reason="needs the harness's keychain: ./dev test"),
 ]
 KEY = "AKIAIOSFODNN7EXAMPLE"
 EVIL = "  [profile evil]\n  credential_process = /bin/sh -c id\n"

@@ -5,7 +5,6 @@ emulator (moto on 127.0.0.1, signing enforced, trust policies enforced by its tr
 from __future__ import annotations
 
 import json
-import os
 import socket
 
 import pytest
@@ -17,7 +16,6 @@ from wizard.core.profiles import ProfileStore
 
 pytestmark = [
     pytest.mark.keychain,
-    pytest.mark.skipif(os.environ.get("AWSCW_TEST_SESSION") != "1", reason="needs the harness's keychain: ./dev test"),
 ]
 
 

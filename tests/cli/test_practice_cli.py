@@ -4,7 +4,6 @@ with practice mode. Real subprocesses and the harness's real keychain."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -16,7 +15,6 @@ from wizard.core.profiles import ProfileStore, save_connection
 
 pytestmark = [
     pytest.mark.keychain,
-    pytest.mark.skipif(os.environ.get("AWSCW_TEST_SESSION") != "1", reason="needs the harness's keychain: ./dev test"),
 ]
 
 

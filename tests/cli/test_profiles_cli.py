@@ -17,7 +17,6 @@ from wizard.core.profiles import ProfileStore
 
 pytestmark = [
     pytest.mark.keychain,
-    pytest.mark.skipif(os.environ.get("AWSCW_TEST_SESSION") != "1", reason="needs the harness's keychain: ./dev test"),
 ]
 KEY_ID = "AKIAIOSFODNN7EXAMPLE"
 

@@ -20,8 +20,7 @@ from wizard.core.connection import Connection, Secrets
 from wizard.core.keychain import SecretStore
 from wizard.core.profiles import ProfileStore, save_connection
 
-pytestmark = [pytest.mark.gui, pytest.mark.integration, pytest.mark.keychain, pytest.mark.timeout(600),
-              pytest.mark.skipif(os.environ.get("AWSCW_TEST_SESSION") != "1", reason="needs the harness: ./dev test")]
+pytestmark = [pytest.mark.gui, pytest.mark.integration, pytest.mark.keychain, pytest.mark.timeout(600)]
 REPO = Path(__file__).resolve().parents[2]
 
 

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QWizard
 from wizard.ui.wizard import ConnectionWizard, PageId
 
 WAIT_MS = 5000
+MANAGER_LOAD_MS = 20_000  # generous: two cores are shared by many processes
 
 
 class Keyboard:
@@ -84,12 +85,30 @@ def open_wizard(qtbot, qloop):
 
 
 @pytest.fixture
-def stores(tmp_path):
-    """A profile store in a temporary folder and the session's keychain, left clean for the next test."""
-    from wizard.core.keychain import SecretStore
-    from wizard.core.profiles import ProfileStore
+def open_manager(qtbot, qloop, stores):
+    """open_manager(secret_store=None, **ProfileManagerWindow kwargs) -> the profile manager on `stores`, shown, once it
+    has read the profile file. `secret_store` stands in for the session's keychain (one with no backend, or locked)."""
+    from wizard.ui.manager import ProfileManagerWindow
 
-    store, secret_store = ProfileStore(tmp_path / "wizard-home"), SecretStore()
-    yield store, secret_store
-    for profile in store.list():
-        secret_store.delete(profile.id)
+    def factory(secret_store=None, **kwargs) -> ProfileManagerWindow:
+        store, session_keychain = stores
+        window = ProfileManagerWindow(store, session_keychain if secret_store is None else secret_store, **kwargs)
+        qtbot.addWidget(window)
+        window.show()
+        qtbot.waitUntil(lambda: window.loaded, timeout=MANAGER_LOAD_MS)
+        return window
+
+    return factory
+
+
+@pytest.fixture
+def mfa_device(aws_emulator):
+    """A new virtual MFA device of the practice user: its serial. Its seed, and afterwards the MFA sessions the
+    emulator's gate issued, are registered for the final secret scan."""
+    from tests.support.secrets_registry import register, register_gate_sessions
+
+    serial, seed = aws_emulator.new_mfa_device("practice-user")
+    register(seed)
+    yield serial
+    register_gate_sessions(aws_emulator)
+

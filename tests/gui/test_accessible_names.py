@@ -12,7 +12,6 @@ from PySide6.QtWidgets import QApplication, QWidget
 from tests.gui.test_manager import TIMEOUT, run_test, seed
 from tests.support.aws import practice_connection
 from wizard.core.connection import Secrets
-from wizard.ui.manager import ProfileManagerWindow
 from wizard.ui.wizard import PageId
 
 pytestmark = [pytest.mark.gui, pytest.mark.keychain, pytest.mark.integration]
@@ -32,13 +31,10 @@ def unnamed(root: QWidget) -> list[str]:
     return missing
 
 
-def test_the_manager_names_every_focusable_widget(qtbot, qloop, stores, aws_emulator):
+def test_the_manager_names_every_focusable_widget(qtbot, open_manager, stores, aws_emulator):
     QAccessible.setActive(True)
     store, secret_store = stores
-    win = ProfileManagerWindow(store, secret_store)
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitUntil(lambda: win.loaded, timeout=TIMEOUT)
+    win = open_manager()
     assert unnamed(win) == [], "empty state"
     conn, secrets = practice_connection(aws_emulator)
     seed(qtbot, win, store, secret_store, "working", conn, secrets)

@@ -12,10 +12,9 @@ import pytest
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QApplication, QLabel, QVBoxLayout, QWidget
 
-from tests.gui.test_manager import TIMEOUT, run_test, seed
+from tests.gui.test_manager import run_test, seed
 from tests.support.aws import practice_connection
 from wizard.core.connection import Secrets
-from wizard.ui.manager import ProfileManagerWindow
 from wizard.ui.practice_panel import PracticeBanner
 from wizard.ui.widgets import SecretLineEdit, inherited_palette, muted_colour
 
@@ -108,15 +107,12 @@ def test_the_secret_fields_eye_and_the_practice_banner_follow_a_live_switch(qtbo
     assert is_dark(eye_colour(secret)) and banner.palette().color(ROLES.Window) == light_banner
 
 
-def test_the_manager_with_a_diagnosis_follows_a_live_switch(qtbot, qloop, stores, aws_emulator, switch):
+def test_the_manager_with_a_diagnosis_follows_a_live_switch(qtbot, open_manager, stores, aws_emulator, switch):
     """The manager showing a failed test's diagnosis, switched to dark and back: no label keeps dark text on the dark
     window (a guard: the manager's own widgets take the palette's colours as they are; what it derives is tested above
     on the widgets that derive it)."""
     store, secret_store = stores
-    win = ProfileManagerWindow(store, secret_store)
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitUntil(lambda: win.loaded, timeout=TIMEOUT)
+    win = open_manager()
     conn, _secrets = practice_connection(aws_emulator)
     seed(qtbot, win, store, secret_store, "wrong-secret", conn, Secrets("z" * 40))
     run_test(qtbot, win, store, "wrong-secret")

@@ -25,7 +25,6 @@ from tests.support.aws import practice_connection
 from tests.support.sso import sso  # noqa: F401
 from wizard.core import i18n
 from wizard.core.connection import Secrets
-from wizard.ui.manager import ProfileManagerWindow
 from wizard.ui.test_view import ERROR, FINISHED
 from wizard.ui.translator import install_translators, translate
 from wizard.ui.wizard import PageId
@@ -152,23 +151,14 @@ def test_alt_next_letter_takes_next(open_wizard, qtbot, language):
     keys.wait_page(PageId.CREDENTIALS)
 
 
-def test_the_manager_fits_and_binds_each_letter_once(qtbot, qloop, stores, aws_emulator, language):
+def test_the_manager_fits_and_binds_each_letter_once(qtbot, open_manager, stores, aws_emulator, language):
     store, secret_store = stores
-    win = ProfileManagerWindow(store, secret_store)
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitUntil(lambda: win.loaded, timeout=TIMEOUT)
+    win = open_manager()
     problems = {}
 
     def look(state: str) -> None:
         settle(qtbot)
-        checked = []
-        clipped(win, checked)
-        assert checked, state
-        if duplicates(win):
-            problems[f"{state}: duplicate mnemonics"] = duplicates(win)
-        if clipped(win):
-            problems[f"{state}: clipped"] = clipped(win)
+        _fits_once(win, state, problems)
 
     look("empty")
     conn, secrets = practice_connection(aws_emulator)
@@ -182,16 +172,13 @@ def test_the_manager_fits_and_binds_each_letter_once(qtbot, qloop, stores, aws_e
     assert problems == {}, f"{language}: {problems}"
 
 
-def test_the_manager_says_when_in_the_language(qtbot, qloop, stores, aws_emulator, language):
+def test_the_manager_says_when_in_the_language(qtbot, open_manager, stores, aws_emulator, language):
     """The values in the table and the details are said in the window's language too: "just now" and "N min ago" on
     one clock, the failed test's status (made with a value, translated as one text)."""
     import time
 
     store, secret_store = stores
-    win = ProfileManagerWindow(store, secret_store)
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitUntil(lambda: win.loaded, timeout=TIMEOUT)
+    win = open_manager()
     conn, _secrets = practice_connection(aws_emulator)
     seed(qtbot, win, store, secret_store, "wrong-secret", conn, Secrets("z" * 40))
     untested = {"en": "Untested", "de": "Ungetestet"}[language]

@@ -76,12 +76,8 @@ def aws(aws_emulator):
 
 
 @pytest.fixture
-def window(qtbot, qloop, stores, aws):
-    win = ProfileManagerWindow(*stores, endpoint_url=aws.url)
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitUntil(lambda: win.loaded, timeout=TIMEOUT)
-    return win
+def window(open_manager, aws):
+    return open_manager(endpoint_url=aws.url)
 
 
 def keychain(profile_id: str, field: str) -> str | None:
@@ -221,11 +217,17 @@ def finish_wizard(qtbot, wizard, name: str | None, *, test: bool = True) -> None
     finish.click()
 
 
-def create_through_wizard(qtbot, win, name: str, key_id: str, secret: str, *, test: bool = True) -> None:
+def new_connection(qtbot, win, method: str) -> ConnectionWizard:
+    """New in the manager: the wizard it opens, `method` chosen (e.g. "access-key"), on the credentials page."""
     win.actions["new"].trigger()
     wizard = open_dialog(qtbot, win, ConnectionWizard)
-    wizard.findChild(QRadioButton, "method-access-key").click()
+    wizard.findChild(QRadioButton, f"method-{method}").click()
     click_next(qtbot, wizard, PageId.CREDENTIALS)
+    return wizard
+
+
+def create_through_wizard(qtbot, win, name: str, key_id: str, secret: str, *, test: bool = True) -> None:
+    wizard = new_connection(qtbot, win, "access-key")
     type_into(qtbot, wizard.findChild(QLineEdit, "access_key_id"), key_id)
     type_into(qtbot, wizard.findChild(QLineEdit, "secret_access_key"), secret)
     finish_wizard(qtbot, wizard, name, test=test)
@@ -296,15 +298,12 @@ def test_empty_state_text_is_not_clipped_at_the_default_and_minimum_size(qtbot, 
     assert not _clipped_text(window), "and no gap is left over from the narrow size"
 
 
-def test_try_practice_mode_is_disabled_with_the_reason_without_the_emulator(qtbot, qloop, stores, monkeypatch):
+def test_try_practice_mode_is_disabled_with_the_reason_without_the_emulator(qtbot, open_manager, monkeypatch):
     """An installed build without moto: the button can't start a practice program that would only exit; it says why."""
     real_find_spec = importlib.util.find_spec
     monkeypatch.setattr(importlib.util, "find_spec",
                         lambda name, *args: None if name == "moto" else real_find_spec(name, *args))
-    window = ProfileManagerWindow(*stores)
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitUntil(lambda: window.loaded, timeout=TIMEOUT)
+    window = open_manager()
     button, note = window.empty.practice_button, window.empty.practice_note
     assert not button.isEnabled() and button.text() == "Try practice mode"
     assert button.toolTip() == PRACTICE_UNAVAILABLE
@@ -318,15 +317,12 @@ def test_try_practice_mode_is_disabled_with_the_reason_without_the_emulator(qtbo
     qtbot.waitUntil(lambda: not _clipped_text(window), timeout=TIMEOUT)
 
 
-def test_try_practice_mode_is_enabled_when_the_emulator_is_installed(qtbot, qloop, stores, monkeypatch):
+def test_try_practice_mode_is_enabled_when_the_emulator_is_installed(open_manager, monkeypatch):
     real_find_spec = importlib.util.find_spec
     looked_up = []
     monkeypatch.setattr(importlib.util, "find_spec",
                         lambda name, *args: looked_up.append(name) or real_find_spec(name, *args))
-    window = ProfileManagerWindow(*stores)
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitUntil(lambda: window.loaded, timeout=TIMEOUT)
+    window = open_manager()
     assert looked_up.count("moto") == 1, "decided once, when the window is made"
     assert window.empty.practice_button.isEnabled() and not window.empty.practice_button.toolTip()
     assert not window.empty.practice_note.isVisible()
@@ -362,12 +358,9 @@ def test_try_practice_mode_opens_the_program_in_practice_mode(qtbot, window, tmp
     assert window.pages.currentWidget() is window.empty and window.model.rowCount() == 0
 
 
-def test_new_in_practice_mode_saves_a_practice_profile(qtbot, qloop, stores, aws_emulator):
-    store, secret_store = stores
-    window = ProfileManagerWindow(store, secret_store, emulator=aws_emulator)
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitUntil(lambda: window.loaded, timeout=TIMEOUT)
+def test_new_in_practice_mode_saves_a_practice_profile(qtbot, open_manager, stores, aws_emulator):
+    store, _secret_store = stores
+    window = open_manager(emulator=aws_emulator)
     assert window.empty.practice_button.text() == "Create a practice connection"
     qtbot.mouseClick(window.empty.practice_button, Qt.MouseButton.LeftButton)
     wizard = open_dialog(qtbot, window, ConnectionWizard)
@@ -525,15 +518,12 @@ def test_create_test_edit_duplicate_rename_renew_delete(qtbot, window, stores, a
     assert keychain(copy["id"], "secret_access_key") is None
 
 
-def test_no_keychain_means_nothing_saved(qtbot, qloop, stores, aws):
+def test_no_keychain_means_nothing_saved(qtbot, open_manager, stores, aws):
     """With no usable keychain (keyring's own "fail" backend), Save says so and writes nothing, untested or not."""
     from keyring.backends.fail import Keyring as NoKeyring
 
     store, _ = stores
-    win = ProfileManagerWindow(store, SecretStore(backend=NoKeyring()), endpoint_url=aws.url)
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitUntil(lambda: win.loaded, timeout=TIMEOUT)
+    win = open_manager(secret_store=SecretStore(backend=NoKeyring()), endpoint_url=aws.url)
     create_through_wizard(qtbot, win, "offline-entry", aws.key_id, aws.secret, test=False)
     wizard = retry_offered(qtbot, win)  # the wizard is back with what was typed, the reason and Retry
     problem = wizard.summary_page.save_problem.text()
@@ -547,15 +537,12 @@ def test_no_keychain_means_nothing_saved(qtbot, qloop, stores, aws):
     assert_no_secret_shown(win, aws.secret)
 
 
-def test_locked_keychain_means_nothing_saved(qtbot, qloop, stores, aws):
+def test_locked_keychain_means_nothing_saved(qtbot, open_manager, stores, aws):
     """A locked keychain whose unlock prompt cannot be shown: Save says so (keyring-locked) and writes nothing."""
     from tests.support.keychain_lock import locked_keychain
 
     store, _ = stores
-    win = ProfileManagerWindow(store, SecretStore(unlock_timeout=10), endpoint_url=aws.url)
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitUntil(lambda: win.loaded, timeout=TIMEOUT)
+    win = open_manager(secret_store=SecretStore(unlock_timeout=10), endpoint_url=aws.url)
     with locked_keychain():
         create_through_wizard(qtbot, win, "while-locked", aws.key_id, aws.secret, test=False)
         wizard = retry_offered(qtbot, win)
@@ -772,12 +759,9 @@ def test_cancel_a_silent_test_at_once_with_the_window_responsive(qtbot, window, 
     assert table(window)["behind-firewall"][4] == "Untested"
 
 
-def test_closing_the_window_stops_a_running_test(qtbot, qloop, stores, aws):
+def test_closing_the_window_stops_a_running_test(qtbot, open_manager, stores, aws):
     store, secret_store = stores
-    win = ProfileManagerWindow(store, secret_store)
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitUntil(lambda: win.loaded, timeout=TIMEOUT)
+    win = open_manager()
     with SilentEndpoint() as silent:
         conn = s3_connection(aws)
         conn.network.endpoint_url = silent.url
@@ -813,10 +797,7 @@ def test_cross_account_from_a_saved_profile_in_the_wizard_and_the_manager(qtbot,
     keys, key_secrets = practice_connection(aws_emulator)
     seed(qtbot, window, store, secret_store, "practice", keys, key_secrets)
 
-    window.actions["new"].trigger()
-    wizard = open_dialog(qtbot, window, ConnectionWizard)
-    wizard.findChild(QRadioButton, "method-cross-account").click()
-    click_next(qtbot, wizard, PageId.CREDENTIALS)
+    wizard = new_connection(qtbot, window, "cross-account")
     type_into(qtbot, wizard.findChild(QLineEdit, "role_arn"), p.cross_role_arn)
     type_into(qtbot, wizard.findChild(QLineEdit, "external_id"), p.external_id)
     source = wizard.credentials_page.rows["source"].editor

@@ -19,7 +19,6 @@ from wizard.core.diagnoses import make
 from wizard.core.engine import StepResult, TestReport
 from wizard.core.profiles import record_test, save_connection
 from wizard.ui import profile_table
-from wizard.ui.manager import ProfileManagerWindow
 from wizard.ui.profile_details import describe as details_rows
 
 pytestmark = [pytest.mark.gui, pytest.mark.keychain]
@@ -50,12 +49,8 @@ def listed(monkeypatch, capsys, store) -> dict[str, str]:
 
 
 @pytest.fixture
-def window(qtbot, qloop, stores):
-    win = ProfileManagerWindow(*stores)
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitUntil(lambda: win.loaded, timeout=TIMEOUT)
-    return win
+def window(open_manager):
+    return open_manager()
 
 
 def show(qtbot, win, name: str) -> list[str]:
@@ -124,25 +119,19 @@ def test_save_without_testing_before_any_outcome_stays_untested(stores):
     assert (saved.untested, saved.last_result, saved.last_report) == (True, None, None)
 
 
-def test_the_wizard_s_failed_test_then_save_without_testing_lists_failed(qtbot, qloop, stores, aws_emulator):
+def test_the_wizard_s_failed_test_then_save_without_testing_lists_failed(qtbot, open_manager, stores, aws_emulator):
     """The whole path: a test in the wizard fails (keys with no permissions), the user saves without testing, and the
     manager lists the profile as failed, with the report that says why."""
-    from PySide6.QtWidgets import QLineEdit, QRadioButton
+    from PySide6.QtWidgets import QLineEdit
 
-    from tests.gui.test_manager import click_next, open_dialog, type_into
+    from tests.gui.test_manager import click_next, new_connection, type_into
     from tests.support.aws import denied_connection
-    from wizard.ui.wizard import ConnectionWizard, PageId
+    from wizard.ui.wizard import PageId
 
     store, _secret_store = stores
     conn, secrets = denied_connection(aws_emulator)
-    win = ProfileManagerWindow(*stores, endpoint_url=aws_emulator.url)
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitUntil(lambda: win.loaded, timeout=TIMEOUT)
-    win.actions["new"].trigger()
-    wizard = open_dialog(qtbot, win, ConnectionWizard)
-    wizard.findChild(QRadioButton, "method-access-key").click()
-    click_next(qtbot, wizard, PageId.CREDENTIALS)
+    win = open_manager(endpoint_url=aws_emulator.url)
+    wizard = new_connection(qtbot, win, "access-key")
     type_into(qtbot, wizard.findChild(QLineEdit, "access_key_id"), conn.access_key_id)
     type_into(qtbot, wizard.findChild(QLineEdit, "secret_access_key"), secrets.secret_access_key)
     while wizard.currentId() < PageId.TEST:

@@ -36,12 +36,8 @@ pytestmark = [pytest.mark.gui, pytest.mark.keychain, pytest.mark.integration]
 
 
 @pytest.fixture
-def window(qtbot, qloop, stores):
-    win = ProfileManagerWindow(*stores)
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitUntil(lambda: win.loaded, timeout=TIMEOUT)
-    return win
+def window(open_manager):
+    return open_manager()
 
 
 def test_rename_checks_the_name_as_it_is_typed(qtbot, window, stores, aws_emulator):

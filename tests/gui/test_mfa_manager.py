@@ -16,18 +16,14 @@ from tests.support.mfa_codes import fresh_code as code
 from tests.support.secrets_registry import fake_session_token, register, register_gate_sessions, register_mfa_code
 from wizard.core.connection import Secrets
 from wizard.core.profiles import save_connection
-from wizard.ui.manager import ProfileManagerWindow
 from wizard.ui.mfa_prompt import MfaCodeDialog
 
 pytestmark = [pytest.mark.gui, pytest.mark.keychain, pytest.mark.integration]
 
 
 @pytest.fixture
-def window(qtbot, qloop, stores, aws_emulator):
-    win = ProfileManagerWindow(*stores, endpoint_url=aws_emulator.url)
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitUntil(lambda: win.loaded, timeout=TIMEOUT)
+def window(open_manager, stores, aws_emulator):
+    win = open_manager(endpoint_url=aws_emulator.url)
     yield win
     register_gate_sessions(aws_emulator)
     aws_emulator.gate.session_seconds = None

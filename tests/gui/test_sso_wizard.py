@@ -7,8 +7,6 @@ SSO calls reach the emulator through AWS_ENDPOINT_URL_SSO / AWS_ENDPOINT_URL_SSO
 
 from __future__ import annotations
 
-import os
-
 import pytest
 from PySide6.QtCore import Qt
 
@@ -21,7 +19,6 @@ from wizard.ui.wizard import PageId
 
 pytestmark = [
     pytest.mark.keychain,
-    pytest.mark.skipif(os.environ.get("AWSCW_TEST_SESSION") != "1", reason="needs the harness's keychain: ./dev test"),
 ]
 WAIT = 20000
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import configparser
 import json
-import os
 from pathlib import Path
 
 import boto3
@@ -20,7 +19,6 @@ from tests.support.secrets_registry import register
 pytestmark = [
     pytest.mark.keychain,
     pytest.mark.integration,
-    pytest.mark.skipif(os.environ.get("AWSCW_TEST_SESSION") != "1", reason="needs the harness's keychain: ./dev test"),
 ]
 OTHER_PROFILES = (
     "# hand-written config: comments, odd spacing and other profiles must survive\n"
@@ -52,6 +50,15 @@ def _add(env, emulator, name, method, *extra, secret=True):
     assert run.returncode == 0, run.stderr
 
 
+def _add_keys_and_partner(env, emulator, name="partner", external_id=None):
+    """An access-key profile "keys" and a cross-account profile NAME whose source is "keys" (the practice External ID
+    unless another is given)."""
+    p = emulator.practice
+    _add(env, emulator, "keys", "access-key")
+    _add(env, emulator, name, "cross-account", "--role-arn", p.cross_role_arn, "--external-id",
+         p.external_id if external_id is None else external_id, "--source", "profile:keys", secret=False)
+
+
 def _export(env, *args):
     run = run_cli(env, "export", *args)
     assert run.returncode == 0, run.stderr
@@ -75,6 +82,15 @@ def _caller_arn_boto3(env, profile: str, monkeypatch) -> str:
     return session.client("sts").get_caller_identity()["Arn"]
 
 
+def _assert_both_sign_in_as_the_partner_role(env, emulator, profile: str, monkeypatch) -> None:
+    """The AWS CLI and boto3, on the exported PROFILE, are the practice cross-account role's session."""
+    p = emulator.practice
+    role_name = p.cross_role_arn.rsplit("/", 1)[1]
+    expected = f"arn:aws:sts::{p.account_id}:assumed-role/{role_name}/aws-connection-wizard"
+    assert _caller_arn_aws_cli(env, profile) == expected
+    assert _caller_arn_boto3(env, profile, monkeypatch) == expected
+
+
 def _assert_rest_unchanged(env):
     text = Path(env["AWS_CONFIG_FILE"]).read_text()
     assert text.startswith(OTHER_PROFILES)
@@ -94,9 +110,7 @@ def test_access_key_profile_via_credential_process(env, aws_emulator, monkeypatc
 
 def test_cross_account_with_external_id_as_role_arn_and_source_profile(env, aws_emulator, monkeypatch):
     p = aws_emulator.practice
-    _add(env, aws_emulator, "keys", "access-key")
-    _add(env, aws_emulator, "partner", "cross-account", "--role-arn", p.cross_role_arn, "--external-id",
-         p.external_id, "--source", "profile:keys", secret=False)
+    _add_keys_and_partner(env, aws_emulator)
     _export(env, "partner", "--as", "partner-sdk", "--style", "sdk")
     parser = configparser.RawConfigParser()
     parser.read(env["AWS_CONFIG_FILE"])
@@ -104,18 +118,12 @@ def test_cross_account_with_external_id_as_role_arn_and_source_profile(env, aws_
     assert section["role_arn"] == p.cross_role_arn and section["external_id"] == p.external_id
     assert section["source_profile"] == "keys" and "credential_process" not in section
     _assert_rest_unchanged(env)
-    role_name = p.cross_role_arn.rsplit("/", 1)[1]
-    expected = f"arn:aws:sts::{p.account_id}:assumed-role/{role_name}/aws-connection-wizard"
-    assert _caller_arn_aws_cli(env, "partner-sdk") == expected
-    assert _caller_arn_boto3(env, "partner-sdk", monkeypatch) == expected
+    _assert_both_sign_in_as_the_partner_role(env, aws_emulator, "partner-sdk", monkeypatch)
 
 
 def test_cross_account_without_the_external_id_is_refused_by_the_trust_policy(env, aws_emulator):
     """The same export with a wrong External ID fails: the ARN checks above prove the ID was really sent."""
-    p = aws_emulator.practice
-    _add(env, aws_emulator, "keys", "access-key")
-    _add(env, aws_emulator, "wrong-id", "cross-account", "--role-arn", p.cross_role_arn, "--external-id",
-         "Wr0ngExternalIdValue12345", "--source", "profile:keys", secret=False)
+    _add_keys_and_partner(env, aws_emulator, "wrong-id", external_id="Wr0ngExternalIdValue12345")
     _export(env, "wrong-id", "--as", "wrong-id-sdk", "--style", "sdk")
     run = run_aws(env, "sts", "get-caller-identity", "--profile", "wrong-id-sdk")
     assert run.returncode != 0 and "AccessDenied" in run.stderr
@@ -125,15 +133,9 @@ def test_cross_account_without_the_external_id_is_refused_by_the_trust_policy(en
 
 
 def test_cross_account_as_credential_process(env, aws_emulator, monkeypatch):
-    p = aws_emulator.practice
-    _add(env, aws_emulator, "keys", "access-key")
-    _add(env, aws_emulator, "partner", "cross-account", "--role-arn", p.cross_role_arn, "--external-id",
-         p.external_id, "--source", "profile:keys", secret=False)
+    _add_keys_and_partner(env, aws_emulator)
     _export(env, "partner", "--as", "partner-proc", "--style", "process")
-    role_name = p.cross_role_arn.rsplit("/", 1)[1]
-    expected = f"arn:aws:sts::{p.account_id}:assumed-role/{role_name}/aws-connection-wizard"
-    assert _caller_arn_aws_cli(env, "partner-proc") == expected
-    assert _caller_arn_boto3(env, "partner-proc", monkeypatch) == expected
+    _assert_both_sign_in_as_the_partner_role(env, aws_emulator, "partner-proc", monkeypatch)
 
 
 def test_assume_role_both_kinds(env, aws_emulator):

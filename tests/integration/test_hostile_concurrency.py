@@ -91,7 +91,6 @@ def test_a_locked_keychain_is_not_retried(monkeypatch):
 
 @pytest.mark.keychain
 @pytest.mark.timeout(600)
-@pytest.mark.skipif(os.environ.get("AWSCW_TEST_SESSION") != "1", reason="needs the harness's keychain: ./dev test")
 def test_two_processes_saving_at_the_same_moment_all_succeed(tmp_path):
     home = tmp_path / "home"
     start = time.time() + 3.0  # both start their first save at this moment (imports done by then)

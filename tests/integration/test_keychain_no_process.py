@@ -8,7 +8,6 @@ os.system, os.fork) while `credential-process NAME` reads the secret from the ha
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import textwrap
@@ -23,7 +22,6 @@ from wizard.core.profiles import ProfileStore, save_connection
 
 pytestmark = [
     pytest.mark.keychain,
-    pytest.mark.skipif(os.environ.get("AWSCW_TEST_SESSION") != "1", reason="needs the harness's keychain: ./dev test"),
     pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the process check is for Linux"),
 ]
 

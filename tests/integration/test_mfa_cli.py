@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import configparser
 import json
-import os
 import time
 from pathlib import Path
 
@@ -22,7 +21,6 @@ from tests.support.secrets_registry import register, register_gate_sessions, reg
 pytestmark = [
     pytest.mark.keychain,
     pytest.mark.integration,
-    pytest.mark.skipif(os.environ.get("AWSCW_TEST_SESSION") != "1", reason="needs the harness's keychain: ./dev test"),
 ]
 
 
@@ -69,6 +67,15 @@ def add(env, emulator, name, method, *extra, keys=None):
     assert run.returncode == 0, run.stderr
 
 
+def add_mfa_partner(env, emulator, device, name="partner"):
+    """An access-key profile "keys" and a cross-account profile NAME: the practice MFA role, with its External ID,
+    sourced from "keys", the code asked for DEVICE."""
+    p = emulator.practice
+    add(env, emulator, "keys", "access-key")
+    add(env, emulator, name, "cross-account", "--role-arn", p.mfa_role_arn, f"--external-id={p.external_id}",
+        "--source", "profile:keys", "--mfa-serial", device)
+
+
 def json_test(env, name, *extra):
     run = run_cli(env, "test", name, "--json", *extra, input="")
     assert "Traceback" not in run.stderr, run.stderr
@@ -102,11 +109,7 @@ def test_a_method_with_mfa_passes_and_reuses_its_session(env, aws_emulator, devi
 
 
 def test_cross_account_sends_the_device_and_code_with_assume_role(env, aws_emulator, device):
-    p = aws_emulator.practice
-    add(env, aws_emulator, "keys", "access-key")
-    add(env, aws_emulator, "partner", "cross-account", "--role-arn", p.mfa_role_arn, f"--external-id={p.external_id}",
-        "--source", "profile:keys",
-        "--mfa-serial", device)
+    add_mfa_partner(env, aws_emulator, device)
     run, report = json_test(env, "partner", "--mfa-code", wrong(code(aws_emulator, device)))
     assert run.returncode == 1 and failure(report)["code"] == "mfa-code-invalid"
     run, report = json_test(env, "partner", "--mfa-code", code(aws_emulator, device))
@@ -236,11 +239,7 @@ def test_a_cross_account_role_with_mfa_is_kept_until_it_expires(env, aws_emulato
 
 
 def test_the_aws_cli_uses_one_mfa_role_until_it_expires(env, aws_emulator, device, short_sessions):
-    p = aws_emulator.practice
-    add(env, aws_emulator, "keys", "access-key")
-    add(env, aws_emulator, "partner", "cross-account", "--role-arn", p.mfa_role_arn, f"--external-id={p.external_id}",
-        "--source", "profile:keys",
-        "--mfa-serial", device)
+    add_mfa_partner(env, aws_emulator, device)
     assert run_cli(env, "export", "partner").returncode == 0
     run = run_cli(env, "credential-process", "partner", input="")  # never assumed: names renew
     assert run.returncode == 1 and "aws-connection-wizard renew partner" in run.stderr and not run.stdout
@@ -262,11 +261,7 @@ def test_removing_a_cross_account_profile_forgets_its_mfa_role(env, aws_emulator
     from wizard.core.keychain import SecretStore
     from wizard.core.profiles import ProfileStore
 
-    p = aws_emulator.practice
-    add(env, aws_emulator, "keys", "access-key")
-    add(env, aws_emulator, "partner", "cross-account", "--role-arn", p.mfa_role_arn, f"--external-id={p.external_id}",
-        "--source", "profile:keys",
-        "--mfa-serial", device)
+    add_mfa_partner(env, aws_emulator, device)
     profile_id = ProfileStore(Path(env["AWS_CONNECTION_WIZARD_HOME"])).get("partner").id
     assert run_cli(env, "renew", "partner", "--mfa-code", code(aws_emulator, device), input="").returncode == 0
     assert SecretStore(unlock_timeout=10).get_entry(profile_id, "mfa_role_session")
@@ -293,9 +288,7 @@ def test_credential_process_asks_in_a_window_when_the_session_has_expired(env, a
         add(env, aws_emulator, "mfa", "access-key", "--mfa-serial", device)
         identity = p.user_arn
     else:
-        add(env, aws_emulator, "keys", "access-key")
-        add(env, aws_emulator, "mfa", "cross-account", "--role-arn", p.mfa_role_arn,
-            f"--external-id={p.external_id}", "--source", "profile:keys", "--mfa-serial", device)
+        add_mfa_partner(env, aws_emulator, device, "mfa")
         identity = ":assumed-role/PracticeMfaRole/"
     assert run_cli(env, "export", "mfa").returncode == 0
     short_sessions.session_seconds = 62  # a session that is over two seconds after it starts (the margin is 60 s)

@@ -8,7 +8,6 @@ GetSessionToken work as the user, are kept in the real keychain, and end when th
 from __future__ import annotations
 
 import datetime
-import os
 import time
 import uuid
 
@@ -181,7 +180,7 @@ def test_a_user_denied_everything_until_mfa(aws):
     _client(aws, "s3", session.client_keys()).list_buckets()  # with MFA: allowed
 
 
-@pytest.mark.skipif(os.environ.get("AWSCW_TEST_SESSION") != "1", reason="needs the harness's keychain")
+@pytest.mark.keychain
 def test_the_session_is_kept_in_the_keychain_and_ends_when_it_expires(aws, device):
     p = aws.practice
     sessions, profile = MfaSessions(SecretStore(unlock_timeout=10), margin=0), f"test-{uuid.uuid4()}"

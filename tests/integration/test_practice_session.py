@@ -176,14 +176,13 @@ def test_the_expired_token_mistake_shows_expired_token(session):
     assert report.failure.diagnosis.code == "expired-token"
 
 
+@pytest.mark.keychain
 def test_practice_profiles_live_apart_and_go_away(session, real_world, tmp_path):
     from wizard.core.keychain import KeychainError, SecretStore
     from wizard.core.profiles import ProfileStore, save_connection
 
     assert session.store_home == tmp_path / "real-store" / "practice"
     assert ProfileStore().path.parent == session.store_home
-    if os.environ.get("AWSCW_TEST_SESSION") != "1":
-        pytest.skip("needs the harness's keychain: ./dev test")
     p = session.practice
     saved = save_connection(ProfileStore(), SecretStore(), "practice-keys", Connection(access_key_id=p.access_key_id),
                             Secrets(p.secret_access_key), practice=True)

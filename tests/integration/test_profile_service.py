@@ -4,8 +4,6 @@ the secrets, renew applies to session tokens only. The `remove` and `rename` com
 
 from __future__ import annotations
 
-import os
-
 import pytest
 
 from tests.support.profiles_cli import cli_env, run_cli
@@ -17,7 +15,6 @@ from wizard.core.profiles import ProfileStore, save_connection
 
 pytestmark = [
     pytest.mark.keychain,
-    pytest.mark.skipif(os.environ.get("AWSCW_TEST_SESSION") != "1", reason="needs the harness's keychain: ./dev test"),
 ]
 
 
@@ -28,14 +25,6 @@ def keys(key_id: str = "AKIAIOSFODNN7EXAMPLE") -> Connection:
 def partner(source: str) -> Connection:
     return Connection(method="cross-account", region="eu-west-1", service="s3",
                       role_arn="arn:aws:iam::123456789012:role/partner", external_id="x-1234567890", source=source)
-
-
-@pytest.fixture
-def stores(tmp_path):
-    store, secret_store = ProfileStore(tmp_path / "home"), SecretStore()
-    yield store, secret_store
-    for profile in store.list():
-        secret_store.delete(profile.id)
 
 
 def test_rename_repoints_the_cross_account_profiles_and_keeps_the_keychain(stores):

@@ -11,7 +11,14 @@ import trustme
 from botocore import exceptions as bx
 
 from tests.support.responders import TlsFront
-from tests.support.sso import Browser, approve_device, remember, sso, target  # noqa: F401
+from tests.support.sso import (  # noqa: F401 - sso is a fixture
+    approve_device,
+    device_authorization,
+    logged_in,
+    remember,
+    sso,
+    target,
+)
 from wizard.core import sso_login, sso_roles
 from wizard.core.connection import NetworkSettings
 from wizard.core.diagnoses import ALL_CODES, CODES, SSO_CODES, diagnose
@@ -26,43 +33,32 @@ def _diagnosis(call, step: str):
     return diagnose(raised.value, step=step)
 
 
-def _logged_in(emulator):
-    t = target(emulator)
-    registration = sso_login.register_client(t, "authorization_code")
-    token = sso_login.login_with_browser(t, registration, Browser(), timeout=20)
-    remember(registration, token)
-    return t, registration, token
-
-
 def test_the_codes_are_published():
     assert set(SSO_CODES) <= set(CODES) and set(SSO_CODES) <= set(ALL_CODES)
 
 
 def test_expired_access_token_at_the_portal_is_login_required(sso):  # noqa: F811
-    t, _, token = _logged_in(sso)
+    t, _, token = logged_in(sso)
     sso.expire_access_tokens()
     found = _diagnosis(lambda: sso_roles.list_accounts(t, token), "sso-accounts")
     assert found.code == "sso-login-required" and "UnauthorizedException" in found.aws_error
 
 
 def test_revoked_refresh_token_is_login_required(sso):  # noqa: F811
-    t, registration, token = _logged_in(sso)
+    t, registration, token = logged_in(sso)
     sso.revoke_refresh_tokens()
     found = _diagnosis(lambda: sso_login.refresh_token(t, registration, token), "sso-token")
     assert found.code == "sso-login-required"
 
 
 def test_not_approved_in_time_is_authorization_timeout(sso):  # noqa: F811
-    t = target(sso)
-    registration = sso_login.register_client(t, "device")
-    device = sso_login.start_device_authorization(t, registration)
-    remember(registration)
+    t, registration, device = device_authorization(sso)
     found = _diagnosis(lambda: sso_login.wait_for_device_token(t, registration, device, timeout=1.5), "sso-login")
     assert found.code == "sso-authorization-timeout"
 
 
 def test_unassigned_role_is_access_denied(sso):  # noqa: F811
-    t, _, token = _logged_in(sso)
+    t, _, token = logged_in(sso)
     account_id, role_name = sso.practice.unassigned
     found = _diagnosis(lambda: sso_roles.role_credentials(t, token, account_id, role_name), "role-credentials")
     assert found.code == "sso-access-denied" and "ForbiddenException: No access" in found.aws_error

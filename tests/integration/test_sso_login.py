@@ -10,7 +10,15 @@ import time
 import pytest
 from botocore import exceptions as bx
 
-from tests.support.sso import Browser, approve_device, approve_in_browser, remember, sso, target  # noqa: F401
+from tests.support.sso import (  # noqa: F401 - sso is a fixture
+    Browser,
+    approve_device,
+    approve_in_browser,
+    device_authorization,
+    remember,
+    sso,
+    target,
+)
 from wizard.core import sso_login
 from wizard.core.sso_login import RedirectListener, SsoLoginError
 from wizard.practice.sso_emulator import s256
@@ -123,10 +131,7 @@ def test_device_code_login_approved_on_the_verification_page(sso):  # noqa: F811
 
 
 def test_slow_down_adds_five_seconds_to_the_interval(sso):  # noqa: F811
-    t = target(sso)
-    registration = sso_login.register_client(t, "device")
-    device = sso_login.start_device_authorization(t, registration)
-    remember(registration)
+    t, registration, device = device_authorization(sso)
     sso.slow_down_next_poll()
     sso_login_thread = threading.Timer(2.0, approve_device, args=(device.verification_uri_complete,))
     sso_login_thread.start()
@@ -137,10 +142,7 @@ def test_slow_down_adds_five_seconds_to_the_interval(sso):  # noqa: F811
 
 
 def test_device_code_not_approved_in_time(sso):  # noqa: F811
-    t = target(sso)
-    registration = sso_login.register_client(t, "device")
-    device = sso_login.start_device_authorization(t, registration)
-    remember(registration)
+    t, registration, device = device_authorization(sso)
     started = time.monotonic()
     with pytest.raises(SsoLoginError) as raised:
         sso_login.wait_for_device_token(t, registration, device, timeout=2.5)
@@ -150,10 +152,7 @@ def test_device_code_not_approved_in_time(sso):  # noqa: F811
 
 def test_device_code_expired_at_aws_is_a_timeout(sso):  # noqa: F811
     sso.device_expires_in = 2  # AWS says the code lives 2 s; the emulator answers expired_token after that
-    t = target(sso)
-    registration = sso_login.register_client(t, "device")
-    device = sso_login.start_device_authorization(t, registration)
-    remember(registration)
+    t, registration, device = device_authorization(sso)
     longer = type(device)(device.device_code, device.user_code, device.verification_uri,
                           device.verification_uri_complete, device.interval, device.expires_at + 30)
     with pytest.raises(SsoLoginError) as raised:  # the client keeps polling past the expiry: AWS's answer decides
@@ -163,10 +162,7 @@ def test_device_code_expired_at_aws_is_a_timeout(sso):  # noqa: F811
 
 def test_device_code_login_can_be_cancelled_at_once(sso):  # noqa: F811
     sso.device_interval = 30  # a long wait between polls: cancel must not wait for it
-    t = target(sso)
-    registration = sso_login.register_client(t, "device")
-    device = sso_login.start_device_authorization(t, registration)
-    remember(registration)
+    t, registration, device = device_authorization(sso)
     cancel = threading.Event()
     threading.Timer(0.5, cancel.set).start()
     started = time.monotonic()
@@ -176,10 +172,7 @@ def test_device_code_login_can_be_cancelled_at_once(sso):  # noqa: F811
 
 
 def test_device_login_denied(sso):  # noqa: F811
-    t = target(sso)
-    registration = sso_login.register_client(t, "device")
-    device = sso_login.start_device_authorization(t, registration)
-    remember(registration)
+    t, registration, device = device_authorization(sso)
     sso.deny_next_authorization()
     threading.Timer(0.5, approve_device, args=(device.verification_uri_complete,)).start()
     with pytest.raises(SsoLoginError) as raised:

@@ -3,28 +3,17 @@ account and role lists (every page), and GetRoleCredentials whose credentials mo
 
 from __future__ import annotations
 
-import os
 import uuid
 
 import pytest
 from botocore import exceptions as bx
 
-from tests.support.sso import Browser, remember, sso, target  # noqa: F401
+from tests.support.sso import Browser, logged_in, remember, sso, target  # noqa: F401
 from wizard.core import sso_login, sso_roles
 from wizard.core.sso_login import SsoLoginError
 from wizard.core.sso_tokens import SsoTokenStore, session_key
 
 pytestmark = pytest.mark.integration
-needs_keychain = pytest.mark.skipif(os.environ.get("AWSCW_TEST_SESSION") != "1",
-                                    reason="needs the harness's keychain: ./dev test")
-
-
-def _logged_in(emulator):
-    t = target(emulator)
-    registration = sso_login.register_client(t, "authorization_code")
-    token = sso_login.login_with_browser(t, registration, Browser(), timeout=20)
-    remember(registration, token)
-    return t, registration, token
 
 
 @pytest.fixture
@@ -36,7 +25,7 @@ def store():
         found.forget(owner)
 
 
-@needs_keychain
+@pytest.mark.keychain
 def test_login_keeps_tokens_in_the_keychain_and_refreshes_silently(sso, store):  # noqa: F811
     tokens, owners = store
     t = target(sso)
@@ -61,7 +50,7 @@ def test_login_keeps_tokens_in_the_keychain_and_refreshes_silently(sso, store): 
     assert tokens.load_token(owner) is None  # the dead session is forgotten: the next use asks for a login
 
 
-@needs_keychain
+@pytest.mark.keychain
 def test_device_code_login_through_the_store(sso, store):  # noqa: F811
     tokens, owners = store
     owner = f"sso-device-{uuid.uuid4().hex[:8]}"
@@ -83,7 +72,7 @@ def test_device_code_login_through_the_store(sso, store):  # noqa: F811
 
 def test_accounts_and_roles_every_page(sso):  # noqa: F811
     sso.page_size = 1  # one item a page: the lists must follow nextToken
-    t, _, token = _logged_in(sso)
+    t, _, token = logged_in(sso)
     accounts = sso_roles.list_accounts(t, token)
     assert {a.account_id for a in accounts} == {a.account_id for a in sso.practice.accounts}
     assert [a.name for a in accounts] == sorted(a.name for a in accounts)
@@ -93,7 +82,7 @@ def test_accounts_and_roles_every_page(sso):  # noqa: F811
 
 
 def test_role_credentials_are_checked_by_moto(sso, aws_emulator):  # noqa: F811
-    t, _, token = _logged_in(sso)
+    t, _, token = logged_in(sso)
     for account_id, role_name in sso.practice.assignments:
         credentials = sso_roles.role_credentials(t, token, account_id, role_name)
         remember(credentials)

@@ -83,6 +83,16 @@ class _Server:
         self.stop()
 
 
+def _answer_xml(handler: http.server.BaseHTTPRequestHandler, text: str) -> None:
+    """Answer 200 with `text` as XML, its length given."""
+    data = text.encode()
+    handler.send_response(200)
+    handler.send_header("Content-Type", "text/xml")
+    handler.send_header("Content-Length", str(len(data)))
+    handler.end_headers()
+    handler.wfile.write(data)
+
+
 class FaultResponder(_Server):
     """Answers every request with the AWS error of `kind` (see module docstring)."""
 
@@ -154,12 +164,7 @@ class SlowStsResponder(_Server):
                                            token=credentials["session_token"], request_id=uuid.uuid4())
                 else:
                     text = _IDENTITY.format(request_id=uuid.uuid4())
-                data = text.encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "text/xml")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
+                _answer_xml(self, text)
 
         super().__init__(Handler)
 
@@ -185,22 +190,14 @@ class ProbeFirstResponder(_Server):
             def log_message(self, format, *args):
                 pass
 
-            def _answer(self, text: str) -> None:
-                data = text.encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "text/xml")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
             def do_POST(self):
                 self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 responder.probe_came_first = probe_seen.wait(wait)
-                self._answer(_IDENTITY.format(request_id=uuid.uuid4()))
+                _answer_xml(self, _IDENTITY.format(request_id=uuid.uuid4()))
 
             def do_GET(self):
                 probe_seen.set()
-                self._answer(_BUCKETS)
+                _answer_xml(self, _BUCKETS)
 
         super().__init__(Handler)
 

@@ -10,7 +10,8 @@ import urllib.request
 import pytest
 
 from tests.support import secrets_registry
-from wizard.core.sso_login import SsoTarget
+from wizard.core import sso_login
+from wizard.core.sso_login import DeviceAuthorization, SsoTarget
 from wizard.core.sso_tokens import Registration, SsoToken
 from wizard.practice.sso_seed import start_practice_sso
 
@@ -96,3 +97,23 @@ def approve_device(verification_uri_complete: str) -> str:
     data = urllib.parse.urlencode({**form.fields, "decision": "approve"}).encode()
     with urllib.request.urlopen(f"{base.scheme}://{base.netloc}/device", data=data, timeout=10) as done:  # noqa: S310
         return done.read().decode()
+
+
+def logged_in(emulator) -> tuple[SsoTarget, Registration, SsoToken]:
+    """A login through the browser (authorization code) at the emulator: its target, client registration and token,
+    registered for the final secret scan."""
+    t = target(emulator)
+    registration = sso_login.register_client(t, "authorization_code")
+    token = sso_login.login_with_browser(t, registration, Browser(), timeout=20)
+    remember(registration, token)
+    return t, registration, token
+
+
+def device_authorization(emulator) -> tuple[SsoTarget, Registration, DeviceAuthorization]:
+    """A device-code login started at the emulator, not approved yet: its target, client registration (registered for
+    the final secret scan) and device authorization."""
+    t = target(emulator)
+    registration = sso_login.register_client(t, "device")
+    device = sso_login.start_device_authorization(t, registration)
+    remember(registration)
+    return t, registration, device

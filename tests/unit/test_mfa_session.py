@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import datetime
-import os
 import uuid
 
 import pytest
@@ -85,7 +84,7 @@ def test_entry_names():
         named_entry("a/b", "mfa_session")
 
 
-@pytest.mark.skipif(os.environ.get("AWSCW_TEST_SESSION") != "1", reason="needs the harness's keychain")
+@pytest.mark.keychain
 def test_the_cache_lives_in_the_keychain_until_expiry():
     sessions, profile = MfaSessions(SecretStore(unlock_timeout=10)), f"test-{uuid.uuid4()}"
     try:
