@@ -95,22 +95,23 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _main(argv: list[str] | None) -> int:
-    if (sys.argv[1:] if argv is None else argv) == ["--version"]:  # answered before anything else is loaded
+    words = sys.argv[1:] if argv is None else argv
+    if words == ["--version"]:  # answered before anything else is loaded
         print(f"{APP_NAME} {__version__}")
         return EXIT_OK
-    if (sys.argv[1:] if argv is None else argv) == ["list", "--json"]:  # the kept listing, if it is current
+    if words == ["list", "--json"]:  # the kept listing, if it is current
         from wizard.core.listing import kept_listing
 
         kept = kept_listing()
         if kept is not None:
             write_out(kept)
             return EXIT_OK
-    if (sys.argv[1:] if argv is None else argv) == []:  # the desktop program: started before the subcommands load
+    if words == []:  # the desktop program: started before the subcommands load
         from wizard.app import run_gui
 
         return run_gui()
     _choose_language(argv)
-    parser = build_parser(command_module(sys.argv[1:] if argv is None else argv))
+    parser = build_parser(command_module(words))
     args = parser.parse_args(argv)
     if args.self_test:
         from wizard.selftest import main as self_test  # Qt is imported only inside the window check

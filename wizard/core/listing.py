@@ -6,10 +6,10 @@ The listing is used only while it is provably the listing of the profile file as
 state the profile file had when it was read (inode, size, modification and change times in nanoseconds, a CRC-32 of
 its bytes), the listing's length and the program's version (another version may list differently); every write, by
 this program or any other, changes that state, and the next `list --json` then reads the file (checking every field,
-as always) and keeps a new listing. A listing that depends on the clock (a
-profile with an entered session token shows its seconds left) is never kept. With a half-done change waiting for the
-sweep, or a kept listing that is anything but printable ASCII (what the JSON encoder writes), the command takes its
-usual path. Nothing secret is in it: `list --json` redacts.
+as always) and keeps a new listing. A listing that depends on the clock (a profile with an entered session token shows
+its seconds left) is never kept. With work left for the sweep (`store_home.unfinished_work`), or a kept listing that is
+anything but printable ASCII (what the JSON encoder writes), the command takes its usual path, sweep included. Nothing
+secret is in it: `list --json` redacts.
 
 Only `os` and `zlib` are imported here (and `tempfile` to keep a listing).
 """
@@ -19,13 +19,11 @@ from __future__ import annotations
 import os
 
 from wizard import __version__
-from wizard.core.store_home import FILE_NAME, PENDING_DIR, home_dir
+from wizard.core.store_home import FILE_NAME, home_dir, unfinished_work
 
 NAME = FILE_NAME + ".listing"  # its temporary files (".profiles.json.listing.*.tmp") are the sweep's to remove
 _MAGIC = [b"aws-connection-wizard", b"listing", b"1", __version__.encode("ascii")]
 _PRINTABLE = bytes(range(0x20, 0x7F)) + b"\n"
-
-
 _CHUNK = 1 << 16  # files are read in pieces of this size: no megabyte-sized copies to allocate in a fresh process
 
 
@@ -61,7 +59,7 @@ def kept_listing(home: str | None = None) -> bytes | None:
     *state, length = (int(w) for w in words[count:])
     if length != len(listing) or not _printable(listing):
         return None
-    if tuple(state) != file_state(os.path.join(home, FILE_NAME)) or _unfinished_changes(home):
+    if tuple(state) != file_state(os.path.join(home, FILE_NAME)) or any(unfinished_work(home)):
         return None
     return listing
 
@@ -98,19 +96,3 @@ def keep_listing(home: str, state: tuple[int, ...] | None, listing: str) -> None
             os.unlink(temp)
         except OSError:
             pass
-
-
-def _unfinished_changes(home: str) -> bool:
-    """Whether the sweep has work here (a temporary file, a marker): then the command runs it, on its usual path."""
-    try:
-        names = os.listdir(home)
-    except OSError:
-        return True
-    if any(n.startswith(f".{FILE_NAME}.") and n.endswith(".tmp") for n in names):
-        return True
-    if PENDING_DIR in names:
-        try:
-            return bool(os.listdir(os.path.join(home, PENDING_DIR)))
-        except OSError:
-            return True
-    return False

@@ -1,7 +1,7 @@
 """Saved profiles: the non-secret settings of tested connections, in one versioned JSON file.
 
-File: `<home>/profiles.json`, where home is `AWS_CONNECTION_WIZARD_HOME` or platformdirs'
-`user_config_dir("aws-connection-wizard")` (e.g. ~/.config/aws-connection-wizard): wizard.core.store_home. Format (schema version 1):
+File: `<home>/profiles.json`, where home (wizard.core.store_home) is `AWS_CONNECTION_WIZARD_HOME` or platformdirs'
+`user_config_dir("aws-connection-wizard")` (e.g. ~/.config/aws-connection-wizard). Format (schema version 1):
 
     {"schema_version": 1,
      "profiles": [{"id": "<uuid4>", "name": "prod-s3", "connection": {<Connection.to_dict()>},

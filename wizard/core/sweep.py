@@ -20,16 +20,12 @@ from __future__ import annotations
 
 import contextlib
 import os
-import re
 import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from wizard.core.store_home import PENDING_DIR
-
-_TEMP = re.compile(r"\.profiles\.json(\.bak)?\..+\.tmp\Z")
-_ID = re.compile(r"[A-Za-z0-9-]{1,64}\Z")
+from wizard.core.store_home import MARKER_NAME, PENDING_DIR, unfinished_work
 _WINDOWS_GRACE = 24 * 3600.0  # no cheap liveness check there: a marker is stale after a day
 
 
@@ -47,7 +43,7 @@ def pending(store, profile_id: str):
     process dies, so the next sweep finishes the job. The block gets a function that drops the mark at once (for a
     failure known to have left nothing behind)."""
     marker = None
-    if _ID.match(profile_id):
+    if MARKER_NAME.match(profile_id):
         directory = Path(store.home) / PENDING_DIR
         directory.mkdir(mode=0o700, parents=True, exist_ok=True)
         marker = directory / profile_id
@@ -93,16 +89,8 @@ def sweep(store=None, secret_store=None) -> SweepResult:
 
     store = store if store is not None else ProfileStore()
     result = SweepResult()
-    try:
-        names = os.listdir(store.home)
-    except OSError:
-        return result  # no home yet: nothing was ever written
-    temps = [n for n in names if _TEMP.match(n)]
+    temps, markers = unfinished_work(str(store.home))
     pending_dir = Path(store.home) / PENDING_DIR
-    try:
-        markers = [m for m in os.listdir(pending_dir) if _ID.match(m)] if PENDING_DIR in names else []
-    except OSError:
-        markers = []
     if not temps and not markers:
         return result
     from filelock import Timeout  # only with something to sweep: the common start pays one directory listing
