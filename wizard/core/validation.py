@@ -100,36 +100,57 @@ class Limit:
         return [c for c in dict.fromkeys(value) if not self.matches(c)]
 
 
-def _model_limit(service: str, shape: str = "", *, operation: str = "", member: str = "", pattern=...) -> Limit:
-    from wizard.core.botocore_data import new_botocore_session  # models are parsed when validation first needs them
+@functools.cache
+def _service_model(service: str):
+    """botocore's model of `service`, parsed once through the shared loader (no session: a botocore session costs
+    ~8 ms to make and validation needs only the shapes)."""
+    import botocore.model
 
-    model = new_botocore_session().get_service_model(service)
+    from wizard.core.botocore_data import LOADER  # models are parsed when validation first needs them
+
+    return botocore.model.ServiceModel(LOADER.load_service_model(service, "service-2"), service_name=service)
+
+
+def _model_limit(service: str, shape: str = "", *, operation: str = "", member: str = "", pattern=...) -> Limit:
+    model = _service_model(service)
     found = model.operation_model(operation).input_shape.members[member] if operation else model.shape_for(shape)
     meta = found.metadata
     return Limit(meta.get("min"), meta.get("max"), meta.get("pattern") if pattern is ... else pattern)
 
 
+# Length and pattern rules by field key, each read when a check first needs it: a key's check parses only its own
+# service's model (checking an access key ID parses IAM's, never bedrock-runtime's).
+_RULES: dict[str, Callable[[], Limit]] = {
+    "access_key_id": lambda: _model_limit("iam", "accessKeyIdType"),
+    "role": lambda: _model_limit("iam", "roleNameType"),
+    "role_path": lambda: _model_limit("iam", "pathType"),
+    "role_arn": lambda: _model_limit("sts", operation="AssumeRole", member="RoleArn"),
+    "external_id": lambda: _model_limit("sts", operation="AssumeRole", member="ExternalId"),
+    "session_name": lambda: _model_limit("sts", operation="AssumeRole", member="RoleSessionName"),
+    "duration": lambda: _model_limit("sts", operation="AssumeRole", member="DurationSeconds"),
+    # bedrock-runtime's modelId pattern is a long alternation of ARN forms; only its length is taken, and the
+    # characters model ids and ARNs use are checked.
+    "model_id": lambda: _model_limit("bedrock-runtime", operation="InvokeModel", member="modelId",
+                                     pattern=r"[\w.:/-]+"),
+    # Not in the models (accessKeySecretType and tokenType carry no length or pattern): AWS issues 40-character
+    # base64 secrets, and session tokens are base64 text several hundred characters long.
+    "secret_access_key": lambda: Limit(40, 40, r"[A-Za-z0-9/+]+"),
+    "session_token": lambda: Limit(100, 8192, r"[A-Za-z0-9/+=]+"),
+    # S3's BucketName shape has no rules: these are the S3 naming rules for general purpose buckets.
+    "bucket": lambda: Limit(3, 63, r"[a-z0-9.-]+"),
+}
+
+
+@functools.cache
+def limit(key: str) -> Limit:
+    """The length and pattern rule of one field key."""
+    return _RULES[key]()
+
+
 @functools.cache
 def limits() -> dict[str, Limit]:
-    """Length and pattern rules by field key (also available as the module attribute LIMITS)."""
-    return {
-        "access_key_id": _model_limit("iam", "accessKeyIdType"),
-        "role": _model_limit("iam", "roleNameType"),
-        "role_path": _model_limit("iam", "pathType"),
-        "role_arn": _model_limit("sts", operation="AssumeRole", member="RoleArn"),
-        "external_id": _model_limit("sts", operation="AssumeRole", member="ExternalId"),
-        "session_name": _model_limit("sts", operation="AssumeRole", member="RoleSessionName"),
-        "duration": _model_limit("sts", operation="AssumeRole", member="DurationSeconds"),
-        # bedrock-runtime's modelId pattern is a long alternation of ARN forms; only its length is taken, and the
-        # characters model ids and ARNs use are checked.
-        "model_id": _model_limit("bedrock-runtime", operation="InvokeModel", member="modelId", pattern=r"[\w.:/-]+"),
-        # Not in the models (accessKeySecretType and tokenType carry no length or pattern): AWS issues 40-character
-        # base64 secrets, and session tokens are base64 text several hundred characters long.
-        "secret_access_key": Limit(40, 40, r"[A-Za-z0-9/+]+"),
-        "session_token": Limit(100, 8192, r"[A-Za-z0-9/+=]+"),
-        # S3's BucketName shape has no rules: these are the S3 naming rules for general purpose buckets.
-        "bucket": Limit(3, 63, r"[a-z0-9.-]+"),
-    }
+    """Length and pattern rules by field key (also available as the module attribute LIMITS); parses every model."""
+    return {key: limit(key) for key in _RULES}
 
 
 def __getattr__(name: str):
@@ -255,9 +276,9 @@ def _size(value: str, limit: Limit, thing: Words) -> list[Message]:
 
 
 def _size_and_chars(value: str, key: str, thing: Words, allowed: Words) -> list[Message]:
-    limit = limits()[key]
-    bad = limit.bad_characters(value)
-    return _size(value, limit, thing) + ([_chars_message(bad, thing, allowed)] if bad else [])
+    rule = limit(key)
+    bad = rule.bad_characters(value)
+    return _size(value, rule, thing) + ([_chars_message(bad, thing, allowed)] if bad else [])
 
 
 NAME_CHARACTERS = "letters, digits and + = , . @ _ -"
@@ -311,7 +332,7 @@ def _secret_access_key(value: str, values: Mapping[str, str]) -> list[Message]:
     if len(value) != 40:
         messages.append(_error("secret-length", "A secret access key is exactly 40 characters; this has {n}. Copy "
                                "it again from the .csv file saved when the key was created.", n=len(value)))
-    bad = limits()["secret_access_key"].bad_characters(value)
+    bad = limit("secret_access_key").bad_characters(value)
     if bad:
         messages.append(_chars_message(bad, words("a secret access key"), words("letters, digits, / and +")))
     return messages
@@ -349,7 +370,7 @@ _ARN_EXAMPLE = "arn:aws:iam::123456789012:role/NAME"
 
 def _role_arn_parts(value: str) -> tuple[list[Message], str]:
     """Messages for a role ARN, and its partition ("" when the ARN is malformed)."""
-    sized = _size(value, limits()["role_arn"], words("a role ARN"))
+    sized = _size(value, limit("role_arn"), words("a role ARN"))
     if sized:
         return sized, ""
     m = _ARN.fullmatch(value)
@@ -374,7 +395,7 @@ def _role_arn_parts(value: str) -> tuple[list[Message], str]:
                        example=_ARN_EXAMPLE)], ""
     inner, _, name = rest.rpartition("/")
     path = f"/{inner}/" if inner else "/"
-    name_limit, path_limit = limits()["role"], limits()["role_path"]
+    name_limit, path_limit = limit("role"), limit("role_path")
     if not (name_limit.matches(name) and name_limit.min <= len(name) <= name_limit.max):
         return [_error("bad-arn", 'The role name "{name}" at the end of the ARN must be {min}-{max} {allowed}.',
                        name=name, min=name_limit.min, max=name_limit.max, allowed=_name_characters())], ""
@@ -488,11 +509,11 @@ def _session_name(value: str, values: Mapping[str, str]) -> list[Message]:
 
 
 def _duration(value: str, values: Mapping[str, str]) -> list[Message]:
-    limit = limits()["duration"]
-    if not re.fullmatch(r"[0-9]{1,9}", value) or not limit.min <= int(value) <= limit.max:
+    rule = limit("duration")
+    if not re.fullmatch(r"[0-9]{1,9}", value) or not rule.min <= int(value) <= rule.max:
         return [_error("duration-range", "Enter the session duration in whole seconds from {min} ({minutes} minutes) "
-                       "to {max} ({hours} hours).", min=limit.min, minutes=limit.min // 60, max=limit.max,
-                       hours=limit.max // 3600)]
+                       "to {max} ({hours} hours).", min=rule.min, minutes=rule.min // 60, max=rule.max,
+                       hours=rule.max // 3600)]
     if int(value) > 3600:
         return [_info("role-max-duration", "AWS refuses durations above the role's maximum session duration "
                       "(1 hour unless the role's settings raise it).")]
