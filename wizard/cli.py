@@ -87,11 +87,42 @@ def _choose_language(argv: list[str] | None) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """The program. Called as the process's entry (no argv: the console script, `python -m wizard`), a finished
+    subcommand ends the process at once (`_leave_now`); called with a list (tests, the packaged launcher's checks) it
+    returns the exit code."""
     try:
-        return _main(argv)
+        code = _main(argv)
     except BrokenPipeError:  # the reader went away (`list --json | head`): stop quietly, as other tools do
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error when Python flushes at exit
-        return STOPPED_BY_CLOSED_PIPE
+        code = STOPPED_BY_CLOSED_PIPE
+    if argv is None and "PySide6.QtCore" not in sys.modules:  # no window was shown (Qt's teardown saves settings)
+        _leave_now(code)
+    return code
+
+
+def _leave_now(code: int) -> None:
+    """End the process as `exit` would, without the interpreter's teardown: freeing every module's objects one by one
+    (botocore's parsed models and endpoint rules above all) takes ~100 ms after a test, as long as the test's own calls.
+    Everything a command writes is written and closed before it returns; here the output is flushed and the atexit
+    functions run (log handlers, temporary folders). A non-daemon thread still running gets the usual exit (it is
+    waited for)."""
+    import atexit
+    import contextlib
+    import threading
+
+    if any(t.is_alive() and not t.daemon for t in threading.enumerate() if t is not threading.main_thread()):
+        return
+    try:
+        if sys.stdout is not None:  # None in a windowed program started without a console
+            sys.stdout.flush()
+    except BrokenPipeError:
+        code = STOPPED_BY_CLOSED_PIPE
+    except OSError:
+        return  # the usual exit reports it
+    atexit._run_exitfuncs()
+    with contextlib.suppress(OSError, AttributeError):  # no stderr, or a closed one: nothing more can be said
+        sys.stderr.flush()
+    os._exit(code)
 
 
 def _main(argv: list[str] | None) -> int:
