@@ -267,9 +267,9 @@ def cmd_add(args) -> int:
 
 
 # -- test ------------------------------------------------------------------------------------------------------------------
-def _load_models_in_background(service: str, region: str):
-    """A thread importing botocore and parsing the endpoints and the STS and `service` models into the shared loader
-    (`wizard.core.aws.warm_up`, clients with made-up keys that never call anything), while the keychain is read."""
+def _load_models_in_background(service: str):
+    """A thread importing botocore and parsing the STS and `service` models and endpoint rules into the shared loader
+    (`wizard.core.aws.warm_up`), while the keychain is read."""
     import contextlib
     import threading
 
@@ -277,7 +277,7 @@ def _load_models_in_background(service: str, region: str):
         from wizard.core import aws
 
         with contextlib.suppress(Exception):  # only an optimisation: the test's own clients load what they need
-            aws.warm_up(("sts", service), region)
+            aws.warm_up(("sts", service))
 
     thread = threading.Thread(target=load, name="botocore-models", daemon=True)
     thread.start()
@@ -294,7 +294,7 @@ def cmd_test(args) -> int:
         raise CommandError(translate("profiles", "--timeout must be positive"), EXIT_USAGE)
     from wizard.commands.renew import cli_code_prompter
 
-    models = _load_models_in_background(profile.connection.service, profile.connection.region)
+    models = _load_models_in_background(profile.connection.service)
     test = plan_test(profile, secret_store=secret_store, profile_store=store, timeout=args.timeout,  # the keychain
                      mfa_code=cli_code_prompter(args, profile.name))
     import asyncio

@@ -14,7 +14,7 @@ from botocore.config import Config
 from botocore.httpsession import URLLib3Session
 
 from wizard import __version__ as _version
-from wizard.core.botocore_data import new_botocore_session
+from wizard.core.botocore_data import LOADER, new_botocore_session
 from wizard.core.connection import NetworkSettings
 from wizard.core.proxy_auth import proxy_url
 
@@ -64,11 +64,18 @@ def new_session(region: str) -> Session:
     return Session(core, region)
 
 
-def warm_up(services=("sts",), region: str = "us-east-1") -> None:
-    """Parse botocore's data for these services ahead of time (blocking: call it from an executor, once, early)."""
-    session = new_session(region)
+def warm_up(services=("sts",)) -> None:
+    """Parse ahead of time, into the shared loader, the botocore data that making these services' clients reads (the
+    SDK defaults, the partitions, each service's model and endpoint rules), and import botocore's session and client
+    modules. Nothing is made that is then thrown away: the work is what the test's own clients would do first.
+    Blocking: call it from a thread, once, early."""
+    import botocore.session  # noqa: F401  (and with it botocore.client, .endpoint, .regions: what a client needs)
+
+    LOADER.load_data("sdk-default-configuration")
+    LOADER.load_data("partitions")
     for service in services:
-        session.client(service, region_name=region, aws_access_key_id="warm-up", aws_secret_access_key="warm-up")
+        LOADER.load_service_model(service, "service-2")
+        LOADER.load_service_model(service, "endpoint-rule-set-1")
 
 
 def make_client(service: str, region: str, credentials: Credentials | None, network: NetworkSettings, *,
