@@ -100,57 +100,62 @@ class Limit:
         return [c for c in dict.fromkeys(value) if not self.matches(c)]
 
 
-@functools.cache
-def _service_model(service: str):
-    """botocore's model of `service`, parsed once through the shared loader (no session: a botocore session costs
-    ~8 ms to make and validation needs only the shapes)."""
+def _model_limits(service: str, wanted: dict[str, tuple]) -> dict[str, Limit]:
+    """{key: Limit} for `wanted` ({key: (shape, operation, member, pattern)}) from botocore's model of `service`,
+    parsed through a loader of its own and then dropped: validation keeps the few numbers, not the model (IAM's
+    is ~4 MB parsed, and no client of a test reads it)."""
+    import botocore.loaders
     import botocore.model
 
-    from wizard.core.botocore_data import LOADER  # models are parsed when validation first needs them
-
-    return botocore.model.ServiceModel(LOADER.load_service_model(service, "service-2"), service_name=service)
-
-
-def _model_limit(service: str, shape: str = "", *, operation: str = "", member: str = "", pattern=...) -> Limit:
-    model = _service_model(service)
-    found = model.operation_model(operation).input_shape.members[member] if operation else model.shape_for(shape)
-    meta = found.metadata
-    return Limit(meta.get("min"), meta.get("max"), meta.get("pattern") if pattern is ... else pattern)
+    model = botocore.model.ServiceModel(botocore.loaders.create_loader().load_service_model(service, "service-2"),
+                                        service_name=service)
+    found = {}
+    for key, (shape, operation, member, pattern) in wanted.items():
+        meta = (model.operation_model(operation).input_shape.members[member] if operation
+                else model.shape_for(shape)).metadata
+        found[key] = Limit(meta.get("min"), meta.get("max"), meta.get("pattern") if pattern is None else pattern)
+    return found
 
 
-# Length and pattern rules by field key, each read when a check first needs it: a key's check parses only its own
-# service's model (checking an access key ID parses IAM's, never bedrock-runtime's).
-_RULES: dict[str, Callable[[], Limit]] = {
-    "access_key_id": lambda: _model_limit("iam", "accessKeyIdType"),
-    "role": lambda: _model_limit("iam", "roleNameType"),
-    "role_path": lambda: _model_limit("iam", "pathType"),
-    "role_arn": lambda: _model_limit("sts", operation="AssumeRole", member="RoleArn"),
-    "external_id": lambda: _model_limit("sts", operation="AssumeRole", member="ExternalId"),
-    "session_name": lambda: _model_limit("sts", operation="AssumeRole", member="RoleSessionName"),
-    "duration": lambda: _model_limit("sts", operation="AssumeRole", member="DurationSeconds"),
+# Length and pattern rules by field key, read when a check first needs one: a service's model is parsed once, for all
+# of its keys (checking an access key ID parses IAM's, never bedrock-runtime's).
+_FROM_MODELS: dict[str, dict[str, tuple]] = {  # service: {key: (shape, operation, member, pattern to use instead)}
+    "iam": {"access_key_id": ("accessKeyIdType", "", "", None), "role": ("roleNameType", "", "", None),
+            "role_path": ("pathType", "", "", None)},
+    "sts": {"role_arn": ("", "AssumeRole", "RoleArn", None), "external_id": ("", "AssumeRole", "ExternalId", None),
+            "session_name": ("", "AssumeRole", "RoleSessionName", None),
+            "duration": ("", "AssumeRole", "DurationSeconds", None),
+            "mfa_serial": ("", "GetSessionToken", "SerialNumber", None),
+            "mfa_code": ("", "GetSessionToken", "TokenCode", None)},
     # bedrock-runtime's modelId pattern is a long alternation of ARN forms; only its length is taken, and the
     # characters model ids and ARNs use are checked.
-    "model_id": lambda: _model_limit("bedrock-runtime", operation="InvokeModel", member="modelId",
-                                     pattern=r"[\w.:/-]+"),
+    "bedrock-runtime": {"model_id": ("", "InvokeModel", "modelId", r"[\w.:/-]+")},
+}
+_FIXED = {
     # Not in the models (accessKeySecretType and tokenType carry no length or pattern): AWS issues 40-character
     # base64 secrets, and session tokens are base64 text several hundred characters long.
-    "secret_access_key": lambda: Limit(40, 40, r"[A-Za-z0-9/+]+"),
-    "session_token": lambda: Limit(100, 8192, r"[A-Za-z0-9/+=]+"),
+    "secret_access_key": Limit(40, 40, r"[A-Za-z0-9/+]+"),
+    "session_token": Limit(100, 8192, r"[A-Za-z0-9/+=]+"),
     # S3's BucketName shape has no rules: these are the S3 naming rules for general purpose buckets.
-    "bucket": lambda: Limit(3, 63, r"[a-z0-9.-]+"),
+    "bucket": Limit(3, 63, r"[a-z0-9.-]+"),
 }
+_SERVICE_OF = {key: service for service, keys in _FROM_MODELS.items() for key in keys}
 
 
 @functools.cache
+def _limits_of(service: str) -> dict[str, Limit]:
+    return _model_limits(service, _FROM_MODELS[service])
+
+
 def limit(key: str) -> Limit:
-    """The length and pattern rule of one field key."""
-    return _RULES[key]()
+    """The length and pattern rule of one field key (KeyError for a key that has none)."""
+    return _FIXED[key] if key in _FIXED else _limits_of(_SERVICE_OF[key])[key]
 
 
 @functools.cache
 def limits() -> dict[str, Limit]:
     """Length and pattern rules by field key (also available as the module attribute LIMITS); parses every model."""
-    return {key: limit(key) for key in _RULES}
+    return {key: limit(key) for key in (*_SERVICE_OF, *_FIXED)}
 
 
 def __getattr__(name: str):
@@ -769,10 +774,8 @@ _MFA_ARN_EXAMPLE = "arn:aws:iam::123456789012:mfa/NAME"
 _HARDWARE_SERIAL = re.compile(r"[A-Z0-9]{9,}")  # GAHT12345678: letters and digits, no ARN
 
 
-@functools.cache
 def _mfa_limits() -> tuple[Limit, Limit]:
-    return (_model_limit("sts", operation="GetSessionToken", member="SerialNumber"),
-            _model_limit("sts", operation="GetSessionToken", member="TokenCode"))
+    return limit("mfa_serial"), limit("mfa_code")
 
 
 def check_mfa_serial(raw: str) -> Check:
