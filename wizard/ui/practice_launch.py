@@ -9,7 +9,6 @@ one practice, looked alike and invited typing a real key into the practice one o
 from __future__ import annotations
 
 import importlib.util
-import subprocess
 import sys
 from collections.abc import Callable
 
@@ -37,14 +36,14 @@ def practice_command() -> list[str]:
 
 class PracticeLauncher:
     """Starts the practice-mode program once at a time. `process`: the one it started (None before); `output`: where
-    that program's output goes (DEVNULL; tests read it)."""
+    that program's output goes (None: nowhere; tests give a file and read it)."""
 
     def __init__(self, status: Callable[[str], None], problem: Callable[[str, BaseException], None],
                  window=None) -> None:
         """`window`: the window that steps aside while practice mode runs (None: it stays)."""
         self.status, self.problem, self.window = status, problem, window
-        self.process: subprocess.Popen | None = None
-        self.output = subprocess.DEVNULL
+        self.process = None  # the practice program's subprocess.Popen once launched
+        self.output = None  # where its output goes: None for nowhere (tests give a file)
         self._watch = QTimer(window, interval=300) if window is not None else QTimer(interval=300)
         self._watch.timeout.connect(self._check_ended)
 
@@ -52,9 +51,12 @@ class PracticeLauncher:
         if self.process is not None and self.process.poll() is None:
             self.status(translate("practice_launch", "Practice mode is already open in its own window."))
             return
+        import subprocess  # loaded when practice mode is launched, not before the window's first paint
+
         try:
             self.process = subprocess.Popen(
-                practice_command(), stdin=subprocess.DEVNULL, stdout=self.output, stderr=subprocess.DEVNULL
+                practice_command(), stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL if self.output is None else self.output, stderr=subprocess.DEVNULL
             )
         except OSError as exc:
             self.problem(translate("practice_launch", "Could not start practice mode"), exc)

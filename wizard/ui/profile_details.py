@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from wizard.core.describe import profile_rows, status_text
 from wizard.core.i18n import QT_TRANSLATE_NOOP
 from wizard.ui.translator import translate
 
@@ -32,6 +31,8 @@ SETTINGS_TAB, TEST_TAB, REPORT_TAB = range(3)
 
 def describe(profile, backend: str, now: float | None = None) -> list[tuple[str, str]]:
     """(label, value) rows describing a profile, without any secret (`wizard.core.describe.profile_rows`)."""
+    from wizard.core.describe import profile_rows  # with the first profile shown, after the window's first paint
+
     if backend == "none":  # SecretStore.backend_name() when no usable keychain is running now
         backend = translate("profile_details", "the OS keychain (not available at the moment)")
     return profile_rows(profile, keychain=backend, now=now)
@@ -104,6 +105,8 @@ class ProfileDetails(QTabWidget):
         self.setTabText(SETTINGS_TAB, translate("profile_details", "&Details of ") + profile.name.replace("&", "&&"))
         self.report.setPlainText(report_text)
         if not report_text and profile.tested_at is not None:
+            from wizard.core.describe import status_text
+
             self.report.setPlaceholderText(
                 translate("profile_details", 'Last test: {0}. Its full report was not kept (saved by an older '
                                              'version): press '

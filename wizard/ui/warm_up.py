@@ -3,12 +3,15 @@ neither the first window nor the first test pays for it."""
 
 from __future__ import annotations
 
-import concurrent.futures
 import logging
 import threading
+from typing import TYPE_CHECKING
 
 from wizard.core.connection import SERVICE_IDS, Connection, Secrets
 from wizard.ui.first_paint import FIRST_PAINT_WAIT_MS, after_first_paint
+
+if TYPE_CHECKING:
+    import concurrent.futures
 
 __all__ = ["FIRST_PAINT_WAIT_MS", "warm_up_in_background"]
 
@@ -17,9 +20,9 @@ _warm_up: concurrent.futures.Future | None = None
 
 
 def warm_up_in_background() -> concurrent.futures.Future:
-    """Parse botocore's data files (endpoints, the STS and service models, validation's rules) once per process, in a
-    worker thread, as soon as a test view exists, so that no test pays for it. Parsing a large JSON file holds the GIL
-    (endpoints.json ~75 ms, EC2's model ~120 ms on a busy machine): done during a test it would stall the event loop.
+    """Parse botocore's data files (the STS and service models and endpoint rules, validation's rules, the regions) once
+    per process, in a worker thread, as soon as a test view exists, so that no test pays for it. Parsing a large JSON
+    file holds the GIL (EC2's model ~120 ms on a busy machine): done during a test it would stall the event loop.
     Returns the future (tests wait for it); later calls return the same one.
 
     It starts after the first window is exposed (painted), or after FIRST_PAINT_WAIT_MS when none is: botocore and boto3
@@ -27,6 +30,8 @@ def warm_up_in_background() -> concurrent.futures.Future:
     """
     global _warm_up
     if _warm_up is None:
+        import concurrent.futures  # not before the first paint
+
         _warm_up = concurrent.futures.Future()
         after_first_paint(lambda: threading.Thread(target=_parse_botocore_data, args=(_warm_up,), daemon=True,
                                                     name="botocore-warm-up").start())
