@@ -17,12 +17,23 @@ import tempfile
 from tests.run import MARKER, _private_env, _start_keyring
 
 BENCH_MARKER = "AWSCW_BENCH_SESSION"
+KEYRING_DAEMON: list[subprocess.Popen] = []  # inside the session: the gnome-keyring-daemon started here
+
+
+def keyring_daemon_cpu_seconds() -> float:
+    """CPU time (user + system) the session's gnome-keyring-daemon has used so far (0.0 outside a session)."""
+    if not KEYRING_DAEMON:
+        return 0.0
+    with open(f"/proc/{KEYRING_DAEMON[0].pid}/stat", encoding="ascii") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
 
 
 def in_private_session(module: str, argv: list[str]) -> int | None:
     """None when already inside (the keyring is running); otherwise the exit code of the run inside."""
     if os.environ.get(BENCH_MARKER) == "1":
         daemon = _start_keyring()
+        KEYRING_DAEMON.append(daemon)
         atexit.register(_stop, daemon)
         return None
     if not shutil.which("dbus-run-session") or not shutil.which("gnome-keyring-daemon"):
