@@ -13,7 +13,6 @@ from typing import Any
 
 from PySide6.QtWidgets import QDialog
 
-from wizard.core import profile_service, proxy_auth
 from wizard.core.connection import Secrets
 from wizard.core.profiles import record_test
 from wizard.ui.manager_context import FAILED, ManagerContext, ProfileAction
@@ -28,6 +27,8 @@ def load_secrets(secret_store, profile) -> Secrets:
 
 def load_for_edit(secret_store, profile) -> tuple[Secrets, str]:
     """Blocking: the profile's secrets and its proxy password (for the edit wizard)."""
+    from wizard.core import proxy_auth  # the blocking helpers load what they use, in their worker thread
+
     return load_secrets(secret_store, profile), proxy_auth.load_password(secret_store, profile.id, profile.connection)
 
 
@@ -36,6 +37,8 @@ def save_with_proxy_password(store, secret_store, profile, name, conn, secrets, 
     """Blocking: `profile_service.save_edit`, then the proxy's password into the keychain (removed when the proxy
     asks for none), and the MFA session (or MFA-assumed role) the wizard's test won, if still usable
     (`mfa_memory`, a `wizard.core.mfa_session.MfaMemory`), so the first use after saving needs no code."""
+    from wizard.core import profile_service, proxy_auth
+
     saved = profile_service.save_edit(store, secret_store, profile, name, conn, secrets, **kw)
     proxy_auth.save_password(secret_store, saved.id, conn, proxy_password)
     if mfa_memory is not None:
@@ -51,6 +54,8 @@ def save_with_proxy_password(store, secret_store, profile, name, conn, secrets, 
 def test_inputs(secret_store, profile):
     """Blocking: the profile's connection as the test needs it (its proxy password from the keychain, in memory
     only) and its own secrets. Everything else (a source profile's keys, the instance role) is read by the test."""
+    from wizard.core import proxy_auth
+
     return proxy_auth.for_test(secret_store, profile.id, profile.connection), load_secrets(secret_store, profile)
 
 

@@ -9,12 +9,18 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QDialog
 
-from wizard.core import profile_service
 from wizard.core.tokens import can_renew
 from wizard.ui import manager_dialogs
 from wizard.ui.manager_context import FAILED, ProfileAction
 from wizard.ui.translator import translate
 
+
+
+def _profile_service():
+    """wizard.core.profile_service, loaded with the first action (not before the window's first paint)."""
+    from wizard.core import profile_service
+
+    return profile_service
 
 class DuplicateAction(ProfileAction):
     """Copy the selected profile under a new name and id; its secrets are copied in the keychain."""
@@ -22,12 +28,12 @@ class DuplicateAction(ProfileAction):
     async def on(self, profile) -> None:
         ctx, names = self.ctx, [p.name for p in self.ctx.profiles()]
         question = (translate("profile_actions", "Duplicate profile"),
-                    translate("profile_actions", "Name of the copy:"), profile_service.free_name(names, profile.name),
+                    translate("profile_actions", "Name of the copy:"), _profile_service().free_name(names, profile.name),
                     names)
         copy = await self.under_new_name(
             question, translate("profile_actions", "Duplicating {name}…").format(name=profile.name),
             translate("profile_actions", "Could not duplicate the profile"),
-            lambda name: profile_service.duplicate(ctx.store, ctx.secret_store, profile.name, name), saves=True)
+            lambda name: _profile_service().duplicate(ctx.store, ctx.secret_store, profile.name, name), saves=True)
         if copy not in (None, FAILED):
             await ctx.reload(copy.id)
 
@@ -43,7 +49,7 @@ class RenameAction(ProfileAction):
         renamed = await self.under_new_name(
             question, translate("profile_actions", "Renaming {name}…").format(name=profile.name),
             translate("profile_actions", "Could not rename the profile"),
-            lambda name: profile_service.rename(ctx.store, profile.name, name), unchanged=profile.name)
+            lambda name: _profile_service().rename(ctx.store, profile.name, name), unchanged=profile.name)
         if renamed not in (None, FAILED):
             await ctx.reload(profile.id)
 
@@ -66,7 +72,7 @@ class DeleteAction(ProfileAction):
 
     async def on(self, profile) -> None:
         ctx = self.ctx
-        users = [p.name for p in profile_service.dependents(ctx.profiles(), profile.name)]
+        users = [p.name for p in _profile_service().dependents(ctx.profiles(), profile.name)]
         text = delete_question(profile, ctx.backend(), users)
         if not await manager_dialogs.confirm(
             ctx.parent, translate("profile_actions", "Delete profile"), text, translate("profile_actions", "Delete")
@@ -75,7 +81,7 @@ class DeleteAction(ProfileAction):
         deleted = await ctx.work(
             translate("profile_actions", "Deleting {name}…").format(name=profile.name),
             translate("profile_actions", "Could not delete the profile"),
-            profile_service.delete, ctx.store, ctx.secret_store, profile.name, force=True)  # the user was told
+            _profile_service().delete, ctx.store, ctx.secret_store, profile.name, force=True)  # the user was told
         if deleted is FAILED:
             return
         ctx.reports.pop(profile.id, None)
@@ -107,7 +113,7 @@ class RenewAction(ProfileAction):
         renewed = await ctx.work(
             translate("profile_actions", "Storing the new session token of {name}…").format(name=profile.name),
             translate("profile_actions", "Could not store the session token"),
-            profile_service.renew, ctx.store, ctx.secret_store, profile.name, token,
+            _profile_service().renew, ctx.store, ctx.secret_store, profile.name, token,
             secret_access_key=secret, access_key_id=key_id, saves=True)
         if renewed is FAILED:
             return

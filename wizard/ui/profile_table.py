@@ -17,7 +17,6 @@ import time
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
-from wizard.core.describe import method_title, service_title, status_text
 from wizard.core.i18n import QT_TRANSLATE_NOOP
 from wizard.core.tokens import TokenTime, profile_time_left
 from wizard.ui.translator import translate
@@ -37,6 +36,26 @@ NAME, METHOD, SERVICE, REGION, STATUS, TIME_LEFT = range(len(COLUMNS))
 
 ProfileRole = Qt.ItemDataRole.UserRole + 1
 FETCH_BATCH = 100
+
+
+# The cells' words come from wizard.core.describe (with the catalogue of fields and methods), loaded with the first row
+# shown: the rows arrive after the window's first paint.
+def method_title(method: str) -> str:
+    from wizard.core import describe
+
+    return describe.method_title(method)
+
+
+def service_title(service: str) -> str:
+    from wizard.core import describe
+
+    return describe.service_title(service)
+
+
+def status_text(profile, now: float | None = None) -> str:
+    from wizard.core import describe
+
+    return describe.status_text(profile, now)
 
 
 def time_left(profile, now: float | None = None) -> TokenTime:
