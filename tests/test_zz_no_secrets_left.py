@@ -104,10 +104,11 @@ def test_no_secret_value_is_left_in_any_file(tmp_path_factory):
 
 def scan_codes(roots: list[Path], codes: frozenset[str] | set[str]) -> list[tuple[Path, str]]:
     """(file, masked code) for every text file (no NUL byte) under `roots` holding one of the six-digit `codes` as a
-    whole word (not inside a longer number or name, where it would appear by chance)."""
+    whole word (not inside a longer number or name, nor the microseconds of a timestamp such as 1796101160.342151,
+    where it would appear by chance)."""
     if not codes:
         return []
-    pattern = re.compile(rb"(?<![0-9A-Za-z])(?:" + b"|".join(c.encode() for c in sorted(codes)) + rb")(?![0-9A-Za-z])")
+    pattern = re.compile(rb"(?<![0-9A-Za-z])(?<![0-9]\.)(?:" + b"|".join(c.encode() for c in sorted(codes)) + rb")(?![0-9A-Za-z])")
     found = []
     for root in roots:
         for directory, _dirs, files in os.walk(root, followlinks=False):
@@ -132,7 +133,7 @@ def test_the_code_scanner_finds_a_planted_code():
     planted = Path(tempfile.mkdtemp(prefix="awscw-scan-selftest-"))
     try:
         (planted / "leak.log").write_text("TokenCode=123456\n")
-        (planted / "clean.json").write_text('{"tested_at": 1764123456.5, "id": "a1234567b"}')
+        (planted / "clean.json").write_text('{"tested_at": 1764123456.5, "id": "a1234567b", "at": 1796101160.234567}')
         assert [path.name for path, _ in scan_codes([planted], {"123456", "234567"})] == ["leak.log"]
     finally:
         shutil.rmtree(planted)
