@@ -112,17 +112,26 @@ def startup(runs: int, work: Path) -> None:
     loaded = sorted({m for _, mods in program for m in mods.split(",") if m and m != "-"})
     record("start-up to first window (manager)", ms(p), f"bare QWizard, {pages} pages: {ms(b)}", f"{p / b:.2f}x")
     record("  modules loaded at first paint (any run)", ", ".join(loaded) or "none of the watched ones")
-    # the remaining import profile, for the note: the largest imports of the program before its first paint
-    out = subprocess.run([PY, "-X", "importtime", "-m", "wizard"], env=env, cwd=ROOT, capture_output=True, text=True,
-                         timeout=120).stderr
-    top = []
-    for line in out.splitlines():
+    # the remaining import profile, for the note: what is imported before the first paint (importtime's lines up to the
+    # "first-expose" line: stderr and stdout share one pipe, so their order is kept), grouped as the note explains it
+    out = subprocess.run([PY, "-X", "importtime", "-m", "wizard"], env=env, cwd=ROOT, stdout=subprocess.PIPE,
+                         stderr=subprocess.STDOUT, text=True, timeout=120).stdout
+    before = out.split("first-expose", 1)[0]
+    groups: dict[str, int] = {}
+    ours: list[tuple[int, str]] = []
+    for line in before.splitlines():
         if line.startswith("import time:") and line.count("|") == 2 and "cumulative" not in line:
-            _self, cumulative, name = line[len("import time:"):].split("|")
-            if not name[1:].startswith(" "):  # top-level imports only
-                top.append((int(cumulative), name.strip()))
-    print("    largest top-level imports (cumulative): " +
-          ", ".join(f"{n} {c / 1000:.0f} ms" for c, n in sorted(top, reverse=True)[:8]), flush=True)
+            own, _cumulative, name = line[len("import time:"):].split("|")
+            name = name.strip()
+            top = name.split(".")[0]
+            group = top if top in ("PySide6", "shiboken6", "shibokensupport", "wizard") else "standard library & site"
+            groups[group] = groups.get(group, 0) + int(own)
+            if top == "wizard":
+                ours.append((int(own), name))
+    print("    imported before the first paint (own time, us): " +
+          ", ".join(f"{g} {t / 1000:.0f} ms" for g, t in sorted(groups.items(), key=lambda kv: -kv[1])), flush=True)
+    print("    the program's modules among them: " +
+          ", ".join(f"{n} {t / 1000:.1f}" for t, n in sorted(ours, reverse=True)), flush=True)
 
 
 # -- CLI ---------------------------------------------------------------------------------------------------------------
