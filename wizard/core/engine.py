@@ -523,7 +523,7 @@ def warm_up(services=SERVICE_IDS) -> None:
     first test would stall the caller's event loop for a few hundred milliseconds."""
     for service in services:
         _offline_problem(Connection(service=service), Secrets())
-    aws.warm_up(("sts", *services))
+    aws.warm_up(("sts", *services), clients=True)
 
 
 def run_test(conn: Connection, secrets: Secrets, **kw) -> TestReport:
