@@ -21,9 +21,9 @@ from wizard.ui import collector
 pytestmark = pytest.mark.gui
 
 
-def _probe() -> dict:
+def _probe(*args: str) -> dict:
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-    done = subprocess.run([sys.executable, "-m", "tests.support.collector_probe"], env=env, cwd=REPO,
+    done = subprocess.run([sys.executable, "-m", "tests.support.collector_probe", *args], env=env, cwd=REPO,
                           capture_output=True, text=True, timeout=120, check=True)
     return json.loads(done.stdout.splitlines()[-1])
 
@@ -32,6 +32,14 @@ def test_a_window_in_a_cycle_is_destroyed_on_the_gui_thread_not_by_a_worker():
     seen = _probe()
     assert seen["during_the_worker"] == []  # the worker's allocations collected nothing
     assert seen["destroyed_on"] == [seen["main"]]  # the collector's timer did, on the GUI thread
+
+
+def test_what_is_loaded_is_kept_out_of_later_collections_and_later_garbage_still_goes():
+    seen = _probe("keep")
+    assert seen["frozen"]
+    assert seen["frozen_objects"] >= seen["loaded"]  # the structure is in the permanent generation...
+    assert seen["tracked"] < seen["loaded"]  # ... not in those a collection on the GUI thread walks through
+    assert seen["destroyed_on"] == [seen["main"]]  # a cycle dropped afterwards is collected as before, on this thread
 
 
 def test_the_application_collects_on_its_own_thread(qapp):

@@ -1,7 +1,9 @@
 """Run by tests/gui/test_collector.py in a fresh process (no other test's windows or state): a window caught in a
 reference cycle is dropped while a worker thread allocates; prints, as JSON, which thread destroyed it and when.
+With `keep`: a large structure is built, `keep_what_is_loaded()` is called, and then a window in a cycle is dropped;
+prints whether the structure left the generations that collections look at, and which thread destroyed the window.
 
-    python -m tests.support.collector_probe
+    python -m tests.support.collector_probe [keep]
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ def main(argv: list[str]) -> int:
     app = QApplication([])
     from wizard.ui.collector import collect_on_gui_thread
 
-    collect_on_gui_thread()
+    made = collect_on_gui_thread()
     destroyed_on: list[str] = []
 
     def drop_a_window_in_a_cycle() -> None:
@@ -30,6 +32,8 @@ def main(argv: list[str]) -> int:
         window.itself = window  # only the cyclic collector can free it
         window.destroyed.connect(lambda: destroyed_on.append(threading.current_thread().name))
 
+    if argv == ["keep"]:
+        return _keep(app, made, drop_a_window_in_a_cycle, destroyed_on)
     kept: list = []
 
     def allocate() -> None:  # far more allocations than the youngest generation's threshold; the last 1,000 stay
@@ -52,6 +56,29 @@ def main(argv: list[str]) -> int:
         time.sleep(0.01)
     print(json.dumps({"during_the_worker": during_the_worker, "destroyed_on": destroyed_on,
                       "main": threading.main_thread().name}))
+    return 0
+
+
+def _keep(app, made, drop_a_window_in_a_cycle, destroyed_on: list[str]) -> int:
+    import gc
+
+    from wizard.ui.collector import keep_what_is_loaded
+
+    loaded = [[i] for i in range(50_000)]  # as botocore's parsed data: many small containers, alive for good
+    keep_what_is_loaded()
+    deadline = time.monotonic() + 10
+    while not made.frozen and time.monotonic() < deadline:
+        app.processEvents()
+        time.sleep(0.01)
+    tracked = sum(len(gc.get_objects(generation)) for generation in range(3))
+    drop_a_window_in_a_cycle()  # garbage made after the freeze is still collected, on this thread
+    more = [[] for _ in range(1000)]  # enough new containers to make a collection due
+    while not destroyed_on and time.monotonic() < deadline:
+        app.processEvents()
+        time.sleep(0.01)
+    more.clear()
+    print(json.dumps({"frozen": made.frozen, "frozen_objects": gc.get_freeze_count(), "tracked": tracked,
+                      "loaded": len(loaded), "destroyed_on": destroyed_on, "main": threading.main_thread().name}))
     return 0
 
 

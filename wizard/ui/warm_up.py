@@ -45,7 +45,10 @@ def _parse_botocore_data(done: concurrent.futures.Future | None = None) -> None:
         validation.limits()  # offline validation: length and pattern rules from the models
         for service in SERVICE_IDS:  # ... and regions and service availability
             validation.check_connection(Connection(service=service), Secrets())
-        aws.warm_up(("sts", *SERVICE_IDS))
+        aws.warm_up(("sts", *SERVICE_IDS), clients=True)
+        from wizard.ui.collector import keep_what_is_loaded
+
+        keep_what_is_loaded()  # collections on the GUI thread never look at the parsed data again
     except Exception as exc:  # noqa: BLE001 - only an optimisation: the test loads what it needs anyway
         log.warning("warming up botocore's data failed: %s", type(exc).__name__)
     finally:
