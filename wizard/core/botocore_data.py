@@ -1,8 +1,9 @@
 """botocore's bundled data files (endpoints.json, service models), parsed once per process and shared.
 
-Read-only data, no credentials. Every botocore session the program makes (the test engine's, validation's model limits,
-the region list) uses this one loader, so each file is parsed once: parsing holds the GIL (endpoints.json ~75 ms, EC2's
-model ~120 ms), which would otherwise stall a GUI's event loop and repeat the work in every module.
+Read-only data, no credentials. Every botocore session the program makes (the test engine's, the region list) and
+validation's model limits (for the models the clients read too) use this one loader, so each file is parsed once:
+parsing holds the GIL (endpoints.json ~75 ms, EC2's model ~120 ms), which would otherwise stall a GUI's event loop and
+repeat the work in every module.
 """
 
 from __future__ import annotations

@@ -15,6 +15,7 @@ import re
 import secrets as _secrets
 import unicodedata
 from collections.abc import Callable, Mapping
+from typing import NamedTuple
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -100,36 +101,49 @@ class Limit:
         return [c for c in dict.fromkeys(value) if not self.matches(c)]
 
 
-def _model_limits(service: str, wanted: dict[str, tuple]) -> dict[str, Limit]:
-    """{key: Limit} for `wanted` ({key: (shape, operation, member, pattern)}) from botocore's model of `service`,
-    parsed through a loader of its own and then dropped: validation keeps the few numbers, not the model (IAM's
-    is ~4 MB parsed, and no client of a test reads it)."""
+class _FromModel(NamedTuple):
+    """Where a field's rule stands in a service's model: a shape, or an operation's input member."""
+
+    shape: str = ""
+    operation: str = ""
+    member: str = ""
+    pattern: str | None = None  # a pattern to use instead of the model's
+
+
+def _model_limits(service: str, wanted: dict[str, _FromModel]) -> dict[str, Limit]:
+    """{key: Limit} for `wanted` from botocore's model of `service`. A model the program's clients read anyway (STS, the
+    tested services) comes from the shared loader, parsed once; any other (IAM's, ~4 MB parsed) through a loader of its
+    own, dropped once the few numbers are taken."""
     import botocore.loaders
     import botocore.model
 
-    model = botocore.model.ServiceModel(botocore.loaders.create_loader().load_service_model(service, "service-2"),
-                                        service_name=service)
+    from wizard.core.botocore_data import LOADER
+
+    loader = LOADER if service in ("sts", *SERVICE_IDS) else botocore.loaders.create_loader()
+    model = botocore.model.ServiceModel(loader.load_service_model(service, "service-2"), service_name=service)
     found = {}
-    for key, (shape, operation, member, pattern) in wanted.items():
-        meta = (model.operation_model(operation).input_shape.members[member] if operation
-                else model.shape_for(shape)).metadata
-        found[key] = Limit(meta.get("min"), meta.get("max"), meta.get("pattern") if pattern is None else pattern)
+    for key, where in wanted.items():
+        meta = (model.operation_model(where.operation).input_shape.members[where.member] if where.operation
+                else model.shape_for(where.shape)).metadata
+        pattern = meta.get("pattern") if where.pattern is None else where.pattern
+        found[key] = Limit(meta.get("min"), meta.get("max"), pattern)
     return found
 
 
-# Length and pattern rules by field key, read when a check first needs one: a service's model is parsed once, for all
-# of its keys (checking an access key ID parses IAM's, never bedrock-runtime's).
-_FROM_MODELS: dict[str, dict[str, tuple]] = {  # service: {key: (shape, operation, member, pattern to use instead)}
-    "iam": {"access_key_id": ("accessKeyIdType", "", "", None), "role": ("roleNameType", "", "", None),
-            "role_path": ("pathType", "", "", None)},
-    "sts": {"role_arn": ("", "AssumeRole", "RoleArn", None), "external_id": ("", "AssumeRole", "ExternalId", None),
-            "session_name": ("", "AssumeRole", "RoleSessionName", None),
-            "duration": ("", "AssumeRole", "DurationSeconds", None),
-            "mfa_serial": ("", "GetSessionToken", "SerialNumber", None),
-            "mfa_code": ("", "GetSessionToken", "TokenCode", None)},
+# Length and pattern rules by field key, read when a check first needs one: a service's model is read once, for all
+# of its keys (checking an access key ID reads IAM's, never bedrock-runtime's).
+_FROM_MODELS: dict[str, dict[str, _FromModel]] = {
+    "iam": {"access_key_id": _FromModel("accessKeyIdType"), "role": _FromModel("roleNameType"),
+            "role_path": _FromModel("pathType")},
+    "sts": {"role_arn": _FromModel(operation="AssumeRole", member="RoleArn"),
+            "external_id": _FromModel(operation="AssumeRole", member="ExternalId"),
+            "session_name": _FromModel(operation="AssumeRole", member="RoleSessionName"),
+            "duration": _FromModel(operation="AssumeRole", member="DurationSeconds"),
+            "mfa_serial": _FromModel(operation="GetSessionToken", member="SerialNumber"),
+            "mfa_code": _FromModel(operation="GetSessionToken", member="TokenCode")},
     # bedrock-runtime's modelId pattern is a long alternation of ARN forms; only its length is taken, and the
     # characters model ids and ARNs use are checked.
-    "bedrock-runtime": {"model_id": ("", "InvokeModel", "modelId", r"[\w.:/-]+")},
+    "bedrock-runtime": {"model_id": _FromModel(operation="InvokeModel", member="modelId", pattern=r"[\w.:/-]+")},
 }
 _FIXED = {
     # Not in the models (accessKeySecretType and tokenType carry no length or pattern): AWS issues 40-character

@@ -15,12 +15,12 @@ from wizard.ui.manager_context import FAILED, ProfileAction
 from wizard.ui.translator import translate
 
 
-
 def _profile_service():
     """wizard.core.profile_service, loaded with the first action (not before the window's first paint)."""
     from wizard.core import profile_service
 
     return profile_service
+
 
 class DuplicateAction(ProfileAction):
     """Copy the selected profile under a new name and id; its secrets are copied in the keychain."""
@@ -28,8 +28,8 @@ class DuplicateAction(ProfileAction):
     async def on(self, profile) -> None:
         ctx, names = self.ctx, [p.name for p in self.ctx.profiles()]
         question = (translate("profile_actions", "Duplicate profile"),
-                    translate("profile_actions", "Name of the copy:"), _profile_service().free_name(names, profile.name),
-                    names)
+                    translate("profile_actions", "Name of the copy:"),
+                    _profile_service().free_name(names, profile.name), names)
         copy = await self.under_new_name(
             question, translate("profile_actions", "Duplicating {name}…").format(name=profile.name),
             translate("profile_actions", "Could not duplicate the profile"),
